@@ -1,0 +1,252 @@
+"""Where is each programme indicator heading: its glide path and its trend forecast to the target?
+
+`glide_path` draws the straight line from the baseline to the target (the plan
+when the programme gives no yearly plan). `forecast_to_target` fits a
+least-squares line through the latest facts and projects it to the target's
+year, saying whether the target will be reached and by how much it falls short.
+
+Also holds the small value helpers shared by `metrics/plan_fact.py`: the
+district/school key and Russian formatting of indicator values with units.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics.format import NBSP, num
+from metrics.settings import get
+
+KEY = ["indicator_id", "school_key"]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def school_key(s: pd.Series) -> pd.Series:
+    """School id as text with "" for the district level (None/NaN/empty)."""
+    out = s.astype(object).where(s.notna(), "")
+    return out.astype(str).str.strip()
+
+
+def school_id_out(key: pd.Series) -> pd.Series:
+    """Inverse of `school_key`: "" back to None (district level)."""
+    return key.astype(object).where(key != "", None)
+
+
+def tidy_values(values: pd.DataFrame) -> pd.DataFrame:
+    """Values with `school_key`, int `year`, float value/low/high and `point` (value, else the middle of low–high)."""
+    v = values.copy()
+    if v.empty:
+        v = pd.DataFrame(columns=["indicator_id", "school_id", "year", "kind", "value", "low", "high"])
+    for c in ("school_id", "low", "high", "value"):
+        if c not in v.columns:
+            v[c] = np.nan
+    v["school_key"] = school_key(v["school_id"])
+    v["indicator_id"] = v["indicator_id"].astype(str)
+    v["year"] = pd.to_numeric(v["year"], errors="coerce")
+    v = v[v["year"].notna()].copy()
+    v["year"] = v["year"].astype("int64")
+    for c in ("value", "low", "high"):
+        v[c] = pd.to_numeric(v[c], errors="coerce").astype(float)
+    v["point"] = v["value"].fillna((v["low"] + v["high"]) / 2)
+    v["point"] = v["point"].fillna(v["low"]).fillna(v["high"])
+    v["kind"] = v["kind"].astype(str).str.strip().str.lower()
+    return v
+
+
+def indicator_meta(indicators: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator: indicator_id, name, unit, direction ("higher"/"lower"), group, tolerance."""
+    ind = indicators.copy() if indicators is not None else pd.DataFrame()
+    for c in ("indicator_id", "name", "unit", "direction", "group", "tolerance"):
+        if c not in ind.columns:
+            ind[c] = np.nan
+    ind = ind[["indicator_id", "name", "unit", "direction", "group", "tolerance"]].copy()
+    ind["indicator_id"] = ind["indicator_id"].astype(str)
+    d = ind["direction"].astype(str).str.strip().str.lower()
+    ind["direction"] = np.where(d.isin(["lower", "меньше", "меньше — лучше", "меньше - лучше"]), "lower", "higher")
+    ind["unit"] = ind["unit"].astype(object).where(ind["unit"].notna(), "")
+    ind["tolerance"] = pd.to_numeric(ind["tolerance"], errors="coerce").astype(float)
+    return ind.drop_duplicates("indicator_id", keep="last")
+
+
+def _first_last(v: pd.DataFrame, kind: str, last: bool) -> pd.DataFrame:
+    sub = v[(v["kind"] == kind) & v["point"].notna()].sort_values(KEY + ["year"])
+    sub = sub.groupby(KEY, sort=False).tail(1) if last else sub.groupby(KEY, sort=False).head(1)
+    return sub[KEY + ["year", "point", "low", "high"]]
+
+
+def baselines(v: pd.DataFrame) -> pd.DataFrame:
+    """Earliest baseline per indicator × school: KEY, baseline_year, baseline."""
+    b = _first_last(v, "baseline", last=False)
+    return b.rename(columns={"year": "baseline_year", "point": "baseline"})[KEY + ["baseline_year", "baseline"]]
+
+
+def targets(v: pd.DataFrame) -> pd.DataFrame:
+    """Latest target per indicator × school: KEY, final_year, target, target_low, target_high."""
+    t = _first_last(v, "target", last=True)
+    return t.rename(columns={"year": "final_year", "point": "target", "low": "target_low", "high": "target_high"})
+
+
+def _digits(values: np.ndarray, units: np.ndarray) -> np.ndarray:
+    a = np.abs(values.astype(float))
+    whole = np.isfinite(a) & (np.abs(a - np.round(a)) < 1e-9)
+    pct_unit = units == "%"
+    return np.where(pct_unit, 1, np.where(whole & ~pct_unit & (a >= 10), 0, np.where(a < 10, 2, 1)))
+
+
+def fmt_values(values: pd.Series, units: pd.Series | str = "") -> pd.Series:
+    """Russian text of indicator values with their unit: 42,0 %, 4,38, 7 чел.; "" for missing."""
+    vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    u = np.asarray(units if not isinstance(units, str) else [units] * len(vals), dtype=object)
+    u = np.array(["" if (x is None or (isinstance(x, float) and np.isnan(x))) else str(x).strip() for x in u], dtype=object)
+    digs = _digits(vals, u)
+    out = []
+    for x, d, unit in zip(vals, digs, u):
+        if not np.isfinite(x):
+            out.append("")
+            continue
+        s = num(float(x), int(d)) if d else num(int(round(x)))
+        if unit == "%":
+            s = f"{s}{NBSP}%"
+        elif unit and not unit.lower().startswith("балл"):
+            s = f"{s}{NBSP}{unit}"
+        out.append(s)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def fmt_plain(values: pd.Series, digits: int = 1) -> pd.Series:
+    """Russian number text of a numeric Series ("" for missing)."""
+    return pd.to_numeric(values, errors="coerce").map(lambda x: num(x, digits)).astype(object)
+
+
+def fmt_signed(values: pd.Series, digits: int = 1) -> pd.Series:
+    """Signed Russian number text (+1,2 / −0,5; "" for missing)."""
+    from metrics.format import signed
+
+    return pd.to_numeric(values, errors="coerce").map(lambda x: signed(x, digits) if pd.notna(x) else "").astype(object)
+
+
+# ---------------------------------------------------------------- glide path
+
+
+def glide_path(indicators: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """The straight line from baseline to target, one row per year.
+
+    Returns columns indicator_id, school_id (None = district), year, plan for every
+    indicator × school that has a baseline and a later target; the years run from
+    the baseline year (plan = baseline) to the target year (plan = target).
+    `indicators` is accepted for a uniform signature (the path does not depend on direction).
+    """
+    cols = ["indicator_id", "school_id", "year", "plan"]
+    v = tidy_values(values)
+    bt = baselines(v).merge(targets(v)[KEY + ["final_year", "target"]], on=KEY)
+    bt = bt[bt["final_year"] > bt["baseline_year"]]
+    if bt.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("indicator_id", "school_id") else float) for c in cols})
+    span = (bt["final_year"] - bt["baseline_year"]).to_numpy()
+    rep = bt.loc[bt.index.repeat(span + 1)].reset_index(drop=True)
+    step = np.concatenate([np.arange(n + 1) for n in span])
+    rep["year"] = rep["baseline_year"].to_numpy() + step
+    frac = step / np.repeat(span, span + 1)
+    rep["plan"] = rep["baseline"] + (rep["target"] - rep["baseline"]) * frac
+    rep["school_id"] = school_id_out(rep["school_key"])
+    rep["year"] = rep["year"].astype("int64")
+    return rep[cols]
+
+
+# ---------------------------------------------------------------- forecast
+
+
+def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Linear-trend forecast of each indicator × school to the programme's final year.
+
+    One row per indicator × school_id (None = district) that has a target or a fact.
+    Columns: indicator_id, school_id, final_year (year of the target; the programme's
+    last target year when the indicator has none), target, last_fact_year, last_fact,
+    n_points (facts used: the last `forecast.points`, default 3), slope (per year),
+    forecast (trend value in final_year; the fact itself when final_year is already
+    measured), will_reach (True/False; None with fewer than `forecast.min_points` facts
+    or no target), gap (how far the forecast falls short of the target in the good
+    direction; 0 when reached), direction, unit, reason (Russian).
+    For a target range the bound on the bad side counts (higher is better: the low bound).
+    """
+    points = int(get(settings, "forecast.points", 3))
+    min_points = int(get(settings, "forecast.min_points", 2))
+    v = tidy_values(values)
+    meta = indicator_meta(indicators)
+    tg = targets(v)
+    programme_end = float(tg["final_year"].max()) if len(tg) else np.nan
+
+    facts = v[(v["kind"] == "fact") & v["point"].notna()][KEY + ["year", "point"]]
+    keys = pd.concat([tg[KEY], facts[KEY]]).drop_duplicates()
+    out = keys.merge(tg, on=KEY, how="left")
+    out["final_year"] = out["final_year"].astype(float).fillna(programme_end)
+
+    f = facts.merge(out[KEY + ["final_year"]], on=KEY)
+    f = f[f["final_year"].isna() | (f["year"] <= f["final_year"])]
+    f = f.sort_values(KEY + ["year"]).groupby(KEY, sort=False).tail(points).copy()
+    f["x"] = f["year"].astype(float)
+    g = f.groupby(KEY, sort=False)
+    agg = g.agg(n_points=("x", "size"), xm=("x", "mean"), ym=("point", "mean"),
+                last_fact_year=("year", "max"), last_fact=("point", "last"))
+    f = f.join(agg[["xm", "ym"]], on=KEY)
+    f["dxdy"] = (f["x"] - f["xm"]) * (f["point"] - f["ym"])
+    f["dx2"] = (f["x"] - f["xm"]) ** 2
+    s = f.groupby(KEY, sort=False)[["dxdy", "dx2"]].sum()
+    agg["slope"] = np.where(s["dx2"] > 0, s["dxdy"] / s["dx2"].where(s["dx2"] > 0), np.nan)
+    out = out.merge(agg.reset_index(), on=KEY, how="left")
+    out["n_points"] = out["n_points"].fillna(0).astype("int64")
+
+    enough = out["n_points"] >= min_points
+    measured = out["last_fact_year"].notna() & out["final_year"].notna() & (out["last_fact_year"] >= out["final_year"])
+    trend = out["ym"] + out["slope"] * (out["final_year"] - out["xm"])
+    out["forecast"] = np.where(measured, out["last_fact"], np.where(enough, trend, np.nan))
+
+    out = out.merge(meta[["indicator_id", "direction", "unit"]], on="indicator_id", how="left")
+    out["direction"] = out["direction"].fillna("higher")
+    out["unit"] = out["unit"].fillna("")
+    higher = out["direction"] == "higher"
+    tref = np.where(higher, out["target_low"].fillna(out["target"]), out["target_high"].fillna(out["target"]))
+    tref = pd.Series(tref, index=out.index, dtype=float)
+    short = np.where(higher, tref - out["forecast"], out["forecast"] - tref)
+    known = out["forecast"].notna() & tref.notna()
+    out["gap"] = np.where(known, np.clip(short, 0, None), np.nan)
+    reach = pd.Series(np.where(short <= 1e-9, True, False), index=out.index, dtype=object)
+    out["will_reach"] = reach.where(known, None)
+
+    out["reason"] = _forecast_reason(out, tref, known, measured, enough, points)
+    out["school_id"] = school_id_out(out["school_key"])
+    out["final_year"] = out["final_year"].astype("Int64")
+    out["last_fact_year"] = out["last_fact_year"].astype("Int64")
+    cols = ["indicator_id", "school_id", "final_year", "target", "last_fact_year", "last_fact", "n_points", "slope",
+            "forecast", "will_reach", "gap", "direction", "unit", "reason"]
+    return out.sort_values(["indicator_id", "school_key"]).reset_index(drop=True)[cols]
+
+
+def _forecast_reason(out: pd.DataFrame, tref: pd.Series, known: pd.Series, measured: pd.Series,
+                     enough: pd.Series, points: int) -> pd.Series:
+    unit = out["unit"]
+    fy = out["final_year"].map(lambda y: str(int(y)) if pd.notna(y) else "")
+    fc = fmt_values(out["forecast"], unit)
+    tg = fmt_values(tref, unit)
+    gap = fmt_values(out["gap"], unit)
+    n = out["n_points"]
+    last_y = out["last_fact_year"].map(lambda y: str(int(y)) if pd.notna(y) else "")
+    basis = np.where(n >= 2, "по линейному тренду " + n.astype(str) + " последних фактов (по " + last_y + " год)", "")
+    verdict = np.where(out["will_reach"] == True, "цель будет достигнута",  # noqa: E712
+                       "цель не будет достигнута, не хватает " + gap)
+    forecast_txt = ("Прогноз на " + fy + " год " + pd.Series(basis, index=out.index) + ": " + fc
+                    + " при цели " + tg + " — " + pd.Series(verdict, index=out.index))
+    measured_txt = ("Факт " + fy + " года " + fc + " при цели " + tg + " — "
+                    + pd.Series(np.where(out["will_reach"] == True, "цель достигнута",  # noqa: E712
+                                         "цель не достигнута, не хватает " + gap), index=out.index))
+    few = np.where(n == 0, "Нет фактических значений — прогноз невозможен",
+                   "Для прогноза нужно не меньше двух фактических значений, есть " + n.astype(str))
+    no_target = "Целевое значение не задано" + pd.Series(np.where(out["forecast"].notna(),
+                                                                  "; прогноз на " + fy + " год: " + fc, ""), index=out.index)
+    reason = np.where(~enough & ~measured, few,
+                      np.where(tref.isna(), no_target,
+                               np.where(measured, measured_txt, forecast_txt)))
+    return pd.Series(reason, index=out.index, dtype=object)

@@ -1,0 +1,153 @@
+"""How does each programme indicator stand against its plan?
+
+`plan_vs_fact` gives, per indicator × school (or the district) × year, the plan
+(or plan range), the fact, the deviation, a direction-aware status with its
+Russian reason, and the cumulative progress from the baseline towards the target.
+Years with no yearly plan between the baseline and the target take the straight
+glide path (see `metrics/forecast.py`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics.format import NBSP, num
+from metrics.forecast import (
+    KEY,
+    baselines,
+    fmt_values,
+    glide_path,
+    indicator_meta,
+    school_id_out,
+    school_key,
+    targets,
+    tidy_values,
+)
+from metrics.settings import get
+
+COLUMNS = [
+    "indicator_id", "name", "unit", "direction", "group", "school_id", "year",
+    "plan", "plan_low", "plan_high", "fact", "deviation", "rel_deviation", "status",
+    "baseline", "target", "progress", "plan_source", "tolerance", "reason",
+]
+STATUS_TEXT = {"achieved": "достигнут", "near": "близко к плану", "missed": "не достигнут"}
+EPS = 1e-9
+
+
+def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | None = None,
+                 settings: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Plan against fact for every indicator × school_id × year that has a plan (or glide plan) or a fact.
+
+    Columns: indicator_id, name, unit, direction, group, school_id (None = district), year,
+    plan (the plan value; for a range its middle), plan_low, plan_high (range bounds or NaN),
+    fact, deviation (fact − plan; for a range the distance to the nearest bound, 0 inside,
+    negative below), rel_deviation (deviation / plan, or / the nearest bound for a range;
+    NaN when that is 0), status ("achieved" | "near" | "missed" | "no data"),
+    baseline, target, progress (share of the way from baseline to target covered by the
+    fact: 0.6 = 60 %; not clipped; when target equals baseline: 1 if the fact holds the
+    target, else 0), plan_source ("plan" | "glide" | None when there is no plan),
+    tolerance (share of plan used for "near"), reason (Russian sentence).
+
+    Status respects direction: achieved when the fact is at or beyond the plan in the good
+    direction (a range: inside it or beyond it in the good direction); "near" when not
+    achieved but |deviation| ≤ tolerance × |plan|; a plan of 0 for a lower-is-better
+    indicator is achieved only by 0. Tolerance: the indicator's `tolerance` column, else
+    `plan_fact.tolerance` (0.05). Missing fact, or no plan at all → "no data".
+    """
+    default_tol = float(get(settings, "plan_fact.tolerance", 0.05))
+    v = tidy_values(values)
+    meta = indicator_meta(indicators)
+
+    plans = v[v["kind"] == "plan"][KEY + ["year", "point", "low", "high"]].rename(
+        columns={"point": "plan", "low": "plan_low", "high": "plan_high"})
+    facts = v[v["kind"] == "fact"][KEY + ["year", "point"]].rename(columns={"point": "fact"})
+    base = baselines(v)
+    gl = glide_path(indicators, values)
+    gl = gl.assign(school_key=school_key(gl["school_id"]), indicator_id=gl["indicator_id"].astype(str))
+    gl = gl.merge(base[KEY + ["baseline_year"]], on=KEY)
+    gl = gl[gl["year"] > gl["baseline_year"]][KEY + ["year", "plan"]].rename(columns={"plan": "glide"})
+
+    out = plans.merge(facts, on=KEY + ["year"], how="outer")
+    out = out.merge(gl, on=KEY + ["year"], how="outer")
+    # glide-only rows appear only when the indicator/school has no yearly plan that year
+    has_plan = out["plan"].notna() | out["plan_low"].notna() | out["plan_high"].notna()
+    out["plan_source"] = np.where(has_plan, "plan", np.where(out["glide"].notna(), "glide", None))
+    out["plan"] = out["plan"].where(has_plan, out["glide"])
+    if year is not None:
+        out = out[out["year"] == int(year)]
+    out = out.merge(meta, on="indicator_id", how="left")
+    out = out.merge(base[KEY + ["baseline"]], on=KEY, how="left")
+    out = out.merge(targets(v)[KEY + ["target"]], on=KEY, how="left")
+    out["direction"] = out["direction"].fillna("higher")
+    out["unit"] = out["unit"].fillna("")
+    out["name"] = out["name"].fillna(out["indicator_id"])
+    out["tolerance"] = out["tolerance"].fillna(default_tol).astype(float)
+
+    fact, plan = out["fact"].astype(float), out["plan"].astype(float)
+    low, high = out["plan_low"].astype(float), out["plan_high"].astype(float)
+    is_range = low.notna() & high.notna() & (high > low)
+    higher = out["direction"].eq("higher")
+
+    below, above = fact < low, fact > high
+    ref = np.where(is_range, np.where(below, low, np.where(above, high, plan)), plan)
+    ref = pd.Series(ref, index=out.index, dtype=float)
+    deviation = np.where(is_range, np.where(below, fact - low, np.where(above, fact - high, 0.0)), fact - plan)
+    deviation = pd.Series(deviation, index=out.index, dtype=float).where(fact.notna() & ref.notna())
+    out["deviation"] = deviation
+    out["rel_deviation"] = (deviation / ref.where(ref != 0)).astype(float)
+
+    good_bound = np.where(is_range, np.where(higher, low, high), plan)
+    achieved = np.where(higher, fact >= good_bound - EPS, fact <= good_bound + EPS)
+    near = np.abs(deviation) <= out["tolerance"] * np.abs(ref) + EPS
+    status = np.where(achieved, "achieved", np.where(near, "near", "missed"))
+    no_data = fact.isna() | ref.isna()
+    out["status"] = np.where(no_data, "no data", status)
+
+    b, t = out["baseline"].astype(float), out["target"].astype(float)
+    span = t - b
+    holds = np.where(higher, fact >= t - EPS, fact <= t + EPS)
+    progress = np.where(np.abs(span) > EPS, (fact - b) / span.where(np.abs(span) > EPS), np.where(holds, 1.0, 0.0))
+    out["progress"] = pd.Series(progress, index=out.index, dtype=float).where(fact.notna() & b.notna() & t.notna())
+
+    out["reason"] = _reason(out, is_range, ref)
+    out["school_id"] = school_id_out(out["school_key"])
+    out["year"] = out["year"].astype("int64")
+    out = out.sort_values(["indicator_id", "school_key", "year"]).reset_index(drop=True)
+    return out[COLUMNS]
+
+
+def _reason(out: pd.DataFrame, is_range: pd.Series, ref: pd.Series) -> pd.Series:
+    unit = out["unit"]
+    year = out["year"].astype("int64").astype(str)
+    fact_t = fmt_values(out["fact"], unit)
+    plan_t = fmt_values(out["plan"], unit)
+    range_t = fmt_values(out["plan_low"], "") + "–" + fmt_values(out["plan_high"], unit)
+    plan_txt = pd.Series(np.where(is_range, range_t, plan_t), index=out.index)
+    glide_note = pd.Series(np.where(out["plan_source"] == "glide", " (по прямой от базового к целевому значению)", ""),
+                           index=out.index)
+    two = (np.abs(ref.fillna(0)) < 10) & (unit != "%")
+    dev_t = pd.Series([_signed(d, 2 if s else 1) for d, s in zip(out["deviation"], two)], index=out.index)
+    rel_t = pd.Series([_signed(r * 100, 1) + f"{NBSP}%" if pd.notna(r) else "" for r in out["rel_deviation"]],
+                      index=out.index)
+    dev_txt = "отклонение " + dev_t + pd.Series(np.where(rel_t != "", " (" + rel_t + ")", ""), index=out.index)
+    tol_t = out["tolerance"].map(lambda x: num(x * 100, 0 if float(x * 100).is_integer() else 1) + f"{NBSP}%")
+    verdict = out["status"].map(STATUS_TEXT).fillna("")
+    verdict = pd.Series(np.where(out["status"] == "near", verdict + " (в пределах допуска " + tol_t + ")", verdict),
+                        index=out.index)
+    lower_note = pd.Series(np.where(out["direction"] == "lower", " (меньше — лучше)", ""), index=out.index)
+    full = ("Факт " + fact_t + " при плане " + plan_txt + glide_note + ": " + dev_txt + ", " + verdict + lower_note)
+    no_fact = "Нет факта за " + year + " год; план " + plan_txt + glide_note
+    no_plan = "План на " + year + " год не задан; факт " + fact_t
+    reason = np.where(out["fact"].isna(), no_fact, np.where(ref.isna(), no_plan, full))
+    return pd.Series(reason, index=out.index, dtype=object)
+
+
+def _signed(x: float, digits: int) -> str:
+    if x is None or pd.isna(x):
+        return ""
+    if abs(x) < 0.5 * 10 ** (-digits):
+        return num(0.0, digits)
+    s = num(float(x), digits)
+    return s.replace("-", "−") if x < 0 else f"+{s}"
