@@ -85,3 +85,14 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+class LoadError(Exception):
+    """A source that cannot be read at all (empty, corrupt, not a spreadsheet, hostile).
+
+    Carries exactly one Russian `Problem`; the pipeline turns it into an error entry.
+    """
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.text())
+        self.problem = problem

@@ -1,0 +1,294 @@
+"""How is one cell's text read as a number, a range, a (school) year or a date?
+
+Scalar parsers (`parse_number`, `parse_range`, `parse_year`, `parse_date`)
+return None for a blank cell and raise `CellError` (with a short Russian
+reason such as «не число») for garbage, so validation can name the cell.
+The vectorised forms (`to_numbers`, `to_years`, `to_dates`) take a pandas
+Series and return the parsed Series plus a mask of cells that were not blank
+but could not be read; they parse each distinct text once.
+
+Conventions: decimal comma or dot, spaces / no-break spaces as thousands
+separators, `45%` → 45, `7 чел.` → 7, `-`/`—`/`х`/`н/д` → blank. A school year
+ends in its later calendar year: `2023/24`, `2023-2024`, `2011-2012 (факт)` →
+2024/2024/2012.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+class CellError(ValueError):
+    """A non-blank cell that cannot be read; `reason` is Russian («не число», «не год»…)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+BLANK_WORDS = {"", "-", "–", "—", "х", "x", "н/д", "нд", "нет данных", "не предусмотрено", "n/a", "na", "nan", "none",
+               "--", "---", "…", "..."}
+
+_NUM_TAIL_RE = re.compile(
+    r"\s*(?:%|процент(?:ов|а)?|чел\.?|человек(?:а)?|шт\.?|ед\.?|баллов|балла|балл|б\.|руб\.?|р\.|раз|мес\.?|ч\.?|г\.?)\s*$",
+    re.I)
+_SPACES_RE = re.compile(r"[\s\u00a0\u202f\u2009\u2007']+")
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
+
+
+def is_blank_text(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str):
+        return value.strip().lower() in BLANK_WORDS
+    return value is pd.NA or value is pd.NaT
+
+
+def _clean_number_text(text: str) -> str:
+    s = text.strip()
+    for _ in range(2):  # «7 чел.», «45 %», «4,38 балла»
+        s = _NUM_TAIL_RE.sub("", s)
+    s = _SPACES_RE.sub("", s)
+    s = s.replace("−", "-").replace("–", "-") if s[:1] in "−–" else s
+    return s.replace(",", ".")
+
+
+def parse_number(value: Any) -> float | None:
+    """A number from a cell: 4.38, «4,38», «1 234», «45%», «6,4%», «7 чел.»; None if blank; CellError if not a number."""
+    if is_blank_text(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("не число")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        raise CellError("не число (Excel превратил значение в дату — задайте ячейке числовой формат)")
+    s = _clean_number_text(str(value))
+    if s.count(".") > 1 or not _NUMBER_RE.match(s):
+        raise CellError("не число")
+    return float(s)
+
+
+_RANGE_RE = re.compile(
+    r"^\s*(?:от\s*)?(?P<a>[+-]?\d[\d\s\u00a0]*(?:[.,]\d+)?)\s*%?\s*(?:-|–|—|до|\.\.\.?|…)\s*"
+    r"(?P<b>[+-]?\d[\d\s\u00a0]*(?:[.,]\d+)?)\s*(?P<tail>.*)$", re.I)
+_AT_LEAST_RE = re.compile(r"^\s*(?:не\s+менее|не\s+ниже|не\s+меньше|≥|>=|от)\s*(?P<a>.+)$", re.I)
+_AT_MOST_RE = re.compile(r"^\s*(?:не\s+более|не\s+выше|не\s+больше|≤|<=|до)\s*(?P<a>.+)$", re.I)
+
+
+def parse_range(value: Any) -> tuple[float | None, float | None, float | None]:
+    """(value, low, high) from a plan cell.
+
+    «4,38» → (4.38, None, None); «3,8 - 4,0», «3,0 – 3,5» → (midpoint, 3.8, 4.0);
+    «не менее 4» → (4, 4, None); «не более 5%» → (5, None, 5). Blank → (None, None, None).
+    """
+    if is_blank_text(value):
+        return None, None, None
+    if not isinstance(value, str):
+        return parse_number(value), None, None
+    m = _RANGE_RE.match(value)
+    if m and (not m.group("tail") or _NUM_TAIL_RE.fullmatch(" " + m.group("tail"))):
+        low, high = parse_number(m.group("a")), parse_number(m.group("b"))
+        if low is not None and high is not None:
+            if low > high:
+                low, high = high, low
+            return (low + high) / 2, low, high
+    m = _AT_LEAST_RE.match(value)
+    if m:
+        a = parse_number(m.group("a"))
+        return a, a, None
+    m = _AT_MOST_RE.match(value)
+    if m:
+        a = parse_number(m.group("a"))
+        return a, None, a
+    return parse_number(value), None, None
+
+
+_YEAR_PAIR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:-|–|—|/|\\)\s*((?:19|20)?\d{2})(?!\d)")
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def school_year_end(first: int, second: str) -> int | None:
+    """End year of `first`–`second` («2023», «24» or «2024»), or None if they are not consecutive-ish."""
+    end = int(second) if len(second) == 4 else (first // 100) * 100 + int(second)
+    if len(second) == 2 and end < first:
+        end += 100
+    return end if 0 <= end - first <= 1 else None
+
+
+def find_year(text: Any) -> int | None:
+    """A year mentioned anywhere in a text (a title, a sheet or file name): the school-year end for `2023/24`."""
+    if text is None:
+        return None
+    s = str(text)
+    m = _YEAR_PAIR_RE.search(s)
+    if m:
+        end = school_year_end(int(m.group(1)), m.group(2))
+        if end:
+            return end
+    m = _YEAR_RE.search(s)
+    return int(m.group(1)) if m else None
+
+
+def parse_year(value: Any) -> int | None:
+    """A year from a cell: 2024, «2024 год», «2023/24», «2023-2024», «2011-2012 (факт)» → 2024/…/2012."""
+    if is_blank_text(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("не год")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if float(value).is_integer():
+            return int(value)
+        raise CellError("не год")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year
+    s = str(value).strip()
+    m = _YEAR_PAIR_RE.fullmatch(s) or _YEAR_PAIR_RE.match(s)
+    if m:
+        end = school_year_end(int(m.group(1)), m.group(2))
+        if end is None:
+            raise CellError("не учебный год (годы не идут подряд)")
+        return end
+    m = re.fullmatch(r"\s*((?:19|20)\d{2})\s*(?:\.0+)?\s*(?:г\.?|гг\.?|год[а-я]*|уч\.?\s*г\.?|учебный\s+год)?\s*(?:\(.*\))?\s*",
+                     s, re.I)
+    if m:
+        return int(m.group(1))
+    if re.fullmatch(r"-?\d+", s):
+        return int(s)  # a number, even if out of range: validation reports the range
+    raise CellError("не год")
+
+
+_DMY_RE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})\s*(?:г\.?|года)?\s*$")
+_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+
+
+def parse_date(value: Any) -> str | None:
+    """An ISO date text from a cell: Excel date, «07.12.2016», «2016-12-07»; None if blank; CellError otherwise."""
+    if is_blank_text(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        if 20000 <= float(value) <= 80000:  # an Excel serial day number
+            return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
+        raise CellError("не дата")
+    s = str(value)
+    try:
+        m = _DMY_RE.match(s)
+        if m:
+            d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            y = y + 2000 if y < 100 else y
+            return dt.date(y, mo, d).isoformat()
+        m = _ISO_RE.match(s)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        raise CellError("не дата (такого дня нет)") from None
+    raise CellError("не дата")
+
+
+def parse_dates(value: Any) -> list[str] | None:
+    """A list of ISO dates from a cell listing them («2024-03-31; 2024-06-30», «31.03.2024, 30.06.2024»)."""
+    if is_blank_text(value):
+        return None
+    if isinstance(value, (list, tuple)):
+        return [d for d in (parse_date(v) for v in value) if d]
+    if not isinstance(value, str):
+        d = parse_date(value)
+        return [d] if d else None
+    parts = [p for p in re.split(r"[;,\n]+", value) if p.strip()]
+    return [d for d in (parse_date(p) for p in parts) if d]
+
+
+# ---------------------------------------------------------------- vectorised
+
+def _map_unique(series: pd.Series, func) -> tuple[pd.Series, pd.Series]:
+    """Apply a scalar parser to each distinct value once; (parsed values, mask of CellErrors), reasons in attrs."""
+    values = series.to_numpy(dtype=object)
+    try:
+        uniques, inverse = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells
+        uniques, inverse = pd.factorize(values.astype(str), use_na_sentinel=True)
+    parsed: list[Any] = []
+    failed: list[bool] = []
+    reasons: list[str | None] = []
+    for u in uniques:
+        try:
+            parsed.append(func(u))
+            failed.append(False)
+            reasons.append(None)
+        except CellError as exc:
+            parsed.append(None)
+            failed.append(True)
+            reasons.append(exc.reason)
+    parsed_arr = np.empty(len(parsed) + 1, dtype=object)
+    parsed_arr[: len(parsed)] = parsed
+    parsed_arr[-1] = None
+    failed_arr = np.array(failed + [False], dtype=bool)
+    reason_arr = np.array(reasons + [None], dtype=object)
+    out = pd.Series(parsed_arr[inverse], index=series.index, dtype=object)
+    bad = pd.Series(failed_arr[inverse], index=series.index)
+    bad.attrs["reasons"] = pd.Series(reason_arr[inverse], index=series.index)
+    return out, bad
+
+
+def to_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(float64 Series, bad-cell mask). Numeric cells pass through untouched; texts are parsed once per distinct value."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype("float64"), pd.Series(False, index=series.index)
+    values = series.to_numpy(dtype=object)
+    is_num = np.fromiter(((type(v) is float or type(v) is int) for v in values), dtype=bool, count=len(values))
+    out = np.full(len(values), np.nan)
+    if is_num.any():
+        out[is_num] = values[is_num].astype("float64")
+    bad = np.zeros(len(values), dtype=bool)
+    reasons = pd.Series(None, index=series.index, dtype=object)
+    rest = ~is_num
+    if rest.any():
+        sub = series[rest]
+        parsed, sub_bad = _map_unique(sub, parse_number)
+        out[rest] = pd.to_numeric(parsed, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        bad[rest] = sub_bad.to_numpy()
+        reasons[rest] = sub_bad.attrs["reasons"]
+    bad_s = pd.Series(bad, index=series.index)
+    bad_s.attrs["reasons"] = reasons
+    return pd.Series(out, index=series.index, dtype="float64"), bad_s
+
+
+def to_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(Int64 Series of years, bad-cell mask)."""
+    parsed, bad = _map_unique(series, parse_year)
+    out = pd.array(parsed.tolist(), dtype="Int64") if len(parsed) else pd.array([], dtype="Int64")
+    return pd.Series(out, index=series.index), bad
+
+
+def to_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(object Series of ISO dates or None, bad-cell mask)."""
+    return _map_unique(series, parse_date)
+
+
+def to_texts(series: pd.Series) -> pd.Series:
+    """Object Series of stripped texts (None for blank); numbers that are whole print without «.0»."""
+    def one(v: Any) -> str | None:
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        if isinstance(v, (dt.datetime,)):
+            v = v.date()
+        s = str(v).replace("\u00a0", " ").strip()
+        return s or None
+
+    parsed, _ = _map_unique(series, one)
+    return parsed

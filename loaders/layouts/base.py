@@ -1,0 +1,77 @@
+"""What is a layout, and what does it get and give?
+
+A layout knows one way a district lays out a table on a sheet (our canonical
+templates, a «Форма 1» indicator table, an event plan, a results export…).
+The pipeline asks every registered layout how well it recognises a sheet
+(`detect` → 0..1), lets the best one `parse` it, then validates the result.
+
+`parse` returns a `Parsed`: one DataFrame per model table it found. A frame
+holds model columns (raw cell values or already-typed ones; validation coerces
+and checks them) plus `_row` — the 1-based spreadsheet row of each record — and
+optionally `_col_<field>` columns naming the source header of each cell, so a
+message can say «строка 12, столбец "2020 год"». Where a field comes from one
+column for the whole sheet, put it in `Parsed.headers[table][field]` instead.
+
+A layout never raises for bad data: it reports `Problem`s (warnings or errors)
+and leaves the cell value as it found it for validation to judge.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import pandas as pd
+
+from loaders.grid import Sheet
+from loaders.report import Problem
+
+
+@dataclass
+class Context:
+    """What the caller and earlier files tell a layout about the sheet."""
+
+    file: str
+    year: int | None = None  # user override of the (school) year, 2023/24 → 2024
+    exam: str | None = None  # user override of the procedure (ЕГЭ, ОГЭ, ВПР…)
+    table: str | None = None  # user override of the table type (results, values…)
+    layout: str | None = None  # user override of the layout name
+    mapping: dict[str, str] = field(default_factory=dict)  # source header → model column (from --map or a saved mapping)
+    registry: pd.DataFrame | None = None  # schools table (model columns) for name matching
+    aliases: dict[str, str] = field(default_factory=dict)  # alias text → school_id
+    settings: dict | None = None
+
+    def problem(self, severity: str, message: str, sheet: Sheet | None = None, row: int | None = None,
+                column: str | None = None, value: Any = None) -> Problem:
+        """A Problem located in this context's file (and the given sheet/row/column)."""
+        return Problem(severity, message, file=self.file, sheet=sheet.name if sheet else None,
+                       row=row, column=column, value=value)
+
+
+@dataclass
+class Parsed:
+    """What a layout read from one sheet."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Free-form facts for the load report and preview, e.g. {"year": 2024, "exam": "ЕГЭ", "header_row": 3}.
+    info: dict[str, Any] = field(default_factory=dict)
+    # Per table: model field → source header text, used by validation when a frame has no `_col_<field>`.
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    # School names the layout could not match: {"row", "name", "candidates": [(school_id, name, score), ...]}
+    unmatched_schools: list[dict[str, Any]] = field(default_factory=list)
+    # Source headers the layout could not place (texts as in the file).
+    unplaced_columns: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class Layout(Protocol):
+    name: str  # short latin id used on the command line (--layout NAME)
+    title: str  # Russian, for the preview: «Шаблон результатов», «Форма 1 (показатели)»…
+
+    def detect(self, sheet: Sheet, ctx: Context) -> float:
+        """How sure the layout is that it can read this sheet: 0 (no) … 1 (certainly)."""
+        ...
+
+    def parse(self, sheet: Sheet, ctx: Context) -> Parsed:
+        """Read the sheet into model tables; report problems, never raise for bad data."""
+        ...
