@@ -1,0 +1,227 @@
+"""Which registry school does a school name in a results file or protocol mean?
+
+Names arrive as `МБОУ «Сосновская СОШ № 1»`, `Сосновская сош №1` or the full
+legal form `Муниципальное бюджетное общеобразовательное учреждение …`.
+`normalise` reduces them to one comparable form; `match_many` finds each
+name's registry school (exact, through a saved alias, or fuzzily with
+rapidfuzz) and reports ambiguous or unknown names with their best candidates —
+they are never silently merged. Schools whose numbers differ (`№ 1` vs `№ 11`)
+never match. `match_registries` links the same school across two years'
+registries (renames, full vs short names).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+CUTOFF = 85.0  # lowest score a fuzzy match may have
+MARGIN = 5.0  # the best candidate must beat the next school by this much
+
+_LEGAL = re.compile(
+    r"(?:федеральн|муниципальн|государственн|негосударственн|частн|автономн)[а-я]*\s+"
+    r"(?:(?:бюджетн|казенн|автономн|некоммерческ)[а-я]*\s+)*"
+    r"(?:(?:обще)?образовательн[а-я]*\s+)?"
+    r"(?:организаци|учреждени)[а-я]*"
+    r"(?:\s+(?:высшего|дополнительного|среднего)\s+(?:профессионального\s+)?образования)?"
+    r"(?:\s+(?:города|г\.?)\s+(?:москвы|санкт-петербурга|севастополя))?"
+)
+_FORMS = re.compile(
+    r"(?<![а-я])(?:фгбоу|гбоу|гаоу|гкоу|гоу|мбоу|маоу|мкоу|моу|мбоо|мбу|мау|мку|ноу|чоу|аноо|гбу|оу)(?![а-я])"
+)
+_TYPES = (
+    (re.compile(r"средн[а-я]*\s+(?:обще)?образовательн[а-я]*\s+школ[а-я]*"), " сош "),
+    (re.compile(r"основн[а-я]*\s+(?:обще)?образовательн[а-я]*\s+школ[а-я]*"), " оош "),
+    (re.compile(r"начальн[а-я]*\s+(?:обще)?образовательн[а-я]*\s+школ[а-я]*"), " нош "),
+    (re.compile(r"средн[а-я]*\s+школ[а-я]*"), " сош "),
+    (re.compile(r"основн[а-я]*\s+школ[а-я]*"), " оош "),
+    (re.compile(r"начальн[а-я]*\s+школ[а-я]*"), " нош "),
+    (re.compile(r"центр[а-я]*\s+образовани[а-я]*"), " цо "),
+)
+_NUMBER = re.compile(r"(?:№|(?<![а-яa-z])(?:no|n)\.?)\s*(\d+)")
+_IMENI = re.compile(r"(?<![а-я])им(?:\.|\s)|(?<![а-я])имени(?![а-я])")
+_PUNCT = re.compile(r"[«»\"“”„‟'`’‘()\[\].,;:!?/\\_+*–—-]")
+_DIGITS = re.compile(r"\d+")
+
+
+def normalise(name: object) -> str:
+    """Comparable form of a school name: lower case, ё→е, no quotes, no org-form
+    prefix or legal form, `им.`→`имени`, `средняя общеобразовательная школа`→`сош`,
+    `№1`/`N 1`/`No1` → `№1`, initials spaced (`а с пушкина`)."""
+    if name is None or (isinstance(name, float) and name != name):
+        return ""
+    t = str(name).lower().replace("ё", "е").replace("\u00a0", " ")
+    t = _LEGAL.sub(" ", t)
+    for rx, rep in _TYPES:
+        t = rx.sub(rep, t)
+    t = _IMENI.sub(" имени ", t)
+    t = _NUMBER.sub(r" №\1 ", t)
+    t = _PUNCT.sub(" ", t)
+    t = _FORMS.sub(" ", t)
+    t = re.sub(r"№\s+(\d)", r"№\1", t)
+    t = re.sub(r"(?<![№\d])(\d+)", r"№\1", t) if "№" not in t else t
+    return " ".join(t.split())
+
+
+_TYPE_WORDS = re.compile(r"(?<![а-я])(сош|оош|нош|гимнази[а-я]*|лице[а-я]*|цо|кадетск[а-я]*)(?![а-я])")
+
+
+def _numbers(norm: str) -> str:
+    return ",".join(sorted(set(_DIGITS.findall(norm))))
+
+
+def _type(norm: str) -> str:
+    return ",".join(sorted({w[:5] for w in _TYPE_WORDS.findall(norm)}))
+
+
+@dataclass(frozen=True)
+class Match:
+    school_id: str | None
+    status: str  # exact | alias | fuzzy | ambiguous | unknown
+    candidates: list[tuple[str, str, float]] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return self.candidates[0][2] if self.candidates else 0.0
+
+
+def _choices(registry: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per (school, spelling): school_id, name (display), norm."""
+    if registry is None or len(registry) == 0:
+        return pd.DataFrame({"school_id": [], "name": [], "norm": []}, dtype="object")
+    reg = registry.drop_duplicates("school_id") if "school_id" in registry else registry
+    parts = []
+    for col in ("name", "short_name"):
+        if col in reg:
+            part = pd.DataFrame({"school_id": reg["school_id"].astype(str), "name": reg["name"].astype(str),
+                                 "spelling": reg[col]})
+            parts.append(part[part["spelling"].notna() & (part["spelling"].astype(str).str.strip() != "")])
+    ch = pd.concat(parts, ignore_index=True)
+    ch["norm"] = ch["spelling"].map(normalise)
+    return ch[ch["norm"] != ""].drop_duplicates(["school_id", "norm"]).reset_index(drop=True)
+
+
+def _score_matrix(queries: list[str], choices: list[str]) -> np.ndarray:
+    """Token scores with school numbers treated as identity: differing numbers score at most 50."""
+    if not queries or not choices:
+        return np.zeros((len(queries), len(choices)))
+    sort = process.cdist(queries, choices, scorer=fuzz.token_sort_ratio, workers=1)
+    tset = process.cdist(queries, choices, scorer=fuzz.token_set_ratio, workers=1)
+    qn = np.array([_numbers(q) for q in queries], dtype=object)[:, None]
+    cn = np.array([_numbers(c) for c in choices], dtype=object)[None, :]
+    same = qn == cn
+    qt = np.array([_type(q) for q in queries], dtype=object)[:, None]
+    ct = np.array([_type(c) for c in choices], dtype=object)[None, :]
+    other_type = (qt != ct) & (qt != "") & (ct != "")
+    # Extra words (`имени …`, `с углублённым изучением …`) are tolerated: a name contained in the
+    # other scores high, but a different school type (СОШ vs ООШ) costs 15 %.
+    score = np.maximum(sort, tset) * np.where(other_type, 0.85, 1.0)
+    # Differing school numbers are never the same school: such a name may still be shown as a
+    # candidate, but its score stays far below any cutoff.
+    return np.where(same, score, score * 0.5)
+
+
+def match_many(names: Iterable[object], registry: pd.DataFrame | None,
+               aliases: dict[str, str] | None = None, *, cutoff: float = CUTOFF,
+               margin: float = MARGIN, top: int = 3) -> dict[object, Match]:
+    """Match each distinct name to the registry. Keys are the names as given."""
+    uniq = list(dict.fromkeys(n for n in names))
+    norms = {n: normalise(n) for n in uniq}
+    ch = _choices(registry)
+    alias_norm = {normalise(k): str(v) for k, v in (aliases or {}).items()}
+    exact: dict[str, set[str]] = {}
+    for sid, nm in zip(ch["school_id"], ch["norm"]):
+        exact.setdefault(nm, set()).add(sid)
+    names_by_id = dict(zip(ch["school_id"], ch["name"]))
+
+    todo = [n for n in uniq if norms[n] and norms[n] not in alias_norm and len(exact.get(norms[n], ())) != 1]
+    qnorm = list(dict.fromkeys(norms[n] for n in todo))
+    scores = _score_matrix(qnorm, ch["norm"].tolist())
+    ids = ch["school_id"].to_numpy()
+    ranked: dict[str, list[tuple[str, str, float]]] = {}
+    for i, q in enumerate(qnorm):
+        row = pd.Series(scores[i], index=ids).groupby(level=0).max().sort_values(ascending=False)
+        row = row[row > 0].head(top)
+        ranked[q] = [(sid, names_by_id[sid], round(float(sc), 1)) for sid, sc in row.items()]
+
+    out: dict[object, Match] = {}
+    for n in uniq:
+        q = norms[n]
+        if not q:
+            out[n] = Match(None, "unknown", [])
+        elif q in alias_norm:
+            sid = alias_norm[q]
+            out[n] = Match(sid, "alias", [(sid, names_by_id.get(sid, sid), 100.0)])
+        elif len(exact.get(q, ())) == 1:
+            sid = next(iter(exact[q]))
+            out[n] = Match(sid, "exact", [(sid, names_by_id[sid], 100.0)])
+        else:
+            cands = ranked.get(q, [])
+            if not cands or cands[0][2] < cutoff:
+                out[n] = Match(None, "unknown", cands)
+            elif len(cands) > 1 and cands[1][2] > cands[0][2] - margin:
+                out[n] = Match(None, "ambiguous", cands)
+            else:
+                out[n] = Match(cands[0][0], "fuzzy", cands)
+    return out
+
+
+def match_school(name: object, registry: pd.DataFrame | None, aliases: dict[str, str] | None = None, *,
+                 cutoff: float = CUTOFF, margin: float = MARGIN) -> Match:
+    """Match one name to the registry (`school_id`, `name`, optional `short_name`)."""
+    return match_many([name], registry, aliases, cutoff=cutoff, margin=margin)[name]
+
+
+def match_registries(old: pd.DataFrame, new: pd.DataFrame, *, cutoff: float = CUTOFF,
+                     margin: float = MARGIN) -> pd.DataFrame:
+    """Link each school of `new` to the same school in `old` (another year).
+
+    Columns: old_id, new_id, status, score. status: exact | fuzzy (same school),
+    ambiguous (two old schools fit, or two new schools claim one old one),
+    new (no old school fits), closed (an old school nobody claims).
+    """
+    old_u = old.drop_duplicates("school_id")
+    new_u = new.drop_duplicates("school_id")
+    # Try the full name first, then the short name; keep the better match per new school.
+    results = []
+    for col in ("name", "short_name"):
+        if col not in new_u:
+            continue
+        spell = new_u[col].where(new_u[col].notna(), "").astype(str)
+        m = match_many(spell.tolist(), old_u, cutoff=cutoff, margin=margin)
+        results.append(pd.DataFrame({
+            "new_id": new_u["school_id"].astype(str).to_numpy(),
+            "old_id": [m[s].school_id for s in spell],
+            "status": [m[s].status for s in spell],
+            "score": [m[s].score for s in spell],
+        }))
+    res = pd.concat(results, ignore_index=True)
+    rank = res["status"].map({"exact": 0, "alias": 0, "fuzzy": 1, "ambiguous": 2, "unknown": 3})
+    res = res.assign(_rank=rank).sort_values(["new_id", "_rank", "score"], ascending=[True, True, False])
+    res = res.drop_duplicates("new_id").drop(columns="_rank")
+    res["status"] = res["status"].replace({"alias": "exact", "unknown": "new"})
+    res.loc[res["status"].isin(["ambiguous", "new"]), "old_id"] = None
+    # Two new schools claiming one old school: keep the best, the others become ambiguous.
+    linked = res["old_id"].notna()
+    best = res[linked].sort_values("score", ascending=False).duplicated("old_id", keep="first")
+    res.loc[best[best].index, ["status", "old_id"]] = ["ambiguous", None]
+    claimed = set(res["old_id"].dropna())
+    closed = old_u.loc[~old_u["school_id"].astype(str).isin(claimed), "school_id"].astype(str)
+    res = pd.concat([res, pd.DataFrame({"old_id": closed, "new_id": None, "status": "closed", "score": 0.0})],
+                    ignore_index=True)
+    return res[["old_id", "new_id", "status", "score"]].reset_index(drop=True)
+
+
+def registry_match_summary(links: pd.DataFrame) -> dict[str, int]:
+    """Counts of a `match_registries` result: matched, ambiguous, new, closed."""
+    st = links["status"]
+    return {
+        "matched": int(st.isin(["exact", "fuzzy"]).sum()),
+        "ambiguous": int((st == "ambiguous").sum()),
+        "new": int((st == "new").sum()),
+        "closed": int((st == "closed").sum()),
+    }
