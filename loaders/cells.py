@@ -217,9 +217,9 @@ def _map_unique(series: pd.Series, func) -> tuple[pd.Series, pd.Series]:
     """Apply a scalar parser to each distinct value once; (parsed values, mask of CellErrors), reasons in attrs."""
     values = series.to_numpy(dtype=object)
     try:
-        uniques, inverse = pd.factorize(values, use_na_sentinel=True)
+        inverse, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable cells
-        uniques, inverse = pd.factorize(values.astype(str), use_na_sentinel=True)
+        inverse, uniques = pd.factorize(values.astype(str), use_na_sentinel=True)
     parsed: list[Any] = []
     failed: list[bool] = []
     reasons: list[str | None] = []
