@@ -1,0 +1,74 @@
+"""What is the dashboard, and how does one move around it?
+
+The entry point (`streamlit run app.py`): page config, the navigation over the
+eight pages under `pages/`, and the shared sidebar — where the data comes from,
+the school year, the school («Весь район» or one school), the procedure on the
+pages where it applies, and the slot for uploading fresh files
+(`ui.upload.sidebar_upload`). Pages compute nothing; see `ui/` and `metrics/`.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data, filters
+from ui.upload import sidebar_upload
+
+PRINT = st.query_params.get("print") == "1"
+
+st.set_page_config(
+    page_title="Качество образования — район",
+    page_icon=":material/school:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if PRINT else "auto",
+)
+
+PAGES = {
+    "Программа": [
+        st.Page("pages/overview.py", title="Обзор", icon=":material/dashboard:", default=True),
+        st.Page("pages/indicators.py", title="Показатели программы", icon=":material/monitoring:"),
+        st.Page("pages/events.py", title="Мероприятия", icon=":material/event_note:"),
+    ],
+    "Школы": [
+        st.Page("pages/ranking.py", title="Рейтинг школ", icon=":material/leaderboard:"),
+        st.Page("pages/school.py", title="Школа (карточка)", icon=":material/apartment:"),
+        st.Page("pages/risk.py", title="Школы в зоне риска", icon=":material/warning:"),
+        st.Page("pages/objectivity.py", title="Объективность ВПР", icon=":material/fact_check:"),
+    ],
+    "Сервис": [
+        st.Page("pages/data.py", title="Данные", icon=":material/database:"),
+    ],
+}
+
+# Pages where the procedure (ЕГЭ / ОГЭ / ВПР …) selector applies.
+EXAM_PAGES = {"ranking", "school", "risk"}
+
+page = st.navigation(PAGES, position="hidden" if PRINT else "sidebar")
+
+
+def sidebar_source() -> None:
+    """One line on where the data comes from and how fresh it is."""
+    store = data.get_store()
+    if store is None:
+        st.sidebar.error(data.store_error() or "Хранилище данных недоступно.")
+        return
+    try:
+        hist = store.history()
+        last = hist["at"].max() if hist is not None and len(hist) else None
+        uploads = 0 if hist is None else int(len(hist))
+    except Exception:
+        last, uploads = None, 0
+    when = f", обновлено {str(last)[:16].replace('T', ' ')}" if last else ""
+    st.sidebar.caption(f":material/database: Данные: хранилище «{store.path.name}», загрузок {uploads}{when}.")
+
+
+if not PRINT:
+    with st.sidebar:
+        sidebar_source()
+        filters.sidebar_filters(show_exam=page.url_path in EXAM_PAGES)
+        st.divider()
+        # --- upload slot (issue 6): the upload engineer replaces ui/upload.py ---
+        sidebar_upload()
+else:
+    filters.sync_from_url()
+
+page.run()

@@ -1,0 +1,232 @@
+"""Where does a page get its data and its computed numbers?
+
+From the store only (`store.open_store`), opened once per process
+(`st.cache_resource`) at the path in env `DASHBOARD_STORE` (else settings
+`store.path`). The tidy tables are read once per store version
+(`st.cache_data` keyed on `store.version()`), and every metric is computed once
+per (version, metric, arguments): a rerun after a filter change hits the
+cache. Pages call the wrappers below and never touch the store or `metrics`
+heavy functions directly.
+
+Public: `get_store()`, `store_error()`, `version()`, `tables()`, `table(name)`,
+`has(*names)`, `metric(name, **kwargs)`, the named wrappers (`plan_vs_fact`,
+`forecast_to_target`, `glide_path`, `roadmap_progress`, `roadmap_summary`,
+`events_due`, `key_figures`, `risk_flags`, `risk_summary`, ...), `guard(title)`,
+`school_names()`.
+"""
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+import os
+from datetime import date
+from typing import Any, Iterator
+
+import pandas as pd
+import streamlit as st
+
+from loaders.model import TABLES, columns
+
+log = logging.getLogger(__name__)
+
+TABLE_PARAMS = tuple(TABLES)  # schools, indicators, values, events, results
+
+
+def store_path() -> str | None:
+    """The store file from env DASHBOARD_STORE, or None (= settings store.path)."""
+    return os.environ.get("DASHBOARD_STORE") or None
+
+
+@st.cache_resource(show_spinner="Открываю хранилище данных…")
+def _open(path: str | None) -> Any:
+    from store import open_store
+
+    return open_store(path=path)
+
+
+_ERRORS: dict[str | None, str] = {}
+
+
+def get_store() -> Any | None:
+    """The opened store (one per process and path), or None when it cannot be opened."""
+    path = store_path()
+    try:
+        return _open(path)
+    except Exception as exc:  # the page shows store_error() instead of a traceback
+        log.exception("store cannot be opened")
+        _ERRORS[path] = f"Хранилище данных не открывается: {exc}"
+        return None
+
+
+def store_error() -> str | None:
+    """Russian text of why the store could not be opened (None when it is fine)."""
+    return _ERRORS.get(store_path())
+
+
+def version() -> int:
+    """The store's data version (-1 without a store): the cache key of everything below."""
+    s = get_store()
+    return -1 if s is None else int(s.version())
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns(name)})
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _read_all(path: str | None, ver: int) -> dict[str, pd.DataFrame]:
+    s = _open(path) if ver >= 0 else None
+    data = s.read_all() if s is not None else {}
+    return {name: data.get(name, _empty(name)) for name in TABLE_PARAMS}
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """All tidy tables of the store (empty frames with model columns when nothing is loaded)."""
+    return _read_all(store_path(), version())
+
+
+def table(name: str) -> pd.DataFrame:
+    return tables()[name]
+
+
+def has(*names: str) -> bool:
+    """True when every named table has at least one row."""
+    t = tables()
+    return all(len(t[n]) > 0 for n in names)
+
+
+# --- metrics -----------------------------------------------------------------
+
+def _fill_tables(fn: Any, data: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Add the tidy tables the metric function asks for by parameter name."""
+    params = inspect.signature(fn).parameters
+    for p in params:
+        if p in TABLE_PARAMS and p not in kwargs:
+            kwargs[p] = data[p]
+    return kwargs
+
+
+# Metrics whose first argument is another metric's output: name -> (source metric, its kwargs, the parameter name).
+_CHAINS = {
+    "roadmap_summary": ("roadmap_progress", ("on_date",), "progress"),
+    "events_due": ("roadmap_progress", ("on_date",), "progress"),
+    "risk_summary": ("risk_flags", ("year",), "flags"),
+    "objectivity_summary": ("objectivity_flags", ("year",), "flags_df"),
+}
+
+
+def _compute(name: str, data: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> Any:
+    import metrics
+
+    fn = getattr(metrics, name)
+    kwargs = dict(kwargs)
+    if name in _CHAINS:
+        src, src_args, param = _CHAINS[name]
+        src_kwargs = {a: kwargs[a] for a in src_args if a in kwargs}
+        upstream = _compute(src, data, src_kwargs)
+        # the chained function keeps only its own keyword arguments
+        own = inspect.signature(fn).parameters
+        kwargs = {k: v for k, v in kwargs.items() if k in own}
+        first = next(iter(own))
+        kwargs[first if param not in own else param] = upstream
+        return fn(**kwargs)
+    return fn(**_fill_tables(fn, data, kwargs))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _metric(path: str | None, ver: int, name: str, items: tuple[tuple[str, Any], ...]) -> Any:
+    return _compute(name, _read_all(path, ver), dict(items))
+
+
+def metric(name: str, **kwargs: Any) -> Any:
+    """Result of `metrics.<name>(**kwargs)` with the tidy tables filled in by parameter name
+    (results, values, indicators, events, schools), cached on the store version + arguments.
+
+    Pass every non-table argument by keyword. Chained metrics take their source's
+    arguments: `metric("roadmap_summary", on_date=d, by="section")`,
+    `metric("events_due", on_date=d, days=30)`, `metric("risk_summary", year=y)`,
+    `metric("objectivity_summary", year=y)`.
+    """
+    return _metric(store_path(), version(), name, tuple(sorted(kwargs.items())))
+
+
+def plan_vs_fact(year: int | None = None) -> pd.DataFrame:
+    return metric("plan_vs_fact", year=year)
+
+
+def forecast_to_target() -> pd.DataFrame:
+    return metric("forecast_to_target")
+
+
+def glide_path() -> pd.DataFrame:
+    return metric("glide_path")
+
+
+def roadmap_progress(on_date: date) -> pd.DataFrame:
+    return metric("roadmap_progress", on_date=on_date)
+
+
+def roadmap_summary(on_date: date, by: str) -> pd.DataFrame:
+    return metric("roadmap_summary", on_date=on_date, by=by)
+
+
+def events_due(on_date: date, days: int = 30) -> pd.DataFrame:
+    return metric("events_due", on_date=on_date, days=days)
+
+
+def key_figures(year: int, on_date: date) -> pd.DataFrame:
+    return metric("key_figures", year=year, on_date=on_date)
+
+
+def risk_flags(year: int) -> pd.DataFrame:
+    return metric("risk_flags", year=year)
+
+
+def risk_summary(year: int) -> pd.DataFrame:
+    return metric("risk_summary", year=year)
+
+
+def intervals(year: int | None = None) -> pd.DataFrame:
+    return metric("intervals", year=year)
+
+
+def objectivity_flags(year: int) -> pd.DataFrame:
+    return metric("objectivity_flags", year=year)
+
+
+def objectivity_summary(year: int) -> pd.DataFrame:
+    return metric("objectivity_summary", year=year)
+
+
+# --- helpers -----------------------------------------------------------------
+
+def school_names() -> dict[str, str]:
+    """school_id -> display name (short name when given, else the full name; latest year wins)."""
+    s = table("schools")
+    if s.empty:
+        return {}
+    s = s.copy()
+    s["_y"] = pd.to_numeric(s["year"], errors="coerce").fillna(-1)
+    s = s.sort_values("_y").drop_duplicates("school_id", keep="last")
+    short = s["short_name"].where(s["short_name"].notna() & (s["short_name"].astype(str).str.strip() != ""), s["name"])
+    return dict(zip(s["school_id"].astype(str), short.astype(str)))
+
+
+def strict() -> bool:
+    """Tests set DASHBOARD_STRICT=1 so that a failing metric raises instead of showing a warning."""
+    return os.environ.get("DASHBOARD_STRICT", "") not in ("", "0")
+
+
+@contextlib.contextmanager
+def guard(title: str) -> Iterator[None]:
+    """Run one page section; on an unexpected error show a Russian warning instead of a traceback."""
+    try:
+        yield
+    except st.errors.StreamlitAPIException:
+        raise
+    except Exception as exc:
+        if strict():
+            raise
+        log.exception("section %s failed", title)
+        st.warning(f"Раздел «{title}» сейчас не удалось показать: {exc}")

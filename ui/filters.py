@@ -1,0 +1,234 @@
+"""Which year, school and procedure is the user looking at?
+
+The shared sidebar state. The canonical values live in `st.session_state`
+(`flt_year`, `flt_school`, `flt_exam`) so they survive page switches, and are
+mirrored into the URL (`?school=sos1&year=2024&exam=ЕГЭ`) so a link opens the
+same view. A query parameter that differs from what this module last wrote was
+set from outside (a deep link, a `page_link_with_filters`) and wins.
+
+Public: `sidebar_filters(show_exam=...)`, `current_year()`, `current_school()`,
+`current_exam()`, `today()`, `filter_params(**overrides)`,
+`page_link_with_filters(page, label, ...)`, `year_options()`, `school_options()`,
+`exam_options()`, `ALL_DISTRICT`.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import data
+
+ALL_DISTRICT = "Весь район"
+_KEYS = {"year": "flt_year", "school": "flt_school", "exam": "flt_exam"}
+_WRITTEN = "flt_written"  # what this module last wrote into the URL, per parameter
+
+
+def today() -> date:
+    """Today's date (env DASHBOARD_TODAY=yyyy-mm-dd overrides it for demos and tests)."""
+    fixed = os.environ.get("DASHBOARD_TODAY")
+    if fixed:
+        try:
+            return date.fromisoformat(fixed)
+        except ValueError:
+            pass
+    return date.today()
+
+
+# --- options -------------------------------------------------------------------
+
+def _years(df: pd.DataFrame) -> set[int]:
+    if df.empty or "year" not in df:
+        return set()
+    return set(pd.to_numeric(df["year"], errors="coerce").dropna().astype(int).tolist())
+
+
+def year_options() -> list[int]:
+    """Years with results or indicator values (plans included), newest first."""
+    t = data.tables()
+    years = _years(t["results"]) | _years(t["values"])
+    if not years:
+        years = {today().year}
+    return sorted(years, reverse=True)
+
+
+def default_year() -> int:
+    """The latest year that has results or facts and is not in the future."""
+    t = data.tables()
+    v = t["values"]
+    facts = v[v["kind"] == "fact"] if not v.empty else v
+    years = [y for y in (_years(t["results"]) | _years(facts)) if y <= today().year]
+    if years:
+        return max(years)
+    opts = [y for y in year_options() if y <= today().year]
+    return max(opts) if opts else year_options()[0]
+
+
+def school_options() -> list[str | None]:
+    """None (= «Весь район») followed by school ids in name order."""
+    names = data.school_names()
+    ids = sorted(names, key=lambda i: names[i].lower())
+    # schools that appear only in results (no registry row) still get a choice
+    res = data.table("results")
+    if not res.empty:
+        extra = sorted(set(res["school_id"].dropna().astype(str)) - set(ids))
+        ids += extra
+    return [None, *ids]
+
+
+def school_label(school_id: str | None) -> str:
+    if school_id is None:
+        return ALL_DISTRICT
+    return data.school_names().get(school_id, school_id)
+
+
+def exam_options() -> list[str]:
+    """Procedures present in the results, the main ones first."""
+    res = data.table("results")
+    if res.empty:
+        return []
+    present = set(res["exam"].dropna().astype(str))
+    order = ["ЕГЭ", "ОГЭ", "ВПР", "ГВЭ"]
+    return [e for e in order if e in present] + sorted(present - set(order))
+
+
+# --- state -------------------------------------------------------------------
+
+def _parse(name: str, raw: Any) -> Any:
+    """A query-parameter value turned into a valid filter value, or a sentinel when invalid."""
+    if raw is None or raw == "":
+        return None
+    if name == "year":
+        try:
+            y = int(str(raw))
+        except ValueError:
+            return _INVALID
+        return y if y in year_options() else _INVALID
+    if name == "school":
+        return str(raw) if str(raw) in school_options() else _INVALID
+    if name == "exam":
+        return str(raw) if str(raw) in exam_options() else _INVALID
+    return raw
+
+
+_INVALID = object()
+
+
+def _default(name: str) -> Any:
+    if name == "year":
+        return default_year()
+    if name == "exam":
+        opts = exam_options()
+        return opts[0] if opts else None
+    return None
+
+
+def sync_from_url() -> None:
+    """Adopt query parameters set from outside; fill missing state with defaults."""
+    written = st.session_state.setdefault(_WRITTEN, {})
+    for name, key in _KEYS.items():
+        raw = st.query_params.get(name)
+        if raw is not None and raw != written.get(name):
+            value = _parse(name, raw)
+            if value is not _INVALID:
+                st.session_state[key] = value
+            elif name == "school":
+                st.session_state["flt_notice"] = f"Школа с кодом «{raw}» не найдена в загруженных данных — показан весь район."
+                st.session_state[key] = None
+        if key not in st.session_state:
+            st.session_state[key] = _default(name)
+        elif name == "year" and st.session_state[key] not in year_options():
+            st.session_state[key] = _default(name)
+        elif name == "exam" and st.session_state[key] not in exam_options():
+            st.session_state[key] = _default(name)
+        elif name == "school" and st.session_state[key] not in school_options():
+            st.session_state[key] = None
+
+
+def write_to_url() -> None:
+    """Mirror the canonical state into the URL (only the parameters that changed)."""
+    written = st.session_state.setdefault(_WRITTEN, {})
+    for name, key in _KEYS.items():
+        value = st.session_state.get(key)
+        text = None if value is None else str(value)
+        if text is None:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != text:
+            st.query_params[name] = text
+        written[name] = text
+
+
+def current_year() -> int:
+    v = st.session_state.get(_KEYS["year"])
+    return int(v) if v is not None else default_year()
+
+
+def current_school() -> str | None:
+    """The chosen school id, or None for «Весь район»."""
+    return st.session_state.get(_KEYS["school"])
+
+
+def current_exam() -> str | None:
+    v = st.session_state.get(_KEYS["exam"])
+    return v if v is not None else _default("exam")
+
+
+def _copy(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+def sidebar_filters(show_exam: bool = True) -> None:
+    """Render the year, school and (where it applies) procedure selectors in the sidebar."""
+    sync_from_url()
+    notice = st.session_state.pop("flt_notice", None)
+    if notice:
+        st.sidebar.warning(notice)
+    years = year_options()
+    st.session_state["w_year"] = st.session_state[_KEYS["year"]]
+    st.sidebar.selectbox(
+        "Учебный год",
+        years,
+        key="w_year",
+        format_func=lambda y: f"{y - 1}/{str(y)[-2:]}",
+        on_change=_copy, args=("w_year", _KEYS["year"]),
+        help="Год окончания учебного года: 2025/26 = 2026.",
+    )
+    schools = school_options()
+    st.session_state["w_school"] = st.session_state[_KEYS["school"]]
+    st.sidebar.selectbox(
+        "Школа",
+        schools,
+        key="w_school",
+        format_func=school_label,
+        on_change=_copy, args=("w_school", _KEYS["school"]),
+    )
+    exams = exam_options()
+    if show_exam and exams:
+        st.session_state["w_exam"] = st.session_state[_KEYS["exam"]]
+        st.sidebar.selectbox(
+            "Процедура",
+            exams,
+            key="w_exam",
+            on_change=_copy, args=("w_exam", _KEYS["exam"]),
+        )
+    write_to_url()
+
+
+def filter_params(**overrides: Any) -> dict[str, str]:
+    """The current filters as query parameters, with overrides (None removes a parameter)."""
+    params: dict[str, Any] = {
+        "year": current_year(),
+        "school": current_school(),
+        "exam": st.session_state.get(_KEYS["exam"]),
+    }
+    params.update(overrides)
+    return {k: str(v) for k, v in params.items() if v is not None}
+
+
+def page_link_with_filters(page: str, label: str, icon: str | None = None, **overrides: Any) -> None:
+    """`st.page_link` to another page that keeps the filters (school=..., year=... override them)."""
+    st.page_link(page, label=label, icon=icon, query_params=filter_params(**overrides))

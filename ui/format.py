@@ -1,0 +1,119 @@
+"""How do pages write numbers, changes and statuses for a Russian reader?
+
+Thin wrappers over `metrics.format` (`4,38`, `45 %`, `+1,2`) plus the Russian
+labels and colours of plan statuses, event states and flag severities, so every
+page says «достигнут» in the same green.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from metrics.format import NBSP, num, pct, signed
+
+__all__ = [
+    "num", "pct", "signed", "value", "change", "is_missing",
+    "STATUS_LABELS", "STATUS_COLORS", "status_label", "status_color",
+    "STATE_LABELS", "STATE_COLORS", "state_label", "SEVERITY_LABELS",
+    "GOOD", "BAD", "NEUTRAL", "NBSP",
+]
+
+GOOD = "#2e7d32"     # green
+NEAR = "#f9a825"     # amber
+BAD = "#c62828"      # red
+NEUTRAL = "#9e9e9e"  # grey
+INFO = "#1565c0"     # blue
+
+# Plan-vs-fact statuses (metrics.plan_vs_fact `status`).
+STATUS_LABELS = {
+    "achieved": "достигнут",
+    "near": "близко к плану",
+    "missed": "не достигнут",
+    "no data": "нет данных",
+}
+STATUS_COLORS = {"achieved": GOOD, "near": NEAR, "missed": BAD, "no data": NEUTRAL}
+# Light backgrounds for table cells.
+STATUS_BG = {"achieved": "#c8e6c9", "near": "#ffe082", "missed": "#ffcdd2", "no data": "#eeeeee"}
+
+# Roadmap event states (metrics.roadmap_progress `state`).
+STATE_LABELS = {
+    "done": "выполнено",
+    "in_progress": "выполняется",
+    "overdue": "просрочено",
+    "not_yet_due": "срок не наступил",
+    "continuous": "постоянно",
+    "unscheduled": "без срока",
+}
+STATE_COLORS = {
+    "done": GOOD,
+    "in_progress": INFO,
+    "overdue": BAD,
+    "not_yet_due": NEUTRAL,
+    "continuous": "#6a1b9a",
+    "unscheduled": "#bdbdbd",
+}
+
+SEVERITY_LABELS = {"flag": "риск", "warning": "предупреждение", "good": "положительный"}
+
+UNIT_DIGITS = {"балл": 2, "баллы": 2, "%": 1, "чел.": 0, "чел": 0, "шт.": 0, "шт": 0, "ед.": 0}
+
+
+def is_missing(x: Any) -> bool:
+    """True for None, NaN and pandas NA."""
+    if x is None:
+        return True
+    try:
+        return bool(x != x) or (isinstance(x, float) and math.isnan(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _digits(unit: str | None, x: Any, digits: int | None) -> int:
+    if digits is not None:
+        return digits
+    u = (unit or "").strip().lower()
+    if u in UNIT_DIGITS:
+        d = UNIT_DIGITS[u]
+        # A count with a fractional part keeps one digit.
+        if d == 0 and not is_missing(x) and float(x) != round(float(x)):
+            return 1
+        return d
+    return 2 if not is_missing(x) and abs(float(x)) < 10 else 1
+
+
+def value(x: Any, unit: str | None = None, digits: int | None = None) -> str:
+    """A value with its unit: `45,0 %`, `4,38`, `7 чел.`; «—» when missing."""
+    if is_missing(x):
+        return "—"
+    d = _digits(unit, x, digits)
+    x = float(x)
+    text = num(int(round(x)) if d == 0 else x, d)
+    u = (unit or "").strip()
+    if u == "%":
+        return f"{text}{NBSP}%"
+    if u and u.lower() not in ("балл", "баллы"):
+        return f"{text}{NBSP}{u}"
+    return text
+
+
+def change(x: Any, unit: str | None = None, digits: int | None = None) -> str:
+    """A signed change: `+1,2`, `−0,50`; «—» when missing (units are not repeated, except п. п. for %)."""
+    if is_missing(x):
+        return "—"
+    d = _digits(unit, x, digits)
+    text = signed(float(x), d) if d else signed(int(round(float(x))))
+    if (unit or "").strip() == "%":
+        return f"{text}{NBSP}п.{NBSP}п."
+    return text
+
+
+def status_label(status: Any) -> str:
+    return STATUS_LABELS.get(str(status), "нет данных") if not is_missing(status) else "нет данных"
+
+
+def status_color(status: Any) -> str:
+    return STATUS_COLORS.get(str(status), NEUTRAL)
+
+
+def state_label(state: Any) -> str:
+    return STATE_LABELS.get(str(state), str(state)) if not is_missing(state) else "—"

@@ -1,0 +1,110 @@
+"""How is a table shown and downloaded?
+
+`show_table(df, columns, what=...)` renders an `st.dataframe` with Russian
+column labels (via `column_config`) and, under it, an Excel download button
+whose file name says what and when (`рейтинг_ЕГЭ_математика_2026_на_2026-11-22.xlsx`).
+The Excel file is written with openpyxl through pandas; text cells starting
+with `=`, `+`, `-` or `@` are prefixed with `'` so a spreadsheet never runs
+them as formulas (formula injection).
+"""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from ui.filters import today
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix a text cell that a spreadsheet would read as a formula with `'`."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            out[col] = s.map(lambda v: neutralise(v) if isinstance(v, str) else
+                             ("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else
+                              (str(v) if isinstance(v, dict) else v)))
+        elif isinstance(s.dtype, pd.DatetimeTZDtype):
+            out[col] = s.dt.tz_localize(None)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def excel_bytes(df: pd.DataFrame, sheet: str = "Данные") -> bytes:
+    """The table as an .xlsx file (openpyxl), formula injection neutralised."""
+    buf = io.BytesIO()
+    sheet = re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Данные"
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        _excel_safe(df).to_excel(writer, sheet_name=sheet, index=False)
+        ws = writer.sheets[sheet]
+        for i, col in enumerate(df.columns, start=1):
+            width = min(60, max(10, len(str(col)) + 2))
+            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+        ws.freeze_panes = "A2"
+    return buf.getvalue()
+
+
+def file_name(*parts: Any, on: date | None = None, ext: str = "xlsx") -> str:
+    """A file name that says what and when: `рейтинг_ЕГЭ_математика_2026_на_2026-11-22.xlsx`."""
+    words = []
+    for p in parts:
+        if p is None or p == "":
+            continue
+        w = re.sub(r"[^\w\-]+", "_", str(p), flags=re.UNICODE).strip("_")
+        if w:
+            words.append(w)
+    when = (on or today()).isoformat()
+    return f"{'_'.join(words) or 'таблица'}_на_{when}.{ext}"
+
+
+def download_button(df: pd.DataFrame, name: str, key: str, label: str = "Скачать в Excel") -> None:
+    """An Excel download button for `df` (no rerun on click)."""
+    st.download_button(
+        label,
+        data=excel_bytes(df),
+        file_name=name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def show_table(
+    df: pd.DataFrame,
+    columns: Mapping[str, Any],
+    *,
+    what: tuple[Any, ...] | list[Any],
+    key: str,
+    styler: Any = None,
+    height: int | str = "auto",
+    download: bool = True,
+) -> None:
+    """Show `df` restricted to `columns` (name -> Russian label or st.column_config object),
+    then an Excel download of the same columns with Russian headers.
+
+    `what` names the file: ("рейтинг", "ЕГЭ", "математика", 2026). `styler` is an
+    optional function DataFrame -> pandas Styler for cell colours.
+    """
+    cols = [c for c in columns if c in df.columns]
+    view = df[cols].reset_index(drop=True)
+    config = {c: (st.column_config.Column(v) if isinstance(v, str) else v) for c, v in columns.items() if c in cols}
+    shown = styler(view) if styler is not None else view
+    st.dataframe(shown, hide_index=True, column_config=config, column_order=cols, height=height, key=f"{key}_df")
+    if download:
+        labels = {c: (v if isinstance(v, str) else (v.get("label") or c)) for c, v in columns.items()}
+        out = view.rename(columns={c: labels.get(c, c) for c in cols})
+        download_button(out, file_name(*what), key=f"{key}_xlsx")
