@@ -117,3 +117,64 @@ def status_color(status: Any) -> str:
 
 def state_label(state: Any) -> str:
     return STATE_LABELS.get(str(state), str(state)) if not is_missing(state) else "—"
+
+
+def metric_delta(x: Any, unit: str | None = None, digits: int | None = None) -> str | None:
+    """A change for `st.metric`: Russian digits but an ASCII minus (Streamlit colours by a leading "-");
+    "0" for no change (grey), None when missing."""
+    if is_missing(x):
+        return None
+    if float(x) == 0:
+        return "0"
+    return change(x, unit, digits).replace("−", "-")
+
+
+def delta_color(good_direction: Any) -> str:
+    """`st.metric` delta colour for a metric's good direction: higher → normal, lower → inverse, else off."""
+    g = str(good_direction).strip().lower() if not is_missing(good_direction) else ""
+    return {"higher": "normal", "lower": "inverse"}.get(g, "off")
+
+
+def year_label(year: Any) -> str:
+    """2026 → «2025/26 учебный год»."""
+    y = int(year)
+    return f"{y - 1}/{str(y)[-2:]} учебный год"
+
+
+def date_ru(d: Any) -> str:
+    """A date as 22.11.2026; «—» when missing."""
+    import pandas as pd
+
+    if is_missing(d) or d == "":
+        return "—"
+    try:
+        return pd.Timestamp(d).strftime("%d.%m.%Y")
+    except (ValueError, TypeError):
+        return str(d)
+
+
+def plan_text(plan: Any, low: Any = None, high: Any = None, unit: str | None = None) -> str:
+    """A plan as text: `45,0 %`, or a range `3,80 – 4,00`."""
+    if not is_missing(low) and not is_missing(high):
+        return f"{value(low, unit)} – {value(high, unit)}"
+    if not is_missing(low):
+        return f"не менее {value(low, unit)}"
+    if not is_missing(high):
+        return f"не более {value(high, unit)}"
+    return value(plan, unit)
+
+
+# Risk flags (metrics.risk_flags `flag`), short Russian labels for lists and links.
+FLAG_LABELS = {
+    "low_results": "ШНОР: низкие результаты",
+    "stable_low": "Стабильно низкие результаты",
+    "min_fail_warning": "Есть не преодолевшие минимум",
+    "social": "ШНСУ: неблагоприятные условия",
+    "below_expectation": "Ниже ожидаемого с учётом контекста",
+    "resilient": "Резильентная школа",
+    "exit": "Выход из ШНОР",
+}
+
+
+def flag_label(flag: Any) -> str:
+    return FLAG_LABELS.get(str(flag), str(flag))

@@ -1,0 +1,142 @@
+"""«Обзор»: how does the district stand this year, at a glance?
+
+Key figures with change from last year, the programme's traffic light, the
+number of at-risk schools by flag (each linking on), the flagged schools with a
+link straight to their card, and overdue / soon-due events. Everything comes
+from `metrics/` through `ui.data`; this page only shows it.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, data, empty, filters
+from ui import format as fmt
+from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
+from ui.tables import show_table
+
+year = filters.current_year()
+school = filters.current_school()
+on_date = filters.today()
+names = data.school_names()
+
+st.title("Обзор")
+st.caption(f"{fmt.year_label(year)} · весь район · данные на {fmt.date_ru(on_date)}")
+
+if school is not None:
+    st.info(f"Обзор показан по району. Выбрана школа «{filters.school_label(school)}».", icon=":material/apartment:")
+    filters.page_link_with_filters("pages/school.py", f"Открыть карточку школы «{filters.school_label(school)}»",
+                                   icon=":material/arrow_forward:")
+
+if not data.has("results") and not data.has("values") and not data.has("events"):
+    empty.empty_hint(["indicators", "values", "events", "results", "schools"],
+                     "данные ещё не загружены", key="overview_empty")
+    st.stop()
+
+# --- key figures ---------------------------------------------------------------
+st.subheader("Ключевые показатели")
+with data.guard("Ключевые показатели"):
+    kf = data.key_figures(year, on_date)
+    kf = kf[kf["value"].notna()] if len(kf) else kf
+    if kf.empty:
+        st.caption(f"Нет данных за {fmt.year_label(year)}.")
+    else:
+        per_row = 4
+        rows = [kf.iloc[i:i + per_row] for i in range(0, len(kf), per_row)]
+        for chunk in rows:
+            cols = st.columns(per_row)
+            for col, (_, r) in zip(cols, chunk.iterrows()):  # ≤ a dozen figures
+                unit = r.get("unit")
+                prev = r.get("prev_value")
+                col.metric(
+                    str(r["label"]),
+                    fmt.value(r["value"], unit),
+                    delta=fmt.metric_delta(r.get("change"), unit),
+                    delta_color=fmt.delta_color(r.get("good_direction")),
+                    help=(f"{year - 1} г.: {fmt.value(prev, unit)}" if not fmt.is_missing(prev) else "Нет данных за прошлый год"),
+                    border=True,
+                )
+
+left, right = st.columns([3, 2], gap="large")
+
+# --- programme traffic light ---------------------------------------------------------
+with left:
+    st.subheader("Показатели программы")
+    with data.guard("Показатели программы"):
+        if not data.has("indicators", "values"):
+            empty.empty_hint(["indicators", "values"], "нет показателей программы", key="overview_ind")
+        else:
+            pvf = data.plan_vs_fact(year)
+            district = pvf[pvf["school_id"].isna()] if len(pvf) else pvf
+            if district.empty:
+                st.caption(f"Для {year} года нет ни плана, ни факта по району.")
+            else:
+                counts = district["status"].value_counts().to_dict()
+                st.plotly_chart(charts.status_bar(counts), key="overview_status_bar", config={"displayModeBar": False})
+                order = {"missed": 0, "near": 1, "no data": 2, "achieved": 3}
+                district = district.assign(_o=district["status"].map(order)).sort_values(["_o", "indicator_id"])
+                view = plan_fact_display(district, names)
+                cols = {k: PLAN_FACT_COLUMNS[k] for k in ("name", "plan_text", "fact_text", "deviation_text", "status_label")}
+                show_table(view, cols, what=("показатели_программы", year), key="overview_pvf",
+                           styler=status_styler(view["status"]))
+            filters.page_link_with_filters("pages/indicators.py", "Все показатели, графики и прогноз",
+                                           icon=":material/monitoring:")
+
+# --- schools at risk -------------------------------------------------------------------
+with right:
+    st.subheader("Школы в зоне риска")
+    with data.guard("Школы в зоне риска"):
+        if not data.has("results"):
+            empty.empty_hint(["results", "schools"], "нет результатов оценочных процедур", key="overview_risk")
+        else:
+            summary = data.risk_summary(year)
+            if summary.empty or summary["count"].sum() == 0:
+                st.caption("Ни одна школа не отмечена.")
+            else:
+                for _, r in summary.iterrows():  # one line per flag kind
+                    label = r.get("label") or fmt.flag_label(r["flag"])
+                    filters.page_link_with_filters("pages/risk.py", f"{label}: {int(r['count'])}", school=None)
+            flags = data.risk_flags(year)
+            flagged = flags[flags["severity"] == "flag"] if len(flags) else flags
+            if len(flagged):
+                st.markdown("**Отмечены — откройте карточку, чтобы увидеть причины:**")
+                per_school = (flagged.assign(label=flagged["flag"].map(fmt.flag_label))
+                              .groupby("school_id", sort=False)
+                              .agg(labels=("label", lambda s: ", ".join(dict.fromkeys(s))),
+                                   reason=("reason", "first"), n=("flag", "size"))
+                              .sort_values("n", ascending=False))
+                for sid, r in per_school.iterrows():  # a handful of flagged schools
+                    filters.page_link_with_filters("pages/school.py", f"{names.get(sid, sid)} — {r['labels']}",
+                                                   icon=":material/apartment:", school=sid)
+                    st.caption(str(r["reason"]))
+
+# --- events ------------------------------------------------------------------------------
+st.subheader("Мероприятия")
+with data.guard("Мероприятия"):
+    if not data.has("events"):
+        empty.empty_hint(["events"], "план мероприятий не загружен", key="overview_events")
+    else:
+        progress = data.roadmap_progress(on_date)
+        overdue = progress[progress["state"] == "overdue"].sort_values("days_overdue", ascending=False)
+        due = data.events_due(on_date, 30)
+        c1, c2 = st.columns(2, gap="large")
+        with c1:
+            st.markdown(f"**Просрочено: {len(overdue)}**")
+            if overdue.empty:
+                st.caption("Просроченных мероприятий нет.")
+            else:
+                v = overdue.assign(last=overdue["last_passed_date"].map(fmt.date_ru),
+                                   days=overdue["days_overdue"].map(lambda x: fmt.value(x, None, 0)))
+                show_table(v, {"number": "№", "title": "Мероприятие", "last": "Контрольная дата",
+                               "days": "Дней просрочки", "responsible": "Ответственные"},
+                           what=("просроченные_мероприятия",), key="overview_overdue")
+        with c2:
+            st.markdown(f"**Срок в ближайшие 30 дней: {len(due)}**")
+            if due.empty:
+                st.caption("В ближайшие 30 дней контрольных сроков нет.")
+            else:
+                v = due.assign(next=due["next_date"].map(fmt.date_ru))
+                show_table(v, {"number": "№", "title": "Мероприятие", "next": "Контрольная дата",
+                               "responsible": "Ответственные"},
+                           what=("мероприятия_30_дней",), key="overview_due")
+        filters.page_link_with_filters("pages/events.py", "Весь план мероприятий", icon=":material/event_note:")
