@@ -1,0 +1,272 @@
+"""What does each school score on each exam row, and what does the district score?
+
+Shared measures over the `results` table (one row per school × exam × subject ×
+grade × year). `prepare()` turns the raw table into numbers every other M2 metric
+uses, fully vectorised:
+
+* `mean` — the given mean, or Σk·mark_k / Σmark_k when only the marks 2–5 are given;
+* `below` / `below_share` — below-minimum count (`below_min`, or «2» when it is missing)
+  and its percentage of participants (0–100);
+* `sd_marks` — the spread of individual marks from the mark counts (sample SD);
+* district values per exam × subject × grade × year, participant-weighted across
+  schools (`district_mean`, `district_below_share`), the district's spread of
+  individual results `district_sd` (pooled mark counts of all schools, or the settings'
+  typical spread when the district has no mark counts: `uncertainty.ege_score_sd`
+  for score-scale exams, `uncertainty.mark_sd` for mark-scale ones) and the spread
+  between school means `between_sd` (participant-weighted);
+* `z` — the school's standardised mean, (mean − district_mean) / district_sd, i.e. in
+  units of the district's spread of individual results, with its standard error `z_se`.
+
+`procedure_scores()` combines subjects (and grades) into one score per school ×
+procedure × year: the participant-weighted mean of `z`. `results_measure()` is the
+simple per school × year value of one exam and subject (used by M1 as well).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.settings import get
+
+MARKS = (2, 3, 4, 5)
+MARK_COLS = tuple(f"mark{k}" for k in MARKS)
+COUNT_COLS = ("participants", "below_min", "high_scorers", *MARK_COLS, "lowered", "confirmed", "raised")
+ROW_KEY = ["school_id", "year", "exam", "subject", "grade"]
+GROUP_KEY = ["year", "exam", "subject", "grade"]
+
+
+def _float(s: pd.Series) -> pd.Series:
+    """Any numeric-ish column (Int64 with NA, object with None, float) as float64 with NaN."""
+    return pd.to_numeric(s, errors="coerce").astype("float64")
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    """True where an id/text cell is missing (None, NaN, empty string)."""
+    return s.isna() | s.astype(str).str.strip().isin(["", "nan", "None", "<NA>"])
+
+
+def prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
+    """Return the per-row measures of `results` (rows without a school are dropped).
+
+    Columns: school_id, year, exam, subject, grade (float, NaN when missing), participants,
+    mean, marks_n, mark2..mark5, sd_marks, below, below_share (%), high_scorers, lowered,
+    confirmed, raised, district_participants, district_mean, district_below_share (%),
+    district_sd, between_sd, n_schools, sd, sd_source ("marks"|"district"), z, z_se.
+    """
+    df = pd.DataFrame(index=results.index)
+    for col in ("school_id", "exam", "subject"):
+        df[col] = results[col] if col in results else pd.Series(np.nan, index=results.index, dtype=object)
+    df["year"] = _float(results["year"]) if "year" in results else np.nan
+    df["grade"] = _float(results["grade"]) if "grade" in results else np.nan
+    for col in COUNT_COLS + ("mean",):
+        df[col] = _float(results[col]) if col in results else np.nan
+    df = df[~_blank(df["school_id"]) & df["year"].notna() & (df["participants"].fillna(0) > 0)].copy()
+    df["school_id"] = df["school_id"].astype(str).str.strip()
+    df["exam"] = df["exam"].astype(str).str.strip()
+    df["subject"] = df["subject"].astype(str).str.strip()
+    df["year"] = df["year"].astype("int64")
+    df = df.reset_index(drop=True)
+
+    marks = df[list(MARK_COLS)].to_numpy()
+    kvec = np.array(MARKS, dtype=float)
+    marks_n = np.nansum(marks, axis=1)
+    has_marks = np.isfinite(marks).any(axis=1) & (marks_n > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mark_mean = np.nansum(marks * kvec, axis=1) / marks_n
+        ss = np.nansum(marks * (kvec - mark_mean[:, None]) ** 2, axis=1)
+        sd_marks = np.sqrt(ss / (marks_n - 1))
+    df["marks_n"] = np.where(has_marks, marks_n, np.nan)
+    df["sd_marks"] = np.where(has_marks & (marks_n >= 2), sd_marks, np.nan)
+    df["mean"] = df["mean"].fillna(pd.Series(np.where(has_marks, mark_mean, np.nan), index=df.index))
+    df["below"] = df["below_min"].fillna(df["mark2"])
+    df["below_share"] = 100.0 * df["below"] / df["participants"]
+
+    # District values per exam × subject × grade × year.
+    n = df["participants"]
+    has_mean = df["mean"].notna()
+    has_below = df["below"].notna()
+    tmp = pd.DataFrame({
+        "n_mean": n.where(has_mean, 0.0),
+        "sum_mean": (n * df["mean"]).where(has_mean, 0.0),
+        "n_below": n.where(has_below, 0.0),
+        "sum_below": df["below"].where(has_below, 0.0),
+        "participants": n,
+        "one": 1.0,
+    })
+    for c in MARK_COLS:
+        tmp[c] = df[c].fillna(0.0)
+    keys = [df[k] for k in GROUP_KEY]
+    g = tmp.groupby(keys, dropna=False, sort=False).transform("sum")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dmean = g["sum_mean"] / g["n_mean"]
+        dbelow = 100.0 * g["sum_below"] / g["n_below"]
+        pooled = g[list(MARK_COLS)].to_numpy()
+        pn = pooled.sum(axis=1)
+        pm = (pooled * kvec).sum(axis=1) / pn
+        psd = np.sqrt((pooled * (kvec - pm[:, None]) ** 2).sum(axis=1) / (pn - 1))
+    df["district_participants"] = g["participants"]
+    df["n_schools"] = g["one"]
+    df["district_mean"] = dmean.where(g["n_mean"] > 0)
+    df["district_below_share"] = dbelow.where(g["n_below"] > 0)
+    fallback = np.where(df["district_mean"] <= 5.0,
+                        float(get(settings, "uncertainty.mark_sd", 0.8)),
+                        float(get(settings, "uncertainty.ege_score_sd", 15.0)))
+    pooled_ok = (pn >= 2) & np.isfinite(psd) & (psd > 0)
+    df["district_sd"] = np.where(pooled_ok, psd, fallback)
+    dev = (n * (df["mean"] - df["district_mean"]) ** 2).where(has_mean, 0.0)
+    ss_between = dev.groupby(keys, dropna=False, sort=False).transform("sum")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df["between_sd"] = np.sqrt(ss_between / g["n_mean"]).where(g["n_mean"] > 0)
+
+    min_own = float(get(settings, "uncertainty.min_marks_for_own_sd", 10))
+    own = df["sd_marks"].notna() & (df["sd_marks"] > 0) & (df["marks_n"] >= min_own)
+    df["sd"] = df["sd_marks"].where(own, df["district_sd"])
+    df["sd_source"] = np.where(own, "marks", "district")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df["z"] = (df["mean"] - df["district_mean"]) / df["district_sd"]
+        df["z_se"] = df["sd"] / df["district_sd"] / np.sqrt(n)
+    return df
+
+
+def procedure_scores(prep: pd.DataFrame, exams=None) -> pd.DataFrame:
+    """Return one score per school × procedure (exam) × year from `prepare()` output.
+
+    Columns: school_id, exam, year, score (participant-weighted mean of the subject z's,
+    in units of the district's individual spread; 0 = district level), se (the subjects
+    treated as perfectly correlated — a conservative bound: Σ n_s·se_s / Σ n_s),
+    participants (the cohort: per grade the largest subject entry, summed over grades),
+    below, below_total, below_share (% of subject entries below the minimum), n_subjects.
+    """
+    df = prep if exams is None else prep[prep["exam"].isin(list(exams))]
+    ok = df["z"].notna()
+    n = df["participants"]
+    hb = df["below"].notna()
+    tmp = pd.DataFrame({
+        "school_id": df["school_id"], "exam": df["exam"], "year": df["year"],
+        "wz": (n * df["z"]).where(ok, 0.0), "wse": (n * df["z_se"]).where(ok, 0.0),
+        "nz": n.where(ok, 0.0), "below": df["below"].where(hb, 0.0), "below_total": n.where(hb, 0.0),
+        "subj": ok.astype(float),
+    })
+    out = tmp.groupby(["school_id", "exam", "year"], sort=True).sum().reset_index()
+    cohort = (df.assign(_g=df["grade"].fillna(-1))
+              .groupby(["school_id", "exam", "year", "_g"])["participants"].max()
+              .groupby(["school_id", "exam", "year"]).sum().rename("participants").reset_index())
+    out = out.merge(cohort, on=["school_id", "exam", "year"], how="left")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["score"] = (out["wz"] / out["nz"]).where(out["nz"] > 0)
+        out["se"] = (out["wse"] / out["nz"]).where(out["nz"] > 0)
+        out["below_share"] = (100.0 * out["below"] / out["below_total"]).where(out["below_total"] > 0)
+    out["n_subjects"] = out["subj"].astype(int)
+    return out[["school_id", "exam", "year", "score", "se", "participants", "below", "below_total",
+                "below_share", "n_subjects"]]
+
+
+def results_measure(results: pd.DataFrame, exam: str, subject: str, measure: str = "mean",
+                    *, settings: dict | None = None) -> pd.DataFrame:
+    """Return per school × year the value of one exam and subject (grades combined).
+
+    measure="mean": participant-weighted mean (ЕГЭ score 0–100, ОГЭ/ВПР mark 2–5);
+    measure="below_share": % of participants below the minimum (0–100).
+    Columns: school_id, year, value, participants.
+    """
+    prep = prepare(results, settings)
+    return _measure_from_prep(prep, exam, subject, measure)
+
+
+def _measure_from_prep(prep: pd.DataFrame, exam: str, subject: str | None, measure: str) -> pd.DataFrame:
+    if measure not in ("mean", "below_share"):
+        raise ValueError(f"Неизвестная мера «{measure}»: ожидается mean или below_share")
+    df = prep[prep["exam"] == exam]
+    if subject is not None:
+        df = df[df["subject"] == subject]
+    col = "mean" if measure == "mean" else "below"
+    ok = df[col].notna()
+    n = df["participants"]
+    tmp = pd.DataFrame({"school_id": df["school_id"], "year": df["year"],
+                        "s": (n * df[col] if col == "mean" else df[col]).where(ok, 0.0),
+                        "w": n.where(ok, 0.0), "participants": n})
+    out = tmp.groupby(["school_id", "year"], sort=True).sum().reset_index()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["value"] = (out["s"] / out["w"]).where(out["w"] > 0)
+    if measure == "below_share":
+        out["value"] = out["value"] * 100.0
+    return out[["school_id", "year", "value", "participants"]]
+
+
+def district_measure(results: pd.DataFrame, exam: str, subject: str, measure: str = "mean",
+                     *, settings: dict | None = None) -> pd.DataFrame:
+    """Return per year the district value of one exam and subject, participant-weighted across schools.
+
+    Columns: year, value, participants.
+    """
+    per = results_measure(results, exam, subject, measure, settings=settings)
+    ok = per["value"].notna()
+    tmp = pd.DataFrame({"year": per["year"], "s": (per["value"] * per["participants"]).where(ok, 0.0),
+                        "w": per["participants"].where(ok, 0.0), "participants": per["participants"]})
+    out = tmp.groupby("year", sort=True).sum().reset_index()
+    out["value"] = (out["s"] / out["w"]).where(out["w"] > 0)
+    return out[["year", "value", "participants"]]
+
+
+def wilson(k, n, z: float = 1.96):
+    """Wilson score interval for k successes out of n, as fractions 0–1 (arrays welcome).
+
+    Returns (low, high); NaN where n is 0 or missing. 3 of 10 → (0.1078, 0.6032).
+    """
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denom = 1.0 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+        low, high = centre - half, centre + half
+    bad = ~(n > 0)
+    low = np.where(bad, np.nan, np.clip(low, 0.0, 1.0))
+    high = np.where(bad, np.nan, np.clip(high, 0.0, 1.0))
+    return low, high
+
+
+def quartile_bounds(values: pd.Series, keys) -> tuple[pd.Series, pd.Series]:
+    """Per group (keys), the 25th and 75th percentiles of values (linear interpolation), aligned to values."""
+    g = values.groupby(keys, sort=False)
+    return g.transform(lambda s: s.quantile(0.25)), g.transform(lambda s: s.quantile(0.75))
+
+
+# Dative forms for «ЕГЭ по математике»; other subjects fall back to «ЕГЭ, предмет «…»».
+_DATIVE = {
+    "русский язык": "русскому языку",
+    "математика": "математике",
+    "математика профильная": "профильной математике",
+    "математика (профильная)": "профильной математике",
+    "математика профильного уровня": "профильной математике",
+    "профильная математика": "профильной математике",
+    "математика базовая": "базовой математике",
+    "математика (базовая)": "базовой математике",
+    "математика базового уровня": "базовой математике",
+    "базовая математика": "базовой математике",
+    "физика": "физике",
+    "химия": "химии",
+    "биология": "биологии",
+    "история": "истории",
+    "обществознание": "обществознанию",
+    "информатика": "информатике",
+    "информатика и икт": "информатике",
+    "география": "географии",
+    "литература": "литературе",
+    "английский язык": "английскому языку",
+    "немецкий язык": "немецкому языку",
+    "французский язык": "французскому языку",
+    "испанский язык": "испанскому языку",
+    "китайский язык": "китайскому языку",
+    "окружающий мир": "окружающему миру",
+}
+
+
+def subject_phrase(exam: str, subject: str, grade=None) -> str:
+    """«ЕГЭ по математике», «ВПР по русскому языку, 5 класс» (falls back to «ЕГЭ, предмет «…»»)."""
+    dat = _DATIVE.get(str(subject).strip().lower())
+    text = f"{exam} по {dat}" if dat else f"{exam}, предмет «{subject}»"
+    if grade is not None and not (isinstance(grade, float) and np.isnan(grade)):
+        text += f", {int(grade)} класс"
+    return text

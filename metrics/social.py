@@ -1,0 +1,207 @@
+"""How disadvantaged is each school's intake, and how do its results compare with what that context predicts?
+
+`social_index()` is the social disadvantage index (ИСБШ turned round: higher = more
+disadvantaged): the weighted mean of the school's standardised context shares
+(`loaders.model.CONTEXT_SHARES`), weights in `risk.social.weights`.
+`context_adjusted()` regresses school results on the index across schools (weighted
+least squares, weights = participants) and says which schools do significantly worse
+than their context predicts ("below expectation") and which disadvantaged schools do
+well ("resilient").
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from loaders.model import CONTEXT_SHARES
+from metrics.measures import _blank, _float, _measure_from_prep, prepare, procedure_scores
+from metrics.settings import get
+
+SHARE_LABELS = {
+    "low_income_pct": "малоимущие семьи",
+    "single_parent_pct": "неполные семьи",
+    "large_family_pct": "многодетные семьи",
+    "risk_group_pct": "группа риска",
+    "disability_pct": "дети с ОВЗ",
+    "non_native_pct": "русский язык не родной",
+}
+Z95 = 1.959963984540054
+
+
+def context_rows(schools: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per school the registry row that describes `year`: the row of that year, else the latest earlier
+    year, else the undated row — among rows that have at least one context share. Columns: school_id,
+    context_year (NaN for an undated row) and the CONTEXT_SHARES as floats."""
+    if schools is None or len(schools) == 0:
+        return pd.DataFrame(columns=["school_id", "context_year", *CONTEXT_SHARES])
+    df = pd.DataFrame({"school_id": schools["school_id"]})
+    df["context_year"] = _float(schools["year"]) if "year" in schools else np.nan
+    for c in CONTEXT_SHARES:
+        df[c] = _float(schools[c]) if c in schools else np.nan
+    df = df[~_blank(df["school_id"]) & df[list(CONTEXT_SHARES)].notna().any(axis=1)]
+    df = df[df["context_year"].isna() | (df["context_year"] <= year)].copy()
+    df["school_id"] = df["school_id"].astype(str).str.strip()
+    df["_prio"] = (year - df["context_year"]).fillna(10_000)
+    df = df.sort_values(["school_id", "_prio"]).drop_duplicates("school_id")
+    return df.drop(columns="_prio").reset_index(drop=True)
+
+
+def quartile_of(values: pd.Series) -> tuple[pd.Series, float, float, float]:
+    """Quartile 1–4 of each value among `values` (4 = highest): 1 if ≤ Q1, 2 if ≤ Q2, 3 if < Q3, 4 if ≥ Q3,
+    quantiles with linear interpolation. Returns (quartile as Int64, Q1, Q2, Q3)."""
+    v = values.dropna()
+    if v.empty:
+        return pd.Series(pd.NA, index=values.index, dtype="Int64"), np.nan, np.nan, np.nan
+    q1, q2, q3 = (float(v.quantile(q)) for q in (0.25, 0.5, 0.75))
+    q = np.select([values <= q1, values <= q2, values < q3, values >= q3], [1, 2, 3, 4], 0)
+    out = pd.Series(q, index=values.index).where(values.notna()).astype("Int64")
+    return out, q1, q2, q3
+
+
+def social_index(schools: pd.DataFrame, year: int, settings: dict | None = None) -> pd.DataFrame:
+    """Return the social disadvantage index per school for `year`.
+
+    index = Σ w_k·z_k / Σ w_k over the context shares the school has, z_k = (share − district mean of the
+    share across schools) / its SD across schools (sample SD, ddof=1); weights w_k from `risk.social.weights`
+    (default 1 each). A share that no school has, or that is equal everywhere, is left out. Higher = more
+    disadvantaged. quartile: 1–4 (4 = most disadvantaged: index ≥ the 75th percentile across schools);
+    <NA> when fewer than risk.social.min_schools (default 4) schools have an index.
+    Columns: school_id, index, quartile, q3 (75th percentile of the index), top_quartile (bool),
+    context_year, components (dict share → z), the raw shares (CONTEXT_SHARES) and district_<share>
+    (plain mean across schools).
+    """
+    rows = context_rows(schools, int(year))
+    weights = get(settings, "risk.social.weights", {}) or {}
+    zs, ws = [], []
+    for c in CONTEXT_SHARES:
+        x = rows[c]
+        sd = x.std(ddof=1)
+        rows[f"district_{c}"] = x.mean()
+        w = float(weights.get(c, 1.0))
+        if x.notna().sum() < 2 or not np.isfinite(sd) or sd <= 0 or w == 0:
+            zs.append(pd.Series(np.nan, index=rows.index))
+        else:
+            zs.append((x - x.mean()) / sd)
+        ws.append(w)
+    z = pd.concat(zs, axis=1) if zs else pd.DataFrame(index=rows.index)
+    z.columns = list(CONTEXT_SHARES)
+    w = np.array(ws)
+    avail = z.notna().to_numpy()
+    wsum = (avail * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        idx = np.where(wsum > 0, np.nansum(z.to_numpy() * w, axis=1) / wsum, np.nan)
+    rows["index"] = idx
+    zr = z.round(3)
+    rows["components"] = [{k: v for k, v in d.items() if pd.notna(v)} for d in zr.to_dict("records")]
+    quart, _, _, q3 = quartile_of(rows["index"])
+    if rows["index"].notna().sum() < int(get(settings, "risk.social.min_schools", 4)):
+        quart = pd.Series(pd.NA, index=rows.index, dtype="Int64")
+    rows["quartile"] = quart
+    rows["q3"] = q3
+    rows["top_quartile"] = (rows["quartile"] == 4).fillna(False).astype(bool)
+    cols = ["school_id", "index", "quartile", "q3", "top_quartile", "context_year", "components",
+            *CONTEXT_SHARES, *(f"district_{c}" for c in CONTEXT_SHARES)]
+    return rows[cols].sort_values("school_id").reset_index(drop=True)
+
+
+def _standardised(prep: pd.DataFrame, exams, year: int) -> pd.DataFrame:
+    """school_id, value (participant-weighted z across the exams' subjects), se (conservative), participants."""
+    df = prep[(prep["year"] == year) & prep["exam"].isin(list(exams))]
+    if df.empty:
+        return pd.DataFrame(columns=["school_id", "value", "se", "participants"])
+    ps = procedure_scores(df)
+    # weight each procedure by its subject entries with a score, as in procedure_scores
+    ok = df["z"].notna()
+    nz = df["participants"].where(ok, 0.0).groupby([df["school_id"], df["exam"]]).sum().rename("nz").reset_index()
+    ps = ps.merge(nz, on=["school_id", "exam"])
+    ps = ps[ps["nz"] > 0]
+    acc = pd.DataFrame({"school_id": ps["school_id"], "wv": ps["score"] * ps["nz"], "ws": ps["se"] * ps["nz"],
+                        "w": ps["nz"], "participants": ps["participants"]}).groupby("school_id").sum()
+    return pd.DataFrame({"school_id": acc.index, "value": (acc["wv"] / acc["w"]).to_numpy(),
+                         "se": (acc["ws"] / acc["w"]).to_numpy(), "participants": acc["participants"].to_numpy()})
+
+
+def wls_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """Weighted least squares y = a + b·x. Returns (intercept, slope, covariance of (a, b)) with the covariance
+    σ̂²·(XᵀWX)⁻¹, σ̂² = Σ w·r² / (N − 2) (NaN covariance when N ≤ 2)."""
+    X = np.column_stack([np.ones_like(x), x])
+    xtwx = X.T @ (X * w[:, None])
+    beta = np.linalg.solve(xtwx, X.T @ (w * y))
+    r = y - X @ beta
+    dof = len(y) - 2
+    s2 = float((w * r * r).sum() / dof) if dof > 0 else np.nan
+    return float(beta[0]), float(beta[1]), s2 * np.linalg.inv(xtwx)
+
+
+def context_adjusted(results: pd.DataFrame, schools: pd.DataFrame, year: int, *, exam: str | None = None,
+                     subject: str | None = None, measure: str = "mean", settings: dict | None = None) -> pd.DataFrame:
+    """Return each school's result against what its social context predicts, for `year`.
+
+    Outcome (value): exam + subject → the school mean (measure="mean") or % below the minimum
+    (measure="below_share", lower is better); exam only → the procedure score (participant-weighted standardised
+    mean across its subjects); neither → the participant-weighted standardised mean across the ЕГЭ and ОГЭ subjects
+    (risk.context.exams), in units of the district's spread of individual results (0 = district level).
+    Fit: weighted least squares of value on the social index across schools having both, weights = participants;
+    needs at least risk.context.min_schools (default 5) schools, otherwise an empty table.
+    residual = value − predicted. se = standard error of the residual = √(se_school² + se_pred²): se_school is the
+    sampling error of the school's own value (sd/√n for a mean; √(p(1−p)/n) at the predicted share for a share;
+    the conservative bound Σ n·se / Σ n over subjects for a standardised score), se_pred the error of the fitted
+    line at the school's index. z = residual / se. below_expectation: z ≤ −risk.context.z (1.96) (for a share:
+    z ≥ +1.96, more pupils below the minimum than predicted). resilient: social quartile 4 and residual in the
+    better half of residuals (≥ the median; for a share ≤ the median).
+    Columns: school_id, value, index, quartile, participants, predicted, residual, se, z, below_expectation,
+    resilient, slope, intercept (repeated per row, for drawing the line), higher_is_better, n_schools.
+    """
+    year = int(year)
+    cols = ["school_id", "value", "index", "quartile", "participants", "predicted", "residual", "se", "z",
+            "below_expectation", "resilient", "slope", "intercept", "higher_is_better", "n_schools"]
+    prep = prepare(results, settings)
+    higher = True
+    if exam is not None and subject is not None:
+        df = prep[(prep["year"] == year) & (prep["exam"] == exam) & (prep["subject"] == subject)]
+        y = _measure_from_prep(df, exam, subject, measure)
+        y = y[y["year"] == year].drop(columns="year")
+        if measure == "mean":
+            sd = (df["participants"] * df["sd"]).groupby(df["school_id"]).sum() / \
+                df["participants"].groupby(df["school_id"]).sum()
+            y["sd"] = y["school_id"].map(sd)
+        else:
+            higher = False
+    elif exam is not None:
+        ps = procedure_scores(prep[prep["year"] == year], [exam])
+        y = ps.rename(columns={"score": "value"})[["school_id", "value", "se", "participants"]]
+    else:
+        y = _standardised(prep, get(settings, "risk.context.exams", ["ЕГЭ", "ОГЭ"]), year)
+    soc = social_index(schools, year, settings)
+    d = y.merge(soc[["school_id", "index", "quartile"]], on="school_id", how="inner")
+    d = d[d["value"].notna() & d["index"].notna() & (d["participants"] > 0)].reset_index(drop=True)
+    if len(d) < int(get(settings, "risk.context.min_schools", 5)):
+        return pd.DataFrame(columns=cols)
+    x, v, w = d["index"].to_numpy(float), d["value"].to_numpy(float), d["participants"].to_numpy(float)
+    a, b, cov = wls_line(x, v, w)
+    pred = a + b * x
+    se_pred = np.sqrt(np.maximum(cov[0, 0] + 2 * x * cov[0, 1] + x * x * cov[1, 1], 0.0))
+    if "se" in d:
+        se_school = d["se"].to_numpy(float)
+    elif measure == "mean":
+        se_school = d["sd"].to_numpy(float) / np.sqrt(w)
+    else:
+        p = np.clip(pred, 0.5, 99.5) / 100.0
+        se_school = 100.0 * np.sqrt(p * (1 - p) / w)
+    se = np.sqrt(se_school ** 2 + np.nan_to_num(se_pred) ** 2)
+    resid = v - pred
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = resid / se
+    zc = float(get(settings, "risk.context.z", Z95))
+    median = float(np.median(resid))
+    out = d.assign(predicted=pred, residual=resid, se=se, z=z, slope=b, intercept=a, higher_is_better=higher,
+                   n_schools=len(d))
+    if higher:
+        out["below_expectation"] = out["z"] <= -zc
+        better = out["residual"] >= median
+    else:
+        out["below_expectation"] = out["z"] >= zc
+        better = out["residual"] <= median
+    out["resilient"] = ((out["quartile"] == 4).fillna(False) & better).astype(bool)
+    out["below_expectation"] = out["below_expectation"].fillna(False).astype(bool)
+    return out[cols].sort_values("school_id").reset_index(drop=True)
