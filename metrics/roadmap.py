@@ -152,7 +152,8 @@ def split_responsible(progress: pd.DataFrame) -> pd.DataFrame:
     # rows that had parties keep only the non-empty ones; rows with none keep one "Не указано" row
     keep = out["responsible"] != ""
     any_party = keep.groupby(level=0).transform("any")
-    out = out[keep | ~any_party].copy()
+    first = ~pd.Series(out.index.duplicated(keep="first"), index=out.index)
+    out = out[keep | (~any_party & first)].copy()
     out.loc[out["responsible"] == "", "responsible"] = "Не указано"
     return out.reset_index(drop=True)
 
