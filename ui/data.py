@@ -116,10 +116,31 @@ _CHAINS = {
 }
 
 
-def _compute(name: str, data: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> Any:
+_MODULES = ("plan_fact", "forecast", "roadmap", "key_figures", "level_change", "measures", "uncertainty",
+            "ranking", "social", "risk", "objectivity")
+
+
+def resolve(name: str) -> Any:
+    """The public metric function `name` (from `metrics/__init__.py`, else from its module)."""
+    import importlib
+
     import metrics
 
-    fn = getattr(metrics, name)
+    fn = getattr(metrics, name, None)
+    if fn is not None:
+        return fn
+    for mod in _MODULES:
+        try:
+            m = importlib.import_module(f"metrics.{mod}")
+        except ImportError:
+            continue
+        if callable(getattr(m, name, None)):
+            return getattr(m, name)
+    raise AttributeError(f"в metrics нет функции {name}")
+
+
+def _compute(name: str, data: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> Any:
+    fn = resolve(name)
     kwargs = dict(kwargs)
     if name in _CHAINS:
         src, src_args, param = _CHAINS[name]

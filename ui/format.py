@@ -38,7 +38,7 @@ STATUS_BG = {"achieved": "#c8e6c9", "near": "#ffe082", "missed": "#ffcdd2", "no 
 # Roadmap event states (metrics.roadmap_progress `state`).
 STATE_LABELS = {
     "done": "выполнено",
-    "in_progress": "выполняется",
+    "in_progress": "в работе",
     "overdue": "просрочено",
     "not_yet_due": "срок не наступил",
     "continuous": "постоянно",
