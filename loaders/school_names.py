@@ -24,7 +24,7 @@ MARGIN = 5.0  # the best candidate must beat the next school by this much
 
 _LEGAL = re.compile(
     r"(?:федеральн|муниципальн|государственн|негосударственн|частн|автономн)[а-я]*\s+"
-    r"(?:(?:бюджетн|казенн|автономн|некоммерческ)[а-я]*\s+)*"
+    r"(?:(?:бюджетн|казенн|автономн|некоммерческ|профессиональн)[а-я]*\s+)*"
     r"(?:(?:обще)?образовательн[а-я]*\s+)?"
     r"(?:организаци|учреждени)[а-я]*"
     r"(?:\s+(?:высшего|дополнительного|среднего)\s+(?:профессионального\s+)?образования)?"
@@ -46,6 +46,13 @@ _NUMBER = re.compile(r"(?:№|(?<![а-яa-z])(?:no|n)\.?)\s*(\d+)")
 _IMENI = re.compile(r"(?<![а-я])им(?:\.|\s)|(?<![а-я])имени(?![а-я])")
 _PUNCT = re.compile(r"[«»\"“”„‟'`’‘()\[\].,;:!?/\\_+*–—-]")
 _DIGITS = re.compile(r"\d+")
+_CITY = re.compile(r"(?<![а-я])(?:города|г)\s+(?:москвы|санкт петербурга|севастополя)(?![а-я])")
+_GENERIC_WORDS = re.compile(r"(?<![а-я])(?:сош|оош|нош|школа|школы)(?![а-я])")
+
+
+def _core(norm: str) -> str:
+    """A name without the generic words `школа`/`СОШ`, so `школа №10` meets `сош №10`."""
+    return " ".join(_GENERIC_WORDS.sub(" ", norm).split())
 
 
 def normalise(name: object) -> str:
@@ -62,20 +69,24 @@ def normalise(name: object) -> str:
     t = _NUMBER.sub(r" №\1 ", t)
     t = _PUNCT.sub(" ", t)
     t = _FORMS.sub(" ", t)
+    t = _CITY.sub(" ", t)
     t = re.sub(r"№\s+(\d)", r"№\1", t)
     t = re.sub(r"(?<![№\d])(\d+)", r"№\1", t) if "№" not in t else t
     return " ".join(t.split())
 
 
-_TYPE_WORDS = re.compile(r"(?<![а-я])(сош|оош|нош|гимнази[а-я]*|лице[а-я]*|цо|кадетск[а-я]*)(?![а-я])")
+_GENERIC_TYPES = re.compile(r"(?<![а-я])(сош|оош|нош)(?![а-я])")
+_SPECIAL_TYPES = re.compile(r"(?<![а-я])(гимнази|лице|кадетск|интернат|коррекц|колледж|цо|техникум)")
 
 
 def _numbers(norm: str) -> str:
     return ",".join(sorted(set(_DIGITS.findall(norm))))
 
 
-def _type(norm: str) -> str:
-    return ",".join(sorted({w[:5] for w in _TYPE_WORDS.findall(norm)}))
+def _type(norm: str) -> tuple[str, str]:
+    """(generic type СОШ/ООШ/НОШ, special kinds: гимназия, лицей, кадетская, интернат…)."""
+    return (",".join(sorted(set(_GENERIC_TYPES.findall(norm)))),
+            ",".join(sorted(set(_SPECIAL_TYPES.findall(norm)))))
 
 
 @dataclass(frozen=True)
@@ -111,15 +122,21 @@ def _score_matrix(queries: list[str], choices: list[str]) -> np.ndarray:
         return np.zeros((len(queries), len(choices)))
     sort = process.cdist(queries, choices, scorer=fuzz.token_sort_ratio, workers=1)
     tset = process.cdist(queries, choices, scorer=fuzz.token_set_ratio, workers=1)
+    qcore, ccore = [_core(q) for q in queries], [_core(c) for c in choices]
+    core = process.cdist(qcore, ccore, scorer=fuzz.token_sort_ratio, workers=1)
+    core = np.where((np.array([bool(q) for q in qcore])[:, None]) & (np.array([bool(c) for c in ccore])[None, :]),
+                    core, 0.0)
     qn = np.array([_numbers(q) for q in queries], dtype=object)[:, None]
     cn = np.array([_numbers(c) for c in choices], dtype=object)[None, :]
     same = qn == cn
-    qt = np.array([_type(q) for q in queries], dtype=object)[:, None]
-    ct = np.array([_type(c) for c in choices], dtype=object)[None, :]
-    other_type = (qt != ct) & (qt != "") & (ct != "")
+    qg = np.array([_type(q)[0] for q in queries], dtype=object)[:, None]
+    cg = np.array([_type(c)[0] for c in choices], dtype=object)[None, :]
+    qs = np.array([_type(q)[1] for q in queries], dtype=object)[:, None]
+    cs = np.array([_type(c)[1] for c in choices], dtype=object)[None, :]
+    other_type = ((qg != cg) & (qg != "") & (cg != "")) | (qs != cs)
     # Extra words (`имени …`, `с углублённым изучением …`) are tolerated: a name contained in the
-    # other scores high, but a different school type (СОШ vs ООШ) costs 15 %.
-    score = np.maximum(sort, tset) * np.where(other_type, 0.85, 1.0)
+    # other scores high, but another school type (СОШ vs ООШ, лицей, интернат…) costs 20 %.
+    score = np.maximum(np.maximum(sort, tset), core) * np.where(other_type, 0.8, 1.0)
     # Differing school numbers are never the same school: such a name may still be shown as a
     # candidate, but its score stays far below any cutoff.
     return np.where(same, score, score * 0.5)
