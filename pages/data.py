@@ -1,0 +1,117 @@
+"""«Данные»: what is loaded, from where, how fresh, and what went wrong?
+
+Rows per tidy table with their years, the sources (files and uploads as the
+store records them), the warnings and errors from the first seeding, the blank
+template of every table for download, and the upload history
+(`ui.history.upload_history_table`, which the upload engineer extends with
+«Отменить»).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from loaders.model import TABLE_TITLES, TABLES
+from ui import data, empty
+from ui import format as fmt
+from ui.history import upload_history_table
+from ui.tables import show_table
+
+st.title("Данные")
+
+store = data.get_store()
+if store is None:
+    st.error(data.store_error() or "Хранилище данных недоступно.")
+    st.stop()
+
+st.caption(f"Хранилище: «{store.path}» · версия данных {data.version()}")
+
+# --- what is loaded ------------------------------------------------------------------
+st.subheader("Что загружено")
+t = data.tables()
+
+
+def _years(df: pd.DataFrame) -> tuple[str, str]:
+    if "year" not in df or df.empty:
+        return "—", "—"
+    y = pd.to_numeric(df["year"], errors="coerce").dropna()
+    return (str(int(y.min())), str(int(y.max()))) if len(y) else ("—", "—")
+
+
+loaded = pd.DataFrame({
+    "table": list(TABLES),
+    "title": [TABLE_TITLES[name] for name in TABLES],
+    "rows": [len(t[name]) for name in TABLES],
+    "first_year": [_years(t[name])[0] for name in TABLES],
+    "last_year": [_years(t[name])[1] for name in TABLES],
+})
+cols = st.columns(len(loaded))
+for col, (_, r) in zip(cols, loaded.iterrows()):  # five tables
+    col.metric(r["title"], fmt.num(int(r["rows"])), help="строк в хранилище", border=True)
+
+res = t["results"]
+if len(res):
+    latest = pd.to_numeric(res["year"], errors="coerce").max()
+    by_exam = (res.assign(year=pd.to_numeric(res["year"], errors="coerce"))
+               .groupby("exam")["year"].max().astype(int).to_dict())
+    parts = ", ".join(f"{e} — {y}" for e, y in by_exam.items())
+    st.markdown(f"Последние результаты: **{int(latest)} год** ({parts}).")
+vals = t["values"]
+if len(vals):
+    facts = vals[vals["kind"] == "fact"]
+    if len(facts):
+        st.markdown(f"Последние фактические значения показателей: **{int(pd.to_numeric(facts['year'], errors='coerce').max())} год**.")
+
+show_table(loaded, {"title": "Таблица", "rows": st.column_config.NumberColumn("Строк", format="%d"),
+                    "first_year": "С года", "last_year": "По год"},
+           what=("загруженные_таблицы",), key="data_tables")
+
+if not any(len(t[name]) for name in TABLES):
+    empty.empty_hint(list(TABLES), "хранилище пустое", key="data_empty")
+
+# --- sources -------------------------------------------------------------------------------
+st.subheader("Источники")
+with data.guard("Источники"):
+    src = store.sources()
+    if src is None or src.empty:
+        st.caption("Источников пока нет.")
+    else:
+        src = src.copy()
+        if "table" in src:
+            src["table"] = src["table"].map(lambda x: TABLE_TITLES.get(str(x), x))
+        labels = {"upload_id": st.column_config.NumberColumn("Загрузка №", format="%d"), "at": "Когда",
+                  "file_name": "Файл", "source": "Источник", "user": "Кто", "table": "Таблица",
+                  "rows": st.column_config.NumberColumn("Строк", format="%d"), "latest_year": "Последний год",
+                  "years": "Годы"}
+        show_table(src, {**{c: labels[c] for c in labels if c in src.columns},
+                         **{c: c for c in src.columns if c not in labels}},
+                   what=("источники_данных",), key="data_sources")
+
+# --- warnings ------------------------------------------------------------------------------
+st.subheader("Предупреждения и ошибки загрузки")
+problems = list(getattr(store, "seed_problems", None) or [])
+if not problems:
+    st.caption("При начальной загрузке замечаний не было.")
+else:
+    rows = [p.as_dict() if hasattr(p, "as_dict") else {"severity": "warning", "text": str(p)} for p in problems]
+    pr = pd.DataFrame(rows)
+    n_err = int((pr["severity"] == "error").sum())
+    n_warn = int((pr["severity"] == "warning").sum())
+    (st.error if n_err else st.warning)(f"Начальная загрузка: ошибок {n_err}, предупреждений {n_warn}. "
+                                        "Файлы с ошибками не загружены целиком.")
+    pr["severity"] = pr["severity"].map({"error": "ошибка", "warning": "предупреждение"}).fillna(pr["severity"])
+    show_table(pr, {"severity": "Вид", "file": "Файл", "sheet": "Лист", "row": "Строка", "column": "Столбец",
+                    "message": "Сообщение"}, what=("замечания_загрузки",), key="data_problems")
+
+# --- templates -----------------------------------------------------------------------------
+st.subheader("Шаблоны для заполнения")
+st.caption("Пустые таблицы с правильными заголовками: заполните и загрузите через боковую панель.")
+tcols = st.columns(len(TABLES))
+for col, name in zip(tcols, TABLES):
+    with col:
+        empty.template_button(name, key=f"data_tpl_{name}")
+
+# --- history -------------------------------------------------------------------------------
+st.subheader("История загрузок")
+with data.guard("История загрузок"):
+    upload_history_table(store)
