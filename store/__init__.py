@@ -1,0 +1,208 @@
+"""Where does the dashboard keep accepted data, and how do pages and uploads reach it?
+
+`open_store()` returns the one `Store` every page reads from and every source
+(seed folder, uploads, Google Sheets) writes to: an SQLite file (default
+`data/store.sqlite`, setting `store.path`, env `DASHBOARD_STORE`), migrated on
+open and seeded from `store.seed_folder` (env `DASHBOARD_SEED_FOLDER`) on
+first start.
+
+    store = open_store()
+    store.version()                      # cache key: changes on every accepted write or undo
+    store.read("results")                # model columns and dtypes, as the loaders give them
+    d = store.diff(load_result)          # preview: added / changed (old → new) / replaced per table
+    uid = store.accept(load_result, "ege_2026.xlsx", data, user="аноним")
+    store.history(); store.undo(uid); store.file_bytes(uid)
+
+Every method opens its own short connection, so one Store object may be shared
+between Streamlit sessions and threads. Refusals raise `StoreError` with a
+Russian message for the user.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from loaders.model import TABLES
+from loaders.report import LoadResult, Problem
+from metrics.settings import ROOT, get
+from store import audit, writes
+from store.db import StoreError, session, write
+from store.migrations import migrate
+from store.tables import col_list, data_table, order_by, to_frame
+from store.writes import Diff, TableDiff
+
+__all__ = ["Store", "StoreError", "Diff", "TableDiff", "open_store"]
+
+PATH_ENV = "DASHBOARD_STORE"
+SEED_ENV = "DASHBOARD_SEED_FOLDER"
+
+
+def _resolve(p: str | Path) -> Path:
+    p = Path(p).expanduser()
+    return p if p.is_absolute() else ROOT / p
+
+
+class Store:
+    """The accepted data of the district, with its upload history."""
+
+    def __init__(self, path: str | Path, settings: dict[str, Any] | None = None):
+        self.path = _resolve(path)
+        self.settings = settings
+        self.busy_timeout_ms = int(get(settings, "store.busy_timeout_ms", 30_000))
+        self.seed_problems: list[Problem] = []
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Не удалось создать папку хранилища «{self.path.parent}»: {exc}") from exc
+        with self._session() as con:
+            migrate(con)
+
+    def _session(self):
+        return session(self.path, self.busy_timeout_ms)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    # ------------------------------------------------------------ reading
+
+    def version(self) -> int:
+        """A number that changes on every accepted write or undo (use it as a cache key)."""
+        with self._session() as con:
+            return writes.store_version(con)
+
+    def read(self, table: str) -> pd.DataFrame:
+        """One tidy table: model columns in model order, rows in key order, the loaders' dtypes."""
+        if table not in TABLES:
+            raise StoreError(f"Неизвестная таблица «{table}».")
+        with self._session() as con:
+            rows = con.execute(f"SELECT {col_list(table)} FROM {data_table(table)} ORDER BY {order_by(table)}").fetchall()
+        return to_frame(table, rows)
+
+    def read_all(self) -> dict[str, pd.DataFrame]:
+        """All five tables from one consistent snapshot."""
+        with self._session() as con:
+            con.execute("BEGIN")
+            try:
+                raw = {t: con.execute(f"SELECT {col_list(t)} FROM {data_table(t)} ORDER BY {order_by(t)}").fetchall()
+                       for t in TABLES}
+            finally:
+                con.execute("ROLLBACK")
+        return {t: to_frame(t, rows) for t, rows in raw.items()}
+
+    def table_checksums(self) -> dict[str, str]:
+        """SHA-256 of each table's canonical content (model columns, key order)."""
+        with self._session() as con:
+            return audit.table_checksums(con)
+
+    # ------------------------------------------------------------ writing
+
+    def diff(self, result: LoadResult) -> Diff:
+        """What accepting `result` would do. Raises StoreError if it could never be accepted (errors, columns outside the model)."""
+        prepared = writes.prepare(result)
+        with self._session() as con:
+            return writes.diff(con, prepared)
+
+    def accept(self, result: LoadResult, file_name: str, file_bytes: bytes, user: str = "аноним",
+               source: str = "upload", *, expect_version: int | None = None) -> int:
+        """Store the whole load in one transaction, or nothing; return the upload_id.
+
+        Raises StoreError (Russian) if the load has errors, holds columns outside the model, or — with
+        `expect_version` (the `version()` the preview was made at) — if the store changed since the preview.
+        The original bytes are kept for re-reading unless the load came from a per-participant protocol.
+        """
+        uid = self._accept(result, file_name=file_name, file_bytes=file_bytes, user=user, source=source,
+                           expect_version=expect_version)
+        assert uid is not None
+        return uid
+
+    def _accept(self, result: LoadResult, *, file_name: str, file_bytes: bytes, user: str, source: str,
+                expect_version: int | None = None, only_if_empty: bool = False, bytes_are_safe: bool = False,
+                note: str | None = None) -> int | None:
+        prepared = writes.prepare(result)
+        if bytes_are_safe and prepared.protocol:
+            prepared = writes.Prepared(prepared.rows, protocol=False)
+        with self._session() as con:
+            return writes.accept(con, prepared, file_name=str(file_name), file_bytes=file_bytes, user=user,
+                                 source=source, expect_version=expect_version, only_if_empty=only_if_empty,
+                                 note=note)
+
+    # ------------------------------------------------------------ audit and undo
+
+    def history(self) -> pd.DataFrame:
+        """upload_id, at, user, source, file_name, sha256, tables, added, changed, replaced, undone_at,
+        then unchanged, undone_by, file_kept, note."""
+        with self._session() as con:
+            return audit.history(con)
+
+    def undo(self, upload_id: int, user: str = "аноним", cascade: bool = False) -> None:
+        """Restore every table to exactly its state before the upload (see store/audit.py for later uploads)."""
+        with self._session() as con:
+            audit.undo(con, upload_id, user=user, cascade=cascade)
+
+    def file_bytes(self, upload_id: int) -> tuple[str, bytes]:
+        """(file name, original bytes) of an upload; StoreError if they were not kept."""
+        with self._session() as con:
+            return audit.file_bytes(con, upload_id)
+
+    def sources(self) -> pd.DataFrame:
+        """What is loaded: upload_id, at, source, file_name, table, title, written, rows (still in the store), latest_year."""
+        with self._session() as con:
+            return audit.sources(con)
+
+    # ------------------------------------------------------------ confirmed aliases and header mappings
+
+    def aliases(self) -> dict[str, str]:
+        """Confirmed school-name aliases: alias → school_id."""
+        with self._session() as con:
+            return dict(con.execute("SELECT alias, school_id FROM aliases ORDER BY alias").fetchall())
+
+    def save_alias(self, alias: str, school_id: str) -> None:
+        alias, school_id = str(alias or "").strip(), str(school_id or "").strip()
+        if not alias or not school_id:
+            raise StoreError("Для сохранения псевдонима нужны название школы и её код.")
+        with self._session() as con, write(con):
+            known = con.execute(f"SELECT EXISTS (SELECT 1 FROM {data_table('schools')} WHERE school_id = ?)",
+                                (school_id,)).fetchone()[0]
+            if not known:
+                raise StoreError(f"Школы с кодом «{school_id}» нет в реестре — псевдоним «{alias}» не сохранён.")
+            con.execute("INSERT INTO aliases (alias, school_id, saved_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (alias) DO UPDATE SET school_id = excluded.school_id, saved_at = excluded.saved_at",
+                        (alias, school_id, writes.now_iso()))
+
+    def mapping(self, signature: str) -> dict | None:
+        """The saved header mapping for a header signature, or None."""
+        with self._session() as con:
+            row = con.execute("SELECT mapping FROM mappings WHERE signature = ?", (str(signature),)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def save_mapping(self, signature: str, mapping: dict) -> None:
+        if not signature or not isinstance(mapping, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+            raise StoreError("Сопоставление столбцов должно быть словарём «заголовок → поле модели» с непустой подписью.")
+        with self._session() as con, write(con):
+            con.execute("INSERT INTO mappings (signature, mapping, saved_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (signature) DO UPDATE SET mapping = excluded.mapping, saved_at = excluded.saved_at",
+                        (str(signature), json.dumps(mapping, ensure_ascii=False, sort_keys=True), writes.now_iso()))
+
+
+def open_store(path: str | Path | None = None, settings: dict[str, Any] | None = None,
+               seed_folder: str | Path | None = None) -> Store:
+    """Open (create, migrate) the store; on first start seed it from the seed folder.
+
+    path: argument, else env DASHBOARD_STORE, else settings `store.path` (relative to the repo root).
+    seed_folder: argument, else env DASHBOARD_SEED_FOLDER, else settings `store.seed_folder`.
+    Seeding problems never raise: they are in `store.seed_problems`.
+    """
+    path = path or os.environ.get(PATH_ENV) or get(settings, "store.path", "data/store.sqlite")
+    store = Store(path, settings)
+    folder = seed_folder or os.environ.get(SEED_ENV) or get(settings, "store.seed_folder", "sample_data")
+    from store.seed import seed
+    try:
+        store.seed_problems = seed(store, _resolve(folder))
+    except StoreError as exc:
+        store.seed_problems = [Problem("error", str(exc))]
+    return store

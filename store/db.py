@@ -1,0 +1,71 @@
+"""How does the store talk to SQLite?
+
+One short-lived connection per operation (safe across Streamlit's threads and
+across processes), with the pragmas the store relies on: WAL journal so readers
+never block the writer, a busy timeout so a second writer waits instead of
+failing, foreign keys on, and full sync because this file may hold the
+district's only copy of this year's results. Writes go through `write()`,
+which takes the database write lock up front (BEGIN IMMEDIATE) and either
+commits everything or rolls everything back.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MIN_SQLITE = (3, 37, 0)  # STRICT tables
+
+
+class StoreError(Exception):
+    """A store operation that was refused; the message is Russian and meant for the user."""
+
+
+def connect(path: Path, busy_timeout_ms: int = 30_000) -> sqlite3.Connection:
+    """Open the database file with the store's pragmas (autocommit mode: transactions are explicit)."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise StoreError(
+            f"Версия SQLite {sqlite3.sqlite_version} слишком старая для хранилища: нужна 3.37 или новее."
+        )
+    try:
+        con = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None)
+    except sqlite3.Error as exc:  # e.g. the folder is not writable
+        raise StoreError(f"Не удалось открыть хранилище «{path}»: {exc}") from exc
+    con.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal" and str(path) != ":memory:":
+        con.close()
+        raise StoreError(f"Хранилище «{path}» не удалось перевести в режим WAL (режим: {mode}).")
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA synchronous = FULL")
+    return con
+
+
+@contextmanager
+def session(path: Path, busy_timeout_ms: int = 30_000) -> Iterator[sqlite3.Connection]:
+    """A connection that is closed afterwards (reads run in autocommit mode)."""
+    con = connect(path, busy_timeout_ms)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def write(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: the write lock is taken at once; any exception rolls everything back."""
+    try:
+        con.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(
+            "Хранилище занято другой записью дольше допустимого времени ожидания; повторите попытку."
+        ) from exc
+    try:
+        yield con
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
