@@ -91,6 +91,8 @@ def level_change_grid(table: pd.DataFrame, year: int, value_col: str = "value", 
 
 
 def _reason(out: pd.DataFrame, year: int, higher_is_better: bool) -> pd.Series:
+    if out.empty:
+        return pd.Series([], index=out.index, dtype=object)
     small = out["value"].abs().max() < 10 if len(out) else False
     d = 2 if small else 1
     v = out["value"].map(lambda x: num(x, d))
