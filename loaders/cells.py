@@ -246,7 +246,9 @@ def _map_unique(series: pd.Series, func) -> tuple[pd.Series, pd.Series]:
 def to_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(float64 Series, bad-cell mask). Numeric cells pass through untouched; texts are parsed once per distinct value."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype("float64"), pd.Series(False, index=series.index)
+        ok = pd.Series(False, index=series.index)
+        ok.attrs["reasons"] = pd.Series(None, index=series.index, dtype=object)
+        return series.astype("float64"), ok
     values = series.to_numpy(dtype=object)
     is_num = np.fromiter(((type(v) is float or type(v) is int) for v in values), dtype=bool, count=len(values))
     out = np.full(len(values), np.nan)

@@ -195,8 +195,19 @@ def _candidates(text: object) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)
+def _match_cached(text: str, table: str) -> str | None:
+    return _match_column(text, table)
+
+
 def match_column(text: object, table: str) -> str | None:
     """Model column (or helper field) of `table` that a header means, or None."""
+    if isinstance(text, str):
+        return _match_cached(text, table)
+    return _match_column(text, table)
+
+
+def _match_column(text: object, table: str) -> str | None:
     if text is None or table not in TABLES:
         return None
     has_pct = "%" in str(text)

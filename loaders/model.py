@@ -136,3 +136,12 @@ TABLE_TITLES = {
 def columns(table: str) -> list[str]:
     """Column names of a tidy table, in canonical order."""
     return [c.name for c in TABLES[table]]
+
+# Russian labels of enum values, as the templates write them and the interface shows them.
+# Loading accepts these, the codes themselves and the usual synonyms (see loaders/validate.py).
+ENUM_LABELS: dict[str, dict[str, str]] = {
+    "kind": {"baseline": "базовое", "plan": "план", "fact": "факт", "target": "целевое"},
+    "direction": {"higher": "больше — лучше", "lower": "меньше — лучше"},
+    "status": {"done": "выполнено", "in_progress": "в работе", "not_done": "не выполнено", "postponed": "перенесено"},
+    "schedule": {"dated": "к сроку", "continuous": "постоянно", "unscheduled": "без срока"},
+}

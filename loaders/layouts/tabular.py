@@ -1,20 +1,321 @@
-"""How is a plain header-and-rows table read (our templates, results exports)? (work in progress)"""
+"""How is a plain table with a header row read — our five templates and regional results exports?
+
+The header row is looked for in the first 30 rows (title rows above it may
+carry the year and the exam: «Результаты ЕГЭ 2024 года»). Columns are matched
+by their Russian names through `loaders.headers`, never by position. A header
+may take two rows: merged group cells (`Русский язык` over `Участников |
+Средний балл | Не преодолели порог`) give each group's subject (or year, exam,
+grade), and the table is unfolded to one row per school × group. A row that
+numbers the columns (`1 2 3 …`) is skipped, as are blank rows and total rows
+(`Итого по району`, `Всего`, `Среднее по району`).
+
+Values are left as found (validation coerces them). School names stay in the
+helper column `school_name`; the pipeline matches them to the registry.
+"""
 from __future__ import annotations
 
-from loaders.grid import Sheet
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from loaders import headers as H
+from loaders.cells import find_year
+from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
+from loaders.model import EXAMS, TABLES
+
+SCAN_ROWS = 30
+
+# Columns (or helper fields) a table needs to be recognised; tuples are alternatives.
+NEEDS: dict[str, list[tuple[str, ...]]] = {
+    "schools": [("school_id",), ("name", "short_name")],
+    "indicators": [("indicator_id",), ("name",)],
+    "values": [("indicator_id", H.INDICATOR_NAME), ("value", "low", "high"), ("kind",)],
+    "events": [("title",), ("number", "deadline_text", "responsible")],
+    "results": [("school_id", H.SCHOOL_NAME), ("participants", "mean")],
+}
+IGNORED_HEADERS = {"№", "№ п п", "п п", "n", "n п п", "номер", "№ пп", "нпп"}
+_EXAM_WORDS = [(e, H.norm(e)) for e in sorted(EXAMS, key=len, reverse=True)] + [
+    ("ОГЭ", "гиа 9"), ("ЕГЭ", "гиа 11"), ("Пробный ЕГЭ", "пробного егэ"), ("Пробный ОГЭ", "пробного огэ")]
+_GRADE_RE = re.compile(r"^(\d{1,2})\s*(?:класс|кл)\b|^(?:класс|кл)\s*(\d{1,2})$")
+
+
+def find_exam(text: Any) -> str | None:
+    """The procedure named in a text (title, sheet or file name): «Результаты ЕГЭ 2024» → ЕГЭ."""
+    n = " " + H.norm(text) + " "
+    for exam, word in _EXAM_WORDS:
+        if f" {word} " in n:
+            return exam
+    return None
+
+
+def canonical_exam(text: Any) -> Any:
+    """Known procedure names in their canonical spelling («егэ» → «ЕГЭ»); unknown texts unchanged."""
+    if not isinstance(text, str):
+        return text
+    n = H.norm(text)
+    for exam, word in _EXAM_WORDS:
+        if n == word:
+            return exam
+    return text
+
+
+@dataclass
+class Plan:
+    """How a sheet's header was understood."""
+
+    table: str
+    header_top: int  # index into sheet.rows of the first header row
+    header_rows: int  # 1 or 2
+    fields: dict[int, str]  # column index → model field
+    labels: dict[int, str]  # column index → header text as shown in messages
+    groups: dict[int, str] = field(default_factory=dict)  # column index → group label (upper header row)
+    unplaced: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+
+def _text(v: Any) -> str:
+    if is_blank(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).replace("\n", " ").strip()
+
+
+def _mapping_lookup(ctx: Context) -> dict[str, str]:
+    return {H.norm(k): v for k, v in (ctx.mapping or {}).items()}
+
+
+def _match(text: str, table: str, mapping: dict[str, str]) -> str | None:
+    if not text:
+        return None
+    n = H.norm(text)
+    if n in mapping:
+        target = mapping[n]
+        return None if target in ("", "-", "skip") else target
+    return H.match_column(text, table)
+
+
+def _coverage(table: str, found: set[str]) -> bool:
+    return all(any(f in found for f in alt) for alt in NEEDS[table])
+
+
+def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, str]) -> Plan | None:
+    width = sheet.width
+    fields: dict[int, str] = {}
+    labels: dict[int, str] = {}
+    groups: dict[int, str] = {}
+    unplaced: list[str] = []
+    used: set[str] = set()
+    for j in range(width):
+        top = _text(sheet.merged_value(i, j))
+        sub = _text(sheet.merged_value(i + 1, j)) if two else ""
+        if two and sub == top:
+            sub = ""  # a header cell merged down over both rows
+        f = None
+        label = sub or top
+        if sub:
+            f = _match(sub, table, mapping)
+            if f is None and top:
+                f = _match(f"{top} {sub}", table, mapping)
+                label = f"{top} {sub}"
+            if f is not None and top and _match(top, table, mapping) is None:
+                groups[j] = top
+                label = f"{top} / {sub}"
+        elif top:
+            f = _match(top, table, mapping)
+        if f is None:
+            if label and H.norm(label) not in IGNORED_HEADERS:
+                unplaced.append(label)
+            continue
+        if f in used and j not in groups:
+            unplaced.append(label)  # a second column for the same field: keep the first
+            continue
+        used.add(f)
+        fields[j] = f
+        labels[j] = label
+    if two and not groups:
+        return None  # a second header row only makes sense with groups over it
+    if not _coverage(table, used):
+        return None
+    if table == "results" and groups:
+        # each group must be the same kind of thing; the group label becomes subject/year/exam/grade
+        pass
+    score = len(used) / max(len(TABLES[table]), 1) + (0.05 if two else 0)
+    return Plan(table, i, 2 if two else 1, fields, labels, groups, unplaced, score)
+
+
+def plan_sheet(sheet: Sheet, ctx: Context) -> Plan | None:
+    """The best header interpretation of a sheet, or None when no table header is found."""
+    mapping = _mapping_lookup(ctx)
+    tables = [ctx.table] if ctx.table else list(NEEDS)
+    best: Plan | None = None
+    n = min(len(sheet.rows), SCAN_ROWS)
+    for i in range(n):
+        row = sheet.rows[i]
+        if sum(1 for v in row if not is_blank(v)) < 2 and not any(r[0] <= i <= r[2] for r in sheet.merged):
+            continue
+        for table in tables:
+            for two in (False, True):
+                if two and i + 1 >= len(sheet.rows):
+                    continue
+                plan = _plan_for(sheet, i, two, table, mapping)
+                if plan and (best is None or plan.score > best.score + 1e-9):
+                    best = plan
+        if best is not None and i > best.header_top + 1:
+            break  # the first header found wins over later look-alikes
+    return best
+
+
+def _title_texts(sheet: Sheet, plan: Plan | None) -> list[str]:
+    stop = plan.header_top if plan else min(len(sheet.rows), 5)
+    out = []
+    for r in sheet.rows[:stop]:
+        out.extend(_text(v) for v in r if not is_blank(v))
+    return out
+
+
+def _is_numbering_row(values: list[Any]) -> bool:
+    nums = []
+    for v in values:
+        if is_blank(v):
+            continue
+        try:
+            f = float(str(v).strip().rstrip("."))
+        except ValueError:
+            return False
+        if not f.is_integer():
+            return False
+        nums.append(int(f))
+    return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
+
+
+def _group_field(label: str) -> tuple[str, Any]:
+    """What a group label over result columns means: (field, value)."""
+    exam = find_exam(label)
+    n = H.norm(label)
+    if exam and H.norm(exam) == n:
+        return "exam", exam
+    m = _GRADE_RE.match(n)
+    if m:
+        return "grade", int(m.group(1) or m.group(2))
+    if re.fullmatch(r"(?:19|20)\d\d.*", n) and find_year(label):
+        return "year", find_year(label)
+    return "subject", label
 
 
 class Tabular:
     name = "tabular"
-    title = "Таблица с заголовками"
+    title = "Таблица с заголовками (шаблон или выгрузка)"
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, int], Plan | None] = {}
+
+    def _plan(self, sheet: Sheet, ctx: Context) -> Plan | None:
+        key = (id(sheet), hash((ctx.table, tuple(sorted((ctx.mapping or {}).items())))))
+        if key not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = plan_sheet(sheet, ctx)
+        return self._cache[key]
 
     def detect(self, sheet: Sheet, ctx: Context) -> float:
-        return 0.0
+        plan = self._plan(sheet, ctx)
+        if plan is None:
+            return 0.0
+        # A recognised header gives 0.5; the more of the table's columns it names, the surer.
+        return min(0.5 + plan.score / 2, 0.95)
 
     def parse(self, sheet: Sheet, ctx: Context) -> Parsed:
-        return Parsed()
+        plan = self._plan(sheet, ctx)
+        self._cache.pop((id(sheet), hash((ctx.table, tuple(sorted((ctx.mapping or {}).items()))))), None)
+        out = Parsed()
+        if plan is None:
+            out.problems.append(ctx.problem(
+                "error", "не найдена строка заголовков таблицы: ни один известный набор столбцов "
+                         "(например «Наименование ОО», «Участников», «Средний балл») не распознан", sheet))
+            return out
+        titles = _title_texts(sheet, plan)
+        info: dict[str, Any] = {"header_row": sheet.row_number(plan.header_top), "table": plan.table}
+        for t in titles:
+            info.setdefault("year", find_year(t)) if find_year(t) else None
+            info.setdefault("exam", find_exam(t)) if find_exam(t) else None
+        header_texts = [_text(sheet.merged_value(r, j)) for r in range(plan.header_top, plan.header_top + plan.header_rows)
+                        for j in range(sheet.width)]
+        info["header_texts"] = [h for h in header_texts if h]
+        info["signature"] = H.header_signature(header_texts)
+        out.info = info
+        out.unplaced_columns = list(plan.unplaced)
+
+        start = plan.header_top + plan.header_rows
+        body = sheet.rows[start:]
+        if body and _is_numbering_row(body[0]):
+            body = body[1:]
+            start += 1
+        width = sheet.width
+        if not body:
+            out.tables[plan.table] = pd.DataFrame(columns=["_row"])
+            return out
+        frame = pd.DataFrame(body)
+        if frame.shape[1] < width:
+            for j in range(frame.shape[1], width):
+                frame[j] = None
+        rows = np.arange(len(body)) + sheet.row_number(start)
+
+        filled = frame.notna() & frame.ne("")
+        used_cols = list(plan.fields)
+        keep = filled[used_cols].any(axis=1).to_numpy() if used_cols else np.zeros(len(frame), dtype=bool)
+        # total rows: the school/title label (or the first text cell) says «Итого», «Всего», «Среднее по району»…
+        label_cols = [j for j, f in plan.fields.items() if f in (H.SCHOOL_NAME, "name", "school_id", "title",
+                                                                   "short_name", H.INDICATOR_NAME)]
+        first_cols = label_cols or list(range(min(3, frame.shape[1])))
+        total = np.zeros(len(frame), dtype=bool)
+        for j in first_cols[:3]:
+            col = frame[j]
+            uniq = pd.unique(col[col.map(lambda v: isinstance(v, str))].to_numpy(dtype=object))
+            totals = {u for u in uniq if H.is_total_label(u)}
+            if totals:
+                total |= col.isin(totals).to_numpy()
+        skipped_totals = int((keep & total).sum())
+        if skipped_totals:
+            info["total_rows_skipped"] = skipped_totals
+        keep &= ~total
+        frame = frame[keep]
+        rows = rows[keep]
+
+        shared = {j: f for j, f in plan.fields.items() if j not in plan.groups}
+        headers_map = {f: plan.labels[j] for j, f in shared.items()}
+        if not plan.groups:
+            t = pd.DataFrame({f: frame[j].to_numpy(dtype=object) for j, f in shared.items()})
+            t["_row"] = rows
+            out.tables[plan.table] = t
+            out.headers[plan.table] = headers_map
+            return out
+
+        # Unfold merged column groups: one block of rows per group label.
+        by_group: dict[str, dict[int, str]] = {}
+        for j, label in plan.groups.items():
+            by_group.setdefault(label, {})[j] = plan.fields[j]
+        parts = []
+        for label, cols in by_group.items():
+            gfield, gvalue = _group_field(label)
+            part = pd.DataFrame({f: frame[j].to_numpy(dtype=object) for j, f in shared.items()})
+            for j, f in cols.items():
+                part[f] = frame[j].to_numpy(dtype=object)
+                part[f"_col_{f}"] = plan.labels[j]
+            part[gfield] = gvalue
+            part["_row"] = rows
+            measure = filled.loc[frame.index, list(cols)].any(axis=1).to_numpy()
+            parts.append(part[measure])
+        t = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_row"])
+        out.tables[plan.table] = t
+        out.headers[plan.table] = headers_map
+        info["groups"] = list(by_group)
+        return out
 
 
 TABULAR = register(Tabular())

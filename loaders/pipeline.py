@@ -1,0 +1,414 @@
+"""How do files become validated tidy tables?
+
+One pipeline for every source: bytes → grids per sheet (`grid.read_sheets`) →
+the layout that recognises each sheet best (or the user's override) → raw
+frames → filling what the sheet only implies (year and procedure from the
+title, sheet or file name; grade 11 for ЕГЭ, 9 for ОГЭ) → school names matched
+to the registry (a registry loaded in the same batch counts) → validation.
+
+`load_files(paths)`, `load_bytes(name, data)` and `load_many([(name, data)])`
+return a `LoadResult`. Any error anywhere means no tables at all: a load is
+accepted whole or not at all. No exception escapes as a traceback; a failure
+inside a layout becomes one Russian error for that sheet.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from loaders import headers as H
+from loaders.cells import find_year
+from loaders.grid import Sheet, read_sheets
+from loaders.layouts import LAYOUTS, get as get_layout
+from loaders.layouts.base import Context, Parsed
+from loaders.layouts.tabular import canonical_exam, find_exam, plan_sheet
+from loaders.model import TABLE_TITLES, TABLES
+from loaders.report import LoadError, LoadResult, Problem, empty_table
+from loaders.validate import validate
+
+log = logging.getLogger(__name__)
+
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".csv", ".txt", ".tsv")
+MIN_CONFIDENCE = 0.3
+SKIP_SHEETS = {"пояснения", "инструкция", "справка", "readme"}
+GRADE_BY_EXAM = {"ЕГЭ": 11, "Пробный ЕГЭ": 11, "ОГЭ": 9, "Пробный ОГЭ": 9}
+_REGISTRY_NAME_RE = re.compile(r"реестр|школ|registry|schools|контекст", re.I)
+
+
+def load_files(paths: Iterable[str | Path], **kwargs: Any) -> LoadResult:
+    """Load files (folders are expanded to the spreadsheet files inside them) as one batch."""
+    items: list[tuple[str, bytes]] = []
+    pre: list[Problem] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.is_file() and child.suffix.lower() in SPREADSHEET_EXTENSIONS:
+                    items.append((str(child), child.read_bytes()))
+            continue
+        if not path.exists():
+            pre.append(Problem("error", "файл не найден", file=str(path)))
+            continue
+        try:
+            items.append((str(path), path.read_bytes()))
+        except OSError:
+            pre.append(Problem("error", "файл не удалось прочитать (нет доступа?)", file=str(path)))
+    result = load_many(items, **kwargs)
+    if pre:
+        result.problems[:0] = pre
+        _drop_tables(result)
+    return result
+
+
+def load_bytes(name: str, data: bytes, **kwargs: Any) -> LoadResult:
+    """Load one file given as bytes (an upload)."""
+    return load_many([(name, data)], **kwargs)
+
+
+def load_many(items: list[tuple[str, bytes]], *, year: int | None = None, exam: str | None = None,
+              table: str | None = None, layout: str | None = None, mapping: dict[str, str] | None = None,
+              registry: pd.DataFrame | None = None, aliases: dict[str, str] | None = None,
+              settings: dict | None = None) -> LoadResult:
+    """Load several files as one batch: registries first, then everything else; validate all together."""
+    result = LoadResult()
+    sheets: list[Sheet] = []
+    for name, data in items:
+        if not name.lower().endswith(SPREADSHEET_EXTENSIONS) and not _looks_like_workbook(data):
+            result.problems.append(Problem("warning", "файл пропущен: это не таблица (читаются xlsx, xlsm, xls, "
+                                                      "ods, csv)", file=name))
+            continue
+        try:
+            sheets.extend(read_sheets(name, data, settings))
+        except LoadError as exc:
+            result.problems.append(exc.problem)
+        except Exception:  # never a traceback for a user's file
+            log.exception("unexpected failure reading %s", name)
+            result.problems.append(Problem("error", "файл не удалось прочитать: он повреждён или имеет "
+                                                    "неизвестный формат", file=name))
+    return load_sheets(sheets, result=result, year=year, exam=exam, table=table, layout=layout, mapping=mapping,
+                       registry=registry, aliases=aliases, settings=settings)
+
+
+def _looks_like_workbook(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def load_sheets(sheets: list[Sheet], *, result: LoadResult | None = None, year: int | None = None,
+                exam: str | None = None, table: str | None = None, layout: str | None = None,
+                mapping: dict[str, str] | None = None, registry: pd.DataFrame | None = None,
+                aliases: dict[str, str] | None = None, settings: dict | None = None) -> LoadResult:
+    """Run the pipeline on grids already read (files, Google Sheets)."""
+    result = result or LoadResult()
+    if table is not None and table not in TABLES:
+        result.problems.append(Problem("error", f"неизвестный тип таблицы «{table}»; допустимо: "
+                                                + ", ".join(TABLES)))
+        return _drop_tables(result)
+    if layout is not None and get_layout(layout) is None:
+        result.problems.append(Problem("error", f"неизвестный макет «{layout}»; допустимо: "
+                                                + ", ".join(l.name for l in LAYOUTS)))
+        return _drop_tables(result)
+    if exam is not None:
+        exam = canonical_exam(exam)
+
+    def ctx_for(sheet: Sheet, reg: pd.DataFrame | None) -> Context:
+        return Context(file=sheet.file, year=year, exam=exam, table=table, layout=layout,
+                       mapping=dict(mapping or {}), registry=reg, aliases=dict(aliases or {}), settings=settings)
+
+    # Registries first, so names in results of the same batch match against them.
+    order = sorted(range(len(sheets)), key=lambda k: 0 if _is_registry_sheet(sheets[k], ctx_for(sheets[k], None))
+                   else 1)
+    frames: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    loaded_registry: list[pd.DataFrame] = []
+    for k in order:
+        sheet = sheets[k]
+        reg = _combined_registry(registry, loaded_registry)
+        ctx = ctx_for(sheet, reg)
+        parsed = _parse_sheet(sheet, ctx, result)
+        if parsed is None:
+            continue
+        for t, frame in parsed.tables.items():
+            if t not in TABLES or frame is None:
+                continue
+            frame = _prepare(t, frame, parsed, sheet, ctx)
+            frames[t].append(frame)
+            if t == "schools" and len(frame):
+                loaded_registry.append(frame)
+
+    combined = {t: pd.concat(fs, ignore_index=True) if fs else None for t, fs in frames.items()}
+    reg = _combined_registry(registry, loaded_registry)
+    for t, frame in combined.items():
+        if frame is not None and len(frame) and t != "schools":
+            combined[t] = _resolve_schools(t, frame, reg, aliases or {}, result)
+    if combined.get("values") is not None:
+        combined["values"] = _resolve_indicators(combined["values"], combined.get("indicators"), result)
+    tables, problems = validate({t: f for t, f in combined.items() if f is not None})
+    result.problems.extend(problems)
+    result.tables = tables
+    if result.errors:
+        _drop_tables(result)
+    return result
+
+
+def _drop_tables(result: LoadResult) -> LoadResult:
+    result.tables = {t: empty_table(t) for t in TABLES}
+    return result
+
+
+def _is_registry_sheet(sheet: Sheet, ctx: Context) -> bool:
+    if _REGISTRY_NAME_RE.search(Path(sheet.file).name) or _REGISTRY_NAME_RE.search(sheet.name):
+        plan = plan_sheet(sheet, ctx)
+        return plan is not None and plan.table == "schools"
+    return False
+
+
+def _combined_registry(given: pd.DataFrame | None, loaded: list[pd.DataFrame]) -> pd.DataFrame | None:
+    parts = []
+    if given is not None and len(given):
+        parts.append(given[[c for c in ("school_id", "name", "short_name") if c in given.columns]])
+    for f in loaded:
+        cols = [c for c in ("school_id", "name", "short_name") if c in f.columns]
+        if "school_id" in cols:
+            part = f[cols].copy()
+            for c in cols:
+                part[c] = part[c].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
+                                      else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()))
+            parts.append(part)
+    if not parts:
+        return None
+    reg = pd.concat(parts, ignore_index=True)
+    reg = reg[reg["school_id"].notna() & (reg["school_id"].astype(str) != "")]
+    return reg.drop_duplicates("school_id").reset_index(drop=True)
+
+
+def _choose_layout(sheet: Sheet, ctx: Context) -> tuple[Any, float]:
+    if ctx.layout:
+        return get_layout(ctx.layout), 1.0
+    best, best_score = None, 0.0
+    for lay in LAYOUTS:
+        try:
+            score = float(lay.detect(sheet, ctx))
+        except Exception:  # a layout's detector must never break the load
+            log.exception("layout %s failed to detect on %s/%s", lay.name, sheet.file, sheet.name)
+            continue
+        if score > best_score:
+            best, best_score = lay, score
+    return best, best_score
+
+
+def _parse_sheet(sheet: Sheet, ctx: Context, result: LoadResult) -> Parsed | None:
+    if not any(not (v is None or v == "") for r in sheet.rows[:200] for v in r):
+        return None  # an empty sheet says nothing
+    lay, score = _choose_layout(sheet, ctx)
+    if lay is None or score < MIN_CONFIDENCE:
+        if sheet.name.strip().lower() not in SKIP_SHEETS:
+            result.problems.append(Problem(
+                "warning", "лист пропущен: не найдена ни одна известная таблица (реестр школ, показатели, значения "
+                           "показателей, план мероприятий, результаты). Проверьте заголовки столбцов или укажите "
+                           "тип таблицы (--table) и соответствие столбцов (--map)", file=sheet.file, sheet=sheet.name))
+        return None
+    try:
+        parsed = lay.parse(sheet, ctx)
+    except Exception as exc:
+        log.exception("layout %s failed on %s/%s", lay.name, sheet.file, sheet.name)
+        result.problems.append(Problem("error", f"лист не удалось разобрать как «{lay.title}»: внутренняя ошибка "
+                                                f"({type(exc).__name__}); проверьте структуру листа или выберите "
+                                                "другой макет", file=sheet.file, sheet=sheet.name))
+        return None
+    result.problems.extend(parsed.problems)
+    header_texts = parsed.info.get("header_texts") or parsed.unplaced_columns
+    signature = parsed.info.get("signature") or H.header_signature(list(header_texts))
+    for t, frame in parsed.tables.items():
+        result.detected.append({"file": sheet.file, "sheet": sheet.name, "layout": lay.name, "title": lay.title,
+                                "table": t, "rows": 0 if frame is None else int(len(frame)),
+                                "confidence": round(score, 2), "signature": signature,
+                                **{k: v for k, v in parsed.info.items() if k in ("year", "exam", "header_row",
+                                                                                 "groups", "total_rows_skipped")}})
+    for col in parsed.unplaced_columns:
+        result.unplaced_columns.append({"file": sheet.file, "sheet": sheet.name, "column": col,
+                                        "signature": signature})
+        result.problems.append(Problem("warning", "столбец не распознан и не загружен; сопоставьте его с полем "
+                                                  "модели (--map «Заголовок=поле»)", file=sheet.file,
+                                       sheet=sheet.name, column=col))
+    for u in parsed.unmatched_schools:
+        result.unmatched_schools.append({"file": sheet.file, "sheet": sheet.name, **u})
+    return parsed
+
+
+def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx: Context) -> pd.DataFrame:
+    """Add where-from columns and fill what the sheet implies (year, procedure, grade)."""
+    frame = frame.copy()
+    frame["_file"] = sheet.file
+    frame["_sheet"] = sheet.name
+    if "_row" not in frame.columns:
+        frame["_row"] = None
+    for field, header in parsed.headers.get(table, {}).items():
+        if f"_col_{field}" not in frame.columns:
+            frame[f"_col_{field}"] = header
+    if table == "results":
+        _fill(frame, "year", ctx.year, parsed.info.get("year"), find_year(sheet.name), find_year(Path(sheet.file).name))
+        _fill(frame, "exam", ctx.exam, parsed.info.get("exam"), find_exam(sheet.name), find_exam(Path(sheet.file).name))
+        frame["exam"] = frame["exam"].map(canonical_exam)
+        grade = frame["exam"].map(GRADE_BY_EXAM)
+        if "grade" not in frame.columns:
+            frame["grade"] = grade
+        else:
+            blank = frame["grade"].isna() | (frame["grade"].astype(str).str.strip() == "")
+            frame["grade"] = frame["grade"].where(~blank, grade)
+    elif table == "values" and ctx.year is not None:
+        frame["year"] = ctx.year
+    return frame
+
+
+def _fill(frame: pd.DataFrame, field: str, override: Any, *fallbacks: Any) -> None:
+    if override is not None:
+        frame[field] = override
+        frame[f"_col_{field}"] = "(задано при загрузке)"
+        return
+    fallback = next((f for f in fallbacks if f is not None), None)
+    if field not in frame.columns:
+        if fallback is not None:
+            frame[field] = fallback
+            frame[f"_col_{field}"] = "(из заголовка или имени файла)"
+        return
+    if fallback is not None:
+        blank = frame[field].isna() | (frame[field].astype(str).str.strip() == "")
+        if blank.any():
+            frame.loc[blank, field] = fallback
+
+
+def _norm_id(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v).strip()
+    return s or None
+
+
+def _resolve_schools(table: str, frame: pd.DataFrame, registry: pd.DataFrame | None,
+                     aliases: dict[str, str], result: LoadResult) -> pd.DataFrame:
+    """Fill school_id from school names (matched once per distinct name); report unknown and ambiguous names."""
+    has_name = H.SCHOOL_NAME in frame.columns
+    ids = frame["school_id"].map(_norm_id) if "school_id" in frame.columns else pd.Series(None, index=frame.index,
+                                                                                            dtype=object)
+    known_ids = set(registry["school_id"].astype(str)) if registry is not None and len(registry) else None
+    drop = pd.Series(False, index=frame.index)
+    if known_ids is not None:
+        unknown = ids.notna() & ~ids.isin(known_ids)
+        if unknown.any():
+            for code, grp in frame[unknown].groupby(ids[unknown], sort=False):
+                first = grp.iloc[0]
+                result.problems.append(Problem(
+                    "error", f"код ОО не найден в реестре школ ({len(grp)} строк(и)); добавьте школу в реестр "
+                             "или исправьте код", file=first["_file"], sheet=first["_sheet"], row=_int(first["_row"]),
+                    column=_col(first, "school_id", "Код ОО"), value=code))
+            drop |= unknown
+    if has_name:
+        names = frame[H.SCHOOL_NAME].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
+                                         else str(v).strip() or None)
+        need = ids.isna() & names.notna()
+        if need.any():
+            matches = _match_names(names[need].unique().tolist(), registry, aliases)
+            ids = ids.copy()
+            ids[need] = names[need].map(lambda n: matches[n][0])
+            bad = need & ids.isna()
+            for name, grp in frame[bad].groupby(names[bad], sort=False):
+                sid, status, cands = matches[name]
+                first = grp.iloc[0]
+                cand_text = "; ".join(f"{c[1]} ({c[0]}, сходство {c[2]:.0f})" for c in cands[:3])
+                if registry is None or not len(registry):
+                    msg = "школа не найдена: реестр школ не загружен — загрузите реестр вместе с файлом"
+                elif status == "ambiguous":
+                    msg = f"название школы неоднозначно, похожие: {cand_text}; уточните название или сохраните псевдоним"
+                else:
+                    msg = "школа не найдена в реестре" + (f"; ближайшие: {cand_text}" if cand_text else "")
+                result.problems.append(Problem("error", msg + f" ({len(grp)} строк(и))", file=first["_file"],
+                                               sheet=first["_sheet"], row=_int(first["_row"]),
+                                               column=_col(first, H.SCHOOL_NAME, "Наименование ОО"), value=name))
+                result.unmatched_schools.append({"file": first["_file"], "sheet": first["_sheet"],
+                                                 "row": _int(first["_row"]), "name": name, "status": status,
+                                                 "candidates": list(cands)})
+            drop |= bad
+    frame = frame.copy()
+    frame["school_id"] = ids
+    if has_name and "_col_school_id" not in frame.columns and f"_col_{H.SCHOOL_NAME}" in frame.columns:
+        frame["_col_school_id"] = frame[f"_col_{H.SCHOOL_NAME}"]
+    if has_name:
+        frame = frame.drop(columns=[H.SCHOOL_NAME])
+    return frame[~drop.to_numpy()] if drop.any() else frame
+
+
+def _match_names(names: list[str], registry: pd.DataFrame | None,
+                 aliases: dict[str, str]) -> dict[str, tuple[str | None, str, list]]:
+    try:
+        from loaders.school_names import match_many
+    except ImportError:  # TRANSITION: L2's matcher not present yet — exact names only
+        match_many = None
+    if match_many is not None and registry is not None and len(registry):
+        found = match_many(names, registry, aliases)
+        return {n: (m.school_id, m.status, list(m.candidates)) for n, m in found.items()}
+    out = {}
+    lookup: dict[str, str] = {}
+    if registry is not None:
+        for col in ("school_id", "name", "short_name"):
+            if col in registry.columns:
+                for sid, v in zip(registry["school_id"], registry[col]):
+                    if isinstance(v, str):
+                        lookup.setdefault(H.norm(v), str(sid))
+    alias_norm = {H.norm(k): v for k, v in aliases.items()}
+    for n in names:
+        sid = alias_norm.get(H.norm(n)) or lookup.get(H.norm(n))
+        out[n] = (sid, "exact" if sid else "unknown", [])
+    return out
+
+
+def _resolve_indicators(values: pd.DataFrame, indicators: pd.DataFrame | None, result: LoadResult) -> pd.DataFrame:
+    """Fill indicator_id from an indicator name found in the indicators of the same batch."""
+    if H.INDICATOR_NAME not in values.columns:
+        return values
+    values = values.copy()
+    lookup: dict[str, str] = {}
+    if indicators is not None and {"indicator_id", "name"} <= set(indicators.columns):
+        for iid, name in zip(indicators["indicator_id"], indicators["name"]):
+            if isinstance(name, str) and _norm_id(iid):
+                lookup.setdefault(H.norm(name), _norm_id(iid))
+    ids = values["indicator_id"].map(_norm_id) if "indicator_id" in values.columns else \
+        pd.Series(None, index=values.index, dtype=object)
+    names = values[H.INDICATOR_NAME]
+    need = ids.isna() & names.notna()
+    ids[need] = names[need].map(lambda n: lookup.get(H.norm(n)))
+    bad = need & ids.isna()
+    for name, grp in values[bad].groupby(names[bad], sort=False):
+        first = grp.iloc[0]
+        result.problems.append(Problem("error", "показатель не найден среди загруженных показателей программы; "
+                                                "загрузите их вместе или укажите «Код показателя»",
+                                       file=first["_file"], sheet=first["_sheet"], row=_int(first["_row"]),
+                                       column=_col(first, H.INDICATOR_NAME, "Наименование показателя"), value=name))
+    values["indicator_id"] = ids
+    return values.drop(columns=[H.INDICATOR_NAME])[~bad.to_numpy()]
+
+
+def _int(v: Any) -> int | None:
+    try:
+        return None if v is None or pd.isna(v) else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _col(row: pd.Series, field: str, default: str) -> str:
+    v = row.get(f"_col_{field}")
+    return v if isinstance(v, str) and v else default
+
+
+def summary(result: LoadResult) -> list[str]:
+    """Russian lines describing what was understood (for the command line and logs)."""
+    lines = []
+    for d in result.detected:
+        lines.append(f"Файл «{d['file']}», лист «{d['sheet']}»: {TABLE_TITLES.get(d['table'], d['table'])} — "
+                     f"{d['rows']} строк(и), макет «{d['title']}»")
+    return lines
