@@ -4,6 +4,11 @@ The public metric functions: pure functions over the tidy tables of
 `loaders/model.py` that return DataFrames. Each engineer keeps an own block.
 """
 # --- M1 exports ---
+from metrics.forecast import forecast_to_target, glide_path  # noqa: F401
+from metrics.key_figures import key_figures  # noqa: F401
+from metrics.level_change import level_change_grid  # noqa: F401
+from metrics.plan_fact import plan_vs_fact  # noqa: F401
+from metrics.roadmap import events_due, roadmap_progress, roadmap_summary  # noqa: F401
 # --- end M1 exports ---
 
 # --- M2 exports ---

@@ -1,0 +1,129 @@
+"""What are the overview's key numbers for a year, and how did they change since last year?
+
+`key_figures` gives one row per key figure: district ЕГЭ means in Russian and
+profile maths, the share of ЕГЭ results below the minimum, ОГЭ mean marks in
+Russian and maths, the share of ОГЭ «2», programme indicators achieved / near /
+missed, and overdue events — each with last year's value and the change.
+Missing data gives a row with a NaN value, never an error.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics.measures import prepare
+from metrics.plan_fact import plan_vs_fact
+from metrics.roadmap import roadmap_progress
+from metrics.settings import get
+
+COLUMNS = ["metric_id", "label", "value", "prev_value", "change", "unit", "good_direction", "participants"]
+
+
+def _exam_figures(results: pd.DataFrame | None, year: int, settings: dict[str, Any] | None) -> list[dict[str, Any]]:
+    rus = str(get(settings, "key_figures.russian", "^рус"))
+    prof = str(get(settings, "key_figures.math_profile", "матем.*проф|проф.*матем"))
+    math = str(get(settings, "key_figures.math", "^матем"))
+    specs = [
+        ("ege_russian_mean", "Средний балл ЕГЭ по русскому языку", "ЕГЭ", rus, "mean", "балл", "higher"),
+        ("ege_math_profile_mean", "Средний балл ЕГЭ по профильной математике", "ЕГЭ", prof, "mean", "балл", "higher"),
+        ("ege_below_min_share", "Доля результатов ЕГЭ ниже минимального порога", "ЕГЭ", None, "below", "%", "lower"),
+        ("oge_russian_mean", "Средняя отметка ОГЭ по русскому языку", "ОГЭ", rus, "mean", "отметка", "higher"),
+        ("oge_math_mean", "Средняя отметка ОГЭ по математике", "ОГЭ", math, "mean", "отметка", "higher"),
+        ("oge_mark2_share", "Доля отметок «2» на ОГЭ", "ОГЭ", None, "below", "%", "lower"),
+    ]
+    prep = None
+    if results is not None and len(results) and {"year", "exam", "participants"} <= set(results.columns):
+        yrs = pd.to_numeric(results["year"], errors="coerce")
+        sub = results[yrs.isin([year, year - 1]) & results["exam"].astype(str).str.strip().isin(["ЕГЭ", "ОГЭ"])]
+        if len(sub):
+            prep = prepare(sub, settings)
+    rows = []
+    for metric_id, label, exam, subject_re, what, unit, good in specs:
+        vals = {year: (np.nan, np.nan), year - 1: (np.nan, np.nan)}
+        if prep is not None and len(prep):
+            d = prep[prep["exam"] == exam]
+            if subject_re is not None:
+                d = d[d["subject"].str.contains(subject_re, case=False, regex=True, na=False)]
+            col = "mean" if what == "mean" else "below"
+            ok = d[col].notna()
+            n = d["participants"].where(ok, 0.0)
+            s = (d[col] * d["participants"] if what == "mean" else d[col]).where(ok, 0.0)
+            agg = pd.DataFrame({"year": d["year"], "s": s, "n": n}).groupby("year").sum()
+            for y in vals:
+                if y in agg.index and agg.loc[y, "n"] > 0:
+                    v = agg.loc[y, "s"] / agg.loc[y, "n"]
+                    vals[y] = (v * 100 if what == "below" else v, agg.loc[y, "n"])
+        rows.append(dict(metric_id=metric_id, label=label, value=vals[year][0], prev_value=vals[year - 1][0],
+                         unit=unit, good_direction=good, participants=vals[year][1]))
+    return rows
+
+
+def _indicator_figures(indicators, values, year: int, settings) -> list[dict[str, Any]]:
+    specs = [("indicators_achieved", "Показатели программы: достигнуто", "achieved", "higher"),
+             ("indicators_near", "Показатели программы: близко к плану", "near", None),
+             ("indicators_missed", "Показатели программы: не достигнуто", "missed", "lower"),
+             ("indicators_no_data", "Показатели программы: нет данных", "no data", "lower")]
+    counts: dict[int, pd.Series | None] = {year: None, year - 1: None}
+    if values is not None and len(values) and indicators is not None:
+        pvf = plan_vs_fact(indicators, values, None, settings)
+        district = pvf[pvf["school_id"].isna() & pvf["year"].isin([year, year - 1])]
+        for y in counts:
+            d = district[district["year"] == y]
+            counts[y] = d["status"].value_counts() if len(d) else None
+    rows = []
+    for metric_id, label, status, good in specs:
+        v = {y: (float(c.get(status, 0)) if c is not None else np.nan) for y, c in counts.items()}
+        rows.append(dict(metric_id=metric_id, label=label, value=v[year], prev_value=v[year - 1], unit="шт.",
+                         good_direction=good, participants=np.nan))
+    return rows
+
+
+def _event_figures(events, on_date, settings) -> list[dict[str, Any]]:
+    now = prev = (np.nan, np.nan)
+    if events is not None and len(events) and on_date is not None:
+        on = pd.Timestamp(on_date).normalize()
+
+        def figures(day: pd.Timestamp) -> tuple[float, float]:
+            p = roadmap_progress(events, day, settings)
+            judged = p["done_on_time"].notna() | (p["state"] == "overdue")
+            share = p["done_on_time"].eq(True).sum() / judged.sum() * 100 if judged.sum() else np.nan
+            return float((p["state"] == "overdue").sum()), float(share)
+
+        now, prev = figures(on), figures(on - pd.DateOffset(years=1))
+    return [
+        dict(metric_id="events_overdue", label="Просроченные мероприятия", value=now[0], prev_value=prev[0], unit="шт.",
+             good_direction="lower", participants=np.nan),
+        dict(metric_id="events_done_on_time_share", label="Доля мероприятий, выполненных в срок", value=now[1],
+             prev_value=prev[1], unit="%", good_direction="higher", participants=np.nan),
+    ]
+
+
+def key_figures(results: pd.DataFrame | None, values: pd.DataFrame | None, indicators: pd.DataFrame | None,
+                events: pd.DataFrame | None, year: int, on_date: date | str | None,
+                settings: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The overview's key figures for `year`, with last year's value and the change.
+
+    Columns: metric_id, label (Russian), value, prev_value (year − 1; for events: the same
+    date a year earlier), change (value − prev_value), unit ("балл", "отметка", "%", "шт."),
+    good_direction ("higher" | "lower" | None), participants (the results rows' participants
+    behind an exam figure). metric_id, in order: ege_russian_mean, ege_math_profile_mean,
+    ege_below_min_share (% of ЕГЭ subject results below the minimum), oge_russian_mean,
+    oge_math_mean, oge_mark2_share (% of ОГЭ marks «2»; below_min when «2» is not given),
+    indicators_achieved, indicators_near, indicators_missed, indicators_no_data (district-level
+    programme indicators for the year, by plan_vs_fact status), events_overdue,
+    events_done_on_time_share (% of events due by on_date that were done on time).
+    Exam figures are participant-weighted district values; subjects are matched by the
+    regular expressions in settings `key_figures.*`. Missing data → NaN value.
+    """
+    year = int(year)
+    rows = (_exam_figures(results, year, settings) + _indicator_figures(indicators, values, year, settings)
+            + _event_figures(events, on_date, settings))
+    out = pd.DataFrame(rows)
+    out["value"] = out["value"].astype(float)
+    out["prev_value"] = out["prev_value"].astype(float)
+    out["change"] = out["value"] - out["prev_value"]
+    out["participants"] = out["participants"].astype(float)
+    return out[COLUMNS]
