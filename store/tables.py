@@ -100,7 +100,7 @@ def _serialise_text(table: str, col: Column, s: pd.Series) -> np.ndarray:
         i = int(np.flatnonzero(wrong)[0])
         raise _bad(table, col, s.index[i], vals[i], "ожидался текст")
     texts = pd.Series(vals, dtype=object)
-    blank = present & texts.str.strip().eq("").fillna(False).to_numpy(dtype=bool)
+    blank = present & texts.str.strip().eq("").to_numpy(dtype=bool)
     vals[blank] = None  # an empty cell is a missing value, whatever the loader gave
     present &= ~blank
     allowed = enum_values(col)
@@ -110,7 +110,7 @@ def _serialise_text(table: str, col: Column, s: pd.Series) -> np.ndarray:
             i = int(np.flatnonzero(bad)[0])
             raise _bad(table, col, s.index[i], vals[i], "недопустимое значение (допустимы: " + ", ".join(allowed) + ")")
     if base_kind(col) == "date":
-        bad = present & ~texts.str.fullmatch(ISO_DATE).fillna(False).to_numpy(dtype=bool)
+        bad = present & ~texts.str.fullmatch(ISO_DATE, na=False).to_numpy(dtype=bool)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise _bad(table, col, s.index[i], vals[i], "ожидалась дата ГГГГ-ММ-ДД")
