@@ -12,4 +12,10 @@ from metrics.roadmap import events_due, roadmap_progress, roadmap_summary  # noq
 # --- end M1 exports ---
 
 # --- M2 exports ---
+from metrics.measures import district_measure, procedure_scores, results_measure, wilson  # noqa: E402,F401
+from metrics.objectivity import objectivity_flags, objectivity_summary  # noqa: E402,F401
+from metrics.ranking import rank_schools  # noqa: E402,F401
+from metrics.risk import FLAG_LABELS, risk_flags, risk_summary  # noqa: E402,F401
+from metrics.social import context_adjusted, social_index  # noqa: E402,F401
+from metrics.uncertainty import funnel, intervals  # noqa: E402,F401
 # --- end M2 exports ---

@@ -1,0 +1,378 @@
+"""Which schools are at risk, and exactly why?
+
+`risk_flags()` returns one row per school × flag with a severity, a Russian reason
+that quotes the numbers, and the numbers themselves (`details`):
+
+* `low_results` (ШНОР) — in ≥ risk.low_results.min_years (2) of the last
+  risk.low_results.window (3) years the school had a "low year": in the district's
+  bottom quartile on ≥ 2 procedures (ЕГЭ, ОГЭ, ВПР; the procedure score is the
+  school's participant-weighted standardised mean across subjects), or ≥ 30 % of its
+  participants below the minimum on ≥ 2 procedures. Honest about small groups: when a
+  procedure has fewer than ranking.min_participants (10) pupils, its bottom-quartile
+  position counts only if the school is also significantly below the district (95 %
+  interval of the score entirely below 0), and its ≥ 30 % only if the Wilson interval of
+  its share lies entirely above the district share. Persistence is required anyway
+  (2 of 3 years).
+* `min_fail_warning` — any graduate below the minimum in a compulsory ГИА subject this
+  year (lighter: severity "warning").
+* `social` (ШНСУ) — top quartile of the social disadvantage index.
+* `below_expectation` / `resilient` ("good") — from `metrics.social.context_adjusted()`.
+* `stable_low` — `low_results` this year and last year.
+* `exit` ("good") — `low_results` last year, not this year, and the school closed at
+  least risk.exit.min_gap_closed (0,5) of its gap: see `_exit()`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.format import num, pct, signed
+from metrics.measures import prepare, procedure_scores, subject_phrase, wilson
+from metrics.settings import get
+from metrics.social import SHARE_LABELS, context_adjusted, social_index
+
+Z95 = 1.959963984540054
+FLAG_LABELS = {
+    "low_results": "Низкие образовательные результаты (ШНОР)",
+    "stable_low": "Устойчиво низкие результаты",
+    "min_fail_warning": "Есть выпускники ниже минимального порога (ГИА)",
+    "social": "Неблагоприятные социальные условия (ШНСУ)",
+    "below_expectation": "Результаты ниже ожидаемых с учётом контекста",
+    "resilient": "Устойчивые (резильентные) школы",
+    "exit": "Вышли из числа ШНОР",
+}
+SEVERITY = {"low_results": "flag", "stable_low": "flag", "min_fail_warning": "warning", "social": "flag",
+            "below_expectation": "flag", "resilient": "good", "exit": "good"}
+OUT_COLUMNS = ["school_id", "year", "flag", "severity", "label", "reason", "years", "procedures", "details"]
+_YEARS_WORD = {2: "два года подряд", 3: "три года подряд"}
+
+
+def _fmt(s: pd.Series, digits: int = 1) -> pd.Series:
+    """Russian numbers with a true minus sign."""
+    return s.map(lambda v: num(v, digits).replace("-", "−"))
+
+
+def procedure_years(prep: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
+    """Per school × procedure × year the numbers of the ШНОР rule.
+
+    Columns: school_id, exam, year, score, se, participants, below_share, q1 (district 25th percentile of the score),
+    n_schools, district_below_share, in_bottom, over_share, small_n, significant_low, share_significant,
+    counts_bottom, counts_share (the position counts towards the rule after the small-group check).
+    """
+    exams = list(get(settings, "risk.low_results.procedures", ["ЕГЭ", "ОГЭ", "ВПР"]))
+    ps = procedure_scores(prep, exams)
+    g = ps.groupby(["exam", "year"])
+    ps["q1"] = g["score"].transform(lambda s: s.quantile(0.25))
+    ps["n_schools"] = g["score"].transform("count")
+    dsum = g[["below", "below_total"]].transform("sum")
+    ps["district_below_share"] = 100.0 * dsum["below"] / dsum["below_total"]
+    min_schools = int(get(settings, "risk.low_results.min_schools", 4))
+    thr = float(get(settings, "risk.low_results.share_below_min", 30.0))
+    ps["in_bottom"] = (ps["score"] <= ps["q1"]) & (ps["n_schools"] >= min_schools)
+    ps["over_share"] = (ps["below_share"] >= thr).fillna(False)
+    ps["small_n"] = ps["participants"] < float(get(settings, "ranking.min_participants", 10))
+    ps["significant_low"] = (ps["score"] + Z95 * ps["se"] < 0).fillna(False)
+    lo, _ = wilson(ps["below"], ps["below_total"], Z95)
+    ps["share_significant"] = pd.Series(100.0 * lo, index=ps.index) > ps["district_below_share"]
+    ps["counts_bottom"] = ps["in_bottom"] & (~ps["small_n"] | ps["significant_low"])
+    ps["counts_share"] = ps["over_share"] & (~ps["small_n"] | ps["share_significant"])
+    return ps
+
+
+def low_years(proc: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
+    """Per school × year: n_bottom, n_share (procedures that count) and low_year (either ≥ min_procedures)."""
+    k = int(get(settings, "risk.low_results.min_procedures", 2))
+    ly = proc.groupby(["school_id", "year"]).agg(n_bottom=("counts_bottom", "sum"),
+                                                 n_share=("counts_share", "sum")).reset_index()
+    ly["low_year"] = (ly["n_bottom"] >= k) | (ly["n_share"] >= k)
+    return ly
+
+
+def low_status(ly: pd.DataFrame, year: int, settings: dict | None = None) -> pd.DataFrame:
+    """Per school: n_low (low years within the window ending at `year`), low_years (list), low (bool)."""
+    window = int(get(settings, "risk.low_results.window", 3))
+    need = int(get(settings, "risk.low_results.min_years", 2))
+    w = ly[ly["year"].between(year - window + 1, year) & ly["low_year"]]
+    st = w.groupby("school_id")["year"].agg(lambda s: sorted(int(v) for v in s)).rename("low_years").reset_index()
+    st["n_low"] = st["low_years"].str.len()
+    st["low"] = st["n_low"] >= need
+    return st
+
+
+def _proc_pieces(proc: pd.DataFrame, thr: float) -> pd.DataFrame:
+    """Russian text per counted school × procedure × year."""
+    p = proc[proc["counts_bottom"] | proc["counts_share"]].copy()
+    bottom = np.where(p["counts_bottom"],
+                      p["exam"] + " — нижний квартиль района: " + _fmt(p["score"], 2)
+                      + " при границе квартиля " + _fmt(p["q1"], 2) + " (" + _fmt(p["participants"], 0) + " уч.)", "")
+    share = np.where(p["counts_share"],
+                     p["exam"] + " — ниже минимума " + p["below_share"].map(pct) + " участников (порог "
+                     + pct(thr, 0) + ")", "")
+    p["text"] = pd.Series(bottom, index=p.index).str.cat(pd.Series(share, index=p.index), sep="; ").str.strip("; ")
+    return p
+
+
+def _compulsory_sentences(prep: pd.DataFrame, year: int, settings: dict | None) -> pd.Series:
+    """Per school: «ЕГЭ по математике: средний балл 39,5 — ниже районного (52,3) три года подряд» for each compulsory
+    ГИА subject whose mean was below the district in every year of the window (at least 2 years, up to `year`)."""
+    subjects = [s.lower() for s in get(settings, "risk.min_fail.subjects", ["Русский язык", "Математика"])]
+    window = int(get(settings, "risk.low_results.window", 3))
+    df = prep[prep["exam"].isin(["ЕГЭ", "ОГЭ"]) & prep["year"].between(year - window + 1, year)
+              & prep["mean"].notna()]
+    df = df[df["subject"].str.lower().str.startswith(tuple(subjects))] if subjects else df.iloc[0:0]
+    if df.empty:
+        return pd.Series(dtype=object)
+    df = df.assign(below=df["mean"] < df["district_mean"])
+    g = df.groupby(["school_id", "exam", "subject"])
+    agg = g.agg(n=("year", "nunique"), n_below=("below", "sum"), last=("year", "max")).reset_index()
+    consecutive = g["year"].agg(lambda s: int(s.max() - s.min() + 1) == s.nunique()).rename("cons").reset_index()
+    agg = agg.merge(consecutive, on=["school_id", "exam", "subject"])
+    agg = agg[(agg["n"] >= 2) & (agg["n_below"] == agg["n"]) & agg["cons"] & (agg["last"] == year)]
+    if agg.empty:
+        return pd.Series(dtype=object)
+    cur = df[df["year"] == year].groupby(["school_id", "exam", "subject"]).agg(
+        mean=("mean", "mean"), dmean=("district_mean", "mean")).reset_index()
+    agg = agg.merge(cur, on=["school_id", "exam", "subject"])
+    what = np.where(agg["exam"] == "ЕГЭ", "средний балл ", "средняя отметка ")
+    digits = np.where(agg["exam"] == "ЕГЭ", 1, 2)
+    phrase = pd.Series([subject_phrase(e, s) for e, s in zip(agg["exam"], agg["subject"])], index=agg.index)
+    m = pd.Series([num(v, d) for v, d in zip(agg["mean"], digits)], index=agg.index)
+    dm = pd.Series([num(v, d) for v, d in zip(agg["dmean"], digits)], index=agg.index)
+    agg["text"] = (phrase + ": " + what + m + " — ниже районного (" + dm + ") "
+                   + agg["n"].map(lambda n: _YEARS_WORD.get(int(n), f"{int(n)} лет подряд")))
+    return agg.groupby("school_id")["text"].agg("; ".join)
+
+
+def _low_results(proc, ly, status, prep, year, settings) -> pd.DataFrame:
+    flagged = status[status["low"]]
+    if flagged.empty:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    thr = float(get(settings, "risk.low_results.share_below_min", 30.0))
+    window = int(get(settings, "risk.low_results.window", 3))
+    pieces = _proc_pieces(proc[proc["school_id"].isin(flagged["school_id"])
+                               & proc["year"].between(year - window + 1, year)], thr)
+    pieces = pieces.merge(ly[ly["low_year"]][["school_id", "year"]], on=["school_id", "year"])
+    per_year = (pieces.sort_values(["school_id", "year", "exam"], ascending=[True, False, True])
+                .groupby(["school_id", "year"], sort=False)["text"].agg("; ".join).reset_index()
+                .sort_values(["school_id", "year"], ascending=[True, False]))
+    per_year["text"] = per_year["year"].astype(str) + ": " + per_year["text"]
+    body = per_year.groupby("school_id", sort=False)["text"].agg(". ".join)
+    procs = pieces.groupby("school_id")["exam"].agg(lambda s: sorted(set(s)))
+    details = (proc[proc["school_id"].isin(flagged["school_id"]) & proc["year"].between(year - window + 1, year)]
+               .assign(score=lambda d: d["score"].round(3), q1=lambda d: d["q1"].round(3),
+                       below_share=lambda d: d["below_share"].round(1))
+               [["school_id", "year", "exam", "score", "q1", "participants", "below_share", "in_bottom", "over_share",
+                 "small_n", "significant_low", "counts_bottom", "counts_share"]]
+               .groupby("school_id").apply(lambda d: {"window": [year - window + 1, year],
+                                                      "procedures": d.to_dict("records")},
+                                           include_groups=False))
+    comp = _compulsory_sentences(prep, year, settings)
+    f = flagged.copy()
+    head = ("Низкие результаты в " + f["n_low"].astype(str) + " из " + str(window) + " последних лет ("
+            + f["low_years"].map(lambda ys: ", ".join(str(y) for y in ys)) + "). ")
+    f["reason"] = (head + f["school_id"].map(body).fillna("") + ". Результат процедуры — средний по предметам, "
+                   "в стандартных отклонениях от среднего по району.")
+    extra = f["school_id"].map(comp)
+    f["reason"] = f["reason"].where(extra.isna(), f["reason"] + " " + extra.fillna("") + ".")
+    f["years"] = f["low_years"]
+    f["procedures"] = f["school_id"].map(procs)
+    f["details"] = f["school_id"].map(details)
+    f["flag"] = "low_results"
+    return f
+
+
+def _exit(proc, ly, status_now, status_prev, year, settings) -> pd.DataFrame:
+    """Schools that met low_results last year, do not now, and closed ≥ risk.exit.min_gap_closed of their gap.
+
+    Baseline = the school's latest low year ≤ year−1. For each procedure that counted in the baseline the gap is
+    the distance to the threshold then: bottom quartile → q1 − score (standardised units), share → share − 30 %
+    (percentage points). The part closed = (distance now − distance then) / gap, where distance is score − q1
+    (or 30 % − share) in each year's own terms; a zero gap counts as closed when the distance grew at all.
+    The mean over the counted procedures must reach min_gap_closed; a procedure without data this year cannot
+    show improvement (0).
+    """
+    need = float(get(settings, "risk.exit.min_gap_closed", 0.5))
+    thr = float(get(settings, "risk.low_results.share_below_min", 30.0))
+    prev_low = set(status_prev.loc[status_prev["low"], "school_id"])
+    now_low = set(status_now.loc[status_now["low"], "school_id"])
+    cand = prev_low - now_low
+    if not cand:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    base = ly[ly["school_id"].isin(cand) & ly["low_year"] & (ly["year"] <= year - 1)]
+    base = base.sort_values("year").groupby("school_id").tail(1)[["school_id", "year"]].rename(columns={"year": "base"})
+    b = proc.merge(base, left_on=["school_id", "year"], right_on=["school_id", "base"])
+    cur = proc[proc["year"] == year][["school_id", "exam", "score", "q1", "below_share"]]
+    b = b.merge(cur, on=["school_id", "exam"], how="left", suffixes=("", "_now"))
+    parts = []
+    for kind, mask, d_then, d_now, unit in (
+            ("bottom", b["counts_bottom"], b["score"] - b["q1"], b["score_now"] - b["q1_now"], 2),
+            ("share", b["counts_share"], thr - b["below_share"], thr - b["below_share_now"], 1)):
+        sel = b[mask].copy()
+        sel["gap"] = -d_then[mask]
+        sel["d_then"], sel["d_now"] = d_then[mask], d_now[mask]
+        sel["kind"] = kind
+        gain = sel["d_now"] - sel["d_then"]
+        closed = np.where(sel["gap"] > 0, gain / sel["gap"].where(sel["gap"] > 0), np.where(gain > 0, np.inf, 0.0))
+        sel["closed"] = pd.Series(closed, index=sel.index).fillna(0.0)
+        if kind == "bottom":
+            sel["text"] = (sel["exam"] + ": " + _fmt(sel["score"], 2) + " → " + _fmt(sel["score_now"], 2)
+                           + " (граница нижнего квартиля " + _fmt(sel["q1"], 2) + " → " + _fmt(sel["q1_now"], 2) + ")")
+        else:
+            sel["text"] = (sel["exam"] + ": ниже минимума " + sel["below_share"].map(pct) + " → "
+                           + sel["below_share_now"].map(pct) + " (порог " + pct(thr, 0) + ")")
+        parts.append(sel)
+    allp = pd.concat(parts, ignore_index=True)
+    if allp.empty:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    allp["closed_c"] = np.minimum(allp["closed"], 1.0)
+    s = allp.groupby("school_id").agg(closed=("closed_c", "mean"), base=("base", "first"),
+                                      text=("text", "; ".join), procs=("exam", lambda x: sorted(set(x)))).reset_index()
+    s = s[s["closed"] >= need]
+    if s.empty:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    det = allp.groupby("school_id").apply(
+        lambda d: {"baseline_year": int(d["base"].iloc[0]), "min_gap_closed": need,
+                   "gap_closed": float(round(min(d["closed_c"].mean(), 1.0), 3)),
+                   "procedures": d[["exam", "kind", "gap", "d_then", "d_now", "closed"]].round(3).to_dict("records")},
+        include_groups=False)
+    s["reason"] = ("Вышла из числа ШНОР: правило низких результатов выполнялось в " + str(year - 1)
+                   + " г., в " + str(year) + " г. не выполняется; разрыв до порога сокращён на "
+                   + (100 * s["closed"]).map(lambda v: pct(v, 0)) + " (нужно не менее " + pct(100 * need, 0)
+                   + "; база — " + s["base"].astype(int).astype(str) + " г.). " + s["text"] + ".")
+    s["years"] = [[int(b_), year] for b_ in s["base"]]
+    s["procedures"] = s["procs"]
+    s["details"] = s["school_id"].map(det)
+    s["flag"] = "exit"
+    return s
+
+
+def _min_fail(prep, year, settings) -> pd.DataFrame:
+    exams = list(get(settings, "risk.min_fail.exams", ["ЕГЭ", "ОГЭ", "ГВЭ"]))
+    subjects = tuple(s.lower() for s in get(settings, "risk.min_fail.subjects", ["Русский язык", "Математика"]))
+    df = prep[(prep["year"] == year) & prep["exam"].isin(exams) & (prep["below"] > 0)]
+    df = df[df["subject"].str.lower().str.startswith(subjects)] if subjects else df.iloc[0:0]
+    if df.empty:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    df = df.sort_values(["school_id", "exam", "subject"])
+    phrase = pd.Series([subject_phrase(e, s) for e, s in zip(df["exam"], df["subject"])], index=df.index)
+    df = df.assign(text=phrase + ": " + _fmt(df["below"], 0) + " из " + _fmt(df["participants"], 0)
+                   + " не преодолели минимальный порог")
+    g = df.groupby("school_id")
+    out = g.agg(text=("text", "; ".join), total=("below", "sum"),
+                procedures=("exam", lambda s: sorted(set(s)))).reset_index()
+    det = g.apply(lambda d: {"subjects": d[["exam", "subject", "below", "participants"]].to_dict("records")},
+                  include_groups=False)
+    out["reason"] = ("Есть выпускники ниже минимального порога по обязательным предметам ГИА (всего "
+                     + _fmt(out["total"], 0) + "): " + out["text"] + ".")
+    out["years"] = [[year]] * len(out)
+    out["details"] = out["school_id"].map(det)
+    out["flag"] = "min_fail_warning"
+    return out
+
+
+def _social(soc: pd.DataFrame, year: int) -> pd.DataFrame:
+    top = soc[soc["top_quartile"]].copy()
+    if top.empty:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    long = top[["school_id", "components"]].assign(share=top["components"].map(list)).explode("share")
+    long = long[long["share"].notna()]
+    long["z"] = [d[k] for d, k in zip(long["components"], long["share"])]
+    long = long[long["z"] > 0].sort_values(["school_id", "z"], ascending=[True, False]).groupby("school_id").head(3)
+    raw = top.melt(id_vars="school_id", value_vars=list(SHARE_LABELS), var_name="share", value_name="val")
+    dist = top.melt(id_vars="school_id", value_vars=[f"district_{k}" for k in SHARE_LABELS],
+                    var_name="share", value_name="dist")
+    dist["share"] = dist["share"].str.removeprefix("district_")
+    long = long.merge(raw, on=["school_id", "share"], how="left").merge(dist, on=["school_id", "share"], how="left")
+    val, dist = long["val"], long["dist"]
+    long["text"] = (long["share"].map(SHARE_LABELS) + " " + val.map(pct) + " (в среднем по району "
+                    + dist.map(pct) + ")")
+    texts = top["school_id"].map(long.groupby("school_id")["text"].agg("; ".join)).fillna("")
+    top["reason"] = ("Индекс социального неблагополучия " + _fmt(top["index"], 2)
+                     + " — верхний квартиль района (граница " + _fmt(top["q3"], 2) + "). Выше среднего: "
+                     + texts + ".")
+    top["years"] = [[year]] * len(top)
+    top["procedures"] = [[] for _ in range(len(top))]
+    top["details"] = [{"index": round(float(i), 3), "q3": round(float(q), 3), "z": c}
+                      for i, q, c in zip(top["index"], top["q3"], top["components"])]
+    top["flag"] = "social"
+    return top
+
+
+def _context(ca: pd.DataFrame, year: int) -> pd.DataFrame:
+    if ca.empty:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    nums = (" (результат " + _fmt(ca["value"], 2) + " при ожидаемом " + _fmt(ca["predicted"], 2)
+            + " для такого социального индекса " + _fmt(ca["index"], 2) + "; отклонение "
+            + ca["residual"].map(lambda v: signed(v, 2)) + " ± " + _fmt(Z95 * ca["se"], 2) + ", z = "
+            + _fmt(ca["z"], 1) + "). Результат — средний по ЕГЭ и ОГЭ в стандартных отклонениях от среднего по району.")
+    be = ca[ca["below_expectation"]].assign(
+        flag="below_expectation",
+        reason=lambda d: "Результаты значимо ниже ожидаемых с учётом социального состава" + nums[d.index])
+    rs = ca[ca["resilient"]].assign(
+        flag="resilient",
+        reason=lambda d: ("Устойчивая школа: верхний квартиль социального неблагополучия, а результат в лучшей "
+                          "половине относительно ожидаемого" + nums[d.index]))
+    out = pd.concat([be, rs], ignore_index=True)
+    out["years"] = [[year]] * len(out)
+    out["procedures"] = [["ЕГЭ", "ОГЭ"]] * len(out)
+    out["details"] = [{k: (round(float(v), 4) if isinstance(v, (float, np.floating)) else v) for k, v in r.items()}
+                      for r in out[["value", "predicted", "residual", "se", "z", "index", "slope", "intercept",
+                                    "participants"]].to_dict("records")]
+    return out
+
+
+def risk_flags(results: pd.DataFrame, schools: pd.DataFrame, year: int, settings: dict | None = None, *,
+               values: pd.DataFrame | None = None, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the at-risk flags of `year`, one row per school × flag (see the module doc for the rules).
+
+    Columns: school_id, year, flag (low_results | stable_low | min_fail_warning | social | below_expectation |
+    resilient | exit), severity ("flag" | "warning" | "good"), label (Russian flag name), reason (Russian sentences
+    with the numbers), years (list of years behind the flag), procedures (list), details (dict of the numbers).
+    `values` / `indicators` are accepted for a uniform call with rank_schools; the flags do not use them.
+    """
+    year = int(year)
+    prep = prepare(results, settings)
+    window = int(get(settings, "risk.low_results.window", 3))
+    proc = procedure_years(prep[prep["year"].between(year - window, year)], settings)
+    ly = low_years(proc, settings)
+    now = low_status(ly, year, settings)
+    prev = low_status(ly, year - 1, settings)
+    frames = [_low_results(proc, ly, now, prep, year, settings)]
+    both = now[now["low"]].merge(prev[prev["low"]], on="school_id", suffixes=("", "_prev"))
+    if len(both):
+        st = both.copy()
+        st["reason"] = ("Низкие результаты и в " + str(year - 1) + ", и в " + str(year)
+                        + " г. (правило ШНОР выполняется два года подряд; низкие годы: "
+                        + (st["low_years"] + st["low_years_prev"]).map(
+                            lambda ys: ", ".join(str(y) for y in sorted(set(ys)))) + ").")
+        st["years"] = [[year - 1, year]] * len(st)
+        st["procedures"] = st["school_id"].map(frames[0].set_index("school_id")["procedures"])
+        st["details"] = [{"low_years_now": a, "low_years_prev": b} for a, b in zip(st["low_years"], st["low_years_prev"])]
+        st["flag"] = "stable_low"
+        frames.append(st)
+    frames.append(_exit(proc, ly, now, prev, year, settings))
+    frames.append(_min_fail(prep, year, settings))
+    soc = social_index(schools, year, settings)
+    frames.append(_social(soc, year))
+    ca = context_adjusted(results, schools, year, settings=settings)
+    frames.append(_context(ca, year))
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    out = pd.concat([f.reindex(columns=OUT_COLUMNS) for f in frames], ignore_index=True)
+    out["year"] = year
+    out["severity"] = out["flag"].map(SEVERITY)
+    out["label"] = out["flag"].map(FLAG_LABELS)
+    order = {k: i for i, k in enumerate(FLAG_LABELS)}
+    out = out.sort_values(["school_id", "flag"], key=lambda s: s.map(order) if s.name == "flag" else s)
+    return out[OUT_COLUMNS].reset_index(drop=True)
+
+
+def risk_summary(flags: pd.DataFrame) -> pd.DataFrame:
+    """Return per flag the number of schools: flag, label (Russian), severity, count — every flag, zeros included."""
+    counts = flags.groupby("flag")["school_id"].nunique() if len(flags) else pd.Series(dtype=int)
+    out = pd.DataFrame({"flag": list(FLAG_LABELS)})
+    out["label"] = out["flag"].map(FLAG_LABELS)
+    out["severity"] = out["flag"].map(SEVERITY)
+    out["count"] = out["flag"].map(counts).fillna(0).astype(int)
+    return out[["flag", "count", "label", "severity"]]
