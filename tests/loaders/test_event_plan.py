@@ -1,0 +1,91 @@
+"""Is an event plan read with its sections, directions, statuses and parsed deadlines?"""
+import json
+import subprocess
+import sys
+
+import openpyxl
+
+from loaders.layouts.event_plan import norm_number
+from loaders.pipeline import load_files
+
+
+def _plan(path, title="План мероприятий по повышению качества образования на 2012-2014 годы"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "План"
+    ws.append([title])
+    ws.merge_cells("A1:G1")
+    ws.append(["№", "Наименование направления", "Мероприятие", "Сроки", "Ответственные", "Ожидаемые результаты",
+               "Отметка о выполнении"])
+    ws.append([1, 2, 3, 4, 5, 6, 7])
+    ws.append(["1.Планируемые мероприятия по организации работы с учащимися"])
+    ws.merge_cells("A4:G4")
+    ws.append(["1.1.", "Работа с одарёнными", "Муниципальная олимпиада\nпо математике", "Март 2013 г.",
+               "Отдел образования,\nИМЦ", "Рост числа призёров", "выполнено"])
+    ws.append(["1.1.2.", None, "Анализ результатов ГИА", None, None, None, None])
+    ws.append(["1.1.2.1. ", None, "Собеседования с директорами", "Апрель 2013, 2014 г.г.", "Начальник отдела",
+               "План коррекции", "в работе"])
+    ws.append(["1.1.2.2", None, "Мониторинг", "Ежегодно ноябрь", "ИМЦ", None, "+"])
+    ws.merge_cells("B5:B8")
+    ws.append(["2.6. ", "Работа с педагогами", "Курсы повышения квалификации", "В течение учебного года", "ИМЦ",
+               None, "перенесено"])
+    ws.append(["2.7", None, "Семинар РМО", "По плану РМО", "Руководители РМО", None, "не выполнено"])
+    ws.append(["2.8", None, "Пробный ЕГЭ", "Февраль-апрель 2013, 2014г.", "ИМЦ", None, None])
+    wb.save(path)
+    return path
+
+
+def test_event_plan(tmp_path):
+    res = load_files([_plan(tmp_path / "plan.xlsx")])
+    assert res.ok, [p.text() for p in res.errors]
+    ev = res.tables["events"].set_index("number")
+    assert list(ev.index) == ["1.1", "1.1.2.1", "1.1.2.2", "2.6", "2.7", "2.8"]
+    assert ev.loc["1.1", "section"] == "1. Планируемые мероприятия по организации работы с учащимися"
+    assert ev.loc["1.1.2.1", "section"] == "1.1.2. Анализ результатов ГИА"
+    assert ev.loc["1.1", "title"] == "Муниципальная олимпиада по математике"
+    assert ev.loc["1.1", "responsible"] == "Отдел образования, ИМЦ"
+    # direction merged down over four rows, then blank continuation rows keep the last one
+    assert ev.loc["1.1.2.2", "direction"] == "Работа с одарёнными"
+    assert ev.loc["2.7", "direction"] == "Работа с педагогами"
+    assert ev["status"].tolist() == ["done", "in_progress", "done", "postponed", "not_done", None]
+    assert ev.loc["1.1", "control_dates"] == ["2013-03-31"]
+    assert ev.loc["1.1.2.1", "control_dates"] == ["2013-04-30", "2014-04-30"]
+    assert ev.loc["1.1.2.2", "control_dates"] == ["2012-11-30", "2013-11-30", "2014-11-30"]
+    assert ev.loc["2.8", "control_dates"] == ["2013-04-30", "2014-04-30"]
+    assert ev.loc["2.6", "schedule"] == "continuous" and ev.loc["2.6", "control_dates"] == []
+    assert ev.loc["2.7", "schedule"] == "unscheduled"
+    assert ev.loc["2.7", "deadline_text"] == "По плану РМО"
+
+
+def test_school_year_title_and_user_year(tmp_path):
+    res = load_files([_plan(tmp_path / "p.xlsx", title="Дорожная карта на 2019/20 учебный год")])
+    ev = res.tables["events"].set_index("number")
+    assert ev.loc["1.1.2.2", "control_dates"] == ["2019-11-30"]
+    res2 = load_files([_plan(tmp_path / "p2.xlsx", title="Дорожная карта")], year=2024)
+    ev2 = res2.tables["events"].set_index("number")
+    assert ev2.loc["1.1.2.2", "control_dates"] == ["2023-11-30"]
+
+
+def test_no_years_anywhere_keeps_text_and_warns(tmp_path):
+    res = load_files([_plan(tmp_path / "p.xlsx", title="План мероприятий")])
+    ev = res.tables["events"].set_index("number")
+    assert ev.loc["1.1.2.2", "control_dates"] == [] and ev.loc["1.1.2.2", "deadline_text"] == "Ежегодно ноябрь"
+    assert ev.loc["1.1", "control_dates"] == ["2013-03-31"]
+    assert any("годы программы не найдены" in p.message for p in res.warnings)
+
+
+def test_numbers():
+    assert norm_number("1.1.1.2.") == "1.1.1.2"
+    assert norm_number("2.6. ") == "2.6"
+    assert norm_number(3.0) == "3"
+
+
+def test_cli_json(tmp_path):
+    path = _plan(tmp_path / "plan.xlsx")
+    out = subprocess.run([sys.executable, "-m", "loaders", str(path), "--json"], capture_output=True, text=True,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]))
+    data = json.loads(out.stdout)
+    assert out.returncode == 0, out.stderr
+    ev = {e["number"]: e for e in data["events"]}
+    assert ev["1.1.2.1"]["control_dates"] == ["2013-04-30", "2014-04-30"]
+    assert ev["1.1.2.1"]["deadline_text"] == "Апрель 2013, 2014 г.г."
