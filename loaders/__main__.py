@@ -67,10 +67,16 @@ def _load(argv: list[str]) -> int:
     p.add_argument("--json", action="store_true", help="вывести один объект JSON с таблицами и проблемами")
     args = p.parse_args(argv)
     try:
-        mapping = parse_mapping(args.mapping)
+        from loaders.mappings import MappingError, parse_map_arg, read_mapping_file
+    except ImportError:  # TRANSITION: before loaders.mappings existed
+        MappingError, parse_map_arg, read_mapping_file = ValueError, parse_mapping, None
+    try:
+        mapping = parse_map_arg(args.mapping) if args.mapping else {}
         if args.map_file:
-            mapping = {**json.loads(Path(args.map_file).read_text(encoding="utf-8")), **mapping}
-    except (ValueError, OSError) as exc:
+            from_file = read_mapping_file(args.map_file) if read_mapping_file else \
+                json.loads(Path(args.map_file).read_text(encoding="utf-8"))
+            mapping = {**from_file, **mapping}
+    except (MappingError, ValueError, OSError) as exc:
         print(f"Ошибка в соответствии столбцов: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     result = load_files(args.files, year=args.year, exam=args.exam, table=args.table, layout=args.layout,

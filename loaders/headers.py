@@ -142,9 +142,6 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
 }
 
-# Rows whose first text cell says this are totals, never a school.
-TOTAL_ROW_WORDS = ("итого", "всего", "район", "по району", "среднее", "в среднем", "по округу", "по региону",
-                   "по области", "по краю", "по республике", "мо ", "муниципалитет")
 
 _QUOTES = "\"'«»„“”‘’`"
 _PUNCT_RE = re.compile(r"[.,:;!?/\\\-–—_()\[\]{}*+=<>|" + re.escape(_QUOTES) + r"]+")
@@ -243,12 +240,16 @@ def header_signature(headers: list[object]) -> str:
     return hashlib.sha1("|".join(texts).encode("utf-8")).hexdigest()[:16]
 
 
+_TOTAL_FIRST_WORDS = {"итого", "итог", "всего", "среднее", "средний", "район", "округ", "регион", "область", "край",
+                      "муниципалитет", "сумма", "total"}
+_TOTAL_PHRASES = ("в среднем", "в целом", "по району", "по округу", "по региону", "по области", "по краю",
+                  "по республике", "по мо", "мо в целом", "по муниципалитету")
+
+
 def is_total_label(text: object) -> bool:
-    """Does a row label mean a total/average row (`Итого по району`, `Всего`, `Среднее по району`)?"""
+    """Does a row label mean a total/average row (`Итого по району`, `Всего`, `Среднее по району`), not a school?"""
     n = norm(text)
     if not n:
         return False
-    return (n.startswith(("итого", "всего", "среднее", "в среднем", "по району", "район", "округ", "регион",
-                          "муниципалитет", "мо в целом", "по мо", "по округу", "по региону", "по области",
-                          "по краю", "по республике", "область", "край"))
-            or n in ("итог", "сумма", "total", "всего по району"))
+    first = n.split(" ", 1)[0]
+    return first in _TOTAL_FIRST_WORDS or n.startswith(_TOTAL_PHRASES)

@@ -96,8 +96,15 @@ def _match(text: str, table: str, mapping: dict[str, str]) -> str | None:
     n = H.norm(text)
     if n in mapping:
         target = mapping[n]
-        return None if target in ("", "-", "skip") else target
+        if target in ("", "-", "skip"):
+            return None
+        if target in _FIELDS[table]:
+            return target
+        return H.match_column(target, table)  # a mapping to a Russian header text
     return H.match_column(text, table)
+
+
+_FIELDS = {t: {c.name for c in cols} | {H.SCHOOL_NAME, H.INDICATOR_NAME} for t, cols in TABLES.items()}
 
 
 def _coverage(table: str, found: set[str]) -> bool:

@@ -1,0 +1,60 @@
+"""Helpers that build real-shaped spreadsheet files for loader tests."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+
+def xlsx_bytes(sheets: dict[str, list[list[Any]]], merges: dict[str, list[str]] | None = None) -> bytes:
+    """An xlsx workbook with the given sheets (rows of values) and merged ranges ("A1:C1")."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(list(r))
+        for rng in (merges or {}).get(name, []):
+            ws.merge_cells(rng)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def csv_bytes(rows: list[list[Any]], sep: str = ";", encoding: str = "utf-8", quote_all: bool = False,
+              trailing_sep: bool = False) -> bytes:
+    lines = []
+    for r in rows:
+        cells = ["" if v is None else str(v) for v in r]
+        if quote_all:
+            cells = ['"' + c.replace('"', '""') + '"' for c in cells]
+        line = sep.join(cells) + (sep if trailing_sep else "")
+        lines.append(line)
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+REGISTRY_ROWS = [
+    ["Код ОО", "Наименование ОО", "Краткое наименование", "Тип ОО", "Местность"],
+    ["sos1", "МБОУ «Сосновская СОШ № 1»", "Сосновская СОШ № 1", "СОШ", "город"],
+    ["sos2", "МБОУ «Сосновская СОШ № 2»", "Сосновская СОШ № 2", "СОШ", "город"],
+    ["ber", "МКОУ «Берёзовская ООШ»", "Берёзовская ООШ", "ООШ", "село"],
+]
+
+
+@pytest.fixture
+def registry_xlsx(tmp_path: Path) -> Path:
+    p = tmp_path / "реестр_школ.xlsx"
+    p.write_bytes(xlsx_bytes({"Реестр": REGISTRY_ROWS}))
+    return p
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    def _write(name: str, data: bytes) -> Path:
+        p = tmp_path / name
+        p.write_bytes(data)
+        return p
+    return _write
