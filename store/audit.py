@@ -22,7 +22,7 @@ import pandas as pd
 from loaders.model import TABLE_TITLES, TABLES, columns
 from store.db import StoreError, write
 from store.tables import col_list, data_table, order_by, undo_table
-from store.writes import bump_version, now_iso
+from store.writes import bump_version, now_iso, pause_for_tests
 
 HISTORY_COLUMNS = ["upload_id", "at", "user", "source", "file_name", "sha256", "tables", "added", "changed",
                    "replaced", "undone_at", "unchanged", "undone_by", "file_kept", "note"]
@@ -146,6 +146,7 @@ def undo(con: sqlite3.Connection, upload_id: int, user: str = "аноним", ca
         for uid in [*later, upload_id]:
             _undo_one(con, uid, user or "аноним", at)
         bump_version(con)
+        pause_for_tests()
     return [*later, upload_id]
 
 

@@ -204,7 +204,7 @@ def diff(con: sqlite3.Connection, prepared: Prepared) -> Diff:
 
 # ---------------------------------------------------------------- accept
 
-def _pause_for_tests() -> None:
+def pause_for_tests() -> None:
     seconds = os.environ.get(PAUSE_ENV)
     if not seconds:
         return
@@ -300,6 +300,6 @@ def accept(con: sqlite3.Connection, prepared: Prepared, *, file_name: str, file_
             con.execute("INSERT INTO upload_files (upload_id, file_name, content) VALUES (?, ?, ?)",
                         (upload_id, file_name, file_bytes))
         bump_version(con)
-        _pause_for_tests()
+        pause_for_tests()
     return upload_id
 
