@@ -173,11 +173,17 @@ def migrate(con: sqlite3.Connection) -> int:
     for step in MIGRATIONS:
         if step.version <= have:
             continue
-        with write(con):
-            # Another process may have migrated while we waited for the lock.
-            if current_version(con) >= step.version:
-                continue
-            _run(con, step)
-            con.execute(f"PRAGMA user_version = {int(step.version)}")
+        try:
+            with write(con):
+                # Another process may have migrated while we waited for the lock.
+                if current_version(con) >= step.version:
+                    continue
+                _run(con, step)
+                con.execute(f"PRAGMA user_version = {int(step.version)}")
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"Не удалось обновить схему хранилища до версии {step.version} ({step.description}): {exc}. "
+                f"Изменения этого шага отменены, хранилище осталось на версии {current_version(con)}."
+            ) from exc
         have = step.version
     return current_version(con)
