@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, data, empty, filters
+from ui import cards, charts, data, empty, filters
 from ui import format as fmt
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
 from ui.tables import show_table
@@ -34,30 +34,23 @@ if not data.has("results") and not data.has("values") and not data.has("events")
     st.stop()
 
 # --- key figures ---------------------------------------------------------------
-st.subheader("Ключевые показатели")
 with data.guard("Ключевые показатели"):
     kf = data.key_figures(year, on_date)
     kf = kf[kf["value"].notna()] if len(kf) else kf
-    if kf.empty:
-        st.caption(f"Нет данных за {fmt.year_label(year)}.")
-    else:
-        per_row = 4
-        rows = [kf.iloc[i:i + per_row] for i in range(0, len(kf), per_row)]
-        for chunk in rows:
-            cols = st.columns(per_row)
-            for col, (_, r) in zip(cols, chunk.iterrows()):  # ≤ a dozen figures
-                unit = r.get("unit")
-                prev = r.get("prev_value")
-                col.metric(
-                    str(r["label"]),
-                    fmt.value(r["value"], unit),
-                    delta=fmt.metric_delta(r.get("change"), unit),
-                    delta_color=fmt.delta_color(r.get("good_direction")),
-                    help=(f"{year - 1} г.: {fmt.value(prev, unit)}" if not fmt.is_missing(prev) else "Нет данных за прошлый год"),
-                    border=True,
-                )
+    programme = kf["metric_id"].astype(str).str.startswith(("indicators_", "events_")) if len(kf) else kf
+    results_kf = kf[~programme] if len(kf) else kf
+    if len(results_kf):
+        st.subheader("Результаты оценочных процедур")
+        cards.figure_grid(results_kf, year)
+    elif data.has("results"):
+        st.caption(f"Нет результатов за {fmt.year_label(year)}.")
 
-left, right = st.columns([3, 2], gap="large")
+if len(kf) and programme.any():
+    st.subheader("Программа и мероприятия")
+    with data.guard("Программа и мероприятия"):
+        cards.figure_grid(kf[programme], year, per_row=6)
+
+left, right = st.columns(2, gap="large")
 
 # --- programme traffic light ---------------------------------------------------------
 with left:
@@ -76,10 +69,10 @@ with left:
                 order = {"missed": 0, "near": 1, "no data": 2, "achieved": 3}
                 district = district.assign(_o=district["status"].map(order)).sort_values(["_o", "indicator_id"])
                 view = plan_fact_display(district, names)
-                cols = {k: PLAN_FACT_COLUMNS[k] for k in ("name", "plan_text", "fact_text", "deviation_text", "status_label")}
+                cols = {"status_label": "Статус", "name": "Показатель", "fact_text": "Факт", "plan_text": "План"}
                 show_table(view, cols, what=("показатели_программы", year), key="overview_pvf",
                            styler=status_styler(view["status"]))
-            filters.page_link_with_filters("pages/indicators.py", "Все показатели, графики и прогноз",
+            filters.page_link_with_filters("pages/indicators.py", "Все показатели: отклонения, графики, прогноз",
                                            icon=":material/monitoring:")
 
 # --- schools at risk -------------------------------------------------------------------
@@ -90,25 +83,30 @@ with right:
             empty.empty_hint(["results", "schools"], "нет результатов оценочных процедур", key="overview_risk")
         else:
             summary = data.risk_summary(year)
-            if summary.empty or summary["count"].sum() == 0:
+            summary = summary[summary["count"] > 0] if len(summary) else summary
+            if summary.empty:
                 st.caption("Ни одна школа не отмечена.")
             else:
-                for _, r in summary.iterrows():  # one line per flag kind
+                for r in summary.to_dict("records"):  # one line per flag kind
                     label = r.get("label") or fmt.flag_label(r["flag"])
-                    filters.page_link_with_filters("pages/risk.py", f"{label}: {int(r['count'])}", school=None)
+                    filters.page_link_with_filters("pages/risk.py", f"{label}: {int(r['count'])}", school=None,
+                                                   icon=fmt.SEVERITY_ICONS.get(str(r.get("severity")), None))
             flags = data.risk_flags(year)
             flagged = flags[flags["severity"] == "flag"] if len(flags) else flags
             if len(flagged):
-                st.markdown("**Отмечены — откройте карточку, чтобы увидеть причины:**")
-                per_school = (flagged.assign(label=flagged["flag"].map(fmt.flag_label))
+                st.markdown("**Отмеченные школы** — в карточке все причины:")
+                label_col = flagged["label"] if "label" in flagged else flagged["flag"].map(fmt.flag_label)
+                per_school = (flagged.assign(_label=label_col, _n=1)
                               .groupby("school_id", sort=False)
-                              .agg(labels=("label", lambda s: ", ".join(dict.fromkeys(s))),
-                                   reason=("reason", "first"), n=("flag", "size"))
+                              .agg(labels=("_label", lambda s: "; ".join(dict.fromkeys(s))),
+                                   reason=("reason", "first"), n=("_n", "sum"))
                               .sort_values("n", ascending=False))
                 for sid, r in per_school.iterrows():  # a handful of flagged schools
-                    filters.page_link_with_filters("pages/school.py", f"{names.get(sid, sid)} — {r['labels']}",
-                                                   icon=":material/apartment:", school=sid)
-                    st.caption(str(r["reason"]))
+                    with st.container(border=True):
+                        filters.page_link_with_filters("pages/school.py", names.get(sid, sid),
+                                                       icon=":material/apartment:", school=sid)
+                        st.markdown(f"**{r['labels']}**")
+                        st.caption(fmt.first_sentence(r["reason"]))
 
 # --- events ------------------------------------------------------------------------------
 st.subheader("Мероприятия")
@@ -127,8 +125,8 @@ with data.guard("Мероприятия"):
             else:
                 v = overdue.assign(last=overdue["last_passed_date"].map(fmt.date_ru),
                                    days=overdue["days_overdue"].map(lambda x: fmt.value(x, None, 0)))
-                show_table(v, {"number": "№", "title": "Мероприятие", "last": "Контрольная дата",
-                               "days": "Дней просрочки", "responsible": "Ответственные"},
+                show_table(v, {"number": "№", "days": "Дней просрочки", "title": "Мероприятие",
+                               "last": "Контрольная дата", "responsible": "Ответственные"},
                            what=("просроченные_мероприятия",), key="overview_overdue")
         with c2:
             st.markdown(f"**Срок в ближайшие 30 дней: {len(due)}**")
@@ -136,7 +134,7 @@ with data.guard("Мероприятия"):
                 st.caption("В ближайшие 30 дней контрольных сроков нет.")
             else:
                 v = due.assign(next=due["next_date"].map(fmt.date_ru))
-                show_table(v, {"number": "№", "title": "Мероприятие", "next": "Контрольная дата",
+                show_table(v, {"number": "№", "next": "Контрольная дата", "title": "Мероприятие",
                                "responsible": "Ответственные"},
                            what=("мероприятия_30_дней",), key="overview_due")
         filters.page_link_with_filters("pages/events.py", "Весь план мероприятий", icon=":material/event_note:")

@@ -181,6 +181,10 @@ def _copy(widget_key: str, key: str) -> None:
     st.session_state[key] = st.session_state[widget_key]
 
 
+def _copy_school() -> None:
+    st.session_state[_KEYS["school"]] = st.session_state["w_school"] or None
+
+
 def sidebar_filters(show_exam: bool = True) -> None:
     """Render the year, school and (where it applies) procedure selectors in the sidebar."""
     sync_from_url()
@@ -197,14 +201,15 @@ def sidebar_filters(show_exam: bool = True) -> None:
         on_change=_copy, args=("w_year", _KEYS["year"]),
         help="Год окончания учебного года: 2025/26 = 2026.",
     )
-    schools = school_options()
-    st.session_state["w_school"] = st.session_state[_KEYS["school"]]
+    # a selectbox shows None as "no choice": «Весь район» is "" in the widget, None in the state
+    schools = ["" if s is None else s for s in school_options()]
+    st.session_state["w_school"] = st.session_state[_KEYS["school"]] or ""
     st.sidebar.selectbox(
         "Школа",
         schools,
         key="w_school",
-        format_func=school_label,
-        on_change=_copy, args=("w_school", _KEYS["school"]),
+        format_func=lambda s: school_label(s or None),
+        on_change=_copy_school,
     )
     exams = exam_options()
     if show_exam and exams:

@@ -55,7 +55,10 @@ STATE_COLORS = {
 
 SEVERITY_LABELS = {"flag": "риск", "warning": "предупреждение", "good": "положительный"}
 
-UNIT_DIGITS = {"балл": 2, "баллы": 2, "%": 1, "чел.": 0, "чел": 0, "шт.": 0, "шт": 0, "ед.": 0}
+# Units not repeated after the number (the label already says what it is).
+_NO_SUFFIX = ("балл", "баллы", "отметка", "шт.", "шт", "ед.", "ед")
+
+UNIT_DIGITS = {"отметка": 2, "балл": 2, "баллы": 2, "%": 1, "чел.": 0, "чел": 0, "шт.": 0, "шт": 0, "ед.": 0}
 
 
 def is_missing(x: Any) -> bool:
@@ -91,7 +94,7 @@ def value(x: Any, unit: str | None = None, digits: int | None = None) -> str:
     u = (unit or "").strip()
     if u == "%":
         return f"{text}{NBSP}%"
-    if u and u.lower() not in ("балл", "баллы"):
+    if u and u.lower() not in _NO_SUFFIX:
         return f"{text}{NBSP}{u}"
     return text
 
@@ -178,3 +181,18 @@ FLAG_LABELS = {
 
 def flag_label(flag: Any) -> str:
     return FLAG_LABELS.get(str(flag), str(flag))
+
+
+SEVERITY_ICONS = {"flag": ":material/report:", "warning": ":material/warning:", "good": ":material/thumb_up:"}
+
+
+def first_sentence(text: Any, limit: int = 220) -> str:
+    """The first sentence of a long Russian reason (cut at `limit` characters with «…»)."""
+    import re
+
+    if is_missing(text):
+        return ""
+    t = str(text).strip()
+    m = re.search(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z0-9«])", t)
+    head = t[: m.start()] if m else t
+    return head if len(head) <= limit else head[: limit - 1].rstrip() + "…"

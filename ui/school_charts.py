@@ -1,0 +1,97 @@
+"""How does one school's result history look against the district?
+
+`results_history(iv, exam, school_name)`: small multiples (one panel per subject,
+and grade for ВПР/ОГЭ when several) of the school's mean per year with its 95 %
+interval as error bars, the district mean as a line, small groups drawn hollow,
+results significantly below / above the district in red / green. The numbers are
+`metrics.intervals()` rows, shown as they are.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ui import format as fmt
+from ui.charts import base_layout
+
+EGE_LIKE = ("ЕГЭ", "Пробный ЕГЭ")
+
+
+def panel_label(subject: str, grade) -> str:
+    return subject if fmt.is_missing(grade) else f"{subject}, {int(grade)} кл."
+
+
+def results_history(iv: pd.DataFrame, exam: str, cols: int = 3) -> go.Figure:
+    """Panels per subject (× grade) for one exam: school mean ± 95 % interval per year, district line."""
+    d = iv[iv["exam"] == exam].copy()
+    d["year"] = pd.to_numeric(d["year"], errors="coerce").astype(int)
+    d["panel"] = [panel_label(s, g) for s, g in zip(d["subject"].astype(str), d["grade"])]
+    d = d.sort_values(["grade", "subject", "year"], na_position="first")
+    panels = list(dict.fromkeys(d["panel"]))
+    n = max(1, len(panels))
+    cols = min(cols, n)
+    rows = math.ceil(n / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=panels, shared_xaxes=False,
+                        vertical_spacing=min(0.12, 0.5 / rows), horizontal_spacing=0.06)
+    ege = exam in EGE_LIKE
+    digits = 1 if ege else 2
+    years = sorted(d["year"].unique())
+    seen: set[str] = set()
+    for i, panel in enumerate(panels):  # a dozen panels at most
+        p = d[d["panel"] == panel]
+        r, c = i // cols + 1, i % cols + 1
+        fig.add_trace(go.Scatter(
+            x=p["year"], y=p["district_mean"], mode="lines+markers", name="среднее по району",
+            legendgroup="district", showlegend="district" not in seen,
+            line=dict(color="#90a4ae", width=2, dash="dash"), marker=dict(size=5),
+            hovertemplate="%{x}: район %{y:.2f}<extra></extra>" if not ege else "%{x}: район %{y:.1f}<extra></extra>"),
+            row=r, col=c)
+        seen.add("district")
+        below = p["significantly_below"].fillna(False).astype(bool).to_numpy()
+        above = p["significantly_above"].fillna(False).astype(bool).to_numpy()
+        small = p["small_n"].fillna(False).astype(bool).to_numpy()
+        color = np.where(below, fmt.BAD, np.where(above, fmt.GOOD, fmt.INFO))
+        verdict = np.where(small, "мало участников — интервал широкий",
+                           np.where(below, "значимо ниже района", np.where(above, "значимо выше района",
+                                                                           "не отличается от района")))
+        has_mean = p["mean"].notna().to_numpy()
+        if not has_mean.any():
+            continue
+        p = p[has_mean]
+        color, verdict, small = color[has_mean], verdict[has_mean], small[has_mean]
+        err_hi = (p["mean_high"] - p["mean"]).to_numpy()
+        err_lo = (p["mean"] - p["mean_low"]).to_numpy()
+        fig.add_trace(go.Scatter(
+            x=p["year"], y=p["mean"], mode="lines+markers", name="школа (95 % интервал)",
+            legendgroup="school", showlegend="school" not in seen,
+            line=dict(color=fmt.INFO, width=1.5),
+            marker=dict(size=10, color=np.where(small, "white", color).tolist(),
+                        line=dict(width=2, color=color.tolist()), symbol="circle"),
+            error_y=dict(type="data", symmetric=False, array=err_hi, arrayminus=err_lo, color="#546e7a", thickness=1.2),
+            customdata=np.stack([p["participants"].map(lambda v: fmt.num(int(v))),
+                                 p["mean"].map(lambda v: fmt.num(float(v), digits)),
+                                 p["mean_low"].map(lambda v: fmt.num(float(v), digits)),
+                                 p["mean_high"].map(lambda v: fmt.num(float(v), digits)),
+                                 p["district_mean"].map(lambda v: fmt.num(float(v), digits)), verdict], axis=-1),
+            hovertemplate="<b>%{x}</b>: %{customdata[1]} (95 %: %{customdata[2]} – %{customdata[3]})"
+                          "<br>район: %{customdata[4]}<br>участников: %{customdata[0]}<br>%{customdata[5]}<extra></extra>"),
+            row=r, col=c)
+        seen.add("school")
+        if small.any():
+            fig.add_trace(go.Scatter(
+                x=p["year"][small], y=p["mean"][small], mode="markers", name="мало участников (полый маркер)",
+                legendgroup="small", showlegend="small" not in seen,
+                marker=dict(size=10, color="white", line=dict(width=2, color="#ef6c00")), hoverinfo="skip"),
+                row=r, col=c)
+            seen.add("small")
+    yrange = [0, 100] if ege else [2, 5]
+    fig.update_yaxes(range=yrange, title=None)
+    fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    base_layout(fig, None, height=max(300, 260 * rows + 60))
+    fig.update_layout(legend=dict(y=-0.08 if rows > 1 else -0.2))
+    fig.update_annotations(font_size=12)
+    return fig

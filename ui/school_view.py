@@ -1,0 +1,187 @@
+"""How is one school's picture laid out for the interview (the school card)?
+
+Display helpers for «Школа (карточка)»: the registry profile of the year beside
+the district median, the year's results with their 95 % intervals and a plain
+verdict, the school's events (by `school_id` or by its name among the
+responsible parties), and the flag boxes. They take metric outputs and the
+registry as they are and only select, label and format; the one aggregate made
+here is the district median of each registry column, shown for context.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from loaders.model import TABLES
+from ui import format as fmt
+
+# Registry columns shown in the profile, with their units ("" = a count).
+PROFILE_COLUMNS = {
+    "students": "",
+    "low_income_pct": "%",
+    "single_parent_pct": "%",
+    "large_family_pct": "%",
+    "risk_group_pct": "%",
+    "disability_pct": "%",
+    "non_native_pct": "%",
+    "staffing_pct": "%",
+    "qualified_teachers_pct": "%",
+    "teacher_turnover_pct": "%",
+}
+HEADERS = {c.name: c.header for c in TABLES["schools"]}
+SEVERITY_BOX = {"flag": "error", "warning": "warning", "good": "success"}
+SEVERITY_ORDER = {"flag": 0, "warning": 1, "good": 2}
+
+
+def registry_row(schools: pd.DataFrame, school_id: str, year: int) -> tuple[pd.Series | None, int | None]:
+    """The school's registry row for `year` (else the latest earlier year, else any undated row) and its year."""
+    if schools is None or schools.empty:
+        return None, None
+    s = schools[schools["school_id"].astype(str) == str(school_id)].copy()
+    if s.empty:
+        return None, None
+    s["_y"] = pd.to_numeric(s["year"], errors="coerce")
+    exact = s[s["_y"] == year]
+    if len(exact):
+        return exact.iloc[-1], year
+    earlier = s[s["_y"] < year].sort_values("_y")
+    if len(earlier):
+        r = earlier.iloc[-1]
+        return r, int(r["_y"])
+    undated = s[s["_y"].isna()]
+    if len(undated):
+        return undated.iloc[-1], None
+    r = s.sort_values("_y").iloc[0]
+    return r, int(r["_y"])
+
+
+def profile_frame(schools: pd.DataFrame, school_id: str, year: int) -> pd.DataFrame:
+    """Rows «показатель | школа | медиана по району» for the registry columns the school has in `year`."""
+    row, ry = registry_row(schools, school_id, year)
+    if row is None:
+        return pd.DataFrame(columns=["label", "school_text", "median_text", "column"])
+    same = schools[pd.to_numeric(schools["year"], errors="coerce") == ry] if ry is not None else \
+        schools[pd.to_numeric(schools["year"], errors="coerce").isna()]
+    cols = [c for c in PROFILE_COLUMNS if c in schools.columns]
+    nums = same[cols].apply(pd.to_numeric, errors="coerce")
+    medians = nums.median()
+    out = []
+    for c in cols:  # ten registry columns
+        v = pd.to_numeric(pd.Series([row.get(c)]), errors="coerce").iloc[0]
+        if pd.isna(v):
+            continue
+        unit = PROFILE_COLUMNS[c]
+        digits = 0 if unit == "" else 1
+        out.append({"column": c, "label": HEADERS.get(c, c),
+                    "school_text": fmt.value(v, unit or "чел.", digits) if unit else fmt.num(int(round(v))),
+                    "median_text": (fmt.value(medians[c], unit, digits) if unit else fmt.num(int(round(medians[c]))))
+                    if not pd.isna(medians.get(c)) else "—"})
+    return pd.DataFrame(out, columns=["column", "label", "school_text", "median_text"])
+
+
+def verdict(r: pd.Series) -> str:
+    """A plain Russian verdict for one `intervals()` row."""
+    if fmt.is_missing(r.get("mean")):
+        return "нет среднего балла"
+    if bool(r.get("small_n")):
+        return "мало участников — выводы ненадёжны"
+    if bool(r.get("significantly_below")):
+        return "значимо ниже района"
+    if bool(r.get("significantly_above")):
+        return "значимо выше района"
+    return "не отличается от района"
+
+
+def mean_digits(exam: str) -> int:
+    return 1 if exam in ("ЕГЭ", "Пробный ЕГЭ") else 2
+
+
+def results_frame(iv: pd.DataFrame) -> pd.DataFrame:
+    """`intervals()` rows of one school and year with display columns (mean with its interval, verdict)."""
+    d = iv.copy()
+    if d.empty:
+        return d.assign(subject_text=[], grade_text=[], n_text=[], mean_text=[], interval_text=[],
+                        district_text=[], below_text=[], district_below_text=[], verdict=[])
+    digits = d["exam"].map(mean_digits)
+    d["subject_text"] = d["subject"].astype(str)
+    d["grade_text"] = d["grade"].map(lambda g: "—" if fmt.is_missing(g) else f"{int(g)}")
+    d["n_text"] = d["participants"].map(lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—")
+    d["mean_text"] = [fmt.value(m, None, k) for m, k in zip(d["mean"], digits)]
+    d["interval_text"] = [("—" if fmt.is_missing(lo) else f"{fmt.num(float(lo), k)} – {fmt.num(float(hi), k)}")
+                          for lo, hi, k in zip(d["mean_low"], d["mean_high"], digits)]
+    d["district_text"] = [fmt.value(m, None, k) for m, k in zip(d["district_mean"], digits)]
+    d["below_text"] = d["below_share"].map(lambda v: fmt.value(v, "%", 1))
+    d["district_below_text"] = d["district_below_share"].map(lambda v: fmt.value(v, "%", 1))
+    d["verdict"] = d.apply(verdict, axis=1)
+    return d
+
+
+RESULTS_COLUMNS = {
+    "exam": "Процедура",
+    "subject_text": "Предмет",
+    "grade_text": "Класс",
+    "n_text": "Участников",
+    "mean_text": "Средний балл",
+    "interval_text": "95 % интервал",
+    "district_text": "Район",
+    "below_text": "Ниже минимума",
+    "district_below_text": "Ниже минимума (район)",
+    "verdict": "Вывод",
+}
+
+
+def verdict_styler(view: pd.DataFrame) -> Any:
+    colours = {"значимо ниже района": "background-color: #ffcdd2", "значимо выше района": "background-color: #c8e6c9",
+               "мало участников — выводы ненадёжны": "background-color: #fff3e0"}
+    return view.style.map(lambda v: colours.get(v, ""), subset=["verdict"]) if "verdict" in view else view.style
+
+
+def name_patterns(names: list[str]) -> list[str]:
+    """Ways a school is written among the responsible parties: the name and the name without
+    the organisational form and quotes («МБОУ «Сосновская СОШ № 1»» → «Сосновская СОШ № 1»)."""
+    out = []
+    for n in names:
+        n = str(n or "").strip()
+        if not n or n.lower() in ("nan", "none"):
+            continue
+        out.append(n)
+        bare = re.sub(r"^(МБОУ|МКОУ|МАОУ|ГБОУ|МОУ|МБОУ\s+ДО|ЧОУ)\s+", "", n).strip()
+        bare = bare.strip("«»\"' ")
+        if len(bare) >= 5:
+            out.append(bare)
+    return list(dict.fromkeys(out))
+
+
+def school_events(progress: pd.DataFrame, school_id: str, names: list[str]) -> pd.DataFrame:
+    """Events of the school: its `school_id`, or its name among the responsible parties."""
+    if progress is None or progress.empty:
+        return progress
+    mine = pd.Series(False, index=progress.index)
+    if "school_id" in progress:
+        mine |= progress["school_id"].astype(str).str.strip() == str(school_id)
+    resp = progress["responsible"].fillna("").astype(str).str.lower() if "responsible" in progress else None
+    if resp is not None:
+        for pat in name_patterns(names):
+            mine |= resp.str.contains(pat.lower(), regex=False)
+    return progress[mine]
+
+
+def flag_boxes(flags: pd.DataFrame, printing: bool = False) -> None:
+    """One coloured box per flag: red for risk, amber for a warning, green for good news; the reason in full."""
+    f = flags.assign(_o=flags["severity"].map(SEVERITY_ORDER).fillna(3)).sort_values("_o")
+    for _, r in f.iterrows():  # a handful of flags per school
+        label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
+        years = r.get("years")
+        years_txt = ""
+        if isinstance(years, (list, tuple, np.ndarray)) and len(years):
+            years_txt = " Годы: " + ", ".join(str(int(y)) for y in years) + "."
+        text = f"**{label}.** {r.get('reason') or ''}{years_txt}"
+        if printing:
+            mark = {"flag": "🔴", "warning": "🟠", "good": "🟢"}.get(str(r.get("severity")), "•")
+            st.markdown(f"{mark} {text}")
+        else:
+            getattr(st, SEVERITY_BOX.get(str(r.get("severity")), "info"))(text)
