@@ -94,7 +94,7 @@ def low_status(ly: pd.DataFrame, year: int, settings: dict | None = None) -> pd.
     need = int(get(settings, "risk.low_results.min_years", 2))
     w = ly[ly["year"].between(year - window + 1, year) & ly["low_year"]]
     st = w.groupby("school_id")["year"].agg(lambda s: sorted(int(v) for v in s)).rename("low_years").reset_index()
-    st["n_low"] = st["low_years"].str.len()
+    st["n_low"] = st["low_years"].map(len).astype(int)
     st["low"] = st["n_low"] >= need
     return st
 
