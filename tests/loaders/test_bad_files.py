@@ -1,0 +1,117 @@
+"""Does every unreadable or hostile file give exactly one clear Russian error and no data?"""
+import io
+import re
+import zipfile
+
+import pytest
+
+from loaders.grid import read_sheets
+from loaders.pipeline import load_bytes, load_files
+from loaders.report import LoadError
+from tests.loaders.conftest import xlsx_bytes
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+
+def _one_error(result, *words):
+    assert not result.ok
+    assert len(result.errors) == 1, [p.text() for p in result.errors]
+    text = result.errors[0].text()
+    for w in words:
+        assert w in text, text
+    assert all(len(t) == 0 for t in result.tables.values())
+    return text
+
+
+def test_empty_csv():
+    _one_error(load_bytes("пусто.csv", b""), "Файл «пусто.csv»", "пуст")
+    _one_error(load_bytes("пробелы.csv", b"\r\n ;; \r\n"), "пуст")
+
+
+def test_zero_byte_xlsx():
+    _one_error(load_bytes("пусто.xlsx", b""), "пуст")
+
+
+def test_png_renamed_xlsx():
+    _one_error(load_bytes("фото.xlsx", PNG), "не электронная таблица", "PNG")
+
+
+def test_corrupt_zip():
+    good = xlsx_bytes({"S": [["a", "b"], [1, 2]]})
+    _one_error(load_bytes("битый.xlsx", good[: len(good) // 2]), "повреждён")
+    _one_error(load_bytes("битый2.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50), "повреждён")
+
+
+def test_text_renamed_xlsx():
+    _one_error(load_bytes("текст.xlsx", "просто текст".encode()), "повреждён")
+
+
+def test_zip_that_is_not_a_workbook():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "hello")
+    _one_error(load_bytes("архив.xlsx", buf.getvalue()), "не таблица Excel")
+
+
+def test_csv_in_unknown_encoding():
+    text = "Наименование образовательной организации;Участников;Средний балл\r\nСосновская школа;20;65\r\n"
+    _one_error(load_bytes("koi.csv", text.encode("koi8-r")), "кодировк")
+    _one_error(load_bytes("dos.csv", text.encode("cp866")), "кодировк")
+    _one_error(load_bytes("utf16.csv", text.encode("utf-16-le")), "кодировк")
+
+
+def _zip_bomb() -> bytes:
+    """A small xlsx whose worksheet inflates to 300 MB (zeros compress ~1000:1)."""
+    good = zipfile.ZipFile(io.BytesIO(xlsx_bytes({"S": [["a"], [1]]})))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in good.infolist():
+            z.writestr(item.filename, good.read(item))
+        with z.open("xl/media/padding.bin", "w") as fh:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(300):
+                fh.write(chunk)
+    return buf.getvalue()
+
+
+def test_zip_bomb_is_refused_before_reading():
+    data = _zip_bomb()
+    assert len(data) < 2_000_000
+    _one_error(load_bytes("бомба.xlsx", data), "распакованном виде", "200 МБ")
+    # a district may lower the limit in settings
+    with pytest.raises(LoadError, match="не более 1 МБ"):
+        read_sheets("x.xlsx", xlsx_bytes({"S": [["a"]] + [[f"{i}" + "b" * 30000] for i in range(100)]}),
+                    {"upload": {"max_uncompressed_mb": 1}})
+
+
+def test_dimension_claiming_five_million_rows():
+    raw = io.BytesIO(xlsx_bytes({"S": [["Код ОО", "Наименование ОО"], ["sos1", "СОШ"]]}))
+    zin = zipfile.ZipFile(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="A1:B2"\s*/>', b'<dimension ref="A1:B5000000"/>', data)
+                assert b"B5000000" in data
+            zout.writestr(item, data)
+    text = _one_error(load_bytes("огромный.xlsx", out.getvalue()), "5 000 000 строк")
+    assert "1 000 000" in text
+
+
+def test_missing_file_and_non_table_files(tmp_path):
+    result = load_files([tmp_path / "нет.xlsx"])
+    _one_error(result, "не найден")
+    (tmp_path / "README.md").write_text("# readme")
+    result = load_files([tmp_path / "README.md"])
+    assert result.ok and result.warnings and "пропущен" in result.warnings[0].text()
+
+
+def test_one_bad_file_spoils_the_batch(tmp_path):
+    good = tmp_path / "реестр.xlsx"
+    good.write_bytes(xlsx_bytes({"Реестр": [["Код ОО", "Наименование ОО"], ["sos1", "Сосновская СОШ"]]}))
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(PNG)
+    result = load_files([good, bad])
+    assert not result.ok
+    assert all(len(t) == 0 for t in result.tables.values())
