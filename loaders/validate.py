@@ -124,6 +124,8 @@ class _Report:
                 value = None
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
+            elif isinstance(value, float):
+                value = f"{value:g}".replace(".", ",")  # as a Russian reader writes it
             self.problems.append(Problem(severity, str(msg), file=file, sheet=sheet, row=row,
                                          column=self.column_label(field, idx) if field else None,
                                          value=value))
@@ -275,20 +277,26 @@ def _empty(col: Column, n: int) -> pd.Series:
 
 def _check_rules(table: str, out: pd.DataFrame, frame: pd.DataFrame, rep: _Report) -> None:
     spec = {c.name: c for c in TABLES[table]}
+
+    def shown(name: str) -> pd.Series:
+        """The cell as found in the file when there is one (so «6,5» is quoted as written)."""
+        return frame[name] if name in frame.columns else out[name]
+
     for name, col in spec.items():
         s = out[name]
         if col.kind == "int":
-            rep.cells((s < 0).fillna(False), name, "отрицательное количество", s)
+            rep.cells((s < 0).fillna(False), name, "отрицательное количество", shown(name))
         elif col.kind == "year":
             rep.cells(((s < YEAR_MIN) | (s > YEAR_MAX)).fillna(False), name,
-                      f"год вне допустимого диапазона {YEAR_MIN}–{YEAR_MAX}", s)
+                      f"год вне допустимого диапазона {YEAR_MIN}–{YEAR_MAX}", shown(name))
         elif col.kind == "float" and name.endswith("_pct"):
-            rep.cells(((s < 0) | (s > 100)).fillna(False), name, "доля вне диапазона 0–100 %", s)
+            rep.cells(((s < 0) | (s > 100)).fillna(False), name, "доля вне диапазона 0–100 %", shown(name))
     if table == "results":
         p = out["participants"]
         for name, what in (("below_min", "не преодолевших порог"), ("high_scorers", "высокобалльников")):
-            rep.cells((out[name] > p).fillna(False), name, f"число {what} больше числа участников ({_n(p)})",
-                      out[name])
+            rep.cells((out[name] > p).fillna(False), name,
+                      pd.Series([f"число {what} больше числа участников ({x})" for x in _n(p)], index=p.index),
+                      shown(name))
         marks = out[["mark2", "mark3", "mark4", "mark5"]]
         msum = marks.sum(axis=1, min_count=1)
         rep.cells((msum > p).fillna(False), "mark2",
@@ -304,19 +312,19 @@ def _check_rules(table: str, out: pd.DataFrame, frame: pd.DataFrame, rep: _Repor
         score = exam.isin(list(SCORE_EXAMS))
         mark = exam.isin(list(MARK_EXAMS))
         rep.cells((score & ((mean < 0) | (mean > 100))).fillna(False), "mean",
-                  "средний балл ЕГЭ вне шкалы 0–100", mean)
+                  "средний балл ЕГЭ вне шкалы 0–100", shown("mean"))
         rep.cells((mark & ((mean < 2) | (mean > 5))).fillna(False), "mean",
-                  "средняя отметка вне шкалы 2–5 (ОГЭ, ВПР и ГВЭ оцениваются отметками)", mean)
+                  "средняя отметка вне шкалы 2–5 (ОГЭ, ВПР и ГВЭ оцениваются отметками)", shown("mean"))
         g = out["grade"]
-        rep.cells(((g < 1) | (g > 11)).fillna(False), "grade", "класс вне диапазона 1–11", g)
+        rep.cells(((g < 1) | (g > 11)).fillna(False), "grade", "класс вне диапазона 1–11", shown("grade"))
         known = exam.isin(list(_EXAM_LOOKUP.values())) | exam.isna()
         rep.cells(~known, "exam", "неизвестная процедура; ожидается ЕГЭ, ОГЭ, ВПР, ГВЭ, Пробный ЕГЭ, Пробный ОГЭ "
                                   "или Муниципальная диагностика", exam)
     if table == "values":
-        rep.cells((out["low"] > out["high"]).fillna(False), "low", "нижняя граница больше верхней", out["low"])
+        rep.cells((out["low"] > out["high"]).fillna(False), "low", "нижняя граница больше верхней", shown("low"))
     if table == "indicators":
         t = out["tolerance"]
-        rep.cells(((t < 0) | (t > 1)).fillna(False), "tolerance", "допуск — доля от плана, от 0 до 1", t)
+        rep.cells(((t < 0) | (t > 1)).fillna(False), "tolerance", "допуск — доля от плана, от 0 до 1", shown("tolerance"))
     _check_duplicates(table, out, rep)
 
 
