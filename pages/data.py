@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from loaders.model import TABLE_TITLES, TABLES
-from ui import data, empty
+from ui import cards, data, empty
 from ui import format as fmt
-from ui.history import upload_history_table
+from ui.history import SOURCE_LABELS, upload_history_table
 from ui.tables import show_table
 
 st.title("Данные")
@@ -46,8 +46,9 @@ loaded = pd.DataFrame({
     "last_year": [_years(t[name])[1] for name in TABLES],
 })
 cols = st.columns(len(loaded))
-for col, (_, r) in zip(cols, loaded.iterrows()):  # five tables
-    col.metric(r["title"], fmt.num(int(r["rows"])), help="строк в хранилище", border=True)
+for col, r in zip(cols, loaded.to_dict("records")):  # five tables
+    with col:
+        cards.figure_card(r["title"], fmt.num(int(r["rows"])), help="строк в хранилище")
 
 res = t["results"]
 if len(res):
@@ -78,13 +79,17 @@ with data.guard("Источники"):
     else:
         src = src.copy()
         if "table" in src:
-            src["table"] = src["table"].map(lambda x: TABLE_TITLES.get(str(x), x))
+            src["table"] = src["title"] if "title" in src else src["table"].map(lambda x: TABLE_TITLES.get(str(x), x))
+        if "at" in src:
+            src["at"] = src["at"].map(fmt.datetime_ru)
+        if "latest_year" in src:
+            src["latest_year"] = pd.to_numeric(src["latest_year"], errors="coerce").astype("Int64").astype(str).replace("<NA>", "—")
         labels = {"upload_id": st.column_config.NumberColumn("Загрузка №", format="%d"), "at": "Когда",
                   "file_name": "Файл", "source": "Источник", "user": "Кто", "table": "Таблица",
-                  "rows": st.column_config.NumberColumn("Строк", format="%d"), "latest_year": "Последний год",
-                  "years": "Годы"}
-        show_table(src, {**{c: labels[c] for c in labels if c in src.columns},
-                         **{c: c for c in src.columns if c not in labels}},
+                  "written": st.column_config.NumberColumn("Записано строк", format="%d"),
+                  "rows": st.column_config.NumberColumn("Строк сейчас", format="%d"), "latest_year": "Последний год"}
+        src["source"] = src["source"].map(lambda v: SOURCE_LABELS.get(str(v), v)) if "source" in src else None
+        show_table(src, {c: labels[c] for c in labels if c in src.columns},
                    what=("источники_данных",), key="data_sources")
 
 # --- warnings ------------------------------------------------------------------------------
@@ -106,8 +111,9 @@ else:
 # --- templates -----------------------------------------------------------------------------
 st.subheader("Шаблоны для заполнения")
 st.caption("Пустые таблицы с правильными заголовками: заполните и загрузите через боковую панель.")
-tcols = st.columns(len(TABLES))
-for col, name in zip(tcols, TABLES):
+tcols = st.columns(3)
+for i, name in enumerate(TABLES):
+    col = tcols[i % 3]
     with col:
         empty.template_button(name, key=f"data_tpl_{name}")
 

@@ -75,8 +75,8 @@ with data.guard("Таблица «план — факт»"):
         order = {"missed": 0, "near": 1, "no data": 2, "achieved": 3}
         view_rows = view_rows.assign(_o=view_rows["status"].map(order)).sort_values(["_o", "indicator_id"])
         view = plan_fact_display(view_rows, names)
-        keys = ["name", "unit", "direction_label", "plan_text", "fact_text", "deviation_text", "rel_text",
-                "status_label", "progress_text", "reason"]
+        keys = ["name", "status_label", "plan_text", "fact_text", "deviation_text", "rel_text", "progress_text",
+                "direction_label", "reason"]
         show_table(view, {k: PLAN_FACT_COLUMNS[k] for k in keys},
                    what=("план_факт", scope or "район", year), key="ind_table", styler=status_styler(view["status"]))
 

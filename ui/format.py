@@ -196,3 +196,25 @@ def first_sentence(text: Any, limit: int = 220) -> str:
     m = re.search(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z0-9«])", t)
     head = t[: m.start()] if m else t
     return head if len(head) <= limit else head[: limit - 1].rstrip() + "…"
+
+
+def datetime_ru(ts: Any) -> str:
+    """An ISO timestamp as local «22.11.2026 15:27» (UTC times converted to the server's zone)."""
+    import pandas as pd
+
+    if is_missing(ts) or ts == "":
+        return ""
+    try:
+        t = pd.Timestamp(ts)
+    except (ValueError, TypeError):
+        return str(ts)
+    if t.tzinfo is not None:
+        t = pd.Timestamp(t.astimezone(None)).tz_localize(None)
+    return t.strftime("%d.%m.%Y %H:%M")
+
+
+def natural_key(text: Any) -> tuple:
+    """Sort key for event numbers: «1.2» before «1.10»."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(text)))

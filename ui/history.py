@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from loaders.model import TABLE_TITLES
+from ui import format as fmt
 from ui import tables as tbl
 
 HISTORY_COLUMNS = {
@@ -38,11 +40,13 @@ def history_frame(store: Any) -> pd.DataFrame:
         return pd.DataFrame(columns=list(HISTORY_COLUMNS))
     h = h.copy()
     if "tables" in h:
-        h["tables"] = h["tables"].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        h["tables"] = h["tables"].map(
+            lambda v: ", ".join(TABLE_TITLES.get(str(x), str(x)) for x in v) if isinstance(v, (list, tuple)) else v)
+    for col in ("at", "undone_at"):
+        if col in h:
+            h[col] = h[col].map(fmt.datetime_ru)
     if "source" in h:
         h["source"] = h["source"].map(lambda v: SOURCE_LABELS.get(str(v), v))
-    if "undone_at" in h:
-        h["undone_at"] = h["undone_at"].fillna("")
     return h.sort_values("upload_id", ascending=False) if "upload_id" in h else h
 
 

@@ -39,7 +39,7 @@ def plan_fact_display(pvf: pd.DataFrame, school_names: dict[str, str] | None = N
                       for p, lo, hi, u, src in zip(d["plan"], d["plan_low"], d["plan_high"], units,
                                                    d.get("plan_source", pd.Series(None, index=d.index)))]
     d["fact_text"] = [fmt.value(f, u) for f, u in zip(d["fact"], units)]
-    d["deviation_text"] = [fmt.change(x, None if u == "%" else u) for x, u in zip(d["deviation"], units)]
+    d["deviation_text"] = [fmt.change(x, u) for x, u in zip(d["deviation"], units)]
     d["rel_text"] = [f"{fmt.signed(100 * x)}{fmt.NBSP}%" if not fmt.is_missing(x) else "—" for x in d["rel_deviation"]]
     d["status_label"] = d["status"].map(fmt.status_label)
     d["direction_label"] = d["direction"].map({"higher": "больше", "lower": "меньше"}).fillna("")

@@ -1,0 +1,79 @@
+"""How are ВПР objectivity results shown: lowered / confirmed / raised bars and the flagged rows?
+
+`comparison_bars(rows, label_col)` draws 100 % stacked horizontal bars of the
+shares that confirmed, lowered and raised the journal mark (confirmed first, so the
+70 % confirmation line and the 85 % line — 15 % raised — can be read directly),
+flagged rows marked. `objectivity_display(rows, names)` adds Russian display
+columns. Numbers are `metrics.objectivity_flags` rows, shown as they are.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui import format as fmt
+from ui.charts import base_layout
+
+FLAG_CODES = {
+    "low_confirmation": "низкая доля подтвердивших",
+    "high_raised": "много повысивших",
+    "above_district_vs_oge": "ВПР выше района при слабом ОГЭ",
+    "jump": "резкий рост за год",
+    "cut_spike": "пик «3» при почти нулевой доле «2»",
+}
+SEGMENTS = (("confirmed_pct", "Подтвердили", "#90a4ae"), ("lowered_pct", "Понизили", "#1e88e5"),
+            ("raised_pct", "Повысили", "#e53935"))
+
+
+def objectivity_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Display columns for objectivity_flags rows: school, grade, percentages, means, flag names."""
+    d = rows.copy()
+    d["school"] = d["school_id"].astype(str).map(lambda s: names.get(s, s))
+    d["grade_text"] = d["grade"].map(lambda g: "—" if fmt.is_missing(g) else str(int(g)))
+    d["n_text"] = d["participants"].map(lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—")
+    for c in ("lowered_pct", "confirmed_pct", "raised_pct"):
+        d[c.replace("_pct", "_text")] = d[c].map(lambda v: fmt.value(v, "%", 1))
+    d["mean_text"] = d["mean"].map(lambda v: fmt.value(v, None, 2))
+    d["district_text"] = d["district_mean"].map(lambda v: fmt.value(v, None, 2))
+    d["flags_text"] = d["flags"].map(lambda fl: ", ".join(FLAG_CODES.get(f, f) for f in fl)
+                                     if isinstance(fl, (list, tuple, np.ndarray)) else "")
+    d["years_text"] = d["years_flagged"].map(lambda v: "—" if fmt.is_missing(v) else f"{int(v)} из 3")
+    return d
+
+
+OBJ_COLUMNS = {
+    "school": "Школа", "grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
+    "confirmed_text": "Подтвердили", "lowered_text": "Понизили", "raised_text": "Повысили",
+    "mean_text": "Средняя отметка", "district_text": "Район", "flags_text": "Признаки",
+    "years_text": "Лет с признаками", "reason": "Пояснение",
+}
+
+
+def comparison_bars(rows: pd.DataFrame, label_col: str, *, title: str | None = None,
+                    min_confirmed: float = 70.0, max_raised: float = 15.0) -> go.Figure:
+    """100 % stacked bars per row (`label_col` on the y axis): confirmed, lowered, raised; flagged rows get «⚠»."""
+    d = rows.copy()
+    flagged = d["flagged"].fillna(False).astype(bool).to_numpy()
+    d["_y"] = np.where(flagged, "⚠ ", "") + d[label_col].astype(str)
+    fig = go.Figure()
+    for col, label, color in SEGMENTS:
+        v = pd.to_numeric(d[col], errors="coerce")
+        fig.add_trace(go.Bar(
+            y=d["_y"], x=v, orientation="h", name=label, marker=dict(color=color),
+            text=v.map(lambda x: fmt.num(float(x), 0) if not fmt.is_missing(x) and x >= 6 else ""),
+            textposition="inside", insidetextanchor="middle",
+            customdata=np.stack([v.map(lambda x: fmt.value(x, "%", 1)), d["participants"].map(
+                lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—"), d["reason"].fillna("").astype(str)], axis=-1),
+            hovertemplate="%{y}<br>" + label + ": %{customdata[0]} (участников: %{customdata[1]})"
+                          "<br>%{customdata[2]}<extra></extra>"))
+    fig.add_vline(x=min_confirmed, line=dict(color="#37474f", dash="dash", width=1.5))
+    fig.add_vline(x=100 - max_raised, line=dict(color=fmt.BAD, dash="dot", width=1.5))
+    fig.add_annotation(x=min_confirmed, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=f"порог подтверждения {fmt.num(min_confirmed, 0)} %", font=dict(size=11, color="#37474f"))
+    fig.add_annotation(x=100 - max_raised, y=1.06, yref="paper", yanchor="bottom", showarrow=False,
+                       text=f"повысили > {fmt.num(max_raised, 0)} %", font=dict(size=11, color=fmt.BAD))
+    base_layout(fig, title, height=max(300, 26 * len(d) + 150))
+    fig.update_layout(barmode="stack", xaxis=dict(range=[0, 100], ticksuffix=" %", title="доля участников"),
+                      yaxis=dict(title=None, autorange="reversed", automargin=True), margin=dict(t=60))
+    return fig

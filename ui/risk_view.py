@@ -1,0 +1,114 @@
+"""How are at-risk schools shown: the flag lists with links to the cards, and results against social context?
+
+`school_flag_list(flags, names, ...)` renders one bordered block per school with
+its flags, badges (устойчиво низкие, вышли из ШНОР) and the reasons, with a link to
+the card. `context_scatter(ca, names)` draws `metrics.context_adjusted` rows:
+result against the social index, the weighted regression line (slope, intercept
+from the metric), resilient schools as green stars, below-expectation ones in red;
+`customdata[0]` is the school id so a click opens the card.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import filters
+from ui import format as fmt
+from ui.charts import base_layout
+
+FLAG_ICONS = {"flag": ":material/error:", "warning": ":material/warning:", "good": ":material/thumb_up:"}
+
+
+def _years_text(years: Any) -> str:
+    if isinstance(years, (list, tuple, np.ndarray)) and len(years):
+        return ", ".join(str(int(y)) for y in years)
+    return ""
+
+
+def flags_table(flags: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """All flags with display columns: school, flag label, severity label, years text."""
+    d = flags.copy()
+    d["school"] = d["school_id"].astype(str).map(lambda s: names.get(s, s))
+    d["flag_text"] = [lbl if not fmt.is_missing(lbl) else fmt.flag_label(f) for lbl, f in zip(d.get("label", d["flag"]),
+                                                                                              d["flag"])]
+    d["severity_text"] = d["severity"].map(lambda s: fmt.SEVERITY_LABELS.get(str(s), str(s)))
+    d["years_text"] = d["years"].map(_years_text)
+    return d
+
+
+FLAGS_COLUMNS = {"school": "Школа", "flag_text": "Флаг", "severity_text": "Вид", "years_text": "Годы",
+                 "reason": "Причина"}
+
+
+def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str, *, badges: dict[str, str] | None = None,
+                     key: str, year: int) -> None:
+    """One block per school that has `main_flag`: the school name linking to its card, badges for the
+    other flags it has (e.g. stable_low → «устойчиво низкие»), and every reason of those flags."""
+    badges = badges or {}
+    main = flags[flags["flag"] == main_flag]
+    for sid in main["school_id"].astype(str).unique():  # the flagged schools (a handful)
+        own = flags[flags["school_id"].astype(str) == sid]
+        tags = [txt for flag, txt in badges.items() if (own["flag"] == flag).any()]
+        with st.container(border=True):
+            head = names.get(sid, sid) + (" — " + ", ".join(f"**{t}**" for t in tags) if tags else "")
+            st.markdown(head)
+            shown = own[own["flag"].isin([main_flag, *badges])]
+            for _, r in shown.iterrows():  # at most a few flags per school
+                yrs = _years_text(r.get("years"))
+                st.caption(f"{r.get('label') or fmt.flag_label(r['flag'])}: {r.get('reason') or ''}"
+                           + (f" (годы: {yrs})" if yrs else ""))
+            filters.page_link_with_filters("pages/school.py", "Открыть карточку школы", icon=":material/apartment:",
+                                           school=sid, year=year)
+
+
+def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str, highlight: str | None = None,
+                    title: str | None = None) -> go.Figure:
+    """Result against the social index with the regression line; resilient schools as green stars,
+    schools below expectation in red; marker size follows participants."""
+    fig = go.Figure()
+    d = ca.copy()
+    d["name"] = d["school_id"].astype(str).map(lambda s: names.get(s, s))
+    res = d["resilient"].fillna(False).astype(bool)
+    below = d["below_expectation"].fillna(False).astype(bool)
+    n = pd.to_numeric(d["participants"], errors="coerce").fillna(1.0)
+    size = (8 + 22 * np.sqrt(n / max(float(n.max()), 1.0))).round(1)
+    if len(d) and d["slope"].notna().any():
+        x0, x1 = float(d["index"].min()), float(d["index"].max())
+        pad = 0.05 * (x1 - x0 or 1)
+        xs = np.array([x0 - pad, x1 + pad])
+        slope, intercept = float(d["slope"].dropna().iloc[0]), float(d["intercept"].dropna().iloc[0])
+        fig.add_trace(go.Scatter(x=xs, y=intercept + slope * xs, mode="lines", name="ожидаемый результат с учётом контекста",
+                                 line=dict(color="#78909c", width=2, dash="dash"), hoverinfo="skip"))
+    groups = [("прочие школы", ~res & ~below, "#546e7a", "circle"),
+              ("ниже ожидаемого с учётом контекста", below & ~res, fmt.BAD, "circle"),
+              ("резильентные: неблагоприятные условия, результат выше ожидаемого", res, fmt.GOOD, "star")]
+    for label, mask, color, symbol in groups:
+        p = d[mask]
+        if p.empty:
+            continue
+        hl = (p["school_id"].astype(str) == str(highlight)).to_numpy() if highlight else np.zeros(len(p), bool)
+        fig.add_trace(go.Scatter(
+            x=p["index"], y=p["value"], mode="markers+text", name=label,
+            text=p["name"].map(lambda s: s if len(s) <= 22 else s[:21] + "…"), textposition="top center",
+            textfont=dict(size=10, color="#37474f"),
+            marker=dict(color=color, size=(size[mask] * np.where(hl, 1.4, 1.0)).tolist(), symbol=symbol,
+                        line=dict(width=np.where(hl, 3, 1).tolist(), color=np.where(hl, "#000000", "white").tolist())),
+            customdata=np.stack([p["school_id"].astype(str), p["name"],
+                                 p["value"].map(lambda v: fmt.num(float(v), 2)),
+                                 p["predicted"].map(lambda v: fmt.num(float(v), 2) if not fmt.is_missing(v) else "—"),
+                                 p["residual"].map(lambda v: fmt.signed(float(v), 2) if not fmt.is_missing(v) else "—"),
+                                 p["index"].map(lambda v: fmt.num(float(v), 2)),
+                                 pd.to_numeric(p["participants"], errors="coerce").map(
+                                     lambda v: fmt.num(int(v)) if not fmt.is_missing(v) else "—")], axis=-1),
+            hovertemplate="<b>%{customdata[1]}</b><br>Индекс неблагополучия: %{customdata[5]}<br>" + value_title
+                          + ": %{customdata[2]} (ожидалось %{customdata[3]}, разница %{customdata[4]})"
+                          "<br>Участников: %{customdata[6]}<br><i>щёлкните, чтобы открыть карточку</i><extra></extra>"))
+    base_layout(fig, title, height=540)
+    fig.update_layout(xaxis=dict(title="индекс социального неблагополучия (0 — средний по району, больше — хуже)",
+                                 zeroline=True),
+                      yaxis=dict(title=value_title, zeroline=True), clickmode="event+select", dragmode="pan")
+    return fig
