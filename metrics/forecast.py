@@ -24,10 +24,19 @@ KEY = ["indicator_id", "school_key"]
 # ---------------------------------------------------------------- helpers
 
 
+def text_clean(s: pd.Series, lower: bool = False) -> pd.Series:
+    """Text column stripped (and lower-cased), computed once per distinct value; missing → ""."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    if lower:
+        u = u.str.lower()
+    mapped = np.append(u.to_numpy(dtype=object), "")
+    return pd.Series(mapped[codes], index=s.index, dtype=object)
+
+
 def school_key(s: pd.Series) -> pd.Series:
     """School id as text with "" for the district level (None/NaN/empty)."""
-    out = s.astype(object).where(s.notna(), "")
-    return out.astype(str).str.strip()
+    return text_clean(s)
 
 
 def school_id_out(key: pd.Series) -> pd.Series:
@@ -44,7 +53,7 @@ def tidy_values(values: pd.DataFrame) -> pd.DataFrame:
         if c not in v.columns:
             v[c] = np.nan
     v["school_key"] = school_key(v["school_id"])
-    v["indicator_id"] = v["indicator_id"].astype(str)
+    v["indicator_id"] = text_clean(v["indicator_id"])
     v["year"] = pd.to_numeric(v["year"], errors="coerce")
     v = v[v["year"].notna()].copy()
     v["year"] = v["year"].astype("int64")
@@ -52,7 +61,7 @@ def tidy_values(values: pd.DataFrame) -> pd.DataFrame:
         v[c] = pd.to_numeric(v[c], errors="coerce").astype(float)
     v["point"] = v["value"].fillna((v["low"] + v["high"]) / 2)
     v["point"] = v["point"].fillna(v["low"]).fillna(v["high"])
-    v["kind"] = v["kind"].astype(str).str.strip().str.lower()
+    v["kind"] = text_clean(v["kind"], lower=True)
     return v
 
 
@@ -89,6 +98,47 @@ def targets(v: pd.DataFrame) -> pd.DataFrame:
     return t.rename(columns={"year": "final_year", "point": "target", "low": "target_low", "high": "target_high"})
 
 
+_POW10 = 10 ** np.arange(19, dtype=np.int64)
+
+
+def fmt_array(x, digits: int = 1) -> np.ndarray:
+    """Russian text of many numbers at once (like metrics.format.num with fixed digits), "" for NaN.
+
+    Vectorised: the characters are computed with integer arithmetic into a byte matrix.
+    """
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    ok = np.isfinite(x)
+    scale = 10 ** digits
+    v = np.round(np.abs(np.where(ok, x, 0.0)) * scale).astype(np.int64)
+    neg = (x < 0) & (v > 0)
+    ip, fp = v // scale, v % scale
+    nd = 1 + (ip[:, None] >= _POW10[None, 1:]).sum(axis=1)
+    region = nd + (nd - 1) // 3
+    width = int((neg + region).max(initial=1)) + (digits + 1 if digits else 0)
+    mat = np.zeros((n, width), dtype=np.uint8)
+    negi = neg.astype(np.int64)
+    for j in range(width):
+        k = j - negi
+        r = region - 1 - k
+        in_int = (k >= 0) & (k < region)
+        sep = in_int & ((r + 1) % 4 == 0)
+        q = np.clip(r - (r + 1) // 4, 0, 18)
+        dig = (ip // _POW10[q]) % 10
+        ch = np.where(sep, ord("_"), np.where(in_int, 48 + dig, 0))
+        if digits:
+            t = k - region - 1
+            ch = np.where(k == region, ord(","), ch)
+            in_frac = (t >= 0) & (t < digits)
+            fd = (fp // _POW10[np.clip(digits - 1 - t, 0, 18)]) % 10
+            ch = np.where(in_frac, 48 + fd, ch)
+        ch = np.where((j == 0) & neg, ord("-"), ch)
+        mat[:, j] = ch
+    out = mat.view(f"S{width}").ravel().astype("U")
+    out = np.strings.replace(out, "_", NBSP)
+    return np.where(ok, out, "").astype(object)
+
+
 def _digits(values: np.ndarray, units: np.ndarray) -> np.ndarray:
     a = np.abs(values.astype(float))
     whole = np.isfinite(a) & (np.abs(a - np.round(a)) < 1e-9)
@@ -96,36 +146,47 @@ def _digits(values: np.ndarray, units: np.ndarray) -> np.ndarray:
     return np.where(pct_unit, 1, np.where(whole & ~pct_unit & (a >= 10), 0, np.where(a < 10, 2, 1)))
 
 
+def fmt_digits(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
+    """fmt_array with a number of digits per element (0, 1 or 2)."""
+    out = np.full(len(values), "", dtype=object)
+    for d in np.unique(digits):
+        m = digits == d
+        out[m] = fmt_array(values[m], int(d))
+    return out
+
+
+def _units(units: pd.Series | str, n: int) -> np.ndarray:
+    if isinstance(units, str):
+        return np.full(n, units.strip(), dtype=object)
+    return text_clean(pd.Series(units)).to_numpy(dtype=object)
+
+
 def fmt_values(values: pd.Series, units: pd.Series | str = "") -> pd.Series:
     """Russian text of indicator values with their unit: 42,0 %, 4,38, 7 чел.; "" for missing."""
-    vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    u = np.asarray(units if not isinstance(units, str) else [units] * len(vals), dtype=object)
-    u = np.array(["" if (x is None or (isinstance(x, float) and np.isnan(x))) else str(x).strip() for x in u], dtype=object)
-    digs = _digits(vals, u)
-    out = []
-    for x, d, unit in zip(vals, digs, u):
-        if not np.isfinite(x):
-            out.append("")
-            continue
-        s = num(float(x), int(d)) if d else num(int(round(x)))
-        if unit == "%":
-            s = f"{s}{NBSP}%"
-        elif unit and not unit.lower().startswith("балл"):
-            s = f"{s}{NBSP}{unit}"
-        out.append(s)
-    return pd.Series(out, index=values.index, dtype=object)
+    vals = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    u = _units(units, len(vals))
+    text = fmt_digits(vals, _digits(vals, u))
+    kinds = {x: ("" if x == "" or x.lower().startswith("балл") else NBSP + x) for x in pd.unique(u)}
+    kinds["%"] = NBSP + "%"
+    suffix = pd.Series(u).map(kinds).to_numpy(dtype=object)
+    out = np.where(text != "", text + suffix, "")
+    return pd.Series(out, index=getattr(values, "index", None), dtype=object)
 
 
 def fmt_plain(values: pd.Series, digits: int = 1) -> pd.Series:
     """Russian number text of a numeric Series ("" for missing)."""
-    return pd.to_numeric(values, errors="coerce").map(lambda x: num(x, digits)).astype(object)
+    vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    return pd.Series(fmt_array(vals, digits), index=values.index, dtype=object)
 
 
-def fmt_signed(values: pd.Series, digits: int = 1) -> pd.Series:
-    """Signed Russian number text (+1,2 / −0,5; "" for missing)."""
-    from metrics.format import signed
-
-    return pd.to_numeric(values, errors="coerce").map(lambda x: signed(x, digits) if pd.notna(x) else "").astype(object)
+def fmt_signed(values: pd.Series, digits: int | np.ndarray = 1) -> pd.Series:
+    """Signed Russian number text (+1,2 / −0,5; a value that rounds to 0 has no sign; "" for missing)."""
+    vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    d = np.broadcast_to(np.asarray(digits), vals.shape)
+    text = fmt_digits(np.abs(vals), d)
+    zero = np.round(np.abs(np.nan_to_num(vals)) * 10.0 ** d) == 0
+    sign = np.where(zero, "", np.where(vals < 0, "−", "+"))
+    return pd.Series(np.where(text != "", sign + text, ""), index=values.index, dtype=object)
 
 
 # ---------------------------------------------------------------- glide path
@@ -139,8 +200,12 @@ def glide_path(indicators: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     the baseline year (plan = baseline) to the target year (plan = target).
     `indicators` is accepted for a uniform signature (the path does not depend on direction).
     """
+    return glide_from_tidy(tidy_values(values))
+
+
+def glide_from_tidy(v: pd.DataFrame) -> pd.DataFrame:
+    """`glide_path` on values already passed through `tidy_values`."""
     cols = ["indicator_id", "school_id", "year", "plan"]
-    v = tidy_values(values)
     bt = baselines(v).merge(targets(v)[KEY + ["final_year", "target"]], on=KEY)
     bt = bt[bt["final_year"] > bt["baseline_year"]]
     if bt.empty:

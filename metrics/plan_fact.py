@@ -17,8 +17,9 @@ from metrics.format import NBSP, num
 from metrics.forecast import (
     KEY,
     baselines,
+    fmt_signed,
     fmt_values,
-    glide_path,
+    glide_from_tidy,
     indicator_meta,
     school_id_out,
     school_key,
@@ -64,7 +65,7 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
         columns={"point": "plan", "low": "plan_low", "high": "plan_high"})
     facts = v[v["kind"] == "fact"][KEY + ["year", "point"]].rename(columns={"point": "fact"})
     base = baselines(v)
-    gl = glide_path(indicators, values)
+    gl = glide_from_tidy(v)
     gl = gl.assign(school_key=school_key(gl["school_id"]), indicator_id=gl["indicator_id"].astype(str))
     gl = gl.merge(base[KEY + ["baseline_year"]], on=KEY)
     gl = gl[gl["year"] > gl["baseline_year"]][KEY + ["year", "plan"]].rename(columns={"plan": "glide"})
@@ -127,12 +128,12 @@ def _reason(out: pd.DataFrame, is_range: pd.Series, ref: pd.Series) -> pd.Series
     plan_txt = pd.Series(np.where(is_range, range_t, plan_t), index=out.index)
     glide_note = pd.Series(np.where(out["plan_source"] == "glide", " (по прямой от базового к целевому значению)", ""),
                            index=out.index)
-    two = (np.abs(ref.fillna(0)) < 10) & (unit != "%")
-    dev_t = pd.Series([_signed(d, 2 if s else 1) for d, s in zip(out["deviation"], two)], index=out.index)
-    rel_t = pd.Series([_signed(r * 100, 1) + f"{NBSP}%" if pd.notna(r) else "" for r in out["rel_deviation"]],
-                      index=out.index)
+    two = ((np.abs(ref.fillna(0)) < 10) & (unit != "%")).to_numpy()
+    dev_t = fmt_signed(out["deviation"], np.where(two, 2, 1))
+    rel_t = fmt_signed(out["rel_deviation"] * 100, 1)
+    rel_t = rel_t.where(rel_t == "", rel_t + f"{NBSP}%")
     dev_txt = "отклонение " + dev_t + pd.Series(np.where(rel_t != "", " (" + rel_t + ")", ""), index=out.index)
-    tol_t = out["tolerance"].map(lambda x: num(x * 100, 0 if float(x * 100).is_integer() else 1) + f"{NBSP}%")
+    tol_t = out["tolerance"].map({t: _tol_text(t) for t in out["tolerance"].dropna().unique()}).fillna("")
     verdict = out["status"].map(STATUS_TEXT).fillna("")
     verdict = pd.Series(np.where(out["status"] == "near", verdict + " (в пределах допуска " + tol_t + ")", verdict),
                         index=out.index)
@@ -144,10 +145,5 @@ def _reason(out: pd.DataFrame, is_range: pd.Series, ref: pd.Series) -> pd.Series
     return pd.Series(reason, index=out.index, dtype=object)
 
 
-def _signed(x: float, digits: int) -> str:
-    if x is None or pd.isna(x):
-        return ""
-    if abs(x) < 0.5 * 10 ** (-digits):
-        return num(0.0, digits)
-    s = num(float(x), digits)
-    return s.replace("-", "−") if x < 0 else f"+{s}"
+def _tol_text(x: float) -> str:
+    return num(x * 100, 0 if float(x * 100).is_integer() else 1) + f"{NBSP}%"
