@@ -11,6 +11,7 @@ commits everything or rolls everything back.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,13 +34,35 @@ def connect(path: Path, busy_timeout_ms: int = 30_000) -> sqlite3.Connection:
     except sqlite3.Error as exc:  # e.g. the folder is not writable
         raise StoreError(f"Не удалось открыть хранилище «{path}»: {exc}") from exc
     con.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-    mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if str(mode).lower() != "wal" and str(path) != ":memory:":
+    try:
+        _ensure_wal(con, busy_timeout_ms)
+    except (sqlite3.Error, StoreError) as exc:
         con.close()
-        raise StoreError(f"Хранилище «{path}» не удалось перевести в режим WAL (режим: {mode}).")
+        raise StoreError(f"Хранилище «{path}» не удалось перевести в режим WAL: {exc}") from exc
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA synchronous = FULL")
     return con
+
+
+def _ensure_wal(con: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """Switch the file to WAL (persistent, so usually already done).
+
+    Changing the journal mode does not wait on the busy handler, so when two processes open a new
+    file at the same moment the switch is retried until the busy timeout runs out.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            mode = con.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"режим журнала «{mode}»")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 @contextmanager

@@ -107,3 +107,21 @@ def test_undo_killed_mid_way_leaves_the_upload_in_place(tmp_path):
     assert reopened.history()["undone_at"].isna().all()
     reopened.undo(uid)
     assert reopened.read("results").empty
+
+
+def test_two_first_starts_at_once_seed_once(tmp_path):
+    from tests.store.test_seed import RESULTS_CSV
+    folder = tmp_path / "district"
+    folder.mkdir()
+    (folder / "results_2024.csv").write_text(RESULTS_CSV, encoding="utf-8")
+    path = tmp_path / "store.sqlite"  # does not exist yet: both processes create, migrate and seed it
+    barrier = ctx.Barrier(2)
+    procs = [ctx.Process(target=workers.open_and_seed, args=(str(path), str(folder), barrier)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    s = Store(path)
+    assert integrity(path) == "ok"
+    assert s.history()["source"].tolist() == ["seed"] and len(s.read("results")) == 3

@@ -85,3 +85,19 @@ def test_a_name_column_is_refused_outright(store):
     with pytest.raises(StoreError, match="вне модели данных: participant_code"):
         store.accept(lr, "protocol.csv", protocol_csv())
     assert found(db_bytes(store.path)) == []
+
+
+def test_protocol_through_the_real_loaders(store):
+    """The whole path: protocol bytes → loaders (aggregate, drop names) → store; then search the file."""
+    from loaders import load_bytes
+    from tests.store.helpers import SCHOOLS
+
+    store.accept(result(schools=SCHOOLS), "registry.xlsx", b"registry")
+    lr = load_bytes("protocol.csv", protocol_csv(), registry=store.read("schools"), aliases=store.aliases(),
+                    year=2026, exam="Пробный ЕГЭ")
+    assert lr.ok and any(d["layout"] == "protocol" for d in lr.detected)
+    uid = store.accept(lr, "protocol.csv", protocol_csv())
+    assert found(db_bytes(store.path)) == []
+    assert store.history().set_index("upload_id").loc[uid, "note"] == PROTOCOL_NOTE
+    got = store.read("results").set_index("school_id")
+    assert got.loc["sos1", "participants"] == 3 and got.loc["kedr", "participants"] == 1

@@ -47,3 +47,10 @@ def undo(path: str, upload_id: int, pause: float, flag: str) -> None:
     os.environ[PAUSE_ENV] = str(pause)
     os.environ[PAUSE_FLAG_ENV] = flag
     Store(path).undo(upload_id)
+
+
+def open_and_seed(path: str, folder: str, barrier) -> None:
+    from store import open_store
+    barrier.wait(timeout=30)
+    s = open_store(path, seed_folder=folder)
+    assert not [p for p in s.seed_problems if p.severity == "error"], s.seed_problems
