@@ -280,9 +280,12 @@ class Tabular:
         used_cols = list(plan.fields)
         keep = filled[used_cols].any(axis=1).to_numpy() if used_cols else np.zeros(len(frame), dtype=bool)
         # total rows: the school/title label (or the first text cell) says «Итого», «Всего», «Среднее по району»…
-        label_cols = [j for j, f in plan.fields.items() if f in (H.SCHOOL_NAME, "name", "school_id", "title",
-                                                                   "short_name", H.INDICATOR_NAME)]
-        first_cols = label_cols or list(range(min(3, frame.shape[1])))
+        school_labels = (H.SCHOOL_NAME, "school_id") + (("name", "short_name") if plan.table == "schools" else ())
+        label_cols = [j for j, f in plan.fields.items() if f in school_labels]
+        if plan.table in ("indicators", "events"):
+            first_cols = []  # an indicator or event named «Средний балл…» is never a total row
+        else:
+            first_cols = label_cols or list(range(min(3, frame.shape[1])))
         total = np.zeros(len(frame), dtype=bool)
         for j in first_cols[:3]:
             col = frame[j]
