@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.measures import prepare
+from metrics.forecast import text_clean
 from metrics.plan_fact import plan_vs_fact
 from metrics.roadmap import roadmap_progress
 from metrics.settings import get
@@ -37,7 +38,7 @@ def _exam_figures(results: pd.DataFrame | None, year: int, settings: dict[str, A
     prep = None
     if results is not None and len(results) and {"year", "exam", "participants"} <= set(results.columns):
         yrs = pd.to_numeric(results["year"], errors="coerce")
-        sub = results[yrs.isin([year, year - 1]) & results["exam"].astype(str).str.strip().isin(["ЕГЭ", "ОГЭ"])]
+        sub = results[yrs.isin([year, year - 1]) & text_clean(results["exam"]).isin(["ЕГЭ", "ОГЭ"])]
         if len(sub):
             prep = prepare(sub, settings)
     rows = []
@@ -68,8 +69,10 @@ def _indicator_figures(indicators, values, year: int, settings) -> list[dict[str
              ("indicators_no_data", "Показатели программы: нет данных", "no data", "lower")]
     counts: dict[int, pd.Series | None] = {year: None, year - 1: None}
     if values is not None and len(values) and indicators is not None:
-        pvf = plan_vs_fact(indicators, values, None, settings)
-        district = pvf[pvf["school_id"].isna() & pvf["year"].isin([year, year - 1])]
+        sid = values["school_id"] if "school_id" in values else pd.Series(None, index=values.index, dtype=object)
+        district_values = values[text_clean(sid) == ""]
+        pvf = pd.concat([plan_vs_fact(indicators, district_values, y, settings) for y in (year, year - 1)])
+        district = pvf[pvf["school_id"].isna()]
         for y in counts:
             d = district[district["year"] == y]
             counts[y] = d["status"].value_counts() if len(d) else None
