@@ -1,0 +1,103 @@
+"""Does the app shell work: every page renders, the filters live in the URL, empty data shows hints?"""
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.conftest import PAGES, make_app, no_exception, page_links, texts
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_the_sample_district(shared_store, run_page, page):
+    at = run_page(page)
+    no_exception(at)
+    assert at.title, f"page {page} has no title"
+
+
+def test_sidebar_has_year_school_and_the_upload_slot(shared_store, run_page):
+    at = run_page("overview")
+    labels = [s.label for s in at.sidebar.selectbox]
+    assert "Учебный год" in labels and "Школа" in labels
+    school = next(s for s in at.sidebar.selectbox if s.label == "Школа")
+    assert school.format_func(school.value) == "Весь район"
+    assert any("Загрузка новых файлов" in c.value or c.value for c in at.sidebar.caption)
+    assert any("хранилище" in c.value for c in at.sidebar.caption)
+
+
+def test_query_params_open_the_same_view(shared_store, run_page, sample_tables):
+    school_id = sorted(set(sample_tables["schools"]["school_id"]))[0]
+    at = run_page("overview", school=school_id, year=2025)
+    no_exception(at)
+    year = next(s for s in at.sidebar.selectbox if s.label == "Учебный год")
+    school = next(s for s in at.sidebar.selectbox if s.label == "Школа")
+    assert year.value == 2025
+    assert school.value == school_id
+    assert at.query_params["school"] == [school_id] or at.query_params["school"] == school_id
+    assert "2024/25 учебный год" in texts(at)
+
+
+def test_changing_a_filter_writes_the_url(shared_store, run_page):
+    at = run_page("overview")
+    year = next(s for s in at.sidebar.selectbox if s.label == "Учебный год")
+    assert year.value == 2026  # the latest year with results, not in the future
+    year.select(2024).run()
+    no_exception(at)
+    qp = dict(at.query_params)
+    assert qp.get("year") in ("2024", ["2024"])
+    assert "2023/24 учебный год" in texts(at)
+
+
+def test_filters_survive_a_page_switch(shared_store, sample_tables):
+    school_id = sorted(set(sample_tables["schools"]["school_id"]))[-1]
+    at = make_app()
+    at.run()
+    school = next(s for s in at.sidebar.selectbox if s.label == "Школа")
+    school.select(school_id).run()
+    at.switch_page("pages/indicators.py")
+    at.run()
+    no_exception(at)
+    school = next(s for s in at.sidebar.selectbox if s.label == "Школа")
+    assert school.value == school_id
+
+
+def test_unknown_school_in_the_url_falls_back_to_the_district(shared_store, run_page):
+    at = run_page("overview", school="no_such_school")
+    no_exception(at)
+    assert any("no_such_school" in w.value for w in at.sidebar.warning)
+    school = next(s for s in at.sidebar.selectbox if s.label == "Школа")
+    assert school.value == ""  # «Весь район»
+    assert "school" not in dict(at.query_params)
+
+
+def test_procedure_selector_only_where_it_applies(shared_store, run_page):
+    at = run_page("overview")
+    assert "Процедура" not in [s.label for s in at.sidebar.selectbox]
+    at = run_page("ranking")
+    no_exception(at)
+    assert "Процедура" in [s.label for s in at.sidebar.selectbox]
+
+
+@pytest.mark.parametrize("page", ["overview", "indicators", "events", "data"])
+def test_empty_store_shows_what_to_load(empty_store, run_page, page):
+    at = run_page(page)
+    no_exception(at)
+    shown = texts(at)
+    assert "Нечего показать" in shown or "хранилище пустое" in shown
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert any(label.startswith("Шаблон") for label in labels), labels
+
+
+@pytest.mark.parametrize("page", ["ranking", "school", "risk", "objectivity"])
+def test_empty_store_other_pages_do_not_crash(empty_store, run_page, page):
+    no_exception(run_page(page))
+
+
+def test_print_view_hides_the_sidebar_filters(shared_store, run_page):
+    at = run_page("overview", print=1)
+    no_exception(at)
+    assert not at.sidebar.selectbox
+
+
+def test_page_links_keep_the_filters(shared_store, run_page):
+    at = run_page("overview", year=2025)
+    links = [p for p in page_links(at) if p.page.endswith("indicators")]
+    assert links and "year=2025" in links[0].query_string
