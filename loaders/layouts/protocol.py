@@ -104,7 +104,7 @@ class Protocol:
     title = "Протокол результатов по участникам"
 
     def detect(self, sheet: Sheet, ctx: Context) -> float:
-        return 0.97 if _header(sheet, ctx) else 0.0
+        return 0.995 if _header(sheet, ctx) else 0.0
 
     def parse(self, sheet: Sheet, ctx: Context) -> Parsed:
         out = Parsed()

@@ -48,8 +48,13 @@ def _layout(sheet: Sheet) -> dict | None:
     n = min(len(sheet.rows), SCAN_ROWS)
     width = sheet.width
     for j in range(min(width, 3)):
-        hits = [i for i in range(n) if _row_label(sheet.cell(i, j))]
-        if len(hits) < 2:
+        hits = [i for i in range(n) if _row_label(sheet.cell(i, j))
+                and all(is_blank(sheet.cell(i, c)) for c in range(j))]
+        labels = [_row_label(sheet.cell(i, j)) for i in hits]
+        if len(hits) < 2 or len(set(labels)) < len(labels):
+            continue  # a years table has one row per (year, kind); repeated years are a list of schools
+        below = [i for i in range(hits[0], len(sheet.rows)) if any(not is_blank(v) for v in sheet.rows[i])]
+        if len(hits) < 0.8 * len(below):
             continue
         first = hits[0]
         header_rows = []
@@ -64,7 +69,8 @@ def _layout(sheet: Sheet) -> dict | None:
                 break
         if not header_rows:
             continue
-        return {"label_col": j, "first": first, "header_rows": header_rows}
+        return {"label_col": j, "first": first, "header_rows": header_rows,
+                "kinds": any(lab[1] for lab in labels)}
     return None
 
 
@@ -73,7 +79,10 @@ class YearsRows:
     title = "Показатели: годы по строкам"
 
     def detect(self, sheet: Sheet, ctx: Context) -> float:
-        return 0.9 if _layout(sheet) else 0.0
+        lay = _layout(sheet)
+        if lay is None:
+            return 0.0
+        return 0.995 if lay["kinds"] else 0.7  # «2011-2012 (факт)» labels are unmistakable
 
     def parse(self, sheet: Sheet, ctx: Context) -> Parsed:
         out = Parsed()
