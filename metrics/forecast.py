@@ -292,6 +292,8 @@ def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings:
 
 def _forecast_reason(out: pd.DataFrame, tref: pd.Series, known: pd.Series, measured: pd.Series,
                      enough: pd.Series, points: int) -> pd.Series:
+    if out.empty:
+        return pd.Series([], index=out.index, dtype=object)
     unit = out["unit"]
     fy = out["final_year"].map(lambda y: str(int(y)) if pd.notna(y) else "")
     fc = fmt_values(out["forecast"], unit)

@@ -107,3 +107,10 @@ def test_glide_path_straight_line():
     assert d["school_id"].tolist() == ["s1"] * 3 and d["plan"].tolist() == pytest.approx([20, 15, 10])
     assert list(g.columns) == ["indicator_id", "school_id", "year", "plan"]
     assert glide_path(IND, vals()).empty
+
+
+def test_empty_tables_give_empty_frames():
+    empty = vals()
+    out = forecast_to_target(IND.iloc[0:0], empty)
+    assert out.empty and "will_reach" in out.columns
+    assert forecast_to_target(IND, empty).empty

@@ -119,3 +119,11 @@ def test_events_due_window(progress):
     assert due["number"].tolist() == ["2.6", "2.2"]    # 2.5 due today is done
     assert due["days_left"].tolist() == [0, 46]
     assert events_due(progress.reset_index(), ON, days=45)["number"].tolist() == ["2.6"]
+
+
+def test_empty_events():
+    p = roadmap_progress(EVENTS.iloc[0:0], ON)
+    assert p.empty and "state" in p.columns
+    assert roadmap_summary(p, "responsible").empty
+    assert roadmap_summary(p, "section")["total"].sum() == 0
+    assert events_due(p, ON).empty
