@@ -1,0 +1,119 @@
+"""«Объективность ВПР»: do a school's ВПР marks agree with its journal, and where are signs of bias?
+
+Lowered / confirmed / raised shares by school, grade and subject as stacked bars,
+the flagged schools with their reasons and the number of years flagged
+(`metrics.objectivity_flags`, `metrics.objectivity_summary`), and a visible note that
+ВПР is a diagnostic, not a rating.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.settings import get as setting
+from ui import data, empty, filters
+from ui import format as fmt
+from ui import objectivity_view as ov
+from ui.tables import show_table
+
+VPR = "ВПР"
+NOTE = ("**ВПР — диагностика, а не рейтинг.** По федеральным рекомендациям (Рособнадзор) результаты ВПР не используются "
+        "для оценки учителей и для рейтингов школ. Здесь — совпадение отметок за ВПР с отметками в журнале и признаки "
+        "необъективности оценивания: это повод для разговора со школой, а не вывод о ней.")
+
+year = filters.current_year()
+school = filters.current_school()
+names = data.school_names()
+min_conf = float(setting(None, "objectivity.min_confirmed_pct", 70))
+max_raised = float(setting(None, "objectivity.max_raised_pct", 15))
+
+st.title("Объективность ВПР")
+st.caption(fmt.year_label(year))
+st.info(NOTE, icon=":material/info:")
+
+results = data.table("results")
+if results.empty or not (results["exam"] == VPR).any():
+    empty.empty_hint(["results"], "нет результатов ВПР со сравнением с журнальными отметками (понизили, подтвердили, "
+                     "повысили)", key="obj_empty")
+    st.stop()
+
+of = data.objectivity_flags(year)
+cur = of[pd.to_numeric(of["year"], errors="coerce") == year] if len(of) else of
+if cur.empty:
+    st.info(f"Результатов ВПР за {fmt.year_label(year)} нет. Выберите другой учебный год.", icon=":material/info:")
+    st.stop()
+
+# --- flagged schools ----------------------------------------------------------------------------------
+st.subheader("Школы с признаками необъективности")
+st.caption(f"Признаки: подтвердили отметку меньше {fmt.num(min_conf, 0)} %; повысили больше {fmt.num(max_raised, 0)} %; "
+           "ВПР намного выше района при ОГЭ на уровне района или ниже; резкий рост за год; пик «3» при почти нулевой "
+           "доле «2». Группы меньше 10 участников не отмечаются — их доли слишком колеблются.")
+with data.guard("Школы с признаками"):
+    summ = data.objectivity_summary(year)
+    flagged = summ[summ["n_flagged_rows"] > 0] if len(summ) else summ
+    if flagged.empty:
+        st.success("Признаков необъективности ВПР в этом году не найдено.", icon=":material/check_circle:")
+    else:
+        for _, r in flagged.iterrows():  # the flagged schools (a few)
+            sid = str(r["school_id"])
+            yf = int(r["years_flagged"]) if not fmt.is_missing(r["years_flagged"]) else 0
+            codes = ", ".join(ov.FLAG_CODES.get(c, c) for c in (r["flags"] or []))
+            with st.container(border=True):
+                persist = " — **повторяется**" if yf >= 2 else ""
+                st.markdown(f"**{names.get(sid, sid)}**: {int(r['n_flagged_rows'])} из {int(r['n_rows'])} работ с "
+                            f"признаками; отмечалась в {yf} из последних 3 лет{persist}.")
+                st.caption(f"Признаки: {codes}.")
+                st.caption(str(r["reasons"]))
+                filters.page_link_with_filters("pages/school.py", "Открыть карточку школы", icon=":material/apartment:",
+                                               school=sid)
+
+# --- bars ---------------------------------------------------------------------------------------------------
+st.subheader("Понизили, подтвердили, повысили")
+st.caption(f"Серое — подтвердили журнальную отметку, синее — понизили, красное — повысили. Пунктир — порог "
+           f"подтверждения {fmt.num(min_conf, 0)} %, точки — граница «повысили больше {fmt.num(max_raised, 0)} %». "
+           "⚠ — есть признаки необъективности.")
+with data.guard("Диаграмма ВПР"):
+    cmp_rows = cur[cur["confirmed_pct"].notna()]
+    if cmp_rows.empty:
+        st.info("В загруженных результатах ВПР нет сравнения с журнальными отметками (столбцы «Понизили», "
+                "«Подтвердили», «Повысили»).", icon=":material/info:")
+    else:
+        view_by = st.segmented_control("Разрез", ["По школам", "По классам и предметам школы"], default="По школам"
+                                       if school is None else "По классам и предметам школы", key="obj_view")
+        if view_by == "По классам и предметам школы":
+            ids = sorted(cmp_rows["school_id"].astype(str).unique(), key=lambda s: names.get(s, s).lower())
+            default = school if school in ids else (str(flagged["school_id"].iloc[0]) if len(flagged) else ids[0])
+            sid = st.selectbox("Школа", ids, index=ids.index(default) if default in ids else 0,
+                               format_func=lambda s: names.get(s, s), key="obj_school")
+            rows = cmp_rows[cmp_rows["school_id"].astype(str) == sid].sort_values(["grade", "subject"])
+            rows = rows.assign(label=rows["grade"].map(lambda g: "" if fmt.is_missing(g) else f"{int(g)} кл., ")
+                               + rows["subject"].astype(str))
+            st.plotly_chart(ov.comparison_bars(rows, "label", title=names.get(sid, sid), min_confirmed=min_conf,
+                                               max_raised=max_raised), key="obj_bars_school",
+                            config={"displayModeBar": False})
+        else:
+            c1, c2 = st.columns(2)
+            grades = sorted(pd.to_numeric(cmp_rows["grade"], errors="coerce").dropna().astype(int).unique())
+            grade = c1.selectbox("Класс", grades, key="obj_grade", format_func=lambda g: f"{g} класс") if grades else None
+            sub_rows = cmp_rows if grade is None else cmp_rows[pd.to_numeric(cmp_rows["grade"], errors="coerce") == grade]
+            subjects = sorted(sub_rows["subject"].dropna().astype(str).unique())
+            subject = c2.selectbox("Предмет", subjects, key="obj_subject")
+            rows = sub_rows[sub_rows["subject"] == subject]
+            rows = rows.assign(label=rows["school_id"].astype(str).map(lambda s: names.get(s, s))).sort_values(
+                "confirmed_pct")
+            st.plotly_chart(ov.comparison_bars(rows, "label", title=f"{subject}, {grade} класс" if grade else subject,
+                                               min_confirmed=min_conf, max_raised=max_raised),
+                            key="obj_bars_schools", config={"displayModeBar": False})
+
+# --- every row ---------------------------------------------------------------------------------------------
+st.subheader("Все работы ВПР за год")
+with data.guard("Таблица ВПР"):
+    table = cur if school is None else cur[cur["school_id"].astype(str) == school]
+    if school is not None:
+        st.caption(f"Показана школа «{filters.school_label(school)}» (выбрана в боковой панели).")
+    if table.empty:
+        st.caption(f"У школы «{filters.school_label(school)}» нет ВПР за {fmt.year_label(year)}.")
+    else:
+        table = table.sort_values(["flagged", "school_id", "grade", "subject"], ascending=[False, True, True, True])
+        show_table(ov.objectivity_display(table, names), ov.OBJ_COLUMNS, what=("ВПР_объективность", year),
+                   key="obj_table")

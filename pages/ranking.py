@@ -1,0 +1,256 @@
+"""«Рейтинг школ»: where does each school stand, is the place stable, and is a difference more than chance?
+
+A sortable ranking by the composite, by a procedure and subject, or by a programme
+indicator (`metrics.rank_schools`), with rank-change arrows, small-n marks and the
+3-year average; a bar chart with the district line; a funnel plot with control
+limits (`metrics.funnel`; a click on a school opens its card); the 5×5 level ×
+change grid (`metrics.level_change_grid`). ВПР is never ranked (federal guidance).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.settings import get as setting
+from ui import data, empty, filters
+from ui import format as fmt
+from ui import ranking_view as rv
+from ui.tables import show_table
+
+VPR = "ВПР"
+VPR_NOTE = ("ВПР в рейтинге не участвуют: федеральные рекомендации (Рособнадзор) запрещают строить рейтинги школ "
+            "по результатам ВПР и использовать их для оценки учителей. Результаты ВПР — на странице «Объективность ВПР».")
+MODES = {"composite": "Сводный рейтинг", "exam": "Процедура и предмет", "indicator": "Показатель программы"}
+MEASURES = {"mean": "Средний балл", "below_share": "Доля не преодолевших минимум"}
+ALL_SUBJECTS = "__all__"
+
+year = filters.current_year()
+exam = filters.current_exam()
+names = data.school_names()
+min_n = int(setting(None, "ranking.min_participants", 10))
+
+st.title("Рейтинг школ")
+st.caption(f"{fmt.year_label(year)} · места: 1 — лучший результат; одинаковые значения делят место")
+st.caption(VPR_NOTE)
+
+if not data.has("results") and not data.has("values"):
+    empty.empty_hint(["results", "schools", "values"], "рейтинг строится по результатам оценочных процедур "
+                     "и школьным показателям программы", key="ranking_empty")
+    st.stop()
+
+results = data.table("results")
+res_year = results[pd.to_numeric(results["year"], errors="coerce") == year] if len(results) else results
+rankable_exams = [e for e in filters.exam_options() if e != VPR]
+
+# --- what to rank by ------------------------------------------------------------------
+c1, c2, c3 = st.columns([2, 2, 2])
+with c1:
+    mode = st.radio("Рейтинг по", list(MODES), format_func=MODES.get, key="rank_mode", horizontal=False)
+
+subject: str | None = None
+measure = "mean"
+indicator_id: str | None = None
+indicator_unit: str | None = None
+rank_exam = exam if exam in rankable_exams else (rankable_exams[0] if rankable_exams else None)
+if mode == "exam":
+    if exam == VPR:
+        st.warning("В боковой панели выбраны ВПР. " + VPR_NOTE, icon=":material/block:")
+    if not rankable_exams:
+        empty.empty_hint(["results"], "нет результатов ЕГЭ или ОГЭ для рейтинга", key="ranking_noexam")
+        st.stop()
+    with c2:
+        rank_exam = st.selectbox("Процедура", rankable_exams,
+                                 index=rankable_exams.index(rank_exam) if rank_exam in rankable_exams else 0,
+                                 key="rank_exam")
+        subjects = sorted(res_year.loc[res_year["exam"] == rank_exam, "subject"].dropna().astype(str).unique())
+        subject = st.selectbox("Предмет", [ALL_SUBJECTS, *subjects],
+                               format_func=lambda s: "Все предметы (сводный балл процедуры)" if s == ALL_SUBJECTS else s,
+                               index=1 if subjects else 0, key="rank_subject")
+        subject = None if subject == ALL_SUBJECTS else subject
+    with c3:
+        if subject is not None:
+            measure = st.radio("Мера", list(MEASURES), format_func=MEASURES.get, key="rank_measure")
+elif mode == "indicator":
+    vals, inds = data.table("values"), data.table("indicators")
+    school_level = vals[vals["school_id"].notna() & (vals["school_id"].astype(str).str.strip() != "")
+                        & (vals["kind"] == "fact")] if len(vals) else vals
+    ids = sorted(school_level["indicator_id"].dropna().astype(str).unique()) if len(school_level) else []
+    if not ids:
+        empty.empty_hint(["indicators", "values"], "нет значений показателей программы по школам", key="ranking_noind")
+        st.stop()
+    ind_names = dict(zip(inds["indicator_id"].astype(str), inds["name"].astype(str))) if len(inds) else {}
+    ind_units = dict(zip(inds["indicator_id"].astype(str), inds["unit"])) if len(inds) else {}
+    with c2:
+        indicator_id = st.selectbox("Показатель", ids, format_func=lambda i: ind_names.get(i, i), key="rank_indicator")
+    indicator_unit = ind_units.get(indicator_id)
+
+# --- the ranking ---------------------------------------------------------------------------
+ranked = pd.DataFrame()
+kind = "composite"
+value_title = "сводный процентиль (0–100, 100 — лучший)"
+axis: dict | None = dict(range=[0, 105])
+district_value: float | None = None
+district_label = "середина района"
+higher_is_better = True
+with data.guard("Рейтинг"):
+    try:
+        if mode == "composite":
+            ranked = data.metric("rank_schools", year=year, by="composite")
+            district_value = 50.0
+        elif mode == "exam":
+            ranked = data.metric("rank_schools", year=year, by="exam", exam=rank_exam, subject=subject, measure=measure)
+            if subject is None:
+                kind, value_title, axis, district_value, district_label = (
+                    "score", f"сводный балл {rank_exam} (0 — уровень района, в SD)", None, 0.0, "район")
+            else:
+                kind = measure
+                higher_is_better = measure == "mean"
+                dm = data.metric("district_measure", exam=rank_exam, subject=subject, measure=measure)
+                row = dm[pd.to_numeric(dm["year"], errors="coerce") == year] if len(dm) else dm
+                district_value = float(row["value"].iloc[0]) if len(row) else None
+                district_label = "район"
+                if measure == "below_share":
+                    value_title, axis = "доля не преодолевших минимум, %", dict(range=[0, 100], ticksuffix=" %")
+                elif rank_exam in ("ЕГЭ", "Пробный ЕГЭ"):
+                    value_title, axis = "средний балл", dict(range=[0, 100])
+                else:
+                    value_title, axis = "средняя отметка", dict(range=[2, 5])
+        else:
+            ranked = data.metric("rank_schools", year=year, by="indicator", indicator_id=indicator_id)
+            kind, value_title, axis = "indicator", ind_names.get(indicator_id, indicator_id), None
+            inds = data.table("indicators")
+            direction = inds.loc[inds["indicator_id"].astype(str) == indicator_id, "direction"]
+            higher_is_better = not (len(direction) and str(direction.iloc[0]) == "lower")
+            pvf = data.plan_vs_fact(year)
+            drow = pvf[(pvf["indicator_id"].astype(str) == indicator_id) & pvf["school_id"].isna()] if len(pvf) else pvf
+            if len(drow) and not fmt.is_missing(drow["fact"].iloc[0]):
+                district_value, district_label = float(drow["fact"].iloc[0]), "район"
+            else:
+                district_value = None
+            if str(indicator_unit or "").strip() == "%":
+                axis = dict(range=[0, 100], ticksuffix=" %")
+    except ValueError as exc:  # e.g. the Russian refusal to rank ВПР
+        st.warning(str(exc), icon=":material/block:")
+        st.stop()
+
+if ranked is None or ranked.empty:
+    what = {"composite": "сводного рейтинга", "exam": f"{rank_exam} {subject or ''}".strip(),
+            "indicator": "выбранного показателя"}[mode]
+    st.info(f"За {fmt.year_label(year)} нет данных для рейтинга: {what}. Выберите другой год или загрузите результаты.",
+            icon=":material/info:")
+    empty.template_button("results", key="ranking_tpl_results")
+    st.stop()
+
+fmt_value = rv.value_formatter(kind, rank_exam, indicator_unit)
+disp = rv.rank_display(ranked, names, fmt_value, min_n)
+n_low = int(disp["low_reliability"].sum())
+
+st.subheader(f"{MODES[mode]}: {value_title}" if mode != "composite" else "Сводный рейтинг")
+if mode == "composite":
+    st.caption("Сводное место — среднее процентилей школы по средним баллам ЕГЭ и ОГЭ по предметам, долям не преодолевших "
+               "минимум (меньше — лучше) и школьным показателям программы; 100 — лучший в районе, 50 — середина.")
+elif kind == "below_share":
+    st.caption("Меньше — лучше: первое место у школы с наименьшей долей не преодолевших минимальный порог.")
+if not higher_is_better and kind == "indicator":
+    st.caption("Для этого показателя меньше — лучше.")
+if n_low:
+    st.caption(f"⚠ — мало участников (меньше {min_n}): место такой школы может сильно меняться от года к году "
+               f"случайно; смотрите среднее за 3 года. Таких школ: {n_low}.")
+
+table_cols = dict(rv.RANK_COLUMNS)
+if mode == "indicator":
+    table_cols.pop("participants_text")
+    table_cols.pop("reliability")
+if mode == "composite":
+    disp["components_text"] = disp["components"].map(
+        lambda c: "; ".join(f"{k}: {fmt.num(v)}" for k, v in c.items()) if isinstance(c, dict) else "")
+    table_cols["n_measures"] = "Мер в сводном"
+    table_cols["components_text"] = "Процентили по мерам"
+what = {"composite": ("рейтинг", "сводный", year),
+        "exam": ("рейтинг", rank_exam, subject or "все_предметы", MEASURES[measure] if subject else None, year),
+        "indicator": ("рейтинг", "показатель", indicator_id, year)}[mode]
+show_table(disp, table_cols, what=what,
+           key="ranking_table", styler=rv.arrow_styler)
+
+tab_bars, tab_funnel, tab_grid = st.tabs(["Столбцы с линией района", "Воронка (контрольные границы)",
+                                           "Уровень × изменение (5×5)"])
+
+with tab_bars, data.guard("Диаграмма рейтинга"):
+    st.plotly_chart(rv.ranking_bars(disp, value_title=value_title, district=district_value,
+                                    district_label=district_label, axis=axis),
+                    key="ranking_bars", config={"displayModeBar": False})
+
+with tab_funnel, data.guard("Воронка"):
+    st.caption("Воронка показывает, какие отличия от района больше случайных: чем меньше участников, тем шире "
+               "границы. Точка за границей 95 % — отличие, вероятно, не случайно; за границей 99,8 % — почти наверняка. "
+               "Щёлкните точку, чтобы открыть карточку школы.")
+    f_exam, f_subject, f_measure = rank_exam, subject, measure
+    if not (mode == "exam" and subject is not None):
+        fc1, fc2 = st.columns(2)
+        f_exams = rankable_exams
+        if not f_exams:
+            st.info("Воронка строится по результатам ЕГЭ или ОГЭ — они не загружены.", icon=":material/info:")
+            f_exam = None
+        else:
+            f_exam = fc1.selectbox("Процедура", f_exams, key="funnel_exam",
+                                   index=f_exams.index(rank_exam) if rank_exam in f_exams else 0)
+            f_subjects = sorted(res_year.loc[res_year["exam"] == f_exam, "subject"].dropna().astype(str).unique())
+            f_subject = fc2.selectbox("Предмет", f_subjects, key="funnel_subject") if f_subjects else None
+            f_measure = "mean"
+    if f_exam and f_subject:
+        points, limits = data.metric("funnel", exam=f_exam, subject=f_subject, year=year, measure=f_measure)
+        if points.empty:
+            st.info(f"Нет результатов {f_exam} по предмету «{f_subject}» за {fmt.year_label(year)}.", icon=":material/info:")
+        else:
+            if f_measure == "below_share":
+                f_title, f_axis = "доля ниже минимума, %", dict(rangemode="tozero", ticksuffix=" %")
+            elif f_exam in ("ЕГЭ", "Пробный ЕГЭ"):
+                f_title, f_axis = "средний балл", None
+            else:
+                f_title, f_axis = "средняя отметка", None
+            fig = rv.funnel_chart(points, limits, names, measure=f_measure, value_title=f_title,
+                                  title=f"{f_exam}, {f_subject}: {MEASURES[f_measure].lower()}", axis=f_axis)
+            event = st.plotly_chart(fig, key="ranking_funnel", on_select="rerun", selection_mode="points",
+                                    config={"displayModeBar": False})
+            picked = [p.get("customdata") for p in (event.selection.points if event else [])]
+            picked = [c[0] for c in picked if isinstance(c, (list, tuple)) and c]
+            if picked:
+                st.switch_page("pages/school.py", query_params=filters.filter_params(school=picked[0]))
+            outside = points[points["outside95"].fillna(False).astype(bool)]
+            if len(outside):
+                st.markdown("**За границами 95 %:** " + "; ".join(
+                    f"{names.get(str(s), s)} ({'ниже' if sd == 'below' else 'выше'} района)"
+                    for s, sd in zip(outside["school_id"], outside["side"])))
+            else:
+                st.caption("Все школы в пределах случайных колебаний вокруг районного значения.")
+
+with tab_grid, data.guard("Уровень × изменение"):
+    st.caption("Строки — уровень школы в этом году (квинтили района), столбцы — изменение с прошлого года "
+               "в долях разброса между школами. Видно, кто «низко, но растёт», а кто «высоко, но падает».")
+    prev_ranked = data.metric("rank_schools", year=year - 1, **{
+        "composite": dict(by="composite"),
+        "exam": dict(by="exam", exam=rank_exam, subject=subject, measure=measure),
+        "indicator": dict(by="indicator", indicator_id=indicator_id)}[mode])
+    grid_in = pd.concat([ranked[["school_id", "year", "value"]], prev_ranked[["school_id", "year", "value"]]]
+                        if len(prev_ranked) else [ranked[["school_id", "year", "value"]]], ignore_index=True)
+    grid = data.metric("level_change_grid", table=grid_in, year=year, higher_is_better=higher_is_better)
+    if grid.empty or grid["change_band"].isna().all():
+        st.info(f"Нет данных за {year - 1} год для сравнения — сетку построить нельзя.", icon=":material/info:")
+    else:
+        st.plotly_chart(rv.grid_heatmap(grid, names), key="ranking_grid", config={"displayModeBar": False})
+        gdisp = grid.assign(school=grid["school_id"].astype(str).map(lambda s: names.get(s, s)),
+                            value_text=grid["value"].map(fmt_value), prev_text=grid["prev_value"].map(fmt_value),
+                            change_text=grid["change"].map(lambda v: fmt.change(v, None, 2 if kind in ("score",) or (
+                                kind == "mean" and rank_exam not in ("ЕГЭ", "Пробный ЕГЭ")) else 1)))
+        show_table(gdisp, {"school": "Школа", "value_text": f"{year}", "prev_text": f"{year - 1}",
+                           "change_text": "Изменение", "cell_label": "Клетка сетки", "reason": "Пояснение"},
+                   what=("уровень_изменение", MODES[mode], year), key="ranking_grid_table")
+
+# --- open a school's card (fallback to clicking the funnel) --------------------------------------
+st.divider()
+pick = st.selectbox("Открыть карточку школы", disp["school_id"].astype(str).tolist(),
+                    format_func=lambda s: f"{names.get(s, s)}", key="ranking_pick", index=None,
+                    placeholder="выберите школу")
+if pick:
+    filters.page_link_with_filters("pages/school.py", f"Карточка: {names.get(pick, pick)}",
+                                   icon=":material/apartment:", school=pick)

@@ -1,0 +1,212 @@
+"""«Школа (карточка)»: the whole picture of one school for the interview with its director.
+
+Profile and social context beside the district median; every result over the
+years against the district with 95 % intervals (`metrics.intervals`); the
+school's programme indicators (`metrics.plan_vs_fact`); its flags with the reasons
+in plain Russian (`metrics.risk_flags`); ВПР objectivity (`metrics.objectivity_flags`);
+its events (`metrics.roadmap_progress`). `?print=1` (or the toggle) gives a clean
+handout: no sidebar, no widgets, compact tables.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import data, empty, filters
+from ui import format as fmt
+from ui import print_view as pv
+from ui import school_charts, school_view as sv
+from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
+
+printing = pv.is_print()
+year = filters.current_year()
+school = filters.current_school()
+names = data.school_names()
+on_date = filters.today()
+
+if printing:
+    pv.hide_chrome()
+    st.markdown("<style>@media print { [data-testid='stPageLink'] { display: none !important; } }</style>",
+                unsafe_allow_html=True)
+
+
+def _pick(key: str) -> None:
+    st.session_state["flt_school"] = st.session_state[key]
+
+
+if school is None:
+    st.title("Школа (карточка)")
+    if not data.has("schools") and not data.has("results"):
+        empty.empty_hint(["schools", "results"], "карточка школы строится по реестру школ и результатам",
+                         key="school_empty")
+        st.stop()
+    st.info("Выберите школу в боковой панели или здесь — карточка покажет её результаты по годам, флаги с причинами, "
+            "объективность ВПР и мероприятия.", icon=":material/apartment:")
+    options = [s for s in filters.school_options() if s is not None]
+    st.selectbox("Школа", options, index=None, placeholder="выберите школу", format_func=filters.school_label,
+                 key="school_pick", on_change=_pick, args=("school_pick",))
+    st.stop()
+
+label = filters.school_label(school)
+schools = data.table("schools")
+reg, reg_year = sv.registry_row(schools, school, year)
+
+# --- header --------------------------------------------------------------------------------
+st.title(label)
+about = []
+if reg is not None:
+    full = reg.get("name")
+    if not fmt.is_missing(full) and str(full) != label:
+        about.append(str(full))
+    for c in ("type", "locality"):
+        if not fmt.is_missing(reg.get(c)) and str(reg.get(c)).strip():
+            about.append(str(reg.get(c)))
+about.append(fmt.year_label(year))
+about.append(f"данные на {fmt.date_ru(on_date)}")
+st.caption(" · ".join(about))
+if printing:
+    filters.page_link_with_filters("pages/school.py", "← Обычный вид (с фильтрами)", icon=":material/arrow_back:")
+else:
+    st.toggle("Версия для печати", key="school_print", value=False,
+              on_change=lambda: pv.set_print(bool(st.session_state.get("school_print"))),
+              help="Чистая раскладка без боковой панели и кнопок — для распечатки к собеседованию (ссылка с ?print=1).")
+
+iv_all = data.intervals(None) if data.has("results") else pd.DataFrame()
+iv_school = iv_all[iv_all["school_id"].astype(str) == school] if len(iv_all) else iv_all
+iv_year = iv_school[pd.to_numeric(iv_school["year"], errors="coerce") == year] if len(iv_school) else iv_school
+if iv_year.empty:
+    empty.no_school_data(label, year, "результатов оценочных процедур")
+
+# --- flags first: why the school is here ------------------------------------------------------
+st.subheader("Флаги и причины")
+with data.guard("Флаги и причины"):
+    if not data.has("results"):
+        st.caption("Флаги считаются по результатам оценочных процедур и реестру — результаты не загружены.")
+    else:
+        flags = data.risk_flags(year)
+        mine = flags[flags["school_id"].astype(str) == school] if len(flags) else flags
+        if mine.empty:
+            st.success(f"За {fmt.year_label(year)} у школы нет флагов риска.", icon=":material/check_circle:")
+        else:
+            sv.flag_boxes(mine, printing)
+        if not printing:
+            filters.page_link_with_filters("pages/risk.py", "Все школы в зоне риска", icon=":material/warning:",
+                                           school=None)
+
+# --- profile ----------------------------------------------------------------------------------------
+st.subheader("Профиль и социальный контекст")
+with data.guard("Профиль"):
+    prof = sv.profile_frame(schools, school, year)
+    if prof.empty:
+        st.caption("В реестре школ нет сведений об этой школе.")
+    else:
+        if reg_year is not None and reg_year != year:
+            st.caption(f"Реестр за {reg_year} год (за {year} год сведений нет).")
+        soc = data.metric("social_index", year=year)
+        srow = soc[soc["school_id"].astype(str) == school] if len(soc) else soc
+        if len(srow) and not fmt.is_missing(srow["index"].iloc[0]):
+            q = srow["quartile"].iloc[0]
+            qtxt = "" if fmt.is_missing(q) else f", {int(q)}-я четверть района" + (
+                " — наиболее неблагополучные условия" if int(q) == 4 else "")
+            st.markdown(f"**Индекс социального неблагополучия:** {fmt.num(float(srow['index'].iloc[0]), 2)}{qtxt} "
+                        "(0 — средний уровень района, больше — неблагополучнее).")
+        pv.table(prof, {"label": "Показатель", "school_text": label, "median_text": "Медиана по району"},
+                 what=("профиль", school, year), key="school_profile", printing=printing)
+
+# --- results over the years ---------------------------------------------------------------------------
+st.subheader("Результаты по годам в сравнении с районом")
+with data.guard("Результаты"):
+    if iv_school.empty:
+        st.caption("Результатов оценочных процедур по школе нет.")
+    else:
+        st.caption("Точка — средний балл школы, вертикальный отрезок — 95 % интервал (где может быть «истинный» "
+                   "результат при таком числе участников), пунктир — район. Красная точка — значимо ниже района, "
+                   "зелёная — значимо выше; полый маркер — мало участников.")
+        order = [e for e in filters.exam_options() if e in set(iv_school["exam"].astype(str))]
+        chosen = filters.current_exam()
+        if printing:
+            for ex in order:
+                st.markdown(f"**{ex}**")
+                st.plotly_chart(school_charts.results_history(iv_school, ex), key=f"school_hist_{ex}",
+                                config={"displayModeBar": False, "staticPlot": True})
+        else:
+            tabs = st.tabs(order, default=chosen if chosen in order else None)
+            for tab, ex in zip(tabs, order):
+                with tab:
+                    st.plotly_chart(school_charts.results_history(iv_school, ex), key=f"school_hist_{ex}",
+                                    config={"displayModeBar": False})
+        if len(iv_year):
+            st.markdown(f"**{fmt.year_label(year).capitalize()}: результаты с интервалами**")
+            view = sv.results_frame(iv_year.sort_values(["exam", "grade", "subject"]))
+            pv.table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
+                     styler=sv.verdict_styler, printing=printing)
+
+# --- programme indicators -----------------------------------------------------------------------------------
+st.subheader("Показатели программы по школе")
+with data.guard("Показатели программы"):
+    if not data.has("indicators", "values"):
+        st.caption("Показатели программы не загружены.")
+    else:
+        pvf = data.plan_vs_fact(year)
+        mine = pvf[pvf["school_id"].astype(str) == school] if len(pvf) else pvf
+        if mine.empty:
+            st.caption(f"Школьных значений показателей программы за {year} год нет.")
+        else:
+            view = plan_fact_display(mine, names)
+            cols = {k: PLAN_FACT_COLUMNS[k] for k in ("name", "plan_text", "fact_text", "deviation_text",
+                                                      "status_label", "reason")}
+            pv.table(view, cols, what=("показатели", school, year), key="school_pvf",
+                     styler=status_styler(view["status"]), printing=printing)
+
+# --- ВПР objectivity -------------------------------------------------------------------------------------------
+st.subheader("Объективность ВПР")
+with data.guard("Объективность ВПР"):
+    of = data.objectivity_flags(year) if data.has("results") else pd.DataFrame()
+    mine = of[(of["school_id"].astype(str) == school) & (pd.to_numeric(of["year"], errors="coerce") == year)] \
+        if len(of) else of
+    if mine.empty:
+        st.caption(f"Результатов ВПР школы за {fmt.year_label(year)} нет.")
+    else:
+        st.caption("ВПР — диагностика, а не рейтинг. Здесь — совпадение отметок ВПР с отметками в журнале и признаки "
+                   "необъективности оценивания, которые стоит обсудить.")
+        flagged = mine[mine["flagged"].fillna(False).astype(bool)]
+        yf = int(mine["years_flagged"].max()) if mine["years_flagged"].notna().any() else 0
+        if len(flagged):
+            st.error(f"Признаки необъективности: {len(flagged)} из {len(mine)} работ; школа отмечалась в {yf} из "
+                     "последних 3 лет.\n\n" + "\n\n".join(f"- {r}" for r in flagged["reason"].astype(str)))
+        else:
+            st.success("Признаков необъективности ВПР в этом году нет.", icon=":material/check_circle:")
+        view = mine.sort_values(["grade", "subject"]).assign(
+            grade_text=mine["grade"].map(lambda g: "—" if fmt.is_missing(g) else str(int(g))),
+            n_text=mine["participants"].map(lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—"),
+            lowered_text=mine["lowered_pct"].map(lambda v: fmt.value(v, "%", 1)),
+            confirmed_text=mine["confirmed_pct"].map(lambda v: fmt.value(v, "%", 1)),
+            raised_text=mine["raised_pct"].map(lambda v: fmt.value(v, "%", 1)),
+            mean_text=mine["mean"].map(lambda v: fmt.value(v, None, 2)),
+            district_text=mine["district_mean"].map(lambda v: fmt.value(v, None, 2)),
+            flag_text=mine["flagged"].map(lambda f: "есть признаки" if f else "—"))
+        pv.table(view, {"grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
+                        "lowered_text": "Понизили", "confirmed_text": "Подтвердили", "raised_text": "Повысили",
+                        "mean_text": "Средняя отметка", "district_text": "Район", "flag_text": "Признаки"},
+                 what=("ВПР_объективность", school, year), key="school_vpr", printing=printing)
+
+# --- events ------------------------------------------------------------------------------------------------
+st.subheader("Мероприятия школы")
+with data.guard("Мероприятия"):
+    if not data.has("events"):
+        st.caption("План мероприятий не загружен.")
+    else:
+        progress = data.roadmap_progress(on_date)
+        own_names = [label]
+        if reg is not None:
+            own_names += [reg.get("name"), reg.get("short_name")]
+        ev = sv.school_events(progress, school, own_names)
+        if ev is None or ev.empty:
+            st.caption("В плане мероприятий нет мероприятий, где школа указана исполнителем.")
+        else:
+            view = ev.assign(state_text=ev["state"].map(fmt.state_label),
+                             next_text=ev["next_date"].map(fmt.date_ru) if "next_date" in ev else "—",
+                             responsible_text=ev["responsible"].fillna("").astype(str).str.replace("\n", ", "))
+            pv.table(view, {"number": "№", "title": "Мероприятие", "deadline_text": "Сроки", "state_text": "Состояние",
+                            "next_text": "Ближайшая дата", "responsible_text": "Ответственные"},
+                     what=("мероприятия", school), key="school_events", printing=printing)
