@@ -23,6 +23,9 @@ simple per school × year value of one exam and subject (used by M1 as well).
 """
 from __future__ import annotations
 
+import json
+import weakref
+
 import numpy as np
 import pandas as pd
 
@@ -37,95 +40,157 @@ GROUP_KEY = ["year", "exam", "subject", "grade"]
 
 def _float(s: pd.Series) -> pd.Series:
     """Any numeric-ish column (Int64 with NA, object with None, float) as float64 with NaN."""
+    if pd.api.types.is_float_dtype(s.dtype) and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
+        return s
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return pd.Series(s.to_numpy(dtype="float64", na_value=np.nan), index=s.index)
     return pd.to_numeric(s, errors="coerce").astype("float64")
 
 
 def _blank(s: pd.Series) -> pd.Series:
     """True where an id/text cell is missing (None, NaN, empty string)."""
-    return s.isna() | s.astype(str).str.strip().isin(["", "nan", "None", "<NA>"])
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    if len(uniq) == 0:
+        return pd.Series(True, index=s.index)
+    ub = pd.Index(uniq).astype(str).str.strip().isin(["", "nan", "None", "<NA>"])
+    return pd.Series((codes < 0) | np.asarray(ub)[np.maximum(codes, 0)], index=s.index)
+
+
+def _clean_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Stripped text of a column and its integer codes (text work done once per distinct value)."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    clean = np.asarray(pd.Index(uniq).astype(str).str.strip(), dtype=object)
+    codes2, uniq2 = pd.factorize(clean)  # values that differ only by spaces share a code
+    return clean.take(codes), codes2.take(codes)
+
+
+def _group_sum(gid: np.ndarray, x: np.ndarray, ngroups: int) -> np.ndarray:
+    """Per-row sum of x over the row's group (NaN treated as 0)."""
+    return np.bincount(gid, weights=np.nan_to_num(x), minlength=ngroups)[gid]
+
+
+_CACHE: list = []  # [(weakref to results, fingerprint, prepared)] — the last two inputs
+
+
+def _fingerprint(results: pd.DataFrame, settings: dict | None):
+    part = results["participants"] if "participants" in results else None
+    total = float(pd.to_numeric(part, errors="coerce").sum()) if part is not None else 0.0
+    return (results.shape, tuple(results.columns), total, json.dumps(settings, sort_keys=True, default=str))
 
 
 def prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
+    """Per-row measures of `results`, memoised for the last two inputs (inputs are treated as read-only;
+    a changed shape, column set, participant total or settings recomputes). See `_prepare`."""
+    key = _fingerprint(results, settings)
+    for ref, k, prep in _CACHE:
+        if ref() is results and k == key:
+            return prep
+    prep = _prepare(results, settings)
+    try:
+        _CACHE.insert(0, (weakref.ref(results), key, prep))
+        del _CACHE[2:]
+    except TypeError:
+        pass
+    return prep
+
+
+def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
     """Return the per-row measures of `results` (rows without a school are dropped).
 
     Columns: school_id, year, exam, subject, grade (float, NaN when missing), participants,
     mean, marks_n, mark2..mark5, sd_marks, below, below_share (%), high_scorers, lowered,
     confirmed, raised, district_participants, district_mean, district_below_share (%),
-    district_sd, between_sd, n_schools, sd, sd_source ("marks"|"district"), z, z_se.
+    district_sd, between_sd, n_schools, sd, sd_source ("marks"|"district"), z, z_se,
+    and the integer helper ids _sid (school) and _gid (year × exam × subject × grade).
     """
-    df = pd.DataFrame(index=results.index)
-    for col in ("school_id", "exam", "subject"):
-        df[col] = results[col] if col in results else pd.Series(np.nan, index=results.index, dtype=object)
-    df["year"] = _float(results["year"]) if "year" in results else np.nan
-    df["grade"] = _float(results["grade"]) if "grade" in results else np.nan
-    for col in COUNT_COLS + ("mean",):
-        df[col] = _float(results[col]) if col in results else np.nan
-    df = df[~_blank(df["school_id"]) & df["year"].notna() & (df["participants"].fillna(0) > 0)].copy()
-    df["school_id"] = df["school_id"].astype(str).str.strip()
-    df["exam"] = df["exam"].astype(str).str.strip()
-    df["subject"] = df["subject"].astype(str).str.strip()
-    df["year"] = df["year"].astype("int64")
-    df = df.reset_index(drop=True)
+    n_all = len(results)
+    def col(name):
+        return results[name] if name in results else pd.Series(np.nan, index=results.index, dtype=object)
+    keep = (~_blank(col("school_id"))).to_numpy()
+    year = _float(col("year")).to_numpy()
+    part = _float(col("participants")).to_numpy()
+    keep &= np.isfinite(year) & (np.nan_to_num(part) > 0)
+    idx = np.flatnonzero(keep)
+    whole = len(idx) == n_all
+    data = {}
+    codes = {}
+    for c in ("school_id", "exam", "subject"):
+        text, code = _clean_text(col(c) if whole else col(c).iloc[idx])
+        data[c], codes[c] = text, code
+    data["year"] = (year if whole else year[idx]).astype("int64")
+    for c in ("grade", *COUNT_COLS, "mean"):
+        arr = _float(col(c)).to_numpy()
+        data[c] = arr if whole else arr[idx]
 
-    marks = df[list(MARK_COLS)].to_numpy()
+    marks = np.column_stack([data[c] for c in MARK_COLS]) if len(idx) else np.zeros((0, 4))
+    marks0 = np.nan_to_num(marks)
     kvec = np.array(MARKS, dtype=float)
-    marks_n = np.nansum(marks, axis=1)
-    has_marks = np.isfinite(marks).any(axis=1) & (marks_n > 0)
+    marks_n = marks0.sum(axis=1)
+    has_marks = (~np.isnan(marks)).any(axis=1) & (marks_n > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mark_mean = np.nansum(marks * kvec, axis=1) / marks_n
-        ss = np.nansum(marks * (kvec - mark_mean[:, None]) ** 2, axis=1)
+        mark_mean = (marks0 * kvec).sum(axis=1) / marks_n
+        ss = (marks0 * (kvec - mark_mean[:, None]) ** 2).sum(axis=1)
         sd_marks = np.sqrt(ss / (marks_n - 1))
-    df["marks_n"] = np.where(has_marks, marks_n, np.nan)
-    df["sd_marks"] = np.where(has_marks & (marks_n >= 2), sd_marks, np.nan)
-    df["mean"] = df["mean"].fillna(pd.Series(np.where(has_marks, mark_mean, np.nan), index=df.index))
-    df["below"] = df["below_min"].fillna(df["mark2"])
-    df["below_share"] = 100.0 * df["below"] / df["participants"]
-
-    # District values per exam × subject × grade × year.
-    n = df["participants"]
-    has_mean = df["mean"].notna()
-    has_below = df["below"].notna()
-    tmp = pd.DataFrame({
-        "n_mean": n.where(has_mean, 0.0),
-        "sum_mean": (n * df["mean"]).where(has_mean, 0.0),
-        "n_below": n.where(has_below, 0.0),
-        "sum_below": df["below"].where(has_below, 0.0),
-        "participants": n,
-        "one": 1.0,
-    })
-    for c in MARK_COLS:
-        tmp[c] = df[c].fillna(0.0)
-    keys = [df[k] for k in GROUP_KEY]
-    g = tmp.groupby(keys, dropna=False, sort=False).transform("sum")
+    data["marks_n"] = np.where(has_marks, marks_n, np.nan)
+    data["sd_marks"] = np.where(has_marks & (marks_n >= 2), sd_marks, np.nan)
+    m = data["mean"]
+    data["mean"] = np.where(np.isnan(m) & has_marks, mark_mean, m)
+    b = data["below_min"]
+    data["below"] = np.where(np.isnan(b), data["mark2"], b)
     with np.errstate(invalid="ignore", divide="ignore"):
-        dmean = g["sum_mean"] / g["n_mean"]
-        dbelow = 100.0 * g["sum_below"] / g["n_below"]
-        pooled = g[list(MARK_COLS)].to_numpy()
+        data["below_share"] = 100.0 * data["below"] / data["participants"]
+    marks = marks0
+
+    # District values per exam × subject × grade × year (integer group ids, numpy sums).
+    ycode = pd.factorize(data["year"])[0]
+    gcode = pd.factorize(data["grade"], use_na_sentinel=False)[0]
+    combo = ((ycode.astype(np.int64) * (codes["exam"].max(initial=0) + 1) + codes["exam"])
+             * (codes["subject"].max(initial=0) + 1) + codes["subject"]) * (gcode.max(initial=0) + 1) + gcode
+    gid, uniq = pd.factorize(combo)
+    ng = len(uniq)
+    data["_gid"] = gid
+    data["_sid"] = codes["school_id"]
+    n = data["participants"]
+    mean = data["mean"]
+    below = data["below"]
+    hm, hb = ~np.isnan(mean), ~np.isnan(below)
+    n_mean = _group_sum(gid, np.where(hm, n, 0.0), ng)
+    sum_mean = _group_sum(gid, np.where(hm, n * mean, 0.0), ng)
+    n_below = _group_sum(gid, np.where(hb, n, 0.0), ng)
+    sum_below = _group_sum(gid, np.where(hb, below, 0.0), ng)
+    pooled = np.column_stack([_group_sum(gid, marks[:, j], ng) for j in range(4)]) if len(n) else np.zeros((0, 4))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dmean = np.where(n_mean > 0, sum_mean / n_mean, np.nan)
+        dbelow = np.where(n_below > 0, 100.0 * sum_below / n_below, np.nan)
         pn = pooled.sum(axis=1)
         pm = (pooled * kvec).sum(axis=1) / pn
         psd = np.sqrt((pooled * (kvec - pm[:, None]) ** 2).sum(axis=1) / (pn - 1))
-    df["district_participants"] = g["participants"]
-    df["n_schools"] = g["one"]
-    df["district_mean"] = dmean.where(g["n_mean"] > 0)
-    df["district_below_share"] = dbelow.where(g["n_below"] > 0)
-    fallback = np.where(df["district_mean"] <= 5.0,
+    data["district_participants"] = _group_sum(gid, n, ng)
+    data["n_schools"] = _group_sum(gid, np.ones(len(n)), ng)
+    data["district_mean"] = dmean
+    data["district_below_share"] = dbelow
+    fallback = np.where(dmean <= 5.0,
                         float(get(settings, "uncertainty.mark_sd", 0.8)),
                         float(get(settings, "uncertainty.ege_score_sd", 15.0)))
     pooled_ok = (pn >= 2) & np.isfinite(psd) & (psd > 0)
-    df["district_sd"] = np.where(pooled_ok, psd, fallback)
-    dev = (n * (df["mean"] - df["district_mean"]) ** 2).where(has_mean, 0.0)
-    ss_between = dev.groupby(keys, dropna=False, sort=False).transform("sum")
+    dsd = np.where(pooled_ok, psd, fallback)
+    data["district_sd"] = dsd
+    ss_between = _group_sum(gid, np.where(hm, n * (mean - dmean) ** 2, 0.0), ng)
     with np.errstate(invalid="ignore", divide="ignore"):
-        df["between_sd"] = np.sqrt(ss_between / g["n_mean"]).where(g["n_mean"] > 0)
+        data["between_sd"] = np.where(n_mean > 0, np.sqrt(ss_between / n_mean), np.nan)
 
     min_own = float(get(settings, "uncertainty.min_marks_for_own_sd", 10))
-    own = df["sd_marks"].notna() & (df["sd_marks"] > 0) & (df["marks_n"] >= min_own)
-    df["sd"] = df["sd_marks"].where(own, df["district_sd"])
-    df["sd_source"] = np.where(own, "marks", "district")
+    sdm = data["sd_marks"]
+    own = ~np.isnan(sdm) & (sdm > 0) & (data["marks_n"] >= min_own)
+    sd = np.where(own, sdm, dsd)
+    data["sd"] = sd
+    data["sd_source"] = np.where(own, "marks", "district").astype(object)
     with np.errstate(invalid="ignore", divide="ignore"):
-        df["z"] = (df["mean"] - df["district_mean"]) / df["district_sd"]
-        df["z_se"] = df["sd"] / df["district_sd"] / np.sqrt(n)
-    return df
+        data["z"] = (mean - dmean) / dsd
+        data["z_se"] = sd / dsd / np.sqrt(n)
+    for c in ("high_scorers", "mark4", "mark5", "n_schools"):
+        data.pop(c, None)
+    return pd.DataFrame(data)
 
 
 def procedure_scores(prep: pd.DataFrame, exams=None) -> pd.DataFrame:

@@ -114,30 +114,40 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
         & (v["mark2_pct"] <= max2) & (v["district_mark2_pct"] >= dmin2),
     }).fillna(False).astype(bool)
 
-    texts = {
-        "low_confirmation": "подтвердили отметку " + v["confirmed_pct"].map(pct) + " участников (порог — не менее "
-        + pct(conf_thr, 0) + ")",
-        "high_raised": "повысили отметку " + v["raised_pct"].map(pct) + " (порог — не более " + pct(raised_thr, 0) + ")",
-        "above_district_vs_oge": "средняя отметка " + _f(v["mean"], 2) + " выше районной (" + _f(v["district_mean"], 2)
-        + ") на " + _f(v["z_district"], 1) + " межшкольных ст. откл. (порог " + num(above_sd) + "), а ОГЭ школы в том же году "
-        + "на уровне района или ниже (" + v["oge_score"].map(lambda x: signed(x, 2)) + " ст. откл.)",
-        "jump": "рост средней отметки за год " + _f(v["prev_mean"], 2) + " → " + _f(v["mean"], 2) + " ("
-        + v["jump"].map(lambda x: signed(x, 2)) + " при пороге " + num(jump_sd) + " ст. откл. района = "
-        + _f(jump_sd * v["between_sd"], 2) + ")",
-        "cut_spike": "отметку «3» получили " + v["mark3_pct"].map(pct) + " (по району " + v["district_mark3_pct"].map(pct)
-        + "), «2» — " + v["mark2_pct"].map(pct) + " (по району " + v["district_mark2_pct"].map(pct)
-        + "): пик отметок сразу над порогом",
-    }
-    body = pd.Series("", index=v.index)
-    codes = pd.Series("", index=v.index)
-    for code in FLAG_TEXT:  # five rules
-        body = body + np.where(f[code], texts[code] + "; ", "")
-        codes = codes + np.where(f[code], code + ",", "")
-    v["flags"] = codes.str.rstrip(",").str.split(",").map(lambda xs: [x for x in xs if x])
-    v["flagged"] = f.any(axis=1)
-    head = ("ВПР, " + v["subject"].astype(str) + ", " + v["grade"].map(lambda g: "" if pd.isna(g) else f"{int(g)} класс")
-            + ", " + v["year"].astype(str) + ": ")
-    v["reason"] = np.where(v["flagged"], head + body.str.rstrip("; ") + ".", "")
+    v["flagged"] = f.any(axis=1).to_numpy()
+    flags = np.empty(len(v), dtype=object)
+    flags[:] = [[] for _ in range(len(v))]
+    v["flags"] = flags
+    v["reason"] = ""
+    fl = v[v["flagged"]]
+    if len(fl):  # codes and Russian text only for the flagged rows
+        ff = f.loc[fl.index]
+        codes = pd.Series("", index=fl.index)
+        for code in FLAG_TEXT:  # five rules
+            codes = codes + np.where(ff[code], code + ",", "")
+        v.loc[fl.index, "flags"] = codes.str.rstrip(",").str.split(",")
+        texts = {
+            "low_confirmation": "подтвердили отметку " + fl["confirmed_pct"].map(pct) + " участников (порог — не менее "
+            + pct(conf_thr, 0) + ")",
+            "high_raised": "повысили отметку " + fl["raised_pct"].map(pct) + " (порог — не более " + pct(raised_thr, 0)
+            + ")",
+            "above_district_vs_oge": "средняя отметка " + _f(fl["mean"], 2) + " выше районной ("
+            + _f(fl["district_mean"], 2) + ") на " + _f(fl["z_district"], 1) + " межшкольных ст. откл. (порог "
+            + num(above_sd) + "), а ОГЭ школы в том же году на уровне района или ниже ("
+            + fl["oge_score"].map(lambda x: signed(x, 2)) + " ст. откл.)",
+            "jump": "рост средней отметки за год " + _f(fl["prev_mean"], 2) + " → " + _f(fl["mean"], 2) + " ("
+            + fl["jump"].map(lambda x: signed(x, 2)) + " при пороге " + num(jump_sd) + " ст. откл. района = "
+            + _f(jump_sd * fl["between_sd"], 2) + ")",
+            "cut_spike": "отметку «3» получили " + fl["mark3_pct"].map(pct) + " (по району "
+            + fl["district_mark3_pct"].map(pct) + "), «2» — " + fl["mark2_pct"].map(pct) + " (по району "
+            + fl["district_mark2_pct"].map(pct) + "): пик отметок сразу над порогом",
+        }
+        body = pd.Series("", index=fl.index)
+        for code in FLAG_TEXT:
+            body = body + np.where(ff[code], texts[code] + "; ", "")
+        head = ("ВПР, " + fl["subject"].astype(str) + ", "
+                + fl["grade"].map(lambda g: "" if pd.isna(g) else f"{int(g)} класс") + ", " + fl["year"].astype(str) + ": ")
+        v.loc[fl.index, "reason"] = head + body.str.rstrip("; ") + "."
 
     sy = v.groupby(["school_id", "year"])["flagged"].any()
     cnt = pd.Series(0, index=v.index)

@@ -124,10 +124,10 @@ def _compulsory_sentences(prep: pd.DataFrame, year: int, settings: dict | None) 
         return pd.Series(dtype=object)
     df = df.assign(below=df["mean"] < df["district_mean"])
     g = df.groupby(["school_id", "exam", "subject"])
-    agg = g.agg(n=("year", "nunique"), n_below=("below", "sum"), last=("year", "max")).reset_index()
-    consecutive = g["year"].agg(lambda s: int(s.max() - s.min() + 1) == s.nunique()).rename("cons").reset_index()
-    agg = agg.merge(consecutive, on=["school_id", "exam", "subject"])
-    agg = agg[(agg["n"] >= 2) & (agg["n_below"] == agg["n"]) & agg["cons"] & (agg["last"] == year)]
+    agg = g.agg(n=("year", "nunique"), n_below=("below", "sum"), first=("year", "min"),
+                last=("year", "max"), rows=("year", "size")).reset_index()
+    consecutive = (agg["last"] - agg["first"] + 1) == agg["n"]
+    agg = agg[(agg["n"] >= 2) & (agg["n_below"] == agg["rows"]) & consecutive & (agg["last"] == year)]
     if agg.empty:
         return pd.Series(dtype=object)
     cur = df[df["year"] == year].groupby(["school_id", "exam", "subject"]).agg(
@@ -354,7 +354,7 @@ def risk_flags(results: pd.DataFrame, schools: pd.DataFrame, year: int, settings
     frames.append(_min_fail(prep, year, settings))
     soc = social_index(schools, year, settings)
     frames.append(_social(soc, year))
-    ca = context_adjusted(results, schools, year, settings=settings)
+    ca = context_adjusted(results, schools, year, settings=settings)  # re-uses the memoised prepare()
     frames.append(_context(ca, year))
     frames = [f for f in frames if len(f)]
     if not frames:
