@@ -179,3 +179,25 @@ def page_links(at: AppTest) -> list[Any]:
 
 def no_exception(at: AppTest) -> None:
     assert not at.exception, "\n".join(str(e.value) + "\n" + "".join(getattr(e, "stack_trace", []) or []) for e in at.exception)
+
+
+def metric_bodies(at: AppTest) -> dict[str, str]:
+    """label -> shown value of every st.metric on the page."""
+    return {m.proto.label: m.proto.body for m in at.metric}
+
+
+def metric_deltas(at: AppTest) -> dict[str, str]:
+    return {m.proto.label: m.proto.delta for m in at.metric}
+
+
+def table_with(at: AppTest, *columns: str) -> Any:
+    """The first st.dataframe whose data has all these (raw) columns."""
+    for df in at.dataframe:
+        value = df.value
+        if all(c in value.columns for c in columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [e.proto.label for e in at.get("download_button")]
