@@ -42,4 +42,10 @@ for _module in ("forma1", "years_rows", "event_plan", "protocol", "open_data"):
         if getattr(_exc, "name", None) != f"loaders.layouts.{_module}":
             raise
 
+from loaders.layouts import forma1  # noqa: E402,F401  (L2: «Форма 1» indicator tables)
+from loaders.layouts import years_rows  # noqa: E402,F401  (L2: years as rows)
+from loaders.layouts import event_plan  # noqa: E402,F401  (L2: event plans)
+from loaders.layouts import protocol  # noqa: E402,F401  (L2: per-participant protocols)
+from loaders.layouts import open_data  # noqa: E402,F401  (L2: open-data tables)
+
 __all__ = ["LAYOUTS", "Context", "Layout", "Parsed", "register", "get"]

@@ -48,6 +48,7 @@ _MEASURES: list[tuple[str, tuple[str, ...]]] = [
     ("below_min", ("не преодолели порог", "не преодолели минимальный порог", "ниже порога")),
     ("high_scorers", ("высокобалльников", "высокобалльники")),
 ]
+_REGISTRY_FIELDS = {c.name for c in TABLES["schools"]} - {"school_id", "name", "short_name", "year"}
 _FIELD_NAMES = {c.name: c.header for c in TABLES["results"]}
 _ID_LIKE = re.compile(r"(?:^|[\s_])(?:id|ogrn|inn|kpp|okpo|oktmo|global id|system object id)$|^(?:id|№|n)$|"
                       r"огрн|инн|кпп|окпо|октмо|индекс|телефон|адрес|сайт|email|почт", re.I)
@@ -129,6 +130,9 @@ def _plan(sheet: Sheet, ctx: Context) -> dict | None:
                 else:
                     roles[j] = ("indicator", t)
                 continue
+            if H.match_column(label, "schools") in _REGISTRY_FIELDS:
+                roles[j] = ("registry", None)  # a registry with context columns: the generic reader's job
+                continue
             known = _known(label)
             if known and known not in [r[0] for r in roles.values()]:
                 roles[j] = (known, None)
@@ -171,7 +175,7 @@ class OpenData:
         if plan is None:
             return 0.0
         kinds = [r[0] for r in plan["roles"].values()]
-        if "subject" in kinds:
+        if "subject" in kinds or "registry" in kinds:
             return 0.2  # a results export with a subject column: the generic layout reads it
         results = [r[1] for r in plan["roles"].values() if r[0] == "result"]
         with_subject = any(sub for _, sub in results)

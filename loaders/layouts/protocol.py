@@ -37,8 +37,9 @@ SCAN_ROWS = 30
 SCORE_EXAMS = {"ЕГЭ", "Пробный ЕГЭ"}
 
 # Header roles by normalised prefix/words. Personal roles are recognised only to be skipped.
-PERSONAL = ("surname", "first_name", "patronymic", "fio", "code", "document", "birth")
+PERSONAL = ("surname", "first_name", "patronymic", "fio", "code", "document", "birth", "rownum")
 _ROLE_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("rownum", ("№", "№ п п", "п п", "n", "n п п", "№ пп")),
     ("surname", ("фамилия",)),
     ("first_name", ("имя",)),
     ("patronymic", ("отчество",)),
@@ -94,7 +95,8 @@ def _header(sheet: Sheet, ctx: Context) -> tuple[int, dict[int, str], dict[int, 
                 roles[j] = r
                 labels[j] = label
         found = set(roles.values())
-        if ({"school", "school_id"} & found) and ({"score", "mark", "primary"} & found) and (set(PERSONAL) & found):
+        if ({"school", "school_id"} & found) and ({"score", "mark", "primary"} & found) and \
+                (set(PERSONAL) - {"rownum"}) & found:
             return i, roles, labels
     return None
 
@@ -140,6 +142,8 @@ class Protocol:
                             else None)
         if exam is None or (isinstance(exam, pd.Series) and exam.isna().all()):
             exam = find_exam(title_all)
+            if exam in ("ЕГЭ", "ОГЭ") and "пробн" in H.norm(title_all):
+                exam = f"Пробный {exam}"  # «пробного ЕГЭ» must not read as the ЕГЭ itself
         year = ctx.year
         if year is None and "year" in frame:
             yv, _ = to_numbers(frame["year"].map(lambda v: find_year(v) if not is_blank(v) else None))
