@@ -111,3 +111,19 @@ def test_oge_protocol_with_marks(tmp_path):
     assert r["mean"] == pytest.approx(3.75)
     assert (r.mark2, r.mark3, r.mark4, r.mark5, r.below_min) == (1, 0, 2, 1, 1)
     assert r.high_scorers is pd.NA  # no high scorers for ОГЭ
+
+
+def test_trial_exam_title_and_row_number_column(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Протокол результатов пробного ЕГЭ – 2026 по математике (профильный уровень)"])
+    ws.append(["№", "Код участника", "Фамилия", "ОО", "Предмет", "Тестовый балл", "Минимальный балл",
+               "Преодолел порог"])
+    ws.append([1, "6406787", "Алексеева", "Сосновская сош № 1", "Математика (профильная)", 58, 27, "да"])
+    ws.append([2, "6406788", "Борисов", "Сосновская сош № 1", "Математика (профильная)", 20, 27, "нет"])
+    wb.save(tmp_path / "trial.xlsx")
+    res = load_files([_registry(tmp_path / "реестр.xlsx"), tmp_path / "trial.xlsx"])
+    assert res.ok, [p.text() for p in res.errors]
+    r = res.tables["results"].iloc[0]
+    assert (r.exam, r.year, r.participants, r.below_min, r.high_scorers) == ("Пробный ЕГЭ", 2026, 2, 1, 0)
+    assert not res.unplaced_columns
