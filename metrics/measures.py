@@ -335,3 +335,22 @@ def subject_phrase(exam: str, subject: str, grade=None) -> str:
     if grade is not None and not (isinstance(grade, float) and np.isnan(grade)):
         text += f", {int(grade)} класс"
     return text
+
+
+def fmt(x, digits: int = 1, *, unit: str = "", sign: bool = False) -> pd.Series:
+    """Vectorised Russian number text for reason sentences: decimal comma, true minus, "" for missing;
+    unit "%" appends « %»; sign=True writes "+" before positive values. Same text as metrics.format.num/pct/signed."""
+    s = pd.Series(x) if not isinstance(x, pd.Series) else x
+    arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ok = np.isfinite(arr)
+    text = np.char.mod(f"%.{digits}f", np.where(ok, arr, 0.0)).astype(object)
+    big = ok & (np.abs(arr) >= 1000)
+    if big.any():  # thousands get the thin grouping space of metrics.format.num
+        from metrics.format import num
+        text[big] = [num(float(v), digits) for v in arr[big]]
+    out = pd.Series(text, index=s.index).str.replace(".", ",", regex=False).str.replace("-", "−", regex=False)
+    if sign:
+        out = out.where(~(arr > 0), "+" + out)
+    if unit:
+        out = out + ("\u00a0" + unit)
+    return out.where(ok, "")

@@ -27,8 +27,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.format import num, pct, signed
-from metrics.measures import prepare, procedure_scores, wilson
+from metrics.format import num, pct
+from metrics.measures import fmt, prepare, procedure_scores, wilson
 from metrics.settings import get
 
 VPR = "ВПР"
@@ -46,7 +46,7 @@ OUT_COLUMNS = ["school_id", "year", "grade", "subject", "participants", "lowered
 
 
 def _f(s: pd.Series, digits: int = 1) -> pd.Series:
-    return s.map(lambda v: num(v, digits).replace("-", "−"))
+    return fmt(s, digits)
 
 
 def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = None) -> pd.DataFrame:
@@ -127,20 +127,20 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
             codes = codes + np.where(ff[code], code + ",", "")
         v.loc[fl.index, "flags"] = codes.str.rstrip(",").str.split(",")
         texts = {
-            "low_confirmation": "подтвердили отметку " + fl["confirmed_pct"].map(pct) + " участников (порог — не менее "
+            "low_confirmation": "подтвердили отметку " + fmt(fl["confirmed_pct"], unit="%") + " участников (порог — не менее "
             + pct(conf_thr, 0) + ")",
-            "high_raised": "повысили отметку " + fl["raised_pct"].map(pct) + " (порог — не более " + pct(raised_thr, 0)
+            "high_raised": "повысили отметку " + fmt(fl["raised_pct"], unit="%") + " (порог — не более " + pct(raised_thr, 0)
             + ")",
             "above_district_vs_oge": "средняя отметка " + _f(fl["mean"], 2) + " выше районной ("
             + _f(fl["district_mean"], 2) + ") на " + _f(fl["z_district"], 1) + " межшкольных ст. откл. (порог "
             + num(above_sd) + "), а ОГЭ школы в том же году на уровне района или ниже ("
-            + fl["oge_score"].map(lambda x: signed(x, 2)) + " ст. откл.)",
+            + fmt(fl["oge_score"], 2, sign=True) + " ст. откл.)",
             "jump": "рост средней отметки за год " + _f(fl["prev_mean"], 2) + " → " + _f(fl["mean"], 2) + " ("
-            + fl["jump"].map(lambda x: signed(x, 2)) + " при пороге " + num(jump_sd) + " ст. откл. района = "
+            + fmt(fl["jump"], 2, sign=True) + " при пороге " + num(jump_sd) + " ст. откл. района = "
             + _f(jump_sd * fl["between_sd"], 2) + ")",
-            "cut_spike": "отметку «3» получили " + fl["mark3_pct"].map(pct) + " (по району "
-            + fl["district_mark3_pct"].map(pct) + "), «2» — " + fl["mark2_pct"].map(pct) + " (по району "
-            + fl["district_mark2_pct"].map(pct) + "): пик отметок сразу над порогом",
+            "cut_spike": "отметку «3» получили " + fmt(fl["mark3_pct"], unit="%") + " (по району "
+            + fmt(fl["district_mark3_pct"], unit="%") + "), «2» — " + fmt(fl["mark2_pct"], unit="%") + " (по району "
+            + fmt(fl["district_mark2_pct"], unit="%") + "): пик отметок сразу над порогом",
         }
         body = pd.Series("", index=fl.index)
         for code in FLAG_TEXT:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import num, pct, signed
-from metrics.measures import prepare, procedure_scores, subject_phrase, wilson
+from metrics.measures import fmt, prepare, procedure_scores, subject_phrase, wilson
 from metrics.settings import get
 from metrics.social import SHARE_LABELS, context_adjusted, social_index
 
@@ -49,7 +49,7 @@ _YEARS_WORD = {2: "два года подряд", 3: "три года подря
 
 def _fmt(s: pd.Series, digits: int = 1) -> pd.Series:
     """Russian numbers with a true minus sign."""
-    return s.map(lambda v: num(v, digits).replace("-", "−"))
+    return fmt(s, digits)
 
 
 def procedure_years(prep: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
@@ -106,7 +106,7 @@ def _proc_pieces(proc: pd.DataFrame, thr: float) -> pd.DataFrame:
                       p["exam"] + " — нижний квартиль района: " + _fmt(p["score"], 2)
                       + " при границе квартиля " + _fmt(p["q1"], 2) + " (" + _fmt(p["participants"], 0) + " уч.)", "")
     share = np.where(p["counts_share"],
-                     p["exam"] + " — ниже минимума " + p["below_share"].map(pct) + " участников (порог "
+                     p["exam"] + " — ниже минимума " + fmt(p["below_share"], unit="%") + " участников (порог "
                      + pct(thr, 0) + ")", "")
     p["text"] = pd.Series(bottom, index=p.index).str.cat(pd.Series(share, index=p.index), sep="; ").str.strip("; ")
     return p
@@ -218,8 +218,8 @@ def _exit(proc, ly, status_now, status_prev, year, settings) -> pd.DataFrame:
             sel["text"] = (sel["exam"] + ": " + _fmt(sel["score"], 2) + " → " + _fmt(sel["score_now"], 2)
                            + " (граница нижнего квартиля " + _fmt(sel["q1"], 2) + " → " + _fmt(sel["q1_now"], 2) + ")")
         else:
-            sel["text"] = (sel["exam"] + ": ниже минимума " + sel["below_share"].map(pct) + " → "
-                           + sel["below_share_now"].map(pct) + " (порог " + pct(thr, 0) + ")")
+            sel["text"] = (sel["exam"] + ": ниже минимума " + fmt(sel["below_share"], unit="%") + " → "
+                           + fmt(sel["below_share_now"], unit="%") + " (порог " + pct(thr, 0) + ")")
         parts.append(sel)
     allp = pd.concat(parts, ignore_index=True)
     if allp.empty:
@@ -284,8 +284,8 @@ def _social(soc: pd.DataFrame, year: int) -> pd.DataFrame:
     dist["share"] = dist["share"].str.removeprefix("district_")
     long = long.merge(raw, on=["school_id", "share"], how="left").merge(dist, on=["school_id", "share"], how="left")
     val, dist = long["val"], long["dist"]
-    long["text"] = (long["share"].map(SHARE_LABELS) + " " + val.map(pct) + " (в среднем по району "
-                    + dist.map(pct) + ")")
+    long["text"] = (long["share"].map(SHARE_LABELS) + " " + fmt(val, unit="%") + " (в среднем по району "
+                    + fmt(dist, unit="%") + ")")
     texts = top["school_id"].map(long.groupby("school_id")["text"].agg("; ".join)).fillna("")
     top["reason"] = ("Индекс социального неблагополучия " + _fmt(top["index"], 2)
                      + " — верхний квартиль района (граница " + _fmt(top["q3"], 2) + "). Выше среднего: "
@@ -303,7 +303,7 @@ def _context(ca: pd.DataFrame, year: int) -> pd.DataFrame:
         return pd.DataFrame(columns=OUT_COLUMNS)
     nums = (" (результат " + _fmt(ca["value"], 2) + " при ожидаемом " + _fmt(ca["predicted"], 2)
             + " для такого социального индекса " + _fmt(ca["index"], 2) + "; отклонение "
-            + ca["residual"].map(lambda v: signed(v, 2)) + " ± " + _fmt(Z95 * ca["se"], 2) + ", z = "
+            + fmt(ca["residual"], 2, sign=True) + " ± " + _fmt(Z95 * ca["se"], 2) + ", z = "
             + _fmt(ca["z"], 1) + "). Результат — средний по ЕГЭ и ОГЭ в стандартных отклонениях от среднего по району.")
     be = ca[ca["below_expectation"]].assign(
         flag="below_expectation",
