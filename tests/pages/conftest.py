@@ -201,3 +201,17 @@ def table_with(at: AppTest, *columns: str) -> Any:
 
 def download_labels(at: AppTest) -> list[str]:
     return [e.proto.label for e in at.get("download_button")]
+
+
+def plotly_values(v: Any) -> list[Any]:
+    """Plotly ≥ 6 writes numeric arrays as {"dtype", "bdata"} (base64); give them back as a list."""
+    if isinstance(v, dict) and "bdata" in v:
+        import base64
+
+        import numpy as np
+
+        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        if "shape" in v:
+            arr = arr.reshape([int(s) for s in str(v["shape"]).split(",")])
+        return arr.tolist()
+    return list(v) if v is not None else []
