@@ -70,6 +70,7 @@ with data.guard("Ход выполнения"):
 
 with data.guard("Мероприятия"):
     progress = data.roadmap_progress(on_date)
+    progress = progress.iloc[sorted(range(len(progress)), key=lambda i: fmt.natural_key(progress["number"].iloc[i]))]
     st.subheader("Сроки мероприятий")
     sections = [s for s in progress["section"].dropna().astype(str).unique().tolist() if s.strip()]
     parties = data.roadmap_summary(on_date, "responsible")["responsible"].astype(str).tolist()
