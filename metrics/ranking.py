@@ -195,8 +195,11 @@ def rank_schools(results: pd.DataFrame, year: int, by: str = "composite", *, exa
     long["pct"] = percentile_ranks(long["value"], [long["year"], long["measure"]], long["higher"].astype(bool))
     per = long.groupby(["school_id", "year"]).agg(value=("pct", "mean"), n_measures=("pct", "count")).reset_index()
     cur = long[long["year"] == year]
-    comps = (cur.assign(p=cur["pct"].round(1)).sort_values("label")
-             .groupby("school_id").apply(lambda d: dict(zip(d["label"], d["p"])), include_groups=False))
+    cs = cur.assign(p=cur["pct"].round(1)).sort_values(["school_id", "label"])
+    comp_d: dict = {}
+    for sid, lab, pv in zip(cs["school_id"].tolist(), cs["label"].tolist(), cs["p"].tolist()):
+        comp_d.setdefault(sid, {})[lab] = pv
+    comps = pd.Series(comp_d, dtype=object)
     per["components"] = None
     is_cur = per["year"] == year
     per.loc[is_cur, "components"] = per.loc[is_cur, "school_id"].map(comps)

@@ -52,6 +52,14 @@ def _fmt(s: pd.Series, digits: int = 1) -> pd.Series:
     return fmt(s, digits)
 
 
+def _records_by_school(df: pd.DataFrame, cols: list[str]) -> dict:
+    """{school_id: [row dicts of cols]} built with one to_dict call (details of flagged schools)."""
+    out: dict = {}
+    for sid, rec in zip(df["school_id"].tolist(), df[cols].to_dict("records")):
+        out.setdefault(sid, []).append(rec)
+    return out
+
+
 def procedure_years(prep: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
     """Per school × procedure × year the numbers of the ШНОР rule.
 
@@ -158,14 +166,13 @@ def _low_results(proc, ly, status, prep, year, settings) -> pd.DataFrame:
     per_year["text"] = per_year["year"].astype(str) + ": " + per_year["text"]
     body = per_year.groupby("school_id", sort=False)["text"].agg(". ".join)
     procs = pieces.groupby("school_id")["exam"].agg(lambda s: sorted(set(s)))
-    details = (proc[proc["school_id"].isin(flagged["school_id"]) & proc["year"].between(year - window + 1, year)]
-               .assign(score=lambda d: d["score"].round(3), q1=lambda d: d["q1"].round(3),
-                       below_share=lambda d: d["below_share"].round(1))
-               [["school_id", "year", "exam", "score", "q1", "participants", "below_share", "in_bottom", "over_share",
-                 "small_n", "significant_low", "counts_bottom", "counts_share"]]
-               .groupby("school_id").apply(lambda d: {"window": [year - window + 1, year],
-                                                      "procedures": d.to_dict("records")},
-                                           include_groups=False))
+    dproc = (proc[proc["school_id"].isin(flagged["school_id"]) & proc["year"].between(year - window + 1, year)]
+             .assign(score=lambda d: d["score"].round(3), q1=lambda d: d["q1"].round(3),
+                     below_share=lambda d: d["below_share"].round(1)))
+    recs = _records_by_school(dproc, ["year", "exam", "score", "q1", "participants", "below_share", "in_bottom",
+                                      "over_share", "small_n", "significant_low", "counts_bottom", "counts_share"])
+    details = pd.Series({sid: {"window": [year - window + 1, year], "procedures": r} for sid, r in recs.items()},
+                        dtype=object)
     comp = _compulsory_sentences(prep, year, settings)
     f = flagged.copy()
     head = ("Низкие результаты в " + f["n_low"].astype(str) + " из " + str(window) + " последних лет ("
@@ -260,8 +267,8 @@ def _min_fail(prep, year, settings) -> pd.DataFrame:
     g = df.groupby("school_id")
     out = g.agg(text=("text", "; ".join), total=("below", "sum"),
                 procedures=("exam", lambda s: sorted(set(s)))).reset_index()
-    det = g.apply(lambda d: {"subjects": d[["exam", "subject", "below", "participants"]].to_dict("records")},
-                  include_groups=False)
+    recs = _records_by_school(df, ["exam", "subject", "below", "participants"])
+    det = pd.Series({sid: {"subjects": r} for sid, r in recs.items()}, dtype=object)
     out["reason"] = ("Есть выпускники ниже минимального порога по обязательным предметам ГИА (всего "
                      + _fmt(out["total"], 0) + "): " + out["text"] + ".")
     out["years"] = [[year]] * len(out)
