@@ -141,12 +141,13 @@ def _compulsory_sentences(prep: pd.DataFrame, year: int, settings: dict | None) 
     cur = df[df["year"] == year].groupby(["school_id", "exam", "subject"]).agg(
         mean=("mean", "mean"), dmean=("district_mean", "mean")).reset_index()
     agg = agg.merge(cur, on=["school_id", "exam", "subject"])
-    what = np.where(agg["exam"] == "ЕГЭ", "средний балл ", "средняя отметка ")
-    digits = np.where(agg["exam"] == "ЕГЭ", 1, 2)
+    marks = (agg["dmean"] <= 5.0).to_numpy()  # 2–5 marks (ОГЭ, base maths) vs test scores
+    what = np.where(marks, "средняя отметка ", "средний балл ")
+    digits = np.where(marks, 2, 1)
     phrase = pd.Series([subject_phrase(e, s) for e, s in zip(agg["exam"], agg["subject"])], index=agg.index)
     m = pd.Series([num(v, d) for v, d in zip(agg["mean"], digits)], index=agg.index)
     dm = pd.Series([num(v, d) for v, d in zip(agg["dmean"], digits)], index=agg.index)
-    agg["text"] = (phrase + ": " + what + m + " — ниже районного (" + dm + ") "
+    agg["text"] = (phrase + ": " + what + m + np.where(marks, " — ниже районной (", " — ниже районного (") + dm + ") "
                    + agg["n"].map(lambda n: _YEARS_WORD.get(int(n), f"{int(n)} лет подряд")))
     return agg.groupby("school_id")["text"].agg("; ".join)
 
