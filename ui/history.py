@@ -1,9 +1,12 @@
-"""What has been loaded, and when?
+"""What has been loaded, and when — and how is an upload taken back?
 
 `upload_history_table(store)` shows the store's upload history (who, when,
 which file, rows added / changed / replaced, undone or not) with Russian
-labels and an Excel download. The upload engineer extends this function (or
-wraps it) to add the «Отменить» action per upload; keep its name.
+labels and an Excel download, then one line per upload with «Отменить»
+(asks for confirmation first, then `Store.undo`: the store returns exactly to
+its state before that upload) and the download of the kept original file
+(`Store.file_bytes`). An upload that later uploads changed again can only be
+undone together with them; the confirmation says which.
 """
 from __future__ import annotations
 
@@ -51,10 +54,93 @@ def history_frame(store: Any) -> pd.DataFrame:
 
 
 def upload_history_table(store: Any, key: str = "history") -> pd.DataFrame:
-    """Render the upload history (with Excel download) and return the frame shown."""
+    """Render the upload history (with Excel download), the undo and re-download actions; return the frame shown."""
     h = history_frame(store)
     if h.empty:
         st.caption("Загрузок пока не было.")
         return h
     tbl.show_table(h, HISTORY_COLUMNS, what=("история_загрузок",), key=key)
+    upload_actions(store, key=key)
     return h
+
+
+CONFIRM = "hist_confirm"  # session key: the upload_id whose undo awaits confirmation
+FLASH = "hist_flash"
+
+
+def _user() -> str:
+    from ui.upload import current_user
+
+    return current_user()
+
+
+def _later(store: Any, upload_id: int) -> list[int]:
+    """Later uploads that changed the same rows (they have to be undone first)."""
+    from store import audit
+
+    try:
+        with store._session() as con:  # read-only look-up of the undo journal (no public Store method yet)
+            return audit.dependents(con, upload_id)
+    except Exception:  # then a plain undo refuses with the same list in its message
+        return []
+
+
+def _do_undo(store: Any, upload_id: int, cascade: bool) -> None:
+    try:
+        store.undo(upload_id, user=_user(), cascade=cascade)
+    except Exception as exc:  # StoreError: Russian reason
+        st.session_state[FLASH] = ("error", str(exc))
+    else:
+        st.session_state[FLASH] = ("success", f"Загрузка № {upload_id} отменена: данные возвращены к состоянию до неё.")
+    st.session_state.pop(CONFIRM, None)
+
+
+def _confirm_box(store: Any, raw: pd.DataFrame, upload_id: int, key: str) -> None:
+    row = raw[raw["upload_id"] == upload_id]
+    name = str(row["file_name"].iloc[0]) if len(row) else "?"
+    later = _later(store, upload_id)
+    with st.container(border=True):
+        if later:
+            st.warning(f"Загрузку № {upload_id} («{name}») нельзя отменить отдельно: более поздние загрузки "
+                       f"№ {', '.join(map(str, later))} изменили те же строки. Отменить их вместе с ней "
+                       "(от последней к первой)?", icon=":material/warning:")
+        else:
+            st.warning(f"Отменить загрузку № {upload_id} («{name}»)? Хранилище вернётся в точности к состоянию до неё; "
+                       "запись в истории останется с отметкой об отмене.", icon=":material/warning:")
+        c1, c2, _ = st.columns([2, 1, 3])
+        label = f"Да, отменить № {upload_id}" + (f" и № {', '.join(map(str, later))}" if later else "")
+        c1.button(label, key=f"{key}_yes", type="primary", on_click=_do_undo, args=(store, upload_id, bool(later)))
+        c2.button("Нет", key=f"{key}_no", on_click=lambda: st.session_state.pop(CONFIRM, None))
+
+
+def upload_actions(store: Any, key: str = "history", limit: int = 30) -> None:
+    """One line per upload (newest first): what it was, «Отменить» with confirmation, the original file."""
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        (st.success if flash[0] == "success" else st.error)(flash[1])
+    raw = store.history()
+    if raw is None or raw.empty:
+        return
+    raw = raw.sort_values("upload_id", ascending=False)
+    st.markdown("**Отмена загрузок и исходные файлы**")
+    confirm = st.session_state.get(CONFIRM)
+    for r in raw.head(limit).to_dict("records"):
+        uid = int(r["upload_id"])
+        c1, c2, c3 = st.columns([5, 1.3, 1.7], vertical_alignment="center")
+        undone = r.get("undone_at")
+        state = f" · отменена {fmt.datetime_ru(undone)}" if undone else ""
+        c1.markdown(f"№ {uid} · {fmt.datetime_ru(r['at'])} · «{r['file_name']}» · {r['user']} · "
+                    f"+{fmt.num(int(r['added']))} / ~{fmt.num(int(r['changed']))} / −{fmt.num(int(r['replaced']))}"
+                    f"{state}")
+        if not undone:
+            c2.button("Отменить", key=f"{key}_undo_{uid}", icon=":material/undo:",
+                      on_click=lambda u=uid: st.session_state.__setitem__(CONFIRM, u))
+        if bool(r.get("file_kept")):
+            c3.download_button("Исходный файл", data=lambda u=uid: store.file_bytes(u)[1], file_name=str(r["file_name"]),
+                               key=f"{key}_file_{uid}", icon=":material/download:", on_click="ignore")
+        else:
+            c3.caption(str(r.get("note") or "исходный файл не хранится"))
+        if confirm == uid and not undone:
+            _confirm_box(store, raw, uid, f"{key}_confirm_{uid}")
+    if len(raw) > limit:
+        st.caption(f"Показаны последние {limit} загрузок из {len(raw)}.")

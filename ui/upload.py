@@ -1,14 +1,633 @@
-"""Where does the sidebar upload widget go?
+"""How does a fresh file get from the sidebar into the store — read, shown, checked and accepted by a person?
 
-Placeholder: `sidebar_upload()` is called from app.py's sidebar in the place
-reserved for uploading fresh results (issue 6). The upload engineer replaces
-this module with the real widget (file uploader, preview, diff, accept).
+`sidebar_upload()` (called in app.py's sidebar, so it lives across page
+switches) offers `st.file_uploader` (xlsx, xls, ods, csv), the year / procedure
+/ table type / layout for files that do not say, and the «Google Таблица»
+expander (`ui.gsheets`). A new file opens the review dialog
+(`review_dialog`), which shows, before anything is written:
+
+- what was detected on every sheet and how many rows each table got;
+- every error and warning with file, sheet, row and column;
+- unknown or ambiguous school names with candidates (a confirmed choice is
+  saved as an alias, `Store.save_alias`, and the file is read again);
+- columns the loader could not place, with the model field to map them to
+  (saved under the header signature, `Store.save_mapping`, and read again);
+- a preview of the tidy rows and the diff against the store (`Store.diff`:
+  new rows, changed values old → new, rows that would be replaced).
+
+Only «Принять» writes (`Store.accept`, one transaction, refused if the store
+changed since the preview); a load with errors cannot be accepted. Reads are
+cached on the SHA-256 of the file's bytes (plus the options, the store version,
+the saved aliases and mappings), never on the UploadedFile object.
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
+import logging
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
+from loaders.model import EXAMS, KEYS, TABLE_TITLES, TABLES
+from loaders.report import LoadResult
+from ui import data
+from ui import format as fmt
+
+log = logging.getLogger(__name__)
+
+UPLOAD_TYPES = ["xlsx", "xls", "ods", "csv"]
+AUTO = "определить автоматически"
+PENDING = "upl_pending"  # session key: the file or Google Sheet under review (dict) or absent
+FLASH = "upl_flash"  # session key: the message after an accept (shown in the sidebar until the next upload)
+SHOWN_VERSION = "upl_shown_version"  # the store version the preview on screen was made at
+PREVIEW_ROWS = 50
+DIFF_ROWS = 500
+SEVERITY = {"error": "ошибка", "warning": "предупреждение"}
+HEADERS = {t: {c.name: c.header for c in cols} for t, cols in TABLES.items()}
+SCHOOL_NAME_TARGET = "school_name"
+SKIP = "skip"
+
+
+# ---------------------------------------------------------------- who and which options
+
+def current_user() -> str:
+    """The signed-in user's name (when access control is on), else «аноним»."""
+    try:
+        u = st.user
+        if getattr(u, "is_logged_in", False):
+            return str(u.get("name") or u.get("email") or "аноним")
+    except Exception:  # no auth configured: st.user has no is_logged_in
+        pass
+    return "аноним"
+
+
+def _layouts() -> dict[str, str]:
+    from loaders.layouts import LAYOUTS
+
+    return {lay.name: lay.title for lay in LAYOUTS}
+
+
+def _year_options() -> list[Any]:
+    this = dt.date.today().year
+    return [AUTO, *range(this + 1, 2009, -1)]
+
+
+def options() -> dict[str, Any]:
+    """The user's overrides from the «Параметры файла» expander (None = from the file)."""
+    ss = st.session_state
+    out = {}
+    for name, key in (("year", "upl_year"), ("exam", "upl_exam"), ("table", "upl_table"), ("layout", "upl_layout")):
+        v = ss.get(key, AUTO)
+        out[name] = None if v in (AUTO, None) else v
+    return out
+
+
+def _option_widgets() -> None:
+    with st.expander("Параметры файла", icon=":material/tune:"):
+        st.caption("Если в файле не сказано, за какой год, какая процедура или что за таблица, укажите это здесь. "
+                   "Заданное значение применяется ко всему файлу.")
+        st.selectbox("Год (учебный 2023/24 = 2024)", _year_options(), key="upl_year")
+        st.selectbox("Процедура", [AUTO, *EXAMS], key="upl_exam")
+        st.selectbox("Тип таблицы", [AUTO, *TABLES], key="upl_table",
+                     format_func=lambda t: TABLE_TITLES.get(t, t))
+        lays = _layouts()
+        st.selectbox("Макет", [AUTO, *lays], key="upl_layout", format_func=lambda n: lays.get(n, n),
+                     help="Как устроена таблица; обычно определяется сам.")
+
+
+# ---------------------------------------------------------------- reading (cached on the bytes' SHA-256)
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@st.cache_data(show_spinner="Читаю файл…", max_entries=8)
+def _read_file(sha: str, name: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple,
+               _data: bytes, _registry: pd.DataFrame | None) -> LoadResult:
+    """Read an uploaded file; the cache key is the bytes' hash + options + store state (never the bytes object)."""
+    from loaders import load_bytes
+
+    return load_bytes(name, _data, **dict(opts), registry=_registry, aliases=dict(aliases),
+                      mapping=dict(mapping) or None)
+
+
+def _read_gsheet(url: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple, nonce: int,
+                 registry: pd.DataFrame | None) -> LoadResult:
+    """Read a Google Sheet (cached per session; «Обновить» changes the nonce)."""
+    cache = st.session_state.setdefault("upl_gs_cache", {})
+    key = (url, opts, ver, aliases, mapping, nonce)
+    if key not in cache:
+        from loaders import load_gsheet
+
+        with st.spinner("Читаю Google Таблицу…"):
+            result = load_gsheet(url, **dict(opts), registry=registry, aliases=dict(aliases),
+                                 mapping=dict(mapping) or None)
+        cache.clear()  # keep one reading per session
+        cache[key] = result
+    return cache[key]
+
+
+def _signatures(result: LoadResult) -> list[str]:
+    sigs = [d.get("signature") for d in result.detected] + [u.get("signature") for u in result.unplaced_columns]
+    return sorted({s for s in sigs if s})
+
+
+def saved_mapping(store: Any, result: LoadResult) -> dict[str, str]:
+    """The header mappings the store keeps for the signatures of this load, merged."""
+    merged: dict[str, str] = {}
+    for sig in _signatures(result):
+        merged.update(store.mapping(sig) or {})
+    return merged
+
+
+def load_pending(store: Any, pending: dict[str, Any]) -> tuple[LoadResult, dict[str, str]]:
+    """Read the file or sheet under review with the current options, aliases and saved mappings."""
+    opts = options()
+    if pending.get("source") == "gsheets":
+        opts["table"] = pending.get("table") or opts["table"]
+    opts_t = tuple(sorted(opts.items()))
+    ver = data.version()
+    aliases = tuple(sorted(store.aliases().items()))
+    registry = data.table("schools") if data.has("schools") else None
+
+    def read(mapping: tuple) -> LoadResult:
+        if pending.get("source") == "gsheets":
+            return _read_gsheet(pending["url"], opts_t, ver, aliases, mapping, int(pending.get("nonce", 0)), registry)
+        return _read_file(pending["sha"], pending["name"], opts_t, ver, aliases, mapping, pending["data"], registry)
+
+    result = read(())
+    mapping = saved_mapping(store, result)
+    if mapping:
+        result = read(tuple(sorted(mapping.items())))
+    return result, mapping
+
+
+@st.cache_data(show_spinner="Сравниваю с хранилищем…", max_entries=8)
+def _diff(key: tuple, _store: Any, _result: LoadResult) -> Any:
+    """store.diff(result), cached on what the result was read from and the store version (inside `key`)."""
+    return _store.diff(_result)
+
+
+# ---------------------------------------------------------------- start / finish a review
+
+def start_review(pending: dict[str, Any]) -> None:
+    """Put a file or sheet under review and open the dialog."""
+    pending = {**pending, "open": True}
+    st.session_state[PENDING] = pending
+    st.session_state.pop(SHOWN_VERSION, None)
+    st.session_state.pop(FLASH, None)
+
+
+def _forget(clear_uploader: bool = True) -> None:
+    st.session_state.pop(PENDING, None)
+    st.session_state.pop(SHOWN_VERSION, None)
+    st.session_state.pop("upl_gs_cache", None)
+    if clear_uploader:  # a new key gives an empty uploader
+        st.session_state["upl_n"] = int(st.session_state.get("upl_n", 0)) + 1
+
+
+def _on_dismiss() -> None:
+    p = st.session_state.get(PENDING)
+    if p is not None:
+        p["open"] = False
+
+
+# ---------------------------------------------------------------- the sidebar
 
 def sidebar_upload() -> None:
-    """Render the upload slot of the sidebar (placeholder: a caption only)."""
-    st.caption("Загрузка новых файлов появится здесь.")
+    """The upload block of the sidebar: file, options, Google Sheets, the status of the file under review."""
+    st.markdown("**Загрузка данных**")
+    store = data.get_store()
+    if store is None:
+        st.caption("Хранилище недоступно — загрузка невозможна.")
+        return
+    flash = st.session_state.get(FLASH)
+    if flash:
+        st.success(flash, icon=":material/check_circle:")
+    f = st.file_uploader("Файл с результатами или таблицами программы", type=UPLOAD_TYPES,
+                         key=f"upl_file_{int(st.session_state.get('upl_n', 0))}",
+                         help="xlsx, xls, ods или csv: выгрузка РЦОИ (ЕГЭ, ОГЭ), ВПР, протокол, реестр школ, "
+                              "показатели программы или план мероприятий. Перед записью вы увидите, что изменится.")
+    _option_widgets()
+    pending = st.session_state.get(PENDING)
+    if f is not None:
+        content = f.getvalue()
+        cached = st.session_state.get("upl_sha")
+        if cached and cached[0] == f.file_id:
+            sha = cached[1]
+        else:
+            sha = sha256(content)
+            st.session_state["upl_sha"] = (f.file_id, sha)
+        if pending is None or pending.get("source") != "upload" or pending.get("sha") != sha \
+                or pending.get("name") != f.name:
+            start_review({"source": "upload", "name": f.name, "sha": sha, "data": content, "size": len(content)})
+            pending = st.session_state[PENDING]
+    elif pending is not None and pending.get("source") == "upload":
+        _forget(clear_uploader=False)  # the user removed the file
+        pending = None
+
+    from ui.gsheets import sidebar_gsheets
+
+    sidebar_gsheets()
+    pending = st.session_state.get(PENDING)
+    if pending is None:
+        return
+    if not pending.get("open"):
+        st.caption(f"На проверке: «{pending_title(pending)}» — ещё не принято.")
+        c1, c2 = st.columns(2)
+        if c1.button("Открыть проверку", key="upl_reopen", icon=":material/preview:"):
+            pending["open"] = True
+        if c2.button("Не загружать", key="upl_drop"):
+            _forget()
+            st.rerun()
+    if pending.get("open"):
+        review_dialog()
+
+
+def pending_title(pending: dict[str, Any]) -> str:
+    if pending.get("source") == "gsheets":
+        return pending.get("title") or "Google Таблица"
+    return str(pending.get("name"))
+
+
+# ---------------------------------------------------------------- the review dialog
+
+def _cell(v: Any) -> str:
+    """Any stored value as text for the diff tables (Russian numbers, «—» for empty)."""
+    if isinstance(v, (list, tuple)):
+        return "; ".join(map(str, v)) if v else "—"
+    if fmt.is_missing(v):
+        return "—"
+    if isinstance(v, bool):
+        return "да" if v else "нет"
+    if isinstance(v, int):
+        return fmt.num(v)
+    if isinstance(v, float):
+        return fmt.num(int(v)) if v.is_integer() else fmt.num(v, 2).rstrip("0").rstrip(",")
+    return str(v)
+
+
+def _russian(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Model columns renamed to their Russian headers; a school name added next to the code."""
+    out = df.copy()
+    if "school_id" in out.columns:
+        names = data.school_names()
+        pos = list(out.columns).index("school_id") + 1
+        out.insert(pos, "_school", out["school_id"].map(lambda s: names.get(str(s), "") if not fmt.is_missing(s) else ""))
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out.rename(columns={**HEADERS[table], "_school": "Школа"})
+
+
+def problems_frame(result: LoadResult) -> pd.DataFrame:
+    rows = [p.as_dict() for p in result.problems]
+    df = pd.DataFrame(rows, columns=["severity", "file", "sheet", "row", "column", "value", "message", "text"])
+    df["severity"] = df["severity"].map(lambda s: SEVERITY.get(s, s))
+    df["row"] = pd.to_numeric(df["row"], errors="coerce").astype("Int64")
+    return df
+
+
+def _show_detected(result: LoadResult) -> None:
+    if not result.detected:
+        st.warning("В файле не найдено ни одной известной таблицы. Укажите тип таблицы и макет в «Параметрах файла» "
+                   "в боковой панели.", icon=":material/help:")
+        return
+    det = pd.DataFrame(result.detected)
+    det["table_title"] = det["table"].map(lambda t: TABLE_TITLES.get(t, t))
+    for c in ("year", "exam"):
+        if c not in det:
+            det[c] = None
+    det["year"] = pd.to_numeric(det["year"], errors="coerce").astype("Int64")
+    tables = sorted({TABLE_TITLES.get(t, t) for t in det["table"]})
+    st.markdown("**Определено:** " + ", ".join(f"«{t}»" for t in tables) + ".")
+    st.dataframe(det, hide_index=True, key="upl_detected",
+                 column_order=["sheet", "title", "table_title", "rows", "year", "exam", "confidence"],
+                 column_config={"sheet": "Лист", "title": "Макет", "table_title": "Таблица",
+                                "rows": st.column_config.NumberColumn("Строк прочитано", format="%d"),
+                                "year": st.column_config.NumberColumn("Год", format="%d"), "exam": "Процедура",
+                                "confidence": st.column_config.NumberColumn("Уверенность", format="%.2f")})
+
+
+def _show_counts(result: LoadResult) -> None:
+    counts = {t: len(df) for t, df in result.tables.items() if df is not None and len(df)}
+    if not counts:
+        return
+    cols = st.columns(len(counts))
+    for col, (t, n) in zip(cols, counts.items()):
+        col.metric(TABLE_TITLES[t], fmt.num(n), help="строк после проверки")
+
+
+def _show_problems(result: LoadResult) -> None:
+    errors, warnings = result.errors, result.warnings
+    if errors:
+        lines = "\n".join(f"- {p.text()}" for p in errors[:10])
+        more = f"\n\n…и ещё {len(errors) - 10}, все — в таблице ниже." if len(errors) > 10 else ""
+        st.error(f"**Ошибок: {len(errors)}. Файл с ошибками не может быть принят; хранилище не изменится.**\n\n"
+                 f"{lines}{more}", icon=":material/error:")
+    if warnings:
+        st.warning(f"Предупреждений: {len(warnings)} — данные можно принять, но проверьте их.",
+                   icon=":material/warning:")
+    if not errors and not warnings:
+        st.success("Ошибок и предупреждений нет.", icon=":material/check_circle:")
+        return
+    st.dataframe(problems_frame(result), hide_index=True, key="upl_problems",
+                 column_order=["severity", "file", "sheet", "row", "column", "value", "message"],
+                 column_config={"severity": "Вид", "file": "Файл", "sheet": "Лист",
+                                "row": st.column_config.NumberColumn("Строка", format="%d"), "column": "Столбец",
+                                "value": "Значение", "message": st.column_config.TextColumn("Что не так", width="large")})
+
+
+def _registry_choices() -> dict[str, str]:
+    s = data.table("schools")
+    if s.empty:
+        return {}
+    s = s.assign(_y=pd.to_numeric(s["year"], errors="coerce").fillna(-1)).sort_values("_y")
+    s = s.drop_duplicates("school_id", keep="last")
+    return dict(zip(s["school_id"].astype(str), s["name"].astype(str)))
+
+
+def _show_unmatched(store: Any, result: LoadResult, token: str) -> None:
+    seen: dict[str, dict] = {}
+    for u in result.unmatched_schools:
+        seen.setdefault(str(u.get("name")), u)
+    if not seen:
+        return
+    st.subheader("Школы, которых нет в реестре", divider="gray")
+    registry = _registry_choices()
+    if not registry:
+        st.info("Реестр школ не загружен: загрузите его (или вместе с этим файлом), чтобы сопоставить названия.")
+        return
+    st.caption("Выберите, какая это школа реестра. Выбор сохранится как псевдоним: в следующих файлах это название "
+               "будет узнаваться само.")
+    choices: dict[str, str] = {}
+    for i, (name, u) in enumerate(seen.items()):
+        cands = [(str(c[0]), float(c[2]) if len(c) > 2 and c[2] is not None else None) for c in u.get("candidates") or []]
+        score = {sid: sc for sid, sc in cands}
+        order = [sid for sid, _ in cands if sid in registry] + sorted(s for s in registry if s not in score)
+
+        def label(sid: Any, score: dict = score) -> str:
+            if sid is None:
+                return "— не сопоставлять —"
+            sc = score.get(sid)
+            return f"{registry.get(sid, sid)} ({sid})" + (f" — сходство {sc:.0f}" if sc is not None else "")
+
+        where = ", ".join(x for x in (f"лист «{u['sheet']}»" if u.get("sheet") else "",
+                                      f"строка {u['row']}" if u.get("row") else "") if x)
+        status = "неоднозначно" if u.get("status") == "ambiguous" else "не найдена"
+        pick = st.selectbox(f"«{name}» ({status}; {where})" if where else f"«{name}» ({status})", [None, *order],
+                            format_func=label, key=f"upl_alias_{token}_{i}")
+        if pick:
+            choices[name] = pick
+    if st.button("Сохранить соответствия и перечитать файл", key=f"upl_alias_save_{token}",
+                 disabled=not choices, icon=":material/link:"):
+        try:
+            for name, sid in choices.items():
+                store.save_alias(name, sid)
+        except Exception as exc:
+            st.error(str(exc))
+            return
+        st.rerun()
+
+
+def _targets(table: str | None) -> list[str]:
+    tables = [table] if table in TABLES else list(TABLES)
+    out: list[str] = []
+    for t in tables:
+        for c in TABLES[t]:
+            if c.name not in out:
+                out.append(c.name)
+    if SCHOOL_NAME_TARGET not in out:
+        out.insert(0, SCHOOL_NAME_TARGET)
+    return out
+
+
+def _target_label(table: str | None, name: str) -> str:
+    if name == SKIP:
+        return "— не загружать —"
+    if name == SCHOOL_NAME_TARGET:
+        return "Наименование ОО (название школы)"
+    for t in ([table] if table in TABLES else []) + list(TABLES):
+        if name in HEADERS[t]:
+            return f"{HEADERS[t][name]} ({name})"
+    return name
+
+
+def _show_unplaced(store: Any, result: LoadResult, mapping: dict[str, str], token: str) -> None:
+    decided = {k.strip().lower() for k, v in mapping.items() if v in (SKIP, "-", "")}
+    items = [u for u in result.unplaced_columns if str(u.get("column", "")).strip().lower() not in decided]
+    if not items:
+        return
+    st.subheader("Столбцы, которые не распознаны", divider="gray")
+    st.caption("Эти столбцы не загружаются. Укажите, какому полю они соответствуют (или «не загружать») — "
+               "сопоставление сохранится для таблиц с такими же заголовками.")
+    table_of = {(d.get("file"), d.get("sheet")): d.get("table") for d in result.detected}
+    chosen: dict[str, dict[str, str]] = {}
+    for i, u in enumerate(items):
+        table = table_of.get((u.get("file"), u.get("sheet")))
+        opts = [SKIP, *_targets(table)]
+        pick = st.selectbox(f"«{u['column']}» (лист «{u.get('sheet')}»)", opts, index=None,
+                            placeholder="выберите поле", format_func=lambda n, t=table: _target_label(t, n),
+                            key=f"upl_map_{token}_{i}")
+        if pick and u.get("signature"):
+            chosen.setdefault(u["signature"], {})[str(u["column"])] = pick
+    if st.button("Сохранить сопоставление и перечитать файл", key=f"upl_map_save_{token}", disabled=not chosen,
+                 icon=":material/table_edit:"):
+        try:
+            for sig, m in chosen.items():
+                store.save_mapping(sig, {**(store.mapping(sig) or {}), **m})
+        except Exception as exc:
+            st.error(str(exc))
+            return
+        st.rerun()
+
+
+def _show_preview(result: LoadResult) -> None:
+    present = [t for t, df in result.tables.items() if df is not None and len(df)]
+    if not present:
+        return
+    st.subheader("Предпросмотр", divider="gray")
+    tabs = st.tabs([f"{TABLE_TITLES[t]} ({fmt.num(len(result.tables[t]))})" for t in present])
+    for tab, t in zip(tabs, present):
+        with tab:
+            df = result.tables[t]
+            st.dataframe(_russian(t, df.head(PREVIEW_ROWS)), hide_index=True, key=f"upl_preview_{t}")
+            if len(df) > PREVIEW_ROWS:
+                st.caption(f"Показаны первые {PREVIEW_ROWS} строк из {fmt.num(len(df))}.")
+
+
+def changed_frame(table: str, changed: pd.DataFrame) -> pd.DataFrame:
+    """The diff's changed values (one line per value) as text: keys, field (Russian), «было», «стало»."""
+    keys = list(KEYS[table])
+    out = changed[keys].copy()
+    out["column"] = changed["column"].map(lambda c: HEADERS[table].get(c, c))
+    out["old"] = changed["old"].map(_cell)
+    out["new"] = changed["new"].map(_cell)
+    out = _russian(table, out)
+    return out.rename(columns={"column": "Поле", "old": "Было", "new": "Стало"})
+
+
+def _limited(df: pd.DataFrame, key: str) -> None:
+    st.dataframe(df.head(DIFF_ROWS), hide_index=True, key=key)
+    if len(df) > DIFF_ROWS:
+        st.caption(f"Показаны первые {DIFF_ROWS} из {fmt.num(len(df))}.")
+
+
+def _show_diff(d: Any) -> None:
+    st.subheader("Что изменится в хранилище", divider="gray")
+    summary = d.summary()
+    st.dataframe(summary, hide_index=True, key="upl_diff_summary",
+                 column_order=["title", "rows", "added", "changed", "replaced", "unchanged"],
+                 column_config={"title": "Таблица", "rows": st.column_config.NumberColumn("Строк в файле", format="%d"),
+                                "added": st.column_config.NumberColumn("Новых", format="%d"),
+                                "changed": st.column_config.NumberColumn("Изменится", format="%d"),
+                                "replaced": st.column_config.NumberColumn("Будет заменено (удалено)", format="%d"),
+                                "unchanged": st.column_config.NumberColumn("Без изменений", format="%d")})
+    if d.is_empty:
+        st.info("Всё из файла уже есть в хранилище в точности — принятие ничего не изменит.", icon=":material/info:")
+        return
+    for t, td in d.tables.items():
+        if len(td.added) == 0 and td.changed_rows == 0 and len(td.replaced) == 0:
+            continue
+        st.markdown(f"**{TABLE_TITLES[t]}**")
+        labels, frames = [], []
+        if len(td.added):
+            labels.append(f"Новые строки ({fmt.num(len(td.added))})")
+            frames.append(("added", _russian(t, td.added)))
+        if td.changed_rows:
+            labels.append(f"Изменятся: было → стало ({fmt.num(td.changed_rows)} строк)")
+            frames.append(("changed", changed_frame(t, td.changed)))
+        if len(td.replaced):
+            labels.append(f"Будут заменены ({fmt.num(len(td.replaced))})")
+            frames.append(("replaced", _russian(t, td.replaced)))
+        for tab, (kind, frame) in zip(st.tabs(labels), frames):
+            with tab:
+                if kind == "replaced":
+                    st.caption("Этих строк нет в файле, но они относятся к тем же год × процедура × предмет × школа — "
+                               "файл заменяет такие срезы целиком, поэтому они будут удалены.")
+                _limited(frame, f"upl_diff_{t}_{kind}")
+
+
+def snapshot_xlsx(result: LoadResult) -> bytes:
+    """The tidy tables as a workbook with canonical headers (kept for a Google Sheet, which has no file of its own).
+
+    Text that looks like a formula is stored as text, never as a formula.
+    """
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for t, df in result.tables.items():
+        if df is None or not len(df):
+            continue
+        ws = wb.create_sheet(TABLE_TITLES[t][:31])
+        cols = [c.name for c in TABLES[t]]
+        ws.append([HEADERS[t][c] for c in cols])
+        for row in df[cols].itertuples(index=False, name=None):  # a snapshot write, not a hot path
+            values = []
+            for v in row:
+                if isinstance(v, (list, tuple)):
+                    v = "; ".join(map(str, v))
+                elif fmt.is_missing(v):
+                    v = None
+                elif hasattr(v, "item"):
+                    v = v.item()
+                values.append(v)
+            ws.append(values)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _accept(store: Any, pending: dict[str, Any], result: LoadResult, expect_version: int | None) -> None:
+    if pending.get("source") == "gsheets":
+        title = pending.get("title") or "Google Таблица"
+        name, content = f"{title}.xlsx", snapshot_xlsx(result)
+    else:
+        name, content = str(pending["name"]), pending["data"]
+    try:
+        uid = store.accept(result, name, content, user=current_user(), source=pending.get("source", "upload"),
+                           expect_version=expect_version)
+    except Exception as exc:  # StoreError: a Russian sentence for the user
+        st.session_state.pop(SHOWN_VERSION, None)
+        st.error(str(exc), icon=":material/error:")
+        return
+    h = store.history()
+    row = h[h["upload_id"] == uid].iloc[0] if len(h) else None
+    counts = "" if row is None else (f": добавлено строк {fmt.num(int(row['added']))}, изменено {fmt.num(int(row['changed']))}, "
+                                      f"заменено {fmt.num(int(row['replaced']))}")
+    st.session_state[FLASH] = f"Принято «{name}» (загрузка № {uid}){counts}. Страницы показывают новые данные."
+    _forget(clear_uploader=pending.get("source") != "gsheets")
+    st.rerun()
+
+
+@st.dialog("Проверка перед загрузкой", width="large", on_dismiss=_on_dismiss)
+def review_dialog() -> None:
+    """Everything about the file or sheet under review, then «Принять» / «Не загружать»."""
+    pending = st.session_state.get(PENDING)
+    store = data.get_store()
+    if pending is None or store is None:
+        st.caption("Нечего проверять.")
+        return
+    try:
+        result, mapping = load_pending(store, pending)
+    except Exception as exc:  # a loader bug must not become a traceback in the user's face
+        log.exception("reading the upload failed")
+        st.error(f"Файл «{pending_title(pending)}» не удалось прочитать: внутренняя ошибка ({type(exc).__name__}).")
+        result, mapping = None, {}
+    if pending.get("source") == "gsheets" and result is not None:
+        files = [d.get("file") for d in result.detected if d.get("file")] + [p.file for p in result.problems if p.file]
+        if files:
+            pending["title"] = files[0]
+    title = pending_title(pending)
+    size = f", {fmt.num(pending['size'] / 1024 / 1024, 1)} МБ" if pending.get("size") else ""
+    where = "Google Таблица" if pending.get("source") == "gsheets" else "Файл"
+    st.markdown(f"{where} **«{title}»**{size}. Ничего не записано, пока вы не нажмёте «Принять».")
+    ver = data.version()
+    token = (pending.get("sha") or str(pending.get("url")))[:12]
+    d = None
+    if result is not None:
+        _show_detected(result)
+        _show_counts(result)
+        _show_problems(result)
+        _show_unmatched(store, result, token)
+        _show_unplaced(store, result, mapping, token)
+        _show_preview(result)
+        if result.ok and any(len(df) for df in result.tables.values()):
+            try:
+                key = (pending.get("source"), pending.get("sha"), pending.get("url"), pending.get("nonce"),
+                       pending.get("table"), tuple(sorted(options().items())), tuple(sorted(mapping.items())),
+                       tuple(sorted(store.aliases().items())), ver)
+                d = _diff(key, store, result)
+            except Exception as exc:  # StoreError with a Russian reason (e.g. repeated keys)
+                st.error(str(exc), icon=":material/error:")
+            if d is not None:
+                _show_diff(d)
+    reason = None
+    if result is None:
+        reason = "файл не прочитан"
+    elif result.errors:
+        reason = f"в файле ошибок: {len(result.errors)} — исправьте их и загрузите файл снова"
+    elif d is None:
+        reason = "в файле нет строк, которые можно сохранить" if result.ok else "файл не прочитан"
+    st.divider()
+    shown = st.session_state.get(SHOWN_VERSION)
+    c1, c2, _ = st.columns([1, 1, 2])
+    accept = c1.button("Принять", key="upl_accept", type="primary", disabled=reason is not None,
+                       help=f"Нельзя принять: {reason}." if reason else "Записать в хранилище одной транзакцией.",
+                       icon=":material/done:")
+    drop = c2.button("Не загружать", key="upl_cancel", icon=":material/close:")
+    if reason:
+        st.caption(f"Принять нельзя: {reason}.")
+    st.session_state[SHOWN_VERSION] = ver
+    if drop:
+        _forget(clear_uploader=pending.get("source") != "gsheets")
+        st.rerun()
+    if accept and result is not None and reason is None:
+        _accept(store, pending, result, shown if shown is not None else ver)
