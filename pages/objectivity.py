@@ -63,7 +63,9 @@ with data.guard("Школы с признаками"):
                 st.markdown(f"**{names.get(sid, sid)}**: {int(r['n_flagged_rows'])} из {int(r['n_rows'])} работ с "
                             f"признаками; отмечалась в {yf} из последних 3 лет{persist}.")
                 st.caption(f"Признаки: {codes}.")
-                st.caption(str(r["reasons"]))
+                rows = cur[(cur["school_id"].astype(str) == sid) & cur["flagged"].fillna(False).astype(bool)]
+                with st.expander(f"Подробно по каждой работе ({len(rows)})"):
+                    st.markdown("\n".join(f"- {t}" for t in rows.sort_values(["grade", "subject"])["reason"].astype(str)))
                 filters.page_link_with_filters("pages/school.py", "Открыть карточку школы", icon=":material/apartment:",
                                                school=sid)
 

@@ -45,7 +45,7 @@ rankable_exams = [e for e in filters.exam_options() if e != VPR]
 # --- what to rank by ------------------------------------------------------------------
 c1, c2, c3 = st.columns([2, 2, 2])
 with c1:
-    mode = st.radio("Рейтинг по", list(MODES), format_func=MODES.get, key="rank_mode", horizontal=False)
+    mode = st.radio("Рейтинг по", list(MODES), format_func=MODES.get, key="rank_mode")
 
 subject: str | None = None
 measure = "mean"
@@ -62,7 +62,7 @@ if mode == "exam":
         rank_exam = st.selectbox("Процедура", rankable_exams,
                                  index=rankable_exams.index(rank_exam) if rank_exam in rankable_exams else 0,
                                  key="rank_exam")
-        subjects = sorted(res_year.loc[res_year["exam"] == rank_exam, "subject"].dropna().astype(str).unique())
+        subjects = rv.subject_order(list(res_year.loc[res_year["exam"] == rank_exam, "subject"].dropna().astype(str).unique()))
         subject = st.selectbox("Предмет", [ALL_SUBJECTS, *subjects],
                                format_func=lambda s: "Все предметы (сводный балл процедуры)" if s == ALL_SUBJECTS else s,
                                index=1 if subjects else 0, key="rank_subject")
@@ -170,7 +170,7 @@ what = {"composite": ("рейтинг", "сводный", year),
         "exam": ("рейтинг", rank_exam, subject or "все_предметы", MEASURES[measure] if subject else None, year),
         "indicator": ("рейтинг", "показатель", indicator_id, year)}[mode]
 show_table(disp, table_cols, what=what,
-           key="ranking_table", styler=rv.arrow_styler)
+           key="ranking_table", styler=rv.arrow_styler, height=rv.table_height(len(disp)))
 
 tab_bars, tab_funnel, tab_grid = st.tabs(["Столбцы с линией района", "Воронка (контрольные границы)",
                                            "Уровень × изменение (5×5)"])
@@ -194,7 +194,7 @@ with tab_funnel, data.guard("Воронка"):
         else:
             f_exam = fc1.selectbox("Процедура", f_exams, key="funnel_exam",
                                    index=f_exams.index(rank_exam) if rank_exam in f_exams else 0)
-            f_subjects = sorted(res_year.loc[res_year["exam"] == f_exam, "subject"].dropna().astype(str).unique())
+            f_subjects = rv.subject_order(list(res_year.loc[res_year["exam"] == f_exam, "subject"].dropna().astype(str).unique()))
             f_subject = fc2.selectbox("Предмет", f_subjects, key="funnel_subject") if f_subjects else None
             f_measure = "mean"
     if f_exam and f_subject:
@@ -203,11 +203,11 @@ with tab_funnel, data.guard("Воронка"):
             st.info(f"Нет результатов {f_exam} по предмету «{f_subject}» за {fmt.year_label(year)}.", icon=":material/info:")
         else:
             if f_measure == "below_share":
-                f_title, f_axis = "доля ниже минимума, %", dict(rangemode="tozero", ticksuffix=" %")
+                f_title, f_axis = "доля ниже минимума, %", dict(range=[0, 100], ticksuffix=" %")
             elif f_exam in ("ЕГЭ", "Пробный ЕГЭ"):
-                f_title, f_axis = "средний балл", None
+                f_title, f_axis = "средний балл", dict(range=[0, 100])
             else:
-                f_title, f_axis = "средняя отметка", None
+                f_title, f_axis = "средняя отметка", dict(range=[2, 5])
             fig = rv.funnel_chart(points, limits, names, measure=f_measure, value_title=f_title,
                                   title=f"{f_exam}, {f_subject}: {MEASURES[f_measure].lower()}", axis=f_axis)
             event = st.plotly_chart(fig, key="ranking_funnel", on_select="rerun", selection_mode="points",
@@ -244,7 +244,8 @@ with tab_grid, data.guard("Уровень × изменение"):
                                 kind == "mean" and rank_exam not in ("ЕГЭ", "Пробный ЕГЭ")) else 1)))
         show_table(gdisp, {"school": "Школа", "value_text": f"{year}", "prev_text": f"{year - 1}",
                            "change_text": "Изменение", "cell_label": "Клетка сетки", "reason": "Пояснение"},
-                   what=("уровень_изменение", MODES[mode], year), key="ranking_grid_table")
+                   what=("уровень_изменение", MODES[mode], year), key="ranking_grid_table",
+                   height=rv.table_height(len(gdisp)))
 
 # --- open a school's card (fallback to clicking the funnel) --------------------------------------
 st.divider()

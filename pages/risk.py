@@ -33,9 +33,12 @@ with data.guard("Флаги риска"):
     flags = data.risk_flags(year)
     summary = data.risk_summary(year)
     if len(summary):
-        cols = st.columns(len(summary))
-        for col, (_, r) in zip(cols, summary.iterrows()):  # seven flag kinds
-            col.metric(str(r["label"]), fmt.num(int(r["count"])), border=True)
+        per_row = 4
+        rows = [summary.iloc[i:i + per_row] for i in range(0, len(summary), per_row)]
+        for chunk in rows:  # seven flag kinds → two rows
+            cols = st.columns(per_row)
+            for col, (_, r) in zip(cols, chunk.iterrows()):
+                col.metric(fmt.flag_label(r["flag"]), fmt.num(int(r["count"])), border=True, help=str(r["label"]))
 
 if school is not None and len(flags):
     own = flags[flags["school_id"].astype(str) == school]

@@ -16,6 +16,7 @@ from ui import data, empty, filters
 from ui import format as fmt
 from ui import print_view as pv
 from ui import school_charts, school_view as sv
+from ui.ranking_view import table_height
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
 
 printing = pv.is_print()
@@ -139,7 +140,7 @@ with data.guard("Результаты"):
             st.markdown(f"**{fmt.year_label(year).capitalize()}: результаты с интервалами**")
             view = sv.results_frame(iv_year.sort_values(["exam", "grade", "subject"]))
             pv.table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
-                     styler=sv.verdict_styler, printing=printing)
+                     styler=sv.verdict_styler, printing=printing, height=table_height(len(view)))
 
 # --- programme indicators -----------------------------------------------------------------------------------
 st.subheader("Показатели программы по школе")
@@ -188,7 +189,8 @@ with data.guard("Объективность ВПР"):
         pv.table(view, {"grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
                         "lowered_text": "Понизили", "confirmed_text": "Подтвердили", "raised_text": "Повысили",
                         "mean_text": "Средняя отметка", "district_text": "Район", "flag_text": "Признаки"},
-                 what=("ВПР_объективность", school, year), key="school_vpr", printing=printing)
+                 what=("ВПР_объективность", school, year), key="school_vpr", printing=printing,
+                 height=table_height(len(view)))
 
 # --- events ------------------------------------------------------------------------------------------------
 st.subheader("Мероприятия школы")

@@ -62,7 +62,7 @@ def comparison_bars(rows: pd.DataFrame, label_col: str, *, title: str | None = N
         fig.add_trace(go.Bar(
             y=d["_y"], x=v, orientation="h", name=label, marker=dict(color=color),
             text=v.map(lambda x: fmt.num(float(x), 0) if not fmt.is_missing(x) and x >= 6 else ""),
-            textposition="inside", insidetextanchor="middle",
+            textposition="inside", insidetextanchor="middle", textangle=0,
             customdata=np.stack([v.map(lambda x: fmt.value(x, "%", 1)), d["participants"].map(
                 lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—"), d["reason"].fillna("").astype(str)], axis=-1),
             hovertemplate="%{y}<br>" + label + ": %{customdata[0]} (участников: %{customdata[1]})"
@@ -75,5 +75,6 @@ def comparison_bars(rows: pd.DataFrame, label_col: str, *, title: str | None = N
                        text=f"повысили > {fmt.num(max_raised, 0)} %", font=dict(size=11, color=fmt.BAD))
     base_layout(fig, title, height=max(300, 26 * len(d) + 150))
     fig.update_layout(barmode="stack", xaxis=dict(range=[0, 100], ticksuffix=" %", title="доля участников"),
-                      yaxis=dict(title=None, autorange="reversed", automargin=True), margin=dict(t=60))
+                      yaxis=dict(title=None, autorange="reversed", automargin=True), margin=dict(t=60),
+                      legend=dict(traceorder="normal"))
     return fig

@@ -34,12 +34,23 @@ RANK_COLUMNS = {
 }
 
 
+def table_height(n_rows: int, cap: int = 740) -> int:
+    """Height in pixels that shows `n_rows` rows of an st.dataframe without scrolling (up to `cap`)."""
+    return int(min(cap, 38 + 35 * max(1, n_rows)))
+
+
+def subject_order(subjects: list[str]) -> list[str]:
+    """Compulsory subjects first (Русский язык, Математика …), then the rest alphabetically."""
+    first = [s for s in subjects if s.startswith("Русский")] + [s for s in subjects if s.startswith("Математика")]
+    return first + sorted(s for s in subjects if s not in first)
+
+
 def arrow(change: Any, prev_rank: Any) -> str:
-    """«▲ 2» (moved up), «▼ 1» (down), «＝» (same place), «новая» (not ranked last year)."""
+    """«▲ 2» (moved up), «▼ 1» (down), «= без изменений» (same place), «новая в рейтинге» (not ranked last year)."""
     if fmt.is_missing(prev_rank):
         return "новая в рейтинге"
     if fmt.is_missing(change) or int(change) == 0:
-        return "＝ без изменений"
+        return "= без изменений"
     c = int(change)
     return f"▲ {c}" if c > 0 else f"▼ {abs(c)}"
 

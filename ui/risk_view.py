@@ -83,6 +83,12 @@ def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str
         slope, intercept = float(d["slope"].dropna().iloc[0]), float(d["intercept"].dropna().iloc[0])
         fig.add_trace(go.Scatter(x=xs, y=intercept + slope * xs, mode="lines", name="ожидаемый результат с учётом контекста",
                                  line=dict(color="#78909c", width=2, dash="dash"), hoverinfo="skip"))
+    q4 = d[pd.to_numeric(d.get("quartile"), errors="coerce") == 4] if "quartile" in d else d.iloc[0:0]
+    if len(q4):
+        fig.add_vrect(x0=float(q4["index"].min()) - 0.03, x1=float(d["index"].max()) + 0.1, fillcolor="#ffe0b2",
+                      opacity=0.35, line_width=0, layer="below")
+        fig.add_annotation(x=float(q4["index"].min()), y=1, yref="paper", xanchor="left", yanchor="bottom",
+                           showarrow=False, text="ШНСУ: верхняя четверть по индексу", font=dict(size=11, color="#e65100"))
     groups = [("прочие школы", ~res & ~below, "#546e7a", "circle"),
               ("ниже ожидаемого с учётом контекста", below & ~res, fmt.BAD, "circle"),
               ("резильентные: неблагоприятные условия, результат выше ожидаемого", res, fmt.GOOD, "star")]

@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from ui import format as fmt
 from ui.charts import base_layout
+from ui.ranking_view import subject_order
 
 EGE_LIKE = ("ЕГЭ", "Пробный ЕГЭ")
 
@@ -30,7 +31,9 @@ def results_history(iv: pd.DataFrame, exam: str, cols: int = 3) -> go.Figure:
     d = iv[iv["exam"] == exam].copy()
     d["year"] = pd.to_numeric(d["year"], errors="coerce").astype(int)
     d["panel"] = [panel_label(s, g) for s, g in zip(d["subject"].astype(str), d["grade"])]
-    d = d.sort_values(["grade", "subject", "year"], na_position="first")
+    subjects = subject_order(list(dict.fromkeys(d["subject"].astype(str))))
+    d["_s"] = d["subject"].astype(str).map({s: i for i, s in enumerate(subjects)})
+    d = d.sort_values(["grade", "_s", "year"], na_position="first")
     panels = list(dict.fromkeys(d["panel"]))
     n = max(1, len(panels))
     cols = min(cols, n)
@@ -38,17 +41,20 @@ def results_history(iv: pd.DataFrame, exam: str, cols: int = 3) -> go.Figure:
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=panels, shared_xaxes=False,
                         vertical_spacing=min(0.12, 0.5 / rows), horizontal_spacing=0.06)
     ege = exam in EGE_LIKE
-    digits = 1 if ege else 2
     years = sorted(d["year"].unique())
     seen: set[str] = set()
     for i, panel in enumerate(panels):  # a dozen panels at most
         p = d[d["panel"] == panel]
         r, c = i // cols + 1, i % cols + 1
+        top = pd.concat([p["mean_high"], p["mean"], p["district_mean"]]).max()
+        marks = not ege or (not fmt.is_missing(top) and float(top) <= 5.5)  # e.g. base maths, marked 2–5
+        fig.update_yaxes(range=[2, 5] if marks else [0, 100], row=r, col=c)
+        digits = 2 if marks else 1
         fig.add_trace(go.Scatter(
             x=p["year"], y=p["district_mean"], mode="lines+markers", name="среднее по району",
             legendgroup="district", showlegend="district" not in seen,
             line=dict(color="#90a4ae", width=2, dash="dash"), marker=dict(size=5),
-            hovertemplate="%{x}: район %{y:.2f}<extra></extra>" if not ege else "%{x}: район %{y:.1f}<extra></extra>"),
+            hovertemplate="%{x}: район %{y:." + str(digits) + "f}<extra></extra>"),
             row=r, col=c)
         seen.add("district")
         below = p["significantly_below"].fillna(False).astype(bool).to_numpy()
@@ -88,8 +94,7 @@ def results_history(iv: pd.DataFrame, exam: str, cols: int = 3) -> go.Figure:
                 marker=dict(size=10, color="white", line=dict(width=2, color="#ef6c00")), hoverinfo="skip"),
                 row=r, col=c)
             seen.add("small")
-    yrange = [0, 100] if ege else [2, 5]
-    fig.update_yaxes(range=yrange, title=None)
+    fig.update_yaxes(title=None)
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     base_layout(fig, None, height=max(300, 260 * rows + 60))
     fig.update_layout(legend=dict(y=-0.08 if rows > 1 else -0.2))

@@ -181,7 +181,8 @@ def flag_boxes(flags: pd.DataFrame, printing: bool = False) -> None:
             years_txt = " Годы: " + ", ".join(str(int(y)) for y in years) + "."
         text = f"**{label}.** {r.get('reason') or ''}{years_txt}"
         if printing:
-            mark = {"flag": "🔴", "warning": "🟠", "good": "🟢"}.get(str(r.get("severity")), "•")
+            mark = {"flag": ":red[■ риск]", "warning": ":orange[■ внимание]",
+                    "good": ":green[■ хорошо]"}.get(str(r.get("severity")), "•")
             st.markdown(f"{mark} {text}")
         else:
             getattr(st, SEVERITY_BOX.get(str(r.get("severity")), "info"))(text)
