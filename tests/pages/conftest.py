@@ -79,11 +79,9 @@ def empty_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("empty_seed")
 
 
-@pytest.fixture(scope="session")
-def seeded_store_file(tmp_path_factory: pytest.TempPathFactory, empty_folder: Path) -> Path:
-    """A store seeded once from sample_data/ (read-only master copy)."""
+def seed_sample_store(out: Path) -> Path:
+    """Seed a store file from sample_data/ (or copy PAGES_TEST_STORE); skip when there is no sample data."""
     ready = os.environ.get("PAGES_TEST_STORE")
-    out = tmp_path_factory.mktemp("seeded") / "store.sqlite"
     if ready:
         src = Path(ready)
         _checkpoint(src)
@@ -97,6 +95,12 @@ def seeded_store_file(tmp_path_factory: pytest.TempPathFactory, empty_folder: Pa
     assert not errors, "seeding sample_data failed: " + "; ".join(p.text() for p in errors[:5])
     _checkpoint(out)
     return out
+
+
+@pytest.fixture(scope="session")
+def seeded_store_file(tmp_path_factory: pytest.TempPathFactory, empty_folder: Path) -> Path:
+    """A store seeded once from sample_data/ (read-only master copy)."""
+    return seed_sample_store(tmp_path_factory.mktemp("seeded") / "store.sqlite")
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, store: Path, seed: Path) -> None:

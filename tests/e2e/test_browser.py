@@ -1,0 +1,156 @@
+"""Does the dashboard work in a real browser: overview, year and school switch, a school card by deep link?
+
+Starts `streamlit run app.py` on a free port with a store seeded from
+`sample_data/`, drives Debian's chromium through Playwright (no browser
+download), waits for reruns on the app's script state instead of sleeping,
+and saves screenshots into `test-artifacts/`.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.pages.conftest import ROOT, TODAY, seed_sample_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+pytestmark = pytest.mark.e2e
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian chromium is not installed at /usr/bin/chromium (python3 dev.py test installs it)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)  # polling the health endpoint, not waiting for the app
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    store = seed_sample_store(tmp / "store.sqlite")
+    empty = tmp / "empty_seed"
+    empty.mkdir()
+    port = free_port()
+    env = {**os.environ, "DASHBOARD_STORE": str(store), "DASHBOARD_SEED_FOLDER": str(empty), "DASHBOARD_TODAY": TODAY}
+    log = open(tmp / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield {"url": url, "store": store}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def settle(page, timeout: float = 60_000) -> None:
+    """Wait until the script has finished its current run."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the sidebar selectbox labelled `label` (a combobox in Streamlit 1.67)."""
+    page.locator("[data-testid=stSidebar]").get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def school_names(store_path: Path) -> dict[str, str]:
+    from store import open_store
+
+    s = open_store(path=store_path, seed_folder=store_path.parent / "empty_seed").read("schools")
+    s = s.sort_values("year").drop_duplicates("school_id", keep="last")
+    short = s["short_name"].where(s["short_name"].notna() & (s["short_name"].astype(str).str.strip() != ""), s["name"])
+    return dict(zip(s["school_id"], short))
+
+
+def test_overview_filters_and_a_school_card(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="ru-RU")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    # 1. the overview opens with the latest year
+    page.goto(server["url"] + "/")
+    settle(page)
+    page.get_by_role("heading", name="Обзор").wait_for()
+    page.get_by_text("2025/26 учебный год", exact=False).first.wait_for()
+    assert page.locator("[data-testid=stException]").count() == 0
+    shot(page, "01_overview")
+
+    # 2. switch the year: the URL and the view follow
+    choose(page, "Учебный год", "2024/25")
+    page.wait_for_url(lambda u: "year=2025" in u, timeout=30_000)
+    settle(page)
+    page.get_by_text("2024/25 учебный год", exact=False).first.wait_for()
+    shot(page, "02_overview_2025")
+
+    # 3. switch the school: the overview offers its card
+    names = school_names(server["store"])
+    school_id, school_name = sorted(names.items())[0]
+    choose(page, "Школа", school_name)
+    page.wait_for_url(lambda u: f"school={school_id}" in u, timeout=30_000)
+    settle(page)
+    page.get_by_text(f"Открыть карточку школы «{school_name}»").wait_for()
+    assert "year=2025" in page.url
+    shot(page, "03_overview_school")
+
+    # 4. a school card by deep link opens that school and year
+    page.goto(f"{server['url']}/school?school={school_id}&year=2026")
+    settle(page)
+    page.get_by_text(school_name, exact=False).first.wait_for()
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert sidebar.get_by_role("combobox", name="Школа").input_value() == school_name
+    assert sidebar.get_by_role("combobox", name="Учебный год").input_value() == "2025/26"
+    assert page.locator("[data-testid=stException]").count() == 0
+    shot(page, "04_school_card")
+    assert not errors, errors
+    page.close()
