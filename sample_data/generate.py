@@ -359,9 +359,8 @@ def simulate_context() -> pd.DataFrame:
         grades = 4 if s.type == "НОШ" else 9
         for year in YEARS:
             r = _rng(si, year, PROC_CODE["context"])
-            students = s.cls * (grades - 1) + max(s.g9, s.cls if grades == 9 else 0) * (grades == 9) + s.g11 * 2
-            if grades == 4:
-                students = s.cls * 4
+            # grades 1–8 (or 1–4) at the usual class size, grade 9, and grades 10–11
+            students = s.cls * 4 if grades == 4 else s.cls * 8 + s.g9 + s.g11 * 2
             students = int(round(students * (1 + r.normal(0, 0.03))))
             row = {"school_id": s.id, "name": s.name, "short_name": s.short, "type": s.type, "locality": s.locality,
                    "year": year, "students": students}
@@ -777,7 +776,7 @@ def write_forma1(d: District, out: Path) -> None:
         ws = wb.create_sheet(sheet)
         fact = sheet == "Факт"
         years = PROGRAMME_YEARS[:-1] if fact else PROGRAMME_YEARS
-        ncol = 3 + len(years) + (0 if fact else 1) if not fact else 2 + len(years)
+        ncol = 2 + len(years) if fact else 4 + len(years)  # №, name, (baseline,) years, (target)
         title = ("Целевые показатели программы: фактические значения за 2023–2026 годы" if fact
                  else "Целевые показатели программы")
         ws.cell(row=1, column=1, value="Форма 1").alignment = Alignment(horizontal="right")
