@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"Не удалось создать папку хранилища «{self.path.parent}»: {exc}") from exc
+        self._prepared: tuple[tuple, writes.Prepared] | None = None  # the last previewed load (see _prepare)
+        self._lock = threading.Lock()
         with self._session() as con:
             migrate(con)
 
@@ -100,9 +103,29 @@ class Store:
 
     # ------------------------------------------------------------ writing
 
+    def _prepare(self, result: LoadResult) -> writes.Prepared:
+        """Check and serialise a load, reusing the work of the preview when `accept` gets the same content.
+
+        The reuse is keyed on a hash of every table's content (not on the object), so a frame changed in
+        place after the preview is prepared afresh.
+        """
+        try:
+            key = (writes.is_protocol(result), len(result.errors), tuple(
+                (t, len(df), tuple(map(str, df.columns)), int(pd.util.hash_pandas_object(df, index=True).sum()))
+                for t, df in sorted((result.tables or {}).items()) if df is not None and len(df)))
+        except Exception:  # unhashable content: no reuse
+            return writes.prepare(result)
+        with self._lock:
+            if self._prepared is not None and self._prepared[0] == key:
+                return self._prepared[1]
+        prepared = writes.prepare(result)
+        with self._lock:
+            self._prepared = (key, prepared)
+        return prepared
+
     def diff(self, result: LoadResult) -> Diff:
         """What accepting `result` would do. Raises StoreError if it could never be accepted (errors, columns outside the model)."""
-        prepared = writes.prepare(result)
+        prepared = self._prepare(result)
         with self._session() as con:
             return writes.diff(con, prepared)
 
@@ -122,9 +145,9 @@ class Store:
     def _accept(self, result: LoadResult, *, file_name: str, file_bytes: bytes, user: str, source: str,
                 expect_version: int | None = None, only_if_empty: bool = False, bytes_are_safe: bool = False,
                 note: str | None = None) -> int | None:
-        prepared = writes.prepare(result)
+        prepared = self._prepare(result)
         if bytes_are_safe and prepared.protocol:
-            prepared = writes.Prepared(prepared.rows, protocol=False)
+            prepared = writes.Prepared(prepared.values, prepared.source, protocol=False)
         with self._session() as con:
             return writes.accept(con, prepared, file_name=str(file_name), file_bytes=file_bytes, user=user,
                                  source=source, expect_version=expect_version, only_if_empty=only_if_empty,

@@ -1,20 +1,23 @@
 """What would a load change in the store, and how is it written without loss?
 
-`diff` and `accept` share one set-based algorithm. The incoming rows of each
-table go into a TEMP staging table (executemany, then SQL joins on the
-canonical key `_k`); nothing is compared row by row in Python.
+`diff` and `accept` share one comparison. The stored rows that a load could
+touch are fetched with one coarse indexed query per table (results: the load's
+years × exams; values: its years; the small tables whole), and matched to the
+incoming rows with a pandas merge on the natural key (`model.KEYS`; NULLs in a
+key match each other). Nothing is compared row by row in Python.
 
 Replacement rules (issue 6, item 3):
 - results replace the slice year × exam × subject × school: stored rows of a
   slice present in the file but absent from it are «replaced» (removed); other
   slices are untouched;
-- values, indicators, events and schools are upserted by their key
-  (`model.KEYS`); nothing else is removed.
+- values, indicators, events and schools are upserted by their key; nothing
+  else is removed.
 
-`accept` runs in ONE write transaction (BEGIN IMMEDIATE … COMMIT): the upload
+`accept` runs in ONE write transaction (BEGIN IMMEDIATE … COMMIT), and compares
+again inside it so the counts are those of the state it writes over. The upload
 log row, the kept file bytes, the undo journal (the exact previous row of every
-key the upload touches, or a marker that the key did not exist) and the data
-change are committed together or not at all.
+key the upload overwrites or removes, and a marker for every key it creates)
+and the data change are committed together or not at all.
 """
 from __future__ import annotations
 
@@ -25,26 +28,30 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from loaders.model import KEYS, TABLE_TITLES, TABLES, columns
 from loaders.report import LoadResult
 from store.db import StoreError, write
-from store.tables import (SLICES, SQL_TYPES, base_kind, col_list, convert_column, data_table, key_json,
-                          order_by, python_value, q, to_frame, to_rows, undo_table, value_columns)
+from store.tables import (SLICES, col_list, convert_column, data_table, python_value, q, serialise, to_frame,
+                          undo_table, value_columns)
 
 PROTOCOL_NOTE = "исходный файл не хранится: персональные данные"
 # Test hook: make the writer sleep inside the transaction (after the data change, before COMMIT),
 # touching the flag file first, so a test can kill it mid-write. Never set in production.
 PAUSE_ENV = "DASHBOARD_STORE_PAUSE_IN_WRITE"
 PAUSE_FLAG_ENV = "DASHBOARD_STORE_PAUSE_FLAG"
+# Stored rows that could be touched are narrowed by these columns (each with an index or a small table).
+SCOPE: dict[str, tuple[str, ...]] = {"results": ("year", "exam"), "values": ("year",)}
 
 
 @dataclass
 class TableDiff:
     table: str
     rows: int  # incoming rows
-    added: pd.DataFrame  # model columns
+    added: pd.DataFrame  # model columns: rows whose key is new to the store (as the file gives them)
     changed: pd.DataFrame  # key columns…, column, old, new (one line per changed value)
     replaced: pd.DataFrame  # model columns: stored rows the write would remove
     unchanged: int
@@ -74,8 +81,26 @@ class Diff:
 @dataclass(frozen=True)
 class Prepared:
     """A LoadResult checked and serialised for SQLite (done outside the write lock)."""
-    rows: dict[str, list[tuple]]
+    values: dict[str, pd.DataFrame]  # per table: SQLite values, object columns in model order
+    source: dict[str, pd.DataFrame]  # per table: the frame as the loaders gave it (index 0…n-1)
     protocol: bool
+
+
+@dataclass
+class Plan:
+    """How one table's incoming rows meet the stored ones."""
+    table: str
+    incoming: pd.DataFrame  # serialised incoming rows
+    matched_pos: np.ndarray  # positions (in incoming) whose key is stored
+    added_pos: np.ndarray  # positions whose key is new
+    old_matched: pd.DataFrame  # stored rows for matched_pos, aligned with it (model cols + _k + _upload_id)
+    changed_mask: np.ndarray  # over matched_pos: any value differs
+    replaced: pd.DataFrame  # stored rows removed by slice replacement (model cols + _k + _upload_id)
+
+    def counts(self) -> dict[str, int]:
+        changed = int(self.changed_mask.sum())
+        return {"rows": len(self.incoming), "added": len(self.added_pos), "changed": changed,
+                "replaced": len(self.replaced), "unchanged": len(self.matched_pos) - changed}
 
 
 def now_iso() -> str:
@@ -102,104 +127,103 @@ def prepare(result: LoadResult) -> Prepared:
     unknown = [t for t in (result.tables or {}) if t not in TABLES]
     if unknown:
         raise StoreError(f"Неизвестные таблицы в результате загрузки: {', '.join(map(str, unknown))}. Данные не сохранены.")
-    rows = {}
+    values, source = {}, {}
     for t in TABLES:
         df = (result.tables or {}).get(t)
         if df is None or len(df) == 0:
             continue
-        rows[t] = to_rows(t, df)
-    if not rows:
+        values[t] = serialise(t, df)
+        source[t] = df.reset_index(drop=True)
+    if not values:
         raise StoreError("В файле не найдено ни одной строки данных — сохранять нечего.")
-    return Prepared(rows, is_protocol(result))
+    return Prepared(values, source, is_protocol(result))
 
 
-# ---------------------------------------------------------------- staging and comparison (set-based SQL)
+# ---------------------------------------------------------------- comparison
 
-def _stage(con: sqlite3.Connection, table: str, rows: list[tuple]) -> str:
-    name = f"stage_{table}"
-    body = ", ".join(f"{q(c.name)} {SQL_TYPES[base_kind(c)]}" for c in TABLES[table])
-    con.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    con.execute(f"CREATE TEMP TABLE {name} ({body}, _k TEXT GENERATED ALWAYS AS ({key_json(table)}) STORED) STRICT")
-    marks = ", ".join("?" * len(columns(table)))
-    con.executemany(f"INSERT INTO temp.{name} ({col_list(table)}) VALUES ({marks})", rows)
-    try:
-        con.execute(f"CREATE UNIQUE INDEX temp.{name}_k ON {name} (_k)")
-    except sqlite3.IntegrityError as exc:
-        raise StoreError(f"Таблица «{TABLE_TITLES[table]}»: повторяется ключ строки. Данные не сохранены.") from exc
-    if table in SLICES:
-        cols = ", ".join(q(c) for c in SLICES[table])
-        con.execute(f"DROP TABLE IF EXISTS temp.slices_{table}")
-        con.execute(f"CREATE TEMP TABLE slices_{table} AS SELECT DISTINCT {cols} FROM temp.{name}")
-    return f"temp.{name}"
+def _fetch_scope(con: sqlite3.Connection, table: str, incoming: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows (model cols + _k + _upload_id, raw SQLite values) that the incoming rows could touch."""
+    cols = [*columns(table), "_k", "_upload_id"]
+    where, params = [], []
+    for c in SCOPE.get(table, ()):
+        vals = [v for v in pd.unique(incoming[c]) if v is not None]
+        if not vals:
+            continue
+        where.append(f"{q(c)} IN ({', '.join('?' * len(vals))})")
+        params += vals
+    sql = f"SELECT {col_list(table)}, _k, _upload_id FROM {data_table(table)}"
+    rows = con.execute(sql + (" WHERE " + " AND ".join(where) if where else ""), params).fetchall()
+    return pd.DataFrame(rows, columns=cols, dtype=object) if rows else pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
 
 
-def _changed_condition(table: str, a: str = "s", b: str = "d") -> str:
-    parts = [f"{a}.{q(c)} IS NOT {b}.{q(c)}" for c in value_columns(table)]
-    return "(" + " OR ".join(parts) + ")" if parts else "0"
-
-
-def _replaced_from(table: str) -> str:
-    """FROM … WHERE … selecting stored rows `d` that the staged write would remove (driven by the slice index)."""
-    data = data_table(table)
-    if table not in SLICES:
-        return f"FROM {data} d WHERE 0"
-    on = " AND ".join(f"d.{q(c)} = x.{q(c)}" for c in SLICES[table])
-    return (f"FROM temp.slices_{table} x JOIN {data} d ON {on} "
-            f"WHERE NOT EXISTS (SELECT 1 FROM temp.stage_{table} s WHERE s._k = d._k)")
-
-
-def _counts(con: sqlite3.Connection, table: str) -> dict[str, int]:
-    data = data_table(table)
-    n, added, changed = con.execute(
-        f"SELECT COUNT(*), COALESCE(SUM(d._k IS NULL), 0), "
-        f"COALESCE(SUM(d._k IS NOT NULL AND {_changed_condition(table)}), 0) "
-        f"FROM temp.stage_{table} s LEFT JOIN {data} d ON d._k = s._k"
-    ).fetchone()
-    replaced = con.execute(f"SELECT COUNT(*) {_replaced_from(table)}").fetchone()[0]
-    return {"rows": n, "added": added, "changed": changed, "replaced": replaced, "unchanged": n - added - changed}
-
-
-def _table_diff(con: sqlite3.Connection, table: str) -> TableDiff:
-    data = data_table(table)
-    counts = _counts(con, table)
-    added = to_frame(table, con.execute(
-        f"SELECT {col_list(table, 's.')} FROM temp.stage_{table} s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {data} d WHERE d._k = s._k) ORDER BY {order_by(table, 's.')}"
-    ).fetchall())
-    replaced = to_frame(table, con.execute(
-        f"SELECT {col_list(table, 'd.')} {_replaced_from(table)} ORDER BY {order_by(table, 'd.')}"
-    ).fetchall())
+def plan(con: sqlite3.Connection, table: str, incoming: pd.DataFrame) -> Plan:
     keys = list(KEYS[table])
-    spec = {c.name: c for c in TABLES[table]}
-    selects = [
-        f"SELECT {', '.join('s.' + q(k) for k in keys)}, {i} AS _pos, '{c}' AS _col, d.{q(c)} AS _old, s.{q(c)} AS _new "
-        f"FROM temp.stage_{table} s JOIN {data} d ON d._k = s._k WHERE s.{q(c)} IS NOT d.{q(c)}"
-        for i, c in enumerate(value_columns(table))
-    ]
-    raw = con.execute(" UNION ALL ".join(selects) + f" ORDER BY {', '.join(str(i + 1) for i in range(len(keys)))}, _pos").fetchall() \
-        if selects else []
-    frame = pd.DataFrame.from_records(raw, columns=[*keys, "_pos", "column", "old", "new"]) if raw else \
-        pd.DataFrame({c: [] for c in [*keys, "_pos", "column", "old", "new"]})
-    changed = pd.DataFrame({k: convert_column(spec[k], frame[k]) for k in keys})
-    changed["column"] = frame["column"].astype(object)
-    # old/new mix the types of different columns: plain Python values (lists for control dates).
-    changed["old"] = pd.Series([python_value(spec[c], v) for c, v in zip(frame["column"], frame["old"])], dtype=object)
-    changed["new"] = pd.Series([python_value(spec[c], v) for c, v in zip(frame["column"], frame["new"])], dtype=object)
-    return TableDiff(table, counts["rows"], added, changed.reset_index(drop=True), replaced,
-                     counts["unchanged"], counts["changed"])
+    stored = _fetch_scope(con, table, incoming)
+    stored["_srow"] = np.arange(len(stored))
+    left = incoming[keys].copy()
+    left["_pos"] = np.arange(len(incoming))
+    m = left.merge(stored[[*keys, "_srow"]], on=keys, how="left", sort=False)
+    hit = m["_srow"].notna().to_numpy()
+    matched_pos = m["_pos"].to_numpy()[hit].astype(np.int64)
+    added_pos = m["_pos"].to_numpy()[~hit].astype(np.int64)
+    old = stored.iloc[m["_srow"].to_numpy()[hit].astype(np.int64)].reset_index(drop=True)
+    new = incoming.iloc[matched_pos].reset_index(drop=True)
+    changed_mask = np.zeros(len(matched_pos), dtype=bool)
+    for c in value_columns(table):
+        changed_mask |= new[c].to_numpy(dtype=object) != old[c].to_numpy(dtype=object)
+    if table in SLICES and len(stored):
+        sl = list(SLICES[table])
+        in_slice = stored[sl].merge(incoming[sl].drop_duplicates(), on=sl, how="left", indicator=True)["_merge"] == "both"
+        kept = np.zeros(len(stored), dtype=bool)
+        kept[old["_srow"].to_numpy(dtype=np.int64)] = True
+        replaced = stored[in_slice.to_numpy() & ~kept]
+    else:
+        replaced = stored.iloc[0:0]
+    return Plan(table, incoming, matched_pos, added_pos, old, changed_mask, replaced.reset_index(drop=True))
+
+
+def _changed_long(p: Plan) -> pd.DataFrame:
+    """key columns…, column, old, new — one line per changed value, in file order then column order."""
+    keys = list(KEYS[p.table])
+    spec = {c.name: c for c in TABLES[p.table]}
+    new = p.incoming.iloc[p.matched_pos].reset_index(drop=True)
+    parts = []
+    for i, c in enumerate(value_columns(p.table)):
+        a, b = new[c].to_numpy(dtype=object), p.old_matched[c].to_numpy(dtype=object)
+        mask = a != b
+        if not mask.any():
+            continue
+        part = new.loc[mask, keys].copy()
+        part["_order"], part["_col"] = np.flatnonzero(mask), i
+        part["column"] = c
+        part["old"] = [python_value(spec[c], v) for v in b[mask]]
+        part["new"] = [python_value(spec[c], v) for v in a[mask]]
+        parts.append(part)
+    cols = [*keys, "column", "old", "new"]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols}).astype(
+            {k: convert_column(spec[k], pd.Series([], dtype=object)).dtype for k in keys})
+    long = pd.concat(parts).sort_values(["_order", "_col"], kind="stable").reset_index(drop=True)
+    out = pd.DataFrame({k: convert_column(spec[k], long[k]) for k in keys})
+    for c in ("column", "old", "new"):
+        out[c] = long[c].astype(object)
+    return out
 
 
 def diff(con: sqlite3.Connection, prepared: Prepared) -> Diff:
     """Compare a prepared load with the store, in one read snapshot; nothing is written."""
     con.execute("BEGIN")
     try:
-        out = Diff()
-        for t, rows in prepared.rows.items():
-            _stage(con, t, rows)
-            out.tables[t] = _table_diff(con, t)
-        return out
+        plans = {t: plan(con, t, v) for t, v in prepared.values.items()}
     finally:
-        con.execute("ROLLBACK")  # drops the staging tables
+        con.execute("ROLLBACK")
+    out = Diff()
+    for t, p in plans.items():
+        c = p.counts()
+        added = prepared.source[t].iloc[p.added_pos].reset_index(drop=True)
+        replaced = to_frame(t, p.replaced[columns(t)].itertuples(index=False, name=None))
+        out.tables[t] = TableDiff(t, c["rows"], added, _changed_long(p), replaced, c["unchanged"], c["changed"])
+    return out
 
 
 # ---------------------------------------------------------------- accept
@@ -214,29 +238,30 @@ def pause_for_tests() -> None:
     time.sleep(float(seconds))
 
 
-def _journal_and_apply(con: sqlite3.Connection, table: str, upload_id: int) -> None:
+def _journal_and_apply(con: sqlite3.Connection, p: Plan, upload_id: int) -> None:
+    table = p.table
     data, undo = data_table(table), undo_table(table)
     cols = col_list(table)
-    # Previous content of every stored key the upload overwrites or removes…
+    n = len(columns(table))
+    # The exact previous rows of every stored key the upload overwrites or removes…
+    previous = pd.concat([p.old_matched, p.replaced], ignore_index=True)[["_k", *columns(table), "_upload_id"]]
+    if len(previous):
+        con.executemany(
+            f"INSERT INTO {undo} (upload_id, existed, _k, {cols}, _upload_id) VALUES ({upload_id}, 1, ?, "
+            f"{', '.join('?' * n)}, ?)", previous.itertuples(index=False, name=None))
+        con.executemany(f"DELETE FROM {data} WHERE _k = ?", ((k,) for k in previous["_k"]))
+    # …then the new rows (binding only the columns the file fills: an ЕГЭ export leaves the mark counts empty),
+    # and a marker for every key that did not exist before.
+    filled = [c for c in columns(table) if p.incoming[c].notna().any()]
+    con.executemany(
+        f"INSERT INTO {data} ({', '.join(q(c) for c in filled)}, _upload_id) "
+        f"VALUES ({', '.join('?' * len(filled))}, {upload_id})",
+        p.incoming[filled].itertuples(index=False, name=None))
     con.execute(
-        f"INSERT INTO {undo} (upload_id, existed, _k, {cols}, _upload_id) "
-        f"SELECT ?, 1, d._k, {col_list(table, 'd.')}, d._upload_id "
-        f"FROM temp.stage_{table} s JOIN {data} d ON d._k = s._k",
-        (upload_id,),
+        f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, d._k FROM {data} d WHERE d._upload_id = ? "
+        f"AND NOT EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = ? AND u.existed = 1 AND u._k = d._k)",
+        (upload_id, upload_id, upload_id),
     )
-    con.execute(
-        f"INSERT INTO {undo} (upload_id, existed, _k, {cols}, _upload_id) "
-        f"SELECT ?, 1, d._k, {col_list(table, 'd.')}, d._upload_id {_replaced_from(table)}",
-        (upload_id,),
-    )
-    # …and the keys it creates.
-    con.execute(
-        f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, s._k FROM temp.stage_{table} s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {data} d WHERE d._k = s._k)",
-        (upload_id,),
-    )
-    con.execute(f"DELETE FROM {data} WHERE _k IN (SELECT _k FROM {undo} WHERE upload_id = ? AND existed = 1)", (upload_id,))
-    con.execute(f"INSERT INTO {data} ({cols}, _upload_id) SELECT {cols}, ? FROM temp.stage_{table}", (upload_id,))
 
 
 def store_version(con: sqlite3.Connection) -> int:
@@ -249,18 +274,18 @@ def bump_version(con: sqlite3.Connection) -> None:
 
 def accept(con: sqlite3.Connection, prepared: Prepared, *, file_name: str, file_bytes: bytes, user: str,
            source: str, expect_version: int | None = None, only_if_empty: bool = False,
-           keep_file: bool | None = None, note: str | None = None) -> int | None:
+           note: str | None = None) -> int | None:
     """Write a prepared load in one transaction; return the new upload_id.
 
     expect_version: refuse if the store changed since the preview was computed.
     only_if_empty: write only if no upload was ever accepted (first-start seeding); else return None.
-    keep_file: keep the original bytes (default: yes, unless the load came from a protocol).
+    The original bytes are kept unless the load came from a per-participant protocol.
     """
     if not isinstance(file_bytes, (bytes, bytearray, memoryview)):
         raise StoreError("Исходный файл должен быть передан как байты.")
     file_bytes = bytes(file_bytes)
     sha = hashlib.sha256(file_bytes).hexdigest()
-    keep = (not prepared.protocol) if keep_file is None else (keep_file and not prepared.protocol)
+    keep = not prepared.protocol
     if prepared.protocol:
         note = "; ".join(filter(None, [note, PROTOCOL_NOTE]))
     with write(con):
@@ -274,13 +299,13 @@ def accept(con: sqlite3.Connection, prepared: Prepared, *, file_name: str, file_
         cur = con.execute(
             'INSERT INTO uploads (at, "user", source, file_name, sha256, tables, added, changed, replaced, unchanged, '
             "file_kept, note) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?)",
-            (now_iso(), user or "аноним", source, file_name, sha, ", ".join(prepared.rows), int(keep), note),
+            (now_iso(), user or "аноним", source, file_name, sha, ", ".join(prepared.values), int(keep), note),
         )
         upload_id = int(cur.lastrowid)
         totals = {"added": 0, "changed": 0, "replaced": 0, "unchanged": 0}
-        for t, rows in prepared.rows.items():
-            _stage(con, t, rows)
-            c = _counts(con, t)
+        for t, incoming in prepared.values.items():
+            p = plan(con, t, incoming)
+            c = p.counts()
             con.execute(
                 "INSERT INTO upload_tables (upload_id, table_name, rows, added, changed, replaced, unchanged) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -288,10 +313,11 @@ def accept(con: sqlite3.Connection, prepared: Prepared, *, file_name: str, file_
             )
             for k in totals:
                 totals[k] += c[k]
-            _journal_and_apply(con, t, upload_id)
-            con.execute(f"DROP TABLE temp.stage_{t}")
-            if t in SLICES:
-                con.execute(f"DROP TABLE temp.slices_{t}")
+            try:
+                _journal_and_apply(con, p, upload_id)
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"Таблица «{TABLE_TITLES[t]}»: запись нарушает уникальность ключа ({exc}). "
+                                 "Данные не сохранены.") from exc
         con.execute(
             "UPDATE uploads SET added = ?, changed = ?, replaced = ?, unchanged = ? WHERE upload_id = ?",
             (totals["added"], totals["changed"], totals["replaced"], totals["unchanged"], upload_id),
@@ -302,4 +328,3 @@ def accept(con: sqlite3.Connection, prepared: Prepared, *, file_name: str, file_
         bump_version(con)
         pause_for_tests()
     return upload_id
-

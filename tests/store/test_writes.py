@@ -120,9 +120,9 @@ def test_failure_in_the_middle_of_a_write_leaves_nothing(store, monkeypatch):
     before, hist = store.table_checksums(), store.history()
     real = writes._journal_and_apply
 
-    def fail_on_results(con, table, upload_id):
-        real(con, table, upload_id)  # schools etc. are written first …
-        if table == "results":
+    def fail_on_results(con, plan, upload_id):
+        real(con, plan, upload_id)  # schools etc. are written first …
+        if plan.table == "results":
             raise RuntimeError("диск переполнен")  # … then the write breaks
 
     monkeypatch.setattr(writes, "_journal_and_apply", fail_on_results)
@@ -139,3 +139,12 @@ def test_diff_does_not_write(store):
     before, v = store.table_checksums(), store.version()
     store.diff(result(results=[RESULTS[0]], values=VALUES))
     assert store.table_checksums() == before and store.version() == v
+
+
+def test_frame_changed_in_place_after_preview_is_stored_as_changed(store):
+    lr = result(results=RESULTS)
+    store.diff(lr)  # the preview prepares (and remembers) the load
+    lr.tables["results"].loc[0, "mean"] = 80.5
+    store.accept(lr, "a.xlsx", b"a")
+    got = store.read("results").set_index(["exam", "subject", "school_id"])
+    assert got.loc[("ЕГЭ", "Русский язык", "sos1"), "mean"] == 80.5
