@@ -243,29 +243,40 @@ def _map_unique(series: pd.Series, func) -> tuple[pd.Series, pd.Series]:
     return out, bad
 
 
+def map_unique(series: pd.Series, func) -> pd.Series:
+    """`series.map(func)` computed once per distinct value (object result, same index)."""
+    values = series.to_numpy(dtype=object)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    except TypeError:
+        return series.map(func).astype(object)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(u) for u in uniques]
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
+
+
 def to_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(float64 Series, bad-cell mask). Numeric cells pass through untouched; texts are parsed once per distinct value."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         ok = pd.Series(False, index=series.index)
         ok.attrs["reasons"] = pd.Series(None, index=series.index, dtype=object)
         return series.astype("float64"), ok
-    values = series.to_numpy(dtype=object)
-    is_num = np.fromiter(((type(v) is float or type(v) is int) for v in values), dtype=bool, count=len(values))
-    out = np.full(len(values), np.nan)
-    if is_num.any():
-        out[is_num] = values[is_num].astype("float64")
-    bad = np.zeros(len(values), dtype=bool)
+    # Real numbers and plain numeric texts in one vectorised pass; only what is left («4,38», «45%», «-»,
+    # garbage) goes through the scalar parser, once per distinct value.
+    obj = series.astype(object)
+    out = pd.to_numeric(obj, errors="coerce").astype("float64")
+    rest = out.isna().to_numpy() & obj.notna().to_numpy()
+    bad = np.zeros(len(obj), dtype=bool)
     reasons = pd.Series(None, index=series.index, dtype=object)
-    rest = ~is_num
     if rest.any():
-        sub = series[rest]
+        sub = obj[rest]
         parsed, sub_bad = _map_unique(sub, parse_number)
         out[rest] = pd.to_numeric(parsed, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         bad[rest] = sub_bad.to_numpy()
         reasons[rest] = sub_bad.attrs["reasons"]
     bad_s = pd.Series(bad, index=series.index)
     bad_s.attrs["reasons"] = reasons
-    return pd.Series(out, index=series.index, dtype="float64"), bad_s
+    return pd.Series(out.to_numpy(), index=series.index, dtype="float64"), bad_s
 
 
 def to_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:

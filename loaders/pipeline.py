@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import headers as H
-from loaders.cells import find_year
+from loaders.cells import find_year, map_unique
 from loaders.grid import Sheet, read_sheets
 from loaders.layouts import LAYOUTS, get as get_layout
 from loaders.layouts.base import Context, Parsed
@@ -252,8 +252,8 @@ def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx:
     if table == "results":
         _fill(frame, "year", ctx.year, parsed.info.get("year"), find_year(sheet.name), find_year(Path(sheet.file).name))
         _fill(frame, "exam", ctx.exam, parsed.info.get("exam"), find_exam(sheet.name), find_exam(Path(sheet.file).name))
-        frame["exam"] = frame["exam"].map(canonical_exam)
-        grade = frame["exam"].map(GRADE_BY_EXAM)
+        frame["exam"] = map_unique(frame["exam"], canonical_exam)
+        grade = map_unique(frame["exam"], GRADE_BY_EXAM.get)
         if "grade" not in frame.columns:
             frame["grade"] = grade
         else:
@@ -294,7 +294,7 @@ def _resolve_schools(table: str, frame: pd.DataFrame, registry: pd.DataFrame | N
                      aliases: dict[str, str], result: LoadResult) -> pd.DataFrame:
     """Fill school_id from school names (matched once per distinct name); report unknown and ambiguous names."""
     has_name = H.SCHOOL_NAME in frame.columns
-    ids = frame["school_id"].map(_norm_id) if "school_id" in frame.columns else pd.Series(None, index=frame.index,
+    ids = map_unique(frame["school_id"], _norm_id) if "school_id" in frame.columns else pd.Series(None, index=frame.index,
                                                                                             dtype=object)
     known_ids = set(registry["school_id"].astype(str)) if registry is not None and len(registry) else None
     drop = pd.Series(False, index=frame.index)
@@ -309,13 +309,13 @@ def _resolve_schools(table: str, frame: pd.DataFrame, registry: pd.DataFrame | N
                     column=_col(first, "school_id", "Код ОО"), value=code))
             drop |= unknown
     if has_name:
-        names = frame[H.SCHOOL_NAME].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                                         else str(v).strip() or None)
+        names = map_unique(frame[H.SCHOOL_NAME], lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
+                           else str(v).strip() or None)
         need = ids.isna() & names.notna()
         if need.any():
             matches = _match_names(names[need].unique().tolist(), registry, aliases)
             ids = ids.copy()
-            ids[need] = names[need].map(lambda n: matches[n][0])
+            ids[need] = map_unique(names[need], lambda n: matches[n][0])
             bad = need & ids.isna()
             for name, grp in frame[bad].groupby(names[bad], sort=False):
                 sid, status, cands = matches[name]

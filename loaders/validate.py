@@ -113,12 +113,19 @@ class _Report:
 
     def cells(self, mask: pd.Series | np.ndarray, field: str | None, message: str | Any,
               value_of: pd.Series | None = None, severity: str = "error") -> int:
-        """One problem per True cell; `message` may be a Series of messages aligned with the frame."""
-        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.frame.index)
-        idxs = self.frame.index[mask.to_numpy()]
+        """One problem per True cell; `message` may be a Series aligned with the frame or a function of the index."""
+        arr = np.asarray(mask, dtype=bool)
+        if not arr.any():
+            return 0
+        idxs = self.frame.index[arr]
         for idx in idxs:
             file, sheet, row = self._meta(idx)
-            msg = message.at[idx] if isinstance(message, pd.Series) else message
+            if isinstance(message, pd.Series):
+                msg = message.at[idx]
+            elif callable(message):
+                msg = message(idx)
+            else:
+                msg = message
             value = value_of.at[idx] if value_of is not None else None
             if isinstance(value, float) and np.isnan(value):
                 value = None
@@ -165,7 +172,7 @@ def _coerce(col: Column, raw: pd.Series, rep: _Report) -> pd.Series:
         elif name == "locality":
             out = _normalise_choice(out, _LOCALITY_LOOKUP, rep, name, "местность", LOCALITIES)
         elif name == "exam":
-            out = out.map(lambda v: _EXAM_LOOKUP.get(norm(v), v) if isinstance(v, str) else v)
+            out = cells.map_unique(out, lambda v: _EXAM_LOOKUP.get(norm(v), v) if isinstance(v, str) else v)
         return out
     if kind in ("int", "float"):
         values, bad = cells.to_numbers(raw)
@@ -196,7 +203,7 @@ def _coerce(col: Column, raw: pd.Series, rep: _Report) -> pd.Series:
                 return None
             return lookup.get(v) or lookup.get(norm(v)) or (v if v in allowed else None)
 
-        out = texts.map(code)
+        out = cells.map_unique(texts, code)
         bad = texts.notna() & out.isna()
         labels = ENUM_LABELS.get(name, {})
         choices = ", ".join(f"«{labels.get(a, a)}»" for a in allowed)
@@ -207,7 +214,7 @@ def _coerce(col: Column, raw: pd.Series, rep: _Report) -> pd.Series:
 
 def _normalise_choice(out: pd.Series, lookup: dict[str, str], rep: _Report, name: str, what: str,
                       allowed: tuple[str, ...]) -> pd.Series:
-    mapped = out.map(lambda v: lookup.get(norm(v), v) if isinstance(v, str) else v)
+    mapped = cells.map_unique(out, lambda v: lookup.get(norm(v), v) if isinstance(v, str) else v)
     unknown = mapped.notna() & ~mapped.isin(list(allowed))
     rep.cells(unknown, name, f"необычное значение «{what}»; ожидается одно из: {', '.join(allowed)}", mapped,
               severity="warning")
@@ -295,16 +302,16 @@ def _check_rules(table: str, out: pd.DataFrame, frame: pd.DataFrame, rep: _Repor
         p = out["participants"]
         for name, what in (("below_min", "не преодолевших порог"), ("high_scorers", "высокобалльников")):
             rep.cells((out[name] > p).fillna(False), name,
-                      pd.Series([f"число {what} больше числа участников ({x})" for x in _n(p)], index=p.index),
-                      shown(name))
+                      lambda i, what=what: f"число {what} больше числа участников ({_i(p.at[i])})", shown(name))
         marks = out[["mark2", "mark3", "mark4", "mark5"]]
         msum = marks.sum(axis=1, min_count=1)
         rep.cells((msum > p).fillna(False), "mark2",
-                  "сумма отметок «2»–«5» больше числа участников " + _sum_text(msum, p), msum)
+                  lambda i: f"сумма отметок «2»–«5» больше числа участников ({_i(msum.at[i])} > {_i(p.at[i])})", msum)
         vpr = out[["lowered", "confirmed", "raised"]]
         vsum = vpr.sum(axis=1, min_count=1)
         rep.cells((vsum > p).fillna(False), "lowered",
-                  "понизили + подтвердили + повысили больше числа участников " + _sum_text(vsum, p), vsum)
+                  lambda i: f"понизили + подтвердили + повысили больше числа участников ({_i(vsum.at[i])} > {_i(p.at[i])})",
+                  vsum)
         rep.cells((p == 0).fillna(False) & out["mean"].notna(), "participants",
                   "средний балл указан при нуле участников", p, severity="warning")
         mean = out["mean"]
@@ -328,13 +335,8 @@ def _check_rules(table: str, out: pd.DataFrame, frame: pd.DataFrame, rep: _Repor
     _check_duplicates(table, out, rep)
 
 
-def _n(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: "" if pd.isna(v) else str(int(v)))
-
-
-def _sum_text(total: pd.Series, p: pd.Series) -> pd.Series:
-    return pd.Series([f"({'' if pd.isna(a) else int(a)} > {'' if pd.isna(b) else int(b)})"
-                      for a, b in zip(total, p)], index=total.index)
+def _i(v: Any) -> str:
+    return "" if pd.isna(v) else str(int(v))
 
 
 def _check_duplicates(table: str, out: pd.DataFrame, rep: _Report) -> None:
@@ -347,13 +349,14 @@ def _check_duplicates(table: str, out: pd.DataFrame, rep: _Report) -> None:
         return
     first = key_frame.reset_index().groupby(keys, dropna=False)["index"].transform("first")
     first.index = out.index
-    where = first.map(lambda i: _where(rep, i))
     headers = ", ".join(f"«{rep.header_of[k]}»" for k in keys)
-    msg = pd.Series([f"повтор строки с тем же ключом ({headers}); первая такая строка — {w}" for w in where],
-                    index=out.index)
-    keytext = key_frame.apply(lambda r: " / ".join("" if v is None else str(v) for v in r), axis=1) \
-        if dup.sum() < 10000 else None
-    rep.cells(dup, None, msg, keytext)
+
+    def message(i: Any) -> str:
+        return f"повтор строки с тем же ключом ({headers}); первая такая строка — {_where(rep, first.at[i])}"
+
+    keytext = pd.Series(None, index=out.index, dtype=object)
+    keytext[dup] = key_frame[dup].apply(lambda r: " / ".join("" if v is None else str(v) for v in r), axis=1)
+    rep.cells(dup, None, message, keytext)
 
 
 def _where(rep: _Report, idx: Any) -> str:

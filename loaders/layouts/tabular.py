@@ -104,6 +104,7 @@ def _match(text: str, table: str, mapping: dict[str, str]) -> str | None:
     return H.match_column(text, table)
 
 
+_CANONICAL = {t: {H.norm(c.header) for c in cols} for t, cols in TABLES.items()}
 _FIELDS = {t: {c.name for c in cols} | {H.SCHOOL_NAME, H.INDICATOR_NAME} for t, cols in TABLES.items()}
 
 
@@ -111,8 +112,7 @@ def _coverage(table: str, found: set[str]) -> bool:
     return all(any(f in found for f in alt) for alt in NEEDS[table])
 
 
-def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, str]) -> Plan | None:
-    width = sheet.width
+def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, str], width: int) -> Plan | None:
     fields: dict[int, str] = {}
     labels: dict[int, str] = {}
     groups: dict[int, str] = {}
@@ -162,6 +162,7 @@ def plan_sheet(sheet: Sheet, ctx: Context) -> Plan | None:
     tables = [ctx.table] if ctx.table else list(NEEDS)
     best: Plan | None = None
     n = min(len(sheet.rows), SCAN_ROWS)
+    width = max((len(r) for r in sheet.rows[: n + 2]), default=0)  # header rows only: never scan 100k rows
     for i in range(n):
         row = sheet.rows[i]
         if sum(1 for v in row if not is_blank(v)) < 2 and not any(r[0] <= i <= r[2] for r in sheet.merged):
@@ -170,7 +171,7 @@ def plan_sheet(sheet: Sheet, ctx: Context) -> Plan | None:
             for two in (False, True):
                 if two and i + 1 >= len(sheet.rows):
                     continue
-                plan = _plan_for(sheet, i, two, table, mapping)
+                plan = _plan_for(sheet, i, two, table, mapping, width)
                 if plan and (best is None or plan.score > best.score + 1e-9):
                     best = plan
         if best is not None and i > best.header_top + 1:
@@ -220,15 +221,23 @@ class Tabular:
     title = "Таблица с заголовками (шаблон или выгрузка)"
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[int, int], Plan | None] = {}
+        # detect() and parse() of one sheet share the header analysis; the entry keeps the sheet itself so a
+        # recycled id() can never return another sheet's plan.
+        self._cache: dict[tuple[int, int], tuple[Sheet, Plan | None]] = {}
+
+    @staticmethod
+    def _key(sheet: Sheet, ctx: Context) -> tuple[int, int]:
+        return id(sheet), hash((ctx.table, tuple(sorted((ctx.mapping or {}).items()))))
 
     def _plan(self, sheet: Sheet, ctx: Context) -> Plan | None:
-        key = (id(sheet), hash((ctx.table, tuple(sorted((ctx.mapping or {}).items())))))
-        if key not in self._cache:
-            if len(self._cache) > 256:
+        key = self._key(sheet, ctx)
+        hit = self._cache.get(key)
+        if hit is None or hit[0] is not sheet:
+            if len(self._cache) > 64:
                 self._cache.clear()
-            self._cache[key] = plan_sheet(sheet, ctx)
-        return self._cache[key]
+            hit = (sheet, plan_sheet(sheet, ctx))
+            self._cache[key] = hit
+        return hit[1]
 
     def detect(self, sheet: Sheet, ctx: Context) -> float:
         plan = self._plan(sheet, ctx)
@@ -236,13 +245,16 @@ class Tabular:
             return 0.0
         # A recognised header gives 0.6; the larger the share of its header cells we can place, the surer:
         # a header made only of known columns (our templates) is certainly ours (0.99).
+        if plan.header_rows == 1 and not plan.unplaced and all(
+                H.norm(label) in _CANONICAL[plan.table] for label in plan.labels.values()):
+            return 1.0  # exactly our canonical template headers: nobody reads them better
         placed = len(plan.fields)
         share = placed / max(placed + len(plan.unplaced), 1)
         return round(0.6 + 0.39 * share, 3)
 
     def parse(self, sheet: Sheet, ctx: Context) -> Parsed:
         plan = self._plan(sheet, ctx)
-        self._cache.pop((id(sheet), hash((ctx.table, tuple(sorted((ctx.mapping or {}).items()))))), None)
+        self._cache.pop(self._key(sheet, ctx), None)
         out = Parsed()
         if plan is None:
             out.problems.append(ctx.problem(

@@ -1,0 +1,119 @@
+"""How fast is loading + validating a big results workbook, against a plain pandas read of the same file?
+
+Generates (at run time, in a temp folder) a 100,000-row exam-results workbook in
+the canonical results template (openpyxl write-only), then times in the same
+process: `loaders.load_files([path])` (read, detect, parse, match schools,
+validate) and `pandas.read_excel(path, engine="calamine")`. Prints both times
+and their ratio. Goal: ratio ≤ 1.5.
+
+    .venv/bin/python bench/bench_loaders.py [--rows 100000] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pandas as pd  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from loaders.model import TABLES  # noqa: E402
+from loaders.pipeline import load_files  # noqa: E402
+
+SUBJECTS = ["Русский язык", "Математика", "Физика", "Химия", "Биология", "История", "Обществознание",
+            "География", "Информатика", "Литература", "Английский язык", "Немецкий язык", "Французский язык",
+            "Математика (профильная)", "Математика (базовая)"]
+GOAL = 1.5
+
+
+def combos():
+    """(exam, subject, grade) combinations: ЕГЭ and ОГЭ by subject, ВПР by subject and grade 4–8."""
+    out = [("ЕГЭ", s, 11) for s in SUBJECTS] + [("ОГЭ", s, 9) for s in SUBJECTS]
+    out += [("ВПР", s, g) for g in range(4, 9) for s in SUBJECTS[:14]]
+    return out
+
+
+def registry(n_schools: int = 200) -> pd.DataFrame:
+    return pd.DataFrame({"school_id": [f"s{i:03d}" for i in range(n_schools)],
+                         "name": [f"МБОУ «Школа № {i}»" for i in range(n_schools)]})
+
+
+def write_workbook(path: Path, rows: int, schools: pd.DataFrame, seed: int = 7) -> None:
+    rnd = random.Random(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Результаты оценочных процедур")
+    ws.append([c.header for c in TABLES["results"]])
+    written = 0
+    cs = combos()
+    for year in range(2015, 2031):
+        for exam, subject, grade in cs:
+            for sid in schools["school_id"]:
+                if written >= rows:
+                    break
+                n = rnd.randint(3, 120)
+                if exam == "ЕГЭ":
+                    mean, below, high = round(rnd.uniform(40, 80), 1), rnd.randint(0, n // 10), rnd.randint(0, n // 5)
+                    marks = [None] * 4
+                    vpr = [None] * 3
+                else:
+                    m2 = rnd.randint(0, n // 10)
+                    m5 = rnd.randint(0, n // 4)
+                    m4 = rnd.randint(0, (n - m2 - m5) // 2)
+                    m3 = n - m2 - m4 - m5
+                    marks = [m2, m3, m4, m5]
+                    mean = round((2 * m2 + 3 * m3 + 4 * m4 + 5 * m5) / n, 2)
+                    below, high = m2, None
+                    vpr = [rnd.randint(0, n // 5), None, rnd.randint(0, n // 5)] if exam == "ВПР" else [None] * 3
+                    if exam == "ВПР":
+                        vpr[1] = n - vpr[0] - vpr[2]
+                # a third of the means written as Russian text with a decimal comma, as exports do
+                mean_cell = str(mean).replace(".", ",") if written % 3 == 0 else mean
+                ws.append([year, exam, subject, grade, sid, n, mean_cell, below, high, *marks, *vpr])
+                written += 1
+    wb.save(path)
+
+
+def timed(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    # The generated workbook is kept in the system temp folder between runs (writing 100k rows takes a while).
+    path = Path(tempfile.gettempdir()) / f"bench_loaders_results_{args.rows}_v1.xlsx"
+    schools = registry()
+    t0 = time.perf_counter()
+    if not path.exists():
+        tmp = path.with_suffix(".part.xlsx")
+        write_workbook(tmp, args.rows, schools)
+        tmp.replace(path)
+    print(f"workbook: {args.rows} rows, {path.stat().st_size / 1e6:.1f} MB, ready in {time.perf_counter() - t0:.1f} s")
+
+    result = load_files([path], registry=schools)
+    assert result.ok, [p.text() for p in result.problems[:5]]
+    assert len(result.tables["results"]) == args.rows, len(result.tables["results"])
+
+    t_pandas = timed(lambda: pd.read_excel(path, engine="calamine"), args.repeat)
+    t_loader = timed(lambda: load_files([path], registry=schools), args.repeat)
+    ratio = t_loader / t_pandas
+    print(f"pandas.read_excel(engine='calamine'): {t_pandas:.2f} s")
+    print(f"loaders.load_files (load + validate):  {t_loader:.2f} s")
+    print(f"ratio: {ratio:.2f} (goal ≤ {GOAL}) — {'met' if ratio <= GOAL else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
