@@ -510,8 +510,8 @@ def test_open_data_file(ege_schools):
 
 # --------------------------------------------------------------------------- through the loaders
 
-@pytest.mark.xfail(strict=True, reason="loader gaps (see S report): Форма 1 План+Факт sheets give duplicate "
-                                       "indicators; «пробного ЕГЭ» in a protocol title is read as ЕГЭ")
+@pytest.mark.xfail(strict=True, reason="loader gap (see S report): the «План» and «Факт» sheets of one Форма 1 "
+                                       "workbook each yield the same indicators → duplicate-key errors")
 def test_everything_loads_through_the_loaders():
     from loaders import load_files
 
