@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data, filters
+from ui import format as fmt
 from ui.upload import sidebar_upload
 
 PRINT = st.query_params.get("print") == "1"
@@ -57,7 +58,7 @@ def sidebar_source() -> None:
         uploads = 0 if hist is None else int(len(hist))
     except Exception:
         last, uploads = None, 0
-    when = f", обновлено {str(last)[:16].replace('T', ' ')}" if last else ""
+    when = f", обновлено {fmt.datetime_ru(last)}" if last else ""
     st.sidebar.caption(f":material/database: Данные: хранилище «{store.path.name}», загрузок {uploads}{when}.")
 
 

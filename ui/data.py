@@ -64,25 +64,52 @@ def store_error() -> str | None:
     return _ERRORS.get(store_path())
 
 
+def _run_memo() -> Any:
+    """An object that lives exactly as long as the current script run (None outside a run)."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        return getattr(ctx, "parallel_coordinator", None) if ctx is not None else None
+    except Exception:
+        return None
+
+
 def version() -> int:
-    """The store's data version (-1 without a store): the cache key of everything below."""
+    """The store's data version (-1 without a store): the cache key of everything below.
+
+    Read once per script run (a page asks many times), so an upload shows on the next run."""
+    memo = _run_memo()
+    cached = getattr(memo, "_dashboard_version", None) if memo is not None else None
+    if cached is not None and cached[0] == store_path():
+        return cached[1]
     s = get_store()
-    return -1 if s is None else int(s.version())
+    v = -1 if s is None else int(s.version())
+    if memo is not None:
+        try:
+            memo._dashboard_version = (store_path(), v)
+        except AttributeError:
+            pass
+    return v
 
 
 def _empty(name: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns(name)})
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _read_all(path: str | None, ver: int) -> dict[str, pd.DataFrame]:
+    # cache_resource: one shared copy, no per-call unpickling (420,000 result rows at region scale).
+    # Callers never modify these frames in place (they filter, assign or copy).
     s = _open(path) if ver >= 0 else None
     data = s.read_all() if s is not None else {}
     return {name: data.get(name, _empty(name)) for name in TABLE_PARAMS}
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    """All tidy tables of the store (empty frames with model columns when nothing is loaded)."""
+    """All tidy tables of the store (empty frames with model columns when nothing is loaded).
+
+    Shared, read-only: filter, `.assign` or `.copy()` them, never modify them in place."""
     return _read_all(store_path(), version())
 
 

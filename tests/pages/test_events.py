@@ -69,7 +69,7 @@ def test_overdue_list_is_the_overdue_events(shared_store, run_page, sample_table
 
 def test_state_filter(shared_store, run_page, sample_tables):
     at = run_page("events")
-    box = next(m for m in at.multiselect if m.label == "Состояние")
+    box = at.multiselect(key="ev_states")
     box.select("done").run()
     no_exception(at)
     table = table_with(at, "number", "state_text", "next")
@@ -82,12 +82,12 @@ def test_section_and_responsible_filters(shared_store, run_page, sample_tables):
     p = progress(sample_tables)
     section = p["section"].dropna().iloc[0]
     at = run_page("events")
-    next(m for m in at.multiselect if m.label == "Раздел").select(section).run()
+    at.multiselect(key="ev_sections").select(section).run()
     table = table_with(at, "number", "state_text", "next")
     assert sorted(table["number"]) == sorted(p.loc[p["section"] == section, "number"])
     party = metrics.roadmap_summary(p, "responsible")["responsible"].iloc[0]
-    next(m for m in at.multiselect if m.label == "Раздел").unselect(section).run()
-    next(m for m in at.multiselect if m.label == "Ответственный").select(party).run()
+    at.multiselect(key="ev_sections").unselect(section).run()
+    at.multiselect(key="ev_resp").select(party).run()
     no_exception(at)
     table = table_with(at, "number", "state_text", "next")
     expected = p[p["responsible"].fillna("").str.contains(party, regex=False)]

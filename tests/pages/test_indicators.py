@@ -29,7 +29,7 @@ def traces(spec):
 
 
 def choose_indicator(at, indicator_id):
-    box = next(s for s in at.selectbox if s.label == "Показатель")
+    box = at.selectbox(key="ind_choice")
     box.select(indicator_id).run()
     no_exception(at)
     return at
@@ -55,7 +55,7 @@ def test_plan_fact_table_is_the_metric(shared_store, run_page, sample_tables):
 
 def test_status_filter_keeps_only_that_status(shared_store, run_page, sample_tables):
     at = run_page("indicators", year=2026)
-    box = next(m for m in at.multiselect if m.label == "Статус")
+    box = at.multiselect(key="ind_status")
     box.select("missed").run()
     no_exception(at)
     table = table_with(at, "name", "status_label", "plan_text")
@@ -146,6 +146,6 @@ def test_district_view_lists_schools_for_a_school_indicator(shared_store, run_pa
     if school_rows.empty:
         pytest.skip("no school-level indicators")
     at = run_page("indicators", year=2026)
-    box = next(s for s in at.selectbox if s.label == "Школьный показатель")
+    box = at.selectbox(key="ind_school_choice")
     table = table_with(at, "school", "plan_text", "fact_text")
     assert len(table) == int((school_rows["indicator_id"] == box.value).sum())

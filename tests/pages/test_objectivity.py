@@ -1,0 +1,82 @@
+"""Does «Объективность ВПР» say it is diagnostic, list the planted suspicious school and draw the comparison bars?"""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+import metrics
+from tests.pages.conftest import no_exception, page_links, texts
+from ui import format as fmt
+
+SUSPICIOUS_VPR = "sos3"  # planted, sample_data/README.md
+
+
+def _bars(at) -> dict:
+    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if {tr.get("name") for tr in json.loads(c.proto.spec)["data"]} >= {"Подтвердили", "Понизили", "Повысили"})
+
+
+def test_note_and_flagged_school(shared_store, run_page, sample_tables):
+    at = run_page("objectivity", year=2026)
+    no_exception(at)
+    assert any("диагностика, а не рейтинг" in i.value and "оценки учителей" in i.value for i in at.info)
+    summary = metrics.objectivity_summary(metrics.objectivity_flags(sample_tables["results"], 2026), 2026)
+    flagged = summary[summary["n_flagged_rows"] > 0]
+    assert SUSPICIOUS_VPR in set(flagged["school_id"])
+    r = flagged[flagged["school_id"] == SUSPICIOUS_VPR].iloc[0]
+    shown = texts(at)
+    assert f"СОШ № 3**: {int(r['n_flagged_rows'])} из {int(r['n_rows'])} работ" in shown
+    assert f"отмечалась в {int(r['years_flagged'])} из последних 3 лет" in shown
+    assert int(r["years_flagged"]) >= 2 and "повторяется" in shown
+    assert any(f"school={SUSPICIOUS_VPR}" in p.query_string for p in page_links(at))
+
+
+def test_bars_by_schools_for_one_grade_and_subject(shared_store, run_page, sample_tables):
+    at = run_page("objectivity", year=2026)
+    at.selectbox(key="obj_grade").set_value(5).run()
+    at.selectbox(key="obj_subject").set_value("Математика").run()
+    no_exception(at)
+    of = metrics.objectivity_flags(sample_tables["results"], 2026)
+    rows = of[(of["year"] == 2026) & (of["grade"] == 5) & (of["subject"] == "Математика") & of["confirmed_pct"].notna()]
+    spec = _bars(at)
+    confirmed = next(tr for tr in spec["data"] if tr["name"] == "Подтвердили")
+    assert len(confirmed["y"]) == len(rows)
+    sos3 = rows[rows["school_id"] == SUSPICIOUS_VPR].iloc[0]
+    i = next(k for k, y in enumerate(confirmed["y"]) if y.endswith("СОШ № 3"))
+    assert abs(confirmed["x"][i] - sos3["confirmed_pct"]) < 1e-9
+    assert confirmed["y"][i].startswith("⚠") == bool(sos3["flagged"])
+    # threshold lines at 70 % confirmed and 100 − 15 % raised
+    xs = sorted(s["x0"] for s in spec["layout"]["shapes"])
+    assert xs == [70.0, 85.0]
+
+
+def test_bars_for_one_school_by_grade_and_subject(shared_store, run_page, sample_tables):
+    at = run_page("objectivity", year=2026, school=SUSPICIOUS_VPR)
+    no_exception(at)
+    of = metrics.objectivity_flags(sample_tables["results"], 2026)
+    rows = of[(of["year"] == 2026) & (of["school_id"] == SUSPICIOUS_VPR) & of["confirmed_pct"].notna()]
+    spec = _bars(at)
+    assert len(next(tr for tr in spec["data"] if tr["name"] == "Повысили")["y"]) == len(rows)
+    # the table is filtered to the chosen school, with the metric's percentages
+    table = next(d.value for d in at.dataframe if "confirmed_text" in d.value.columns)
+    assert len(table) == len(of[(of["year"] == 2026) & (of["school_id"] == SUSPICIOUS_VPR)])
+    first = rows.sort_values(["grade", "subject"]).iloc[0]
+    match = table[(table["grade_text"] == str(int(first["grade"]))) & (table["subject"] == first["subject"])].iloc[0]
+    assert match["raised_text"] == fmt.value(first["raised_pct"], "%", 1)
+
+
+def test_other_year(shared_store, run_page, sample_tables):
+    at = run_page("objectivity", year=2024)
+    no_exception(at)
+    assert "2023/24 учебный год" in texts(at)
+    of = metrics.objectivity_flags(sample_tables["results"], 2024)
+    n = int((pd.to_numeric(of["year"]) == 2024).sum())
+    table = next(d.value for d in at.dataframe if "confirmed_text" in d.value.columns)
+    assert len(table) == n
+
+
+def test_empty_store_shows_the_hint(empty_store, run_page):
+    at = run_page("objectivity")
+    no_exception(at)
+    assert any("Нечего показать" in i.value for i in at.info)

@@ -1,0 +1,140 @@
+"""Does the school card show the chosen school's own numbers from metrics, its flag reasons, and a clean print view?"""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+import metrics
+from tests.pages.conftest import make_app, no_exception, texts
+from ui import format as fmt
+
+STABLY_LOW = "kedr"      # planted: stably low ООШ (ОГЭ + ВПР), see sample_data/README.md
+SUSPICIOUS_VPR = "sos3"  # planted: suspicious ВПР
+
+
+def _frames(at) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe]
+
+
+def _frame_with(at, column: str) -> pd.DataFrame:
+    return next(f for f in _frames(at) if column in f.columns)
+
+
+def test_no_school_asks_to_pick_one(shared_store, run_page):
+    at = run_page("school", year=2026)
+    no_exception(at)
+    assert any("Выберите школу" in i.value for i in at.info)
+    at.selectbox(key="school_pick").set_value("sos1").run()
+    no_exception(at)
+    assert at.title[0].value == "СОШ № 1"
+    assert dict(at.query_params).get("school") in ("sos1", ["sos1"])
+
+
+def test_card_shows_the_school_and_its_numbers(shared_store, run_page, sample_tables):
+    at = run_page("school", school="sos1", year=2026)
+    no_exception(at)
+    reg = sample_tables["schools"]
+    row = reg[(reg["school_id"] == "sos1") & (pd.to_numeric(reg["year"]) == 2026)].iloc[0]
+    assert at.title[0].value == row["short_name"]
+    assert row["name"] in texts(at)
+    iv = metrics.intervals(sample_tables["results"], 2026)
+    mine = iv[(iv["school_id"] == "sos1") & (iv["exam"] == "ЕГЭ") & (iv["subject"] == "Русский язык")].iloc[0]
+    res = _frame_with(at, "interval_text")
+    shown = res[(res["exam"] == "ЕГЭ") & (res["subject_text"] == "Русский язык")].iloc[0]
+    assert shown["mean_text"] == fmt.value(mine["mean"], None, 1)
+    assert shown["interval_text"] == f"{fmt.num(mine['mean_low'], 1)} – {fmt.num(mine['mean_high'], 1)}"
+    assert shown["district_text"] == fmt.value(mine["district_mean"], None, 1)
+    # every result row of the school in the year is in the table
+    assert len(res) == int((iv["school_id"] == "sos1").sum())
+    # the history chart of ЕГЭ has the district line and the school's error bars
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    kinds = {tr["name"] for tr in spec["data"]}
+    assert {"среднее по району", "школа (95 % интервал)"} <= kinds
+    assert any(tr.get("error_y") for tr in spec["data"])
+
+
+def test_profile_has_the_district_median(shared_store, run_page, sample_tables):
+    at = run_page("school", school="kedr", year=2026)
+    no_exception(at)
+    reg = sample_tables["schools"]
+    y = reg[pd.to_numeric(reg["year"]) == 2026]
+    prof = _frame_with(at, "median_text")
+    low_income = prof[prof["label"] == "Доля из малоимущих семей, %"].iloc[0]
+    assert low_income["school_text"] == fmt.value(y.loc[y["school_id"] == "kedr", "low_income_pct"].iloc[0], "%", 1)
+    assert low_income["median_text"] == fmt.value(pd.to_numeric(y["low_income_pct"]).median(), "%", 1)
+
+
+def test_stably_low_school_shows_its_flag_reason(shared_store, run_page, sample_tables):
+    at = run_page("school", school=STABLY_LOW, year=2026)
+    no_exception(at)
+    flags = metrics.risk_flags(sample_tables["results"], sample_tables["schools"], 2026)
+    mine = flags[flags["school_id"] == STABLY_LOW]
+    assert {"low_results", "stable_low"} <= set(mine["flag"])
+    boxes = "\n".join(e.value for e in at.error)
+    for _, r in mine[mine["severity"] == "flag"].iterrows():
+        assert r["reason"] in boxes
+    assert "Устойчиво низкие результаты" in boxes
+
+
+def test_suspicious_vpr_school_shows_objectivity_flags(shared_store, run_page, sample_tables):
+    at = run_page("school", school=SUSPICIOUS_VPR, year=2026)
+    no_exception(at)
+    of = metrics.objectivity_flags(sample_tables["results"], 2026)
+    mine = of[(of["school_id"] == SUSPICIOUS_VPR) & (of["year"] == 2026)]
+    flagged = mine[mine["flagged"]]
+    assert len(flagged)
+    box = next(e.value for e in at.error if "Признаки необъективности" in e.value)
+    assert f"{len(flagged)} из {len(mine)} работ" in box
+    assert flagged["reason"].iloc[0] in box
+
+
+def test_year_filter_changes_the_numbers(shared_store, run_page, sample_tables):
+    iv = metrics.intervals(sample_tables["results"])
+    sel = iv[(iv["school_id"] == "gim") & (iv["exam"] == "ЕГЭ") & (iv["subject"] == "Русский язык")]
+    for year in (2024, 2026):
+        at = run_page("school", school="gim", year=year)
+        no_exception(at)
+        res = _frame_with(at, "interval_text")
+        shown = res[(res["exam"] == "ЕГЭ") & (res["subject_text"] == "Русский язык")].iloc[0]
+        assert shown["mean_text"] == fmt.value(sel[sel["year"] == year]["mean"].iloc[0], None, 1)
+
+
+def test_school_without_data_for_the_year_says_so(shared_store, run_page):
+    at = run_page("school", school="sos1", year=2027)  # only plans exist for 2027
+    no_exception(at)
+    assert any("нет результатов оценочных процедур" in i.value for i in at.info)
+
+
+def test_print_view_hides_the_sidebar_and_widgets(shared_store, sample_tables):
+    at = make_app()
+    at.query_params["school"] = STABLY_LOW
+    at.query_params["year"] = "2026"
+    at.run()
+    at.switch_page("pages/school.py")
+    at.query_params["school"] = STABLY_LOW
+    at.query_params["year"] = "2026"
+    at.query_params["print"] = "1"
+    at.run()
+    no_exception(at)
+    assert at.title[0].value == "Кедровская ООШ"
+    assert len(at.sidebar.selectbox) == 0 and len(at.sidebar.caption) == 0
+    css = "\n".join(m.value for m in at.markdown)
+    assert '[data-testid="stSidebar"]' in css and "display: none" in css
+    assert not at.get("download_button") and not at.toggle and not at.dataframe
+    assert len(at.table) >= 3  # compact static tables
+    assert "Низкие образовательные результаты" in texts(at)
+
+
+def test_print_toggle_switches_to_the_print_view(shared_store, run_page):
+    at = run_page("school", school="sos1", year=2026)
+    at.toggle(key="school_print").set_value(True).run()
+    no_exception(at)
+    assert dict(at.query_params).get("print") in ("1", ["1"])
+    assert not at.get("download_button")
+
+
+def test_empty_store_shows_the_hint(empty_store, run_page):
+    at = run_page("school")
+    no_exception(at)
+    assert any("Нечего показать" in i.value for i in at.info)
