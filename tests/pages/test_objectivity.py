@@ -1,8 +1,10 @@
 """Does «Объективность ВПР» say it is diagnostic, list the planted suspicious school and draw the comparison bars?"""
 from __future__ import annotations
 
+import base64
 import json
 
+import numpy as np
 import pandas as pd
 
 import metrics
@@ -10,6 +12,13 @@ from tests.pages.conftest import no_exception, page_links, texts
 from ui import format as fmt
 
 SUSPICIOUS_VPR = "sos3"  # planted, sample_data/README.md
+
+
+def _arr(v) -> list:
+    """A Plotly JSON array: a plain list, or a typed array {"dtype", "bdata" (base64)} as plotly ≥ 6 writes numpy."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
+    return list(v)
 
 
 def _bars(at) -> dict:
@@ -44,7 +53,7 @@ def test_bars_by_schools_for_one_grade_and_subject(shared_store, run_page, sampl
     assert len(confirmed["y"]) == len(rows)
     sos3 = rows[rows["school_id"] == SUSPICIOUS_VPR].iloc[0]
     i = next(k for k, y in enumerate(confirmed["y"]) if y.endswith("СОШ № 3"))
-    assert abs(confirmed["x"][i] - sos3["confirmed_pct"]) < 1e-9
+    assert abs(_arr(confirmed["x"])[i] - sos3["confirmed_pct"]) < 1e-9
     assert confirmed["y"][i].startswith("⚠") == bool(sos3["flagged"])
     # threshold lines at 70 % confirmed and 100 − 15 % raised
     xs = sorted(s["x0"] for s in spec["layout"]["shapes"])

@@ -1,7 +1,10 @@
 """Does «Школы в зоне риска» list the planted ШНОР / ШНСУ schools with reasons, links and the context scatter?"""
 from __future__ import annotations
 
+import base64
 import json
+
+import numpy as np
 
 import metrics
 from tests.pages.conftest import no_exception, page_links, texts
@@ -9,6 +12,13 @@ from tests.pages.conftest import no_exception, page_links, texts
 STABLY_LOW = ("kedr", "lesn")  # planted, sample_data/README.md
 RESILIENT = "rodn"
 EXIT = "zarech"
+
+
+def _arr(v) -> list:
+    """A Plotly JSON array: a plain list, or a typed array {"dtype", "bdata" (base64)} as plotly ≥ 6 writes numpy."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
+    return list(v)
 
 
 def _scatter(at) -> dict:
@@ -51,7 +61,8 @@ def test_scatter_with_regression_line_and_resilient_school(shared_store, run_pag
     ca = metrics.context_adjusted(sample_tables["results"], sample_tables["schools"], 2026)
     spec = _scatter(at)
     line = next(tr for tr in spec["data"] if "ожидаемый результат" in tr["name"])
-    slope = (line["y"][1] - line["y"][0]) / (line["x"][1] - line["x"][0])
+    x, y = _arr(line["x"]), _arr(line["y"])
+    slope = (y[1] - y[0]) / (x[1] - x[0])
     assert abs(slope - float(ca["slope"].iloc[0])) < 1e-9
     star = next(tr for tr in spec["data"] if tr["name"].startswith("резильентные"))
     ids = [cd[0] for cd in star["customdata"]]
