@@ -511,6 +511,18 @@ def _show_diff(d: Any) -> None:
                 _limited(frame, f"upl_diff_{t}_{kind}")
 
 
+def _plain(v: Any) -> Any:
+    """A value openpyxl can write: lists joined, every kind of missing as an empty cell, numpy as Python."""
+    if isinstance(v, (list, tuple)):
+        return "; ".join(map(str, v))
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v.item() if hasattr(v, "item") else v
+
+
 def snapshot_xlsx(result: LoadResult) -> bytes:
     """The tidy tables as a workbook with canonical headers (kept for a Google Sheet, which has no file of its own).
 
@@ -527,16 +539,7 @@ def snapshot_xlsx(result: LoadResult) -> bytes:
         cols = [c.name for c in TABLES[t]]
         ws.append([HEADERS[t][c] for c in cols])
         for row in df[cols].itertuples(index=False, name=None):  # a snapshot write, not a hot path
-            values = []
-            for v in row:
-                if isinstance(v, (list, tuple)):
-                    v = "; ".join(map(str, v))
-                elif fmt.is_missing(v):
-                    v = None
-                elif hasattr(v, "item"):
-                    v = v.item()
-                values.append(v)
-            ws.append(values)
+            ws.append([_plain(v) for v in row])
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"
@@ -587,8 +590,8 @@ def review_dialog() -> None:
             pending["title"] = files[0]
     title = pending_title(pending)
     size = f", {fmt.num(pending['size'] / 1024 / 1024, 1)} МБ" if pending.get("size") else ""
-    where = "Google Таблица" if pending.get("source") == "gsheets" else "Файл"
-    st.markdown(f"{where} **«{title}»**{size}. Ничего не записано, пока вы не нажмёте «Принять».")
+    what = f"**{title}**" if pending.get("source") == "gsheets" else f"Файл **«{title}»**{size}"
+    st.markdown(f"{what}. Ничего не записано, пока вы не нажмёте «Принять».")
     ver = data.version()
     token = (pending.get("sha") or str(pending.get("url")))[:12]
     d = None
