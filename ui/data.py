@@ -168,23 +168,22 @@ def resolve(name: str) -> Any:
 
 def _compute(name: str, data: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> Any:
     fn = resolve(name)
-    kwargs = dict(kwargs)
-    if name in _CHAINS:
-        src, src_args, param = _CHAINS[name]
-        src_kwargs = {a: kwargs[a] for a in src_args if a in kwargs}
-        upstream = _compute(src, data, src_kwargs)
-        # the chained function keeps only its own keyword arguments
-        own = inspect.signature(fn).parameters
-        kwargs = {k: v for k, v in kwargs.items() if k in own}
-        first = next(iter(own))
-        kwargs[first if param not in own else param] = upstream
-        return fn(**kwargs)
-    return fn(**_fill_tables(fn, data, kwargs))
+    return fn(**_fill_tables(fn, data, dict(kwargs)))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _metric(path: str | None, ver: int, name: str, items: tuple[tuple[str, Any], ...]) -> Any:
-    return _compute(name, _read_all(path, ver), dict(items))
+    kwargs = dict(items)
+    if name in _CHAINS:
+        # the source metric goes through this cache too (risk_flags is shared by the list and its summary)
+        src, src_args, param = _CHAINS[name]
+        upstream = _metric(path, ver, src, tuple(sorted((a, kwargs[a]) for a in src_args if a in kwargs)))
+        fn = resolve(name)
+        own = inspect.signature(fn).parameters
+        call = {k: v for k, v in kwargs.items() if k in own}
+        call[param if param in own else next(iter(own))] = upstream
+        return fn(**call)
+    return _compute(name, _read_all(path, ver), kwargs)
 
 
 def metric(name: str, **kwargs: Any) -> Any:
