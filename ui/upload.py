@@ -582,7 +582,9 @@ def review_dialog() -> None:
         result, mapping = load_pending(store, pending)
     except Exception as exc:  # a loader bug must not become a traceback in the user's face
         log.exception("reading the upload failed")
-        st.error(f"Файл «{pending_title(pending)}» не удалось прочитать: внутренняя ошибка ({type(exc).__name__}).")
+        st.error(f"Файл «{pending_title(pending)}» не удалось прочитать: внутренняя ошибка ({type(exc).__name__}). "
+                 "Укажите год, процедуру и тип таблицы в «Параметрах файла» в боковой панели или сообщите "
+                 "разработчикам; хранилище не изменено.", icon=":material/error:")
         result, mapping = None, {}
     if pending.get("source") == "gsheets" and result is not None:
         files = [d.get("file") for d in result.detected if d.get("file")] + [p.file for p in result.problems if p.file]

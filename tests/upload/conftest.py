@@ -32,12 +32,12 @@ SEED_FILES = ("registry.xlsx", "ege_2025.csv", "ege_2026.csv")
 TODAY = "2026-11-22"
 
 
-@pytest.fixture(scope="session")
-def district_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("upload_seed")
+def seed_district(out: Path) -> Path:
+    """Seed a store file at `out` from the small district (registry + ЕГЭ 2025, 2026); WAL folded in."""
+    folder = out.parent / "district_seed"
+    folder.mkdir(parents=True, exist_ok=True)
     for name in SEED_FILES:
         shutil.copyfile(SAMPLE / name, folder / name)
-    out = tmp_path_factory.mktemp("upload_master") / "store.sqlite"
     from store import open_store
 
     store = open_store(path=out, seed_folder=folder)
@@ -47,6 +47,11 @@ def district_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     return out
+
+
+@pytest.fixture(scope="session")
+def district_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seed_district(tmp_path_factory.mktemp("upload_master") / "store.sqlite")
 
 
 @pytest.fixture

@@ -1,0 +1,106 @@
+"""Does an upload through the sidebar work in a real browser: file → review dialog → «Принять» → the
+school card shows the new value, and still does after a reload (a new session on the same store)?
+
+Starts `streamlit run app.py` on a free port with a temporary store seeded from the sample registry and
+ЕГЭ exports, drives Debian's chromium through Playwright (helpers from tests/e2e/test_browser.py), and
+saves screenshots of every step into `test-artifacts/`.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.e2e.test_browser import ARGS, CHROMIUM, free_port, settle, shot, sync_api, wait_healthy
+from tests.pages.conftest import ROOT, TODAY
+from tests.upload.conftest import ege_2026_changed, seed_district
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def upload_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e_upload")
+    store = seed_district(tmp / "store.sqlite")
+    empty = tmp / "empty_seed"
+    empty.mkdir()
+    port = free_port()
+    env = {**os.environ, "DASHBOARD_STORE": str(store), "DASHBOARD_SEED_FOLDER": str(empty), "DASHBOARD_TODAY": TODAY}
+    for var in ("GOOGLE_SERVICE_ACCOUNT_JSON", "GOOGLE_APPLICATION_CREDENTIALS"):
+        env.pop(var, None)
+    log = open(tmp / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield {"url": url, "store": store, "tmp": tmp}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def _card_shows(page, text: str) -> None:
+    """The school card's results table (a canvas grid) holds `text` in its accessible cell table."""
+    page.get_by_role("heading", name="Результаты по годам в сравнении с районом").wait_for()
+    grid = page.locator("[data-testid=stDataFrame]").filter(has_text="Русский язык")
+    grid.first.get_by_text(text, exact=True).first.wait_for(timeout=30_000)
+
+
+def test_upload_accept_and_see_it_on_the_school_card(upload_server, chromium):
+    url, tmp = upload_server["url"], upload_server["tmp"]
+    data = ege_2026_changed("88,8")
+    f = tmp / "ege_2026.csv"
+    f.write_bytes(data)
+    page = chromium.new_page(viewport={"width": 1500, "height": 1600}, locale="ru-RU")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    # before: the card shows the seeded 72,7
+    page.goto(f"{url}/school?school=sos1&year=2026")
+    settle(page)
+    _card_shows(page, "72,7")
+
+    # upload through the sidebar's file input; the review dialog opens with the diff
+    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(f))
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Проверка перед загрузкой").wait_for(timeout=60_000)
+    settle(page)
+    dialog.get_by_text("Что изменится в хранилище").wait_for()
+    dialog.get_by_text("Изменятся: было → стало (1 строк)").wait_for()
+    shot(page, "upload_01_review")
+    dialog.get_by_text("Изменятся: было → стало (1 строк)").click()
+    settle(page)
+    shot(page, "upload_02_review_changes")
+
+    dialog.get_by_role("button", name="Принять").click()
+    page.locator("[data-testid=stSidebar]").get_by_text("Принято «ege_2026.csv»", exact=False).wait_for(timeout=60_000)
+    settle(page)
+    assert page.get_by_role("dialog").count() == 0
+    _card_shows(page, "88,8")
+    shot(page, "upload_03_card_after_accept")
+
+    # a reload is a new session: the value comes from the store, not from this session
+    page.reload()
+    settle(page)
+    _card_shows(page, "88,8")
+    shot(page, "upload_04_card_after_reload")
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert not errors, errors
+    page.close()
