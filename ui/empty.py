@@ -59,9 +59,10 @@ def empty_hint(needed: Iterable[str], what: str, key: str = "empty") -> None:
         "или положите файлы в папку данных. Ниже — шаблоны для заполнения.",
         icon=":material/info:",
     )
-    cols = st.columns(max(1, len(needed)))
-    for col, t in zip(cols, needed):
-        with col:
+    per_row = min(3, max(1, len(needed)))
+    cols = st.columns(per_row)
+    for i, t in enumerate(needed):
+        with cols[i % per_row]:
             template_button(t, key=f"{key}_tpl_{t}")
 
 
