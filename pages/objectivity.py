@@ -14,6 +14,7 @@ from metrics.settings import get as setting
 from ui import data, empty, filters
 from ui import format as fmt
 from ui import objectivity_view as ov
+from ui.figure_cache import figure
 from ui.tables import show_table
 
 VPR = "ВПР"
@@ -90,8 +91,9 @@ with data.guard("Диаграмма ВПР"):
             rows = cmp_rows[cmp_rows["school_id"].astype(str) == sid].sort_values(["grade", "subject"])
             rows = rows.assign(label=rows["grade"].map(lambda g: "" if fmt.is_missing(g) else f"{int(g)} кл., ")
                                + rows["subject"].astype(str))
-            st.plotly_chart(ov.comparison_bars(rows, "label", title=names.get(sid, sid), min_confirmed=min_conf,
-                                               max_raised=max_raised), key="obj_bars_school",
+            st.plotly_chart(figure(("obj_school", year, sid), lambda: ov.comparison_bars(
+                rows, "label", title=names.get(sid, sid), min_confirmed=min_conf, max_raised=max_raised)),
+                            key="obj_bars_school",
                             config={"displayModeBar": False})
         else:
             c1, c2 = st.columns(2)
@@ -103,8 +105,9 @@ with data.guard("Диаграмма ВПР"):
             rows = sub_rows[sub_rows["subject"] == subject]
             rows = rows.assign(label=rows["school_id"].astype(str).map(lambda s: names.get(s, s))).sort_values(
                 "confirmed_pct")
-            st.plotly_chart(ov.comparison_bars(rows, "label", title=f"{subject}, {grade} класс" if grade else subject,
-                                               min_confirmed=min_conf, max_raised=max_raised),
+            st.plotly_chart(figure(("obj_schools", year, grade, subject), lambda: ov.comparison_bars(
+                rows, "label", title=f"{subject}, {grade} класс" if grade else subject,
+                min_confirmed=min_conf, max_raised=max_raised)),
                             key="obj_bars_schools", config={"displayModeBar": False})
 
 # --- every row ---------------------------------------------------------------------------------------------

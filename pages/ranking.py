@@ -15,6 +15,7 @@ from metrics.settings import get as setting
 from ui import data, empty, filters
 from ui import format as fmt
 from ui import ranking_view as rv
+from ui.figure_cache import figure
 from ui.tables import show_table
 
 VPR = "ВПР"
@@ -176,8 +177,9 @@ tab_bars, tab_funnel, tab_grid = st.tabs(["Столбцы с линией рай
                                            "Уровень × изменение (5×5)"])
 
 with tab_bars, data.guard("Диаграмма рейтинга"):
-    st.plotly_chart(rv.ranking_bars(disp, value_title=value_title, district=district_value,
-                                    district_label=district_label, axis=axis),
+    choice = (year, mode, rank_exam, subject, measure, indicator_id)
+    st.plotly_chart(figure(("ranking_bars", *choice), lambda: rv.ranking_bars(
+        disp, value_title=value_title, district=district_value, district_label=district_label, axis=axis)),
                     key="ranking_bars", config={"displayModeBar": False})
 
 with tab_funnel, data.guard("Воронка"):
@@ -208,8 +210,9 @@ with tab_funnel, data.guard("Воронка"):
                 f_title, f_axis = "средний балл", dict(range=[0, 100])
             else:
                 f_title, f_axis = "средняя отметка", dict(range=[2, 5])
-            fig = rv.funnel_chart(points, limits, names, measure=f_measure, value_title=f_title,
-                                  title=f"{f_exam}, {f_subject}: {MEASURES[f_measure].lower()}", axis=f_axis)
+            fig = figure(("ranking_funnel", year, f_exam, f_subject, f_measure), lambda: rv.funnel_chart(
+                points, limits, names, measure=f_measure, value_title=f_title,
+                title=f"{f_exam}, {f_subject}: {MEASURES[f_measure].lower()}", axis=f_axis))
             event = st.plotly_chart(fig, key="ranking_funnel", on_select="rerun", selection_mode="points",
                                     config={"displayModeBar": False})
             picked = [p.get("customdata") for p in (event.selection.points if event else [])]
@@ -237,7 +240,8 @@ with tab_grid, data.guard("Уровень × изменение"):
     if grid.empty or grid["change_band"].isna().all():
         st.info(f"Нет данных за {year - 1} год для сравнения — сетку построить нельзя.", icon=":material/info:")
     else:
-        st.plotly_chart(rv.grid_heatmap(grid, names), key="ranking_grid", config={"displayModeBar": False})
+        st.plotly_chart(figure(("ranking_grid", year, mode, rank_exam, subject, measure, indicator_id),
+                               lambda: rv.grid_heatmap(grid, names)), key="ranking_grid", config={"displayModeBar": False})
         gdisp = grid.assign(school=grid["school_id"].astype(str).map(lambda s: names.get(s, s)),
                             value_text=grid["value"].map(fmt_value), prev_text=grid["prev_value"].map(fmt_value),
                             change_text=grid["change"].map(lambda v: fmt.change(v, None, 2 if kind in ("score",) or (

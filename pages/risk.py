@@ -13,6 +13,7 @@ import streamlit as st
 from ui import data, empty, filters
 from ui import format as fmt
 from ui import risk_view as rk
+from ui.figure_cache import figure
 from ui.tables import show_table
 
 VPR = "ВПР"
@@ -95,7 +96,9 @@ with data.guard("Результаты и контекст"):
                    + (f", наклон {fmt.signed(float(slope.iloc[0]), 2)}" if len(slope) else "")
                    + "). Зелёные звёзды — резильентные школы: условия трудные, а результат выше ожидаемого. "
                    "Щёлкните точку, чтобы открыть карточку.")
-        event = st.plotly_chart(rk.context_scatter(ca, names, value_title=value_title, highlight=school),
+        fig = figure(("risk_scatter", year, outcome, school),
+                     lambda: rk.context_scatter(ca, names, value_title=value_title, highlight=school))
+        event = st.plotly_chart(fig,
                                 key="risk_scatter", on_select="rerun", selection_mode="points",
                                 config={"displayModeBar": False})
         picked = [p.get("customdata") for p in (event.selection.points if event else [])]

@@ -16,6 +16,7 @@ from ui import data, empty, filters
 from ui import format as fmt
 from ui import print_view as pv
 from ui import school_charts, school_view as sv
+from ui.figure_cache import figure
 from ui.ranking_view import table_height
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
 
@@ -126,16 +127,18 @@ with data.guard("Результаты"):
         order = [e for e in filters.exam_options() if e in set(iv_school["exam"].astype(str))]
         chosen = filters.current_exam()
         if printing:
-            for ex in order:
-                st.markdown(f"**{ex}**")
-                st.plotly_chart(school_charts.results_history(iv_school, ex), key=f"school_hist_{ex}",
-                                config={"displayModeBar": False, "staticPlot": True})
+            shown_exams = order
         else:
-            tabs = st.tabs(order, default=chosen if chosen in order else None)
-            for tab, ex in zip(tabs, order):
-                with tab:
-                    st.plotly_chart(school_charts.results_history(iv_school, ex), key=f"school_hist_{ex}",
-                                    config={"displayModeBar": False})
+            # one procedure at a time (the sidebar's, switchable here): each history is a many-panel figure
+            if st.session_state.get("school_exam") not in order:
+                st.session_state["school_exam"] = chosen if chosen in order else order[0]
+            shown_exams = [st.segmented_control("Процедура", order, key="school_exam", required=True)]
+        for ex in shown_exams:
+            if printing:
+                st.markdown(f"**{ex}**")
+            st.plotly_chart(figure(("school_history", school, ex), lambda: school_charts.results_history(iv_school, ex)),
+                            key=f"school_hist_{ex}",
+                            config={"displayModeBar": False, **({"staticPlot": True} if printing else {})})
         if len(iv_year):
             st.markdown(f"**{fmt.year_label(year).capitalize()}: результаты с интервалами**")
             view = sv.results_frame(iv_year.sort_values(["exam", "grade", "subject"]))

@@ -1,0 +1,40 @@
+"""Which Plotly figures were already built for this data, so a rerun does not build them again?
+
+Building a Plotly figure validates every trace and axis (a school's 15-panel
+history takes far longer than computing its numbers). `figure(key, build)`
+keeps each built figure per (store version, key) in a `st.cache_resource`
+dict, so a rerun after a widget change reuses it; a new upload changes the
+version and the figures are rebuilt. Figures are never mutated after
+building (`st.plotly_chart` serialises a copy), so sharing them is safe.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Callable, Hashable
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import data
+
+MAX_FIGURES = 256
+
+
+@st.cache_resource(show_spinner=False)
+def _figures() -> OrderedDict:
+    return OrderedDict()
+
+
+def figure(key: tuple[Hashable, ...], build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure for `key` under the current store version, built by `build()` on first use."""
+    cache = _figures()
+    k: tuple[Any, ...] = (data.version(), *key)
+    fig = cache.get(k)
+    if fig is None:
+        fig = build()
+        cache[k] = fig
+        while len(cache) > MAX_FIGURES:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(k)
+    return fig
