@@ -19,6 +19,7 @@ Russian message for the user.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import threading
@@ -147,7 +148,7 @@ class Store:
                 note: str | None = None) -> int | None:
         prepared = self._prepare(result)
         if bytes_are_safe and prepared.protocol:
-            prepared = writes.Prepared(prepared.values, prepared.source, protocol=False)
+            prepared = dataclasses.replace(prepared, protocol=False)
         with self._session() as con:
             return writes.accept(con, prepared, file_name=str(file_name), file_bytes=file_bytes, user=user,
                                  source=source, expect_version=expect_version, only_if_empty=only_if_empty,

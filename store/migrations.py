@@ -137,9 +137,23 @@ def _v2_keys_and_journal(con: sqlite3.Connection) -> None:
         con.execute(f"CREATE INDEX undo_{t}_key ON undo_{t} (_k)")
 
 
+_V3 = """
+DROP INDEX data_schools_upload;
+DROP INDEX data_indicators_upload;
+DROP INDEX data_values_upload;
+DROP INDEX data_events_upload;
+DROP INDEX data_results_upload;
+DROP INDEX data_results_slice;
+CREATE INDEX data_values_scope ON data_values (year)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "data tables, uploads log, kept files, undo journal, aliases, header mappings", _V1),
     Migration(2, "key indexes and undo journal tables", _v2_keys_and_journal),
+    # Every index costs time on each 100,000-row insert. Writes find the results a load may touch by a
+    # range of the key index (its JSON starts with year, exam), values by year; the «what is loaded»
+    # summary scans instead of using per-upload indexes.
+    Migration(3, "lighter indexes: no per-upload or per-slice indexes; values by year", _V3),
 ]
 
 

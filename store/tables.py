@@ -133,8 +133,11 @@ def _serialise_number(table: str, col: Column, s: pd.Series) -> np.ndarray:
         if fractional.any():
             i = int(np.flatnonzero(fractional)[0])
             raise _bad(table, col, s.index[i], s.iloc[i], "ожидалось целое число")
-        return pd.array(floats, dtype="Float64").astype("Int64").to_numpy(dtype=object, na_value=None) \
-            if coerced_missing.any() else floats.astype(np.int64).astype(object)
+        out = np.full(len(floats), None, dtype=object)
+        present = ~coerced_missing
+        if present.any():
+            out[present] = floats[present].astype(np.int64).astype(object)  # Python ints
+        return out
     out = floats.astype(object)
     out[coerced_missing] = None
     return out

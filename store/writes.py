@@ -43,8 +43,6 @@ PROTOCOL_NOTE = "исходный файл не хранится: персона
 # touching the flag file first, so a test can kill it mid-write. Never set in production.
 PAUSE_ENV = "DASHBOARD_STORE_PAUSE_IN_WRITE"
 PAUSE_FLAG_ENV = "DASHBOARD_STORE_PAUSE_FLAG"
-# Stored rows that could be touched are narrowed by these columns (each with an index or a small table).
-SCOPE: dict[str, tuple[str, ...]] = {"results": ("year", "exam"), "values": ("year",)}
 
 
 @dataclass
@@ -82,6 +80,7 @@ class Diff:
 class Prepared:
     """A LoadResult checked and serialised for SQLite (done outside the write lock)."""
     values: dict[str, pd.DataFrame]  # per table: SQLite values, object columns in model order
+    filled: dict[str, list[str]]  # per table: the columns with at least one value (the others stay NULL)
     source: dict[str, pd.DataFrame]  # per table: the frame as the loaders gave it (index 0…n-1)
     protocol: bool
 
@@ -127,32 +126,43 @@ def prepare(result: LoadResult) -> Prepared:
     unknown = [t for t in (result.tables or {}) if t not in TABLES]
     if unknown:
         raise StoreError(f"Неизвестные таблицы в результате загрузки: {', '.join(map(str, unknown))}. Данные не сохранены.")
-    values, source = {}, {}
+    values, source, filled = {}, {}, {}
     for t in TABLES:
         df = (result.tables or {}).get(t)
         if df is None or len(df) == 0:
             continue
         values[t] = serialise(t, df)
+        filled[t] = [c for c in columns(t) if values[t][c].notna().any()]
         source[t] = df.reset_index(drop=True)
     if not values:
         raise StoreError("В файле не найдено ни одной строки данных — сохранять нечего.")
-    return Prepared(values, source, is_protocol(result))
+    return Prepared(values=values, filled=filled, source=source, protocol=is_protocol(result))
 
 
 # ---------------------------------------------------------------- comparison
 
 def _fetch_scope(con: sqlite3.Connection, table: str, incoming: pd.DataFrame) -> pd.DataFrame:
-    """Stored rows (model cols + _k + _upload_id, raw SQLite values) that the incoming rows could touch."""
+    """Stored rows (model cols + _k + _upload_id, raw SQLite values) that the incoming rows could touch.
+
+    results: per (year, exam) of the load, a range of the unique key index — the key JSON starts with
+    them, e.g. every key of ЕГЭ 2024 lies between «[2024,"ЕГЭ",» and «[2024,"ЕГЭ"-» (BINARY order);
+    values: the load's years; the small tables whole.
+    """
     cols = [*columns(table), "_k", "_upload_id"]
-    where, params = [], []
-    for c in SCOPE.get(table, ()):
-        vals = [v for v in pd.unique(incoming[c]) if v is not None]
-        if not vals:
-            continue
-        where.append(f"{q(c)} IN ({', '.join('?' * len(vals))})")
-        params += vals
-    sql = f"SELECT {col_list(table)}, _k, _upload_id FROM {data_table(table)}"
-    rows = con.execute(sql + (" WHERE " + " AND ".join(where) if where else ""), params).fetchall()
+    select = f"SELECT {col_list(table)}, _k, _upload_id FROM {data_table(table)}"
+    rows: list = []
+    if table == "results":
+        pairs = incoming[["year", "exam"]].drop_duplicates().itertuples(index=False, name=None)
+        for year, exam in pairs:  # a handful of (year, exam) pairs per file
+            rows += con.execute(
+                f"{select} WHERE _k > substr(json_array(?1, ?2), 1, length(json_array(?1, ?2)) - 1) || ',' "
+                f"AND _k < substr(json_array(?1, ?2), 1, length(json_array(?1, ?2)) - 1) || '-'",
+                (year, exam)).fetchall()
+    elif table == "values":
+        years = [v for v in pd.unique(incoming["year"]) if v is not None]
+        rows = con.execute(f"{select} WHERE year IN ({', '.join('?' * len(years))})", years).fetchall()
+    else:
+        rows = con.execute(select).fetchall()
     return pd.DataFrame(rows, columns=cols, dtype=object) if rows else pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
 
 
@@ -238,7 +248,7 @@ def pause_for_tests() -> None:
     time.sleep(float(seconds))
 
 
-def _journal_and_apply(con: sqlite3.Connection, p: Plan, upload_id: int) -> None:
+def _journal_and_apply(con: sqlite3.Connection, p: Plan, upload_id: int, filled: list[str]) -> None:
     table = p.table
     data, undo = data_table(table), undo_table(table)
     cols = col_list(table)
@@ -252,15 +262,16 @@ def _journal_and_apply(con: sqlite3.Connection, p: Plan, upload_id: int) -> None
         con.executemany(f"DELETE FROM {data} WHERE _k = ?", ((k,) for k in previous["_k"]))
     # …then the new rows (binding only the columns the file fills: an ЕГЭ export leaves the mark counts empty),
     # and a marker for every key that did not exist before.
-    filled = [c for c in columns(table) if p.incoming[c].notna().any()]
+    last_rowid = con.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {data}").fetchone()[0]
     con.executemany(
         f"INSERT INTO {data} ({', '.join(q(c) for c in filled)}, _upload_id) "
         f"VALUES ({', '.join('?' * len(filled))}, {upload_id})",
         p.incoming[filled].itertuples(index=False, name=None))
+    # New rows get rowids above the previous maximum, so they are found by a rowid range.
     con.execute(
-        f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, d._k FROM {data} d WHERE d._upload_id = ? "
+        f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, d._k FROM {data} d WHERE d.rowid > ? "
         f"AND NOT EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = ? AND u.existed = 1 AND u._k = d._k)",
-        (upload_id, upload_id, upload_id),
+        (upload_id, last_rowid, upload_id),
     )
 
 
@@ -314,7 +325,7 @@ def accept(con: sqlite3.Connection, prepared: Prepared, *, file_name: str, file_
             for k in totals:
                 totals[k] += c[k]
             try:
-                _journal_and_apply(con, p, upload_id)
+                _journal_and_apply(con, p, upload_id, prepared.filled[t])
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"Таблица «{TABLE_TITLES[t]}»: запись нарушает уникальность ключа ({exc}). "
                                  "Данные не сохранены.") from exc

@@ -120,8 +120,8 @@ def test_failure_in_the_middle_of_a_write_leaves_nothing(store, monkeypatch):
     before, hist = store.table_checksums(), store.history()
     real = writes._journal_and_apply
 
-    def fail_on_results(con, plan, upload_id):
-        real(con, plan, upload_id)  # schools etc. are written first …
+    def fail_on_results(con, plan, upload_id, filled):
+        real(con, plan, upload_id, filled)  # schools etc. are written first …
         if plan.table == "results":
             raise RuntimeError("диск переполнен")  # … then the write breaks
 
@@ -148,3 +148,21 @@ def test_frame_changed_in_place_after_preview_is_stored_as_changed(store):
     store.accept(lr, "a.xlsx", b"a")
     got = store.read("results")
     assert got[(got.exam == "ЕГЭ") & (got.subject == "Русский язык") & (got.school_id == "sos1")]["mean"].tolist() == [80.5]
+
+
+def test_slice_scope_does_not_leak_across_exams_and_years(store):
+    """The stored rows a results file may replace are found by a key range per (year, exam); neighbours stay."""
+    stored = [
+        res(2024, "ЕГЭ", "Физика", "sos1", 10, 50.0, 11),
+        res(2024, "ЕГЭ", "Физика", "sos1", 3, 40.0, None),  # no grade: NULL inside the key
+        res(2024, "Пробный ЕГЭ", "Физика", "sos1", 12, 45.0, 11),
+        res(2024, "ЕГЭ \"осень\"", "Физика", "sos1", 2, 30.0, 11),  # quotes are escaped in the key JSON
+        res(2025, "ЕГЭ", "Физика", "sos1", 11, 52.0, 11),
+        res(2024, "ОГЭ", "Физика", "sos1", 30, 3.9, 9),
+    ]
+    store.accept(result(results=stored), "all.xlsx", b"1")
+    d = store.diff(result(results=[res(2024, "ЕГЭ", "Физика", "sos1", 10, 51.0, 11)])).tables["results"]
+    assert d.replaced[["exam", "year", "participants"]].values.tolist() == [["ЕГЭ", 2024, 3]]
+    assert d.changed_rows == 1 and len(d.added) == 0
+    d2 = store.diff(result(results=[res(2024, "ЕГЭ \"осень\"", "Физика", "sos1", 2, 31.0, 11)])).tables["results"]
+    assert (d2.changed_rows, len(d2.added), len(d2.replaced)) == (1, 0, 0)
