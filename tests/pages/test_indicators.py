@@ -54,34 +54,40 @@ def test_plan_fact_table_is_the_metric(shared_store, run_page, sample_tables):
 
 
 def test_status_filter_keeps_only_that_status(shared_store, run_page, sample_tables):
+    expected = district(pvf(sample_tables, 2026))
+    status = expected["status"].value_counts().index[0]
     at = run_page("indicators", year=2026)
-    box = at.multiselect(key="ind_status")
-    box.select("missed").run()
+    at.multiselect(key="ind_status").select(status).run()
     no_exception(at)
     table = table_with(at, "name", "status_label", "plan_text")
-    expected = district(pvf(sample_tables, 2026))
-    assert len(table) == int((expected["status"] == "missed").sum())
-    assert set(table["status_label"]) <= {"не достигнут"}
+    assert len(table) == int((expected["status"] == status).sum())
+    assert set(table["status_label"]) == {fmt.status_label(status)}
+    absent = [s for s in ("missed", "near", "achieved", "no data") if s not in set(expected["status"])]
+    if absent:
+        at.multiselect(key="ind_status").unselect(status).select(absent[0]).run()
+        assert "Под выбранные фильтры не подходит ни один показатель." in texts(at)
 
 
 def test_indicator_chart_plan_fact_target_and_forecast(shared_store, run_page, sample_tables):
-    at = run_page("indicators", year=2026)
-    all_rows = district(pvf(sample_tables))
     fc = metrics.forecast_to_target(sample_tables["indicators"], sample_tables["values"])
-    fc = fc[fc["school_id"].isna() & fc["will_reach"].notna()]
-    ind = fc["indicator_id"].iloc[0]
-    choose_indicator(at, ind)
+    fc = fc[fc["will_reach"].notna()].assign(_district=fc["school_id"].isna()).sort_values("_district", ascending=False)
+    if fc.empty:
+        pytest.skip("no indicator with a forecast")
+    f = fc.iloc[0]
+    ind, sid = f["indicator_id"], (None if fmt.is_missing(f["school_id"]) else f["school_id"])
+    at = choose_indicator(run_page("indicators", year=2026, school=sid), ind)
     spec = figure(at)
     assert spec["layout"]["separators"] == ", "
     tr = traces(spec)
-    rows = all_rows[(all_rows["indicator_id"] == ind) & all_rows["fact"].notna()].sort_values("year")
+    all_rows = pvf(sample_tables)
+    mine = all_rows["school_id"].isna() if sid is None else all_rows["school_id"] == sid
+    rows = all_rows[mine & (all_rows["indicator_id"] == ind) & all_rows["fact"].notna()].sort_values("year")
     assert tr["Факт"]["type"] == "bar"
     assert [float(v) for v in plotly_values(tr["Факт"]["y"])] == pytest.approx(rows["fact"].astype(float).tolist())
-    f = fc[fc["indicator_id"] == ind].iloc[0]
     assert plotly_values(tr["Целевое значение"]["x"]) == [int(f["final_year"])]
     assert plotly_values(tr["Целевое значение"]["y"]) == [pytest.approx(float(f["target"]))]
     assert plotly_values(tr["Прогноз по тренду"]["y"])[-1] == pytest.approx(float(f["forecast"]))
-    verdict = charts.forecast_verdict(f, all_rows.loc[all_rows["indicator_id"] == ind, "unit"].iloc[0])
+    verdict = charts.forecast_verdict(f, rows["unit"].iloc[0])
     box = at.success if bool(f["will_reach"]) else at.error
     assert any(verdict in b.value for b in box)
 
@@ -105,11 +111,13 @@ def test_range_plan_is_drawn_as_a_band(shared_store, run_page, sample_tables):
 
 
 def test_percent_axis_starts_at_zero(shared_store, run_page, sample_tables):
-    all_rows = district(pvf(sample_tables))
-    pct = all_rows[all_rows["unit"] == "%"]
+    rows = pvf(sample_tables)
+    pct = rows[rows["unit"] == "%"].assign(_district=rows["school_id"].isna()).sort_values("_district", ascending=False)
     if pct.empty:
         pytest.skip("no % indicator")
-    at = choose_indicator(run_page("indicators", year=2026), pct["indicator_id"].iloc[0])
+    r = pct.iloc[0]
+    sid = None if fmt.is_missing(r["school_id"]) else r["school_id"]
+    at = choose_indicator(run_page("indicators", year=2026, school=sid), r["indicator_id"])
     yaxis = figure(at)["layout"]["yaxis"]
     assert yaxis["range"][0] == 0 and yaxis["ticksuffix"] == " %"
 
