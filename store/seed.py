@@ -6,8 +6,9 @@ loaders as any upload. It counts as upload #1 by user «система» (source
 "seed"), so it appears in the history and can be undone like any other.
 
 Nothing here may crash the app: a missing folder, a loader failure or a file
-with errors becomes a list of `Problem`s (kept as `store.seed_problems`) and
-the store simply stays empty. The original files are kept as one zip (fixed
+with errors becomes a list of `Problem`s (kept as `store.seed_problems`). Files
+with errors are left out and the rest of the folder is still loaded (with a
+warning naming the files left out); if that is impossible the store stays empty. The original files are kept as one zip (fixed
 timestamps, so the same files give the same SHA-256), except files read as
 per-participant protocols: those hold names and codes and are never kept.
 """
@@ -77,9 +78,26 @@ def seed(store: "Store", folder: Path) -> list[Problem]:
     except Exception as exc:  # a loader bug must not stop the dashboard from starting
         return [Problem("error", f"Не удалось прочитать папку «{folder}»: {type(exc).__name__}: {exc}. "
                                  "Хранилище пока пусто.")]
+    problems: list[Problem] = []
     if result.errors:
-        return [*result.problems,
-                Problem("error", f"Начальные данные из папки «{folder}» не загружены, пока в файлах есть ошибки.")]
+        # One broken file must not keep the whole district out: load the others without it, and say so.
+        bad = {Path(str(p.file)).name for p in result.errors if p.file}
+        good = [f for f in files if f.name not in bad]
+        unattributed = any(not p.file for p in result.errors)
+        problems = [*result.errors]
+        if unattributed or not good:
+            return [*problems, Problem("error", f"Начальные данные из папки «{folder}» не загружены, "
+                                                "пока в файлах есть ошибки.")]
+        try:
+            result = _load(good, store.aliases())
+        except Exception as exc:
+            return [*problems, Problem("error", f"Не удалось прочитать папку «{folder}»: {type(exc).__name__}: {exc}.")]
+        if result.errors:
+            return [*problems, *result.problems,
+                    Problem("error", f"Начальные данные из папки «{folder}» не загружены, пока в файлах есть ошибки.")]
+        problems.append(Problem("warning", "Не загружены файлы с ошибками: " + ", ".join(sorted(bad))
+                                + " — исправьте их и загрузите через боковую панель."))
+        files = good
     protocols = _protocol_files(result)
     note = None
     if protocols:
@@ -89,5 +107,5 @@ def seed(store: "Store", folder: Path) -> list[Problem]:
         store._accept(result, file_name=f"{folder.name}.zip", file_bytes=bundle(files, protocols),
                       user=SEED_USER, source="seed", only_if_empty=True, bytes_are_safe=True, note=note)
     except StoreError as exc:
-        return [*result.problems, Problem("error", f"Начальные данные из папки «{folder}» не сохранены: {exc}")]
-    return list(result.problems)
+        return [*problems, *result.problems, Problem("error", f"Начальные данные из папки «{folder}» не сохранены: {exc}")]
+    return [*problems, *result.problems]

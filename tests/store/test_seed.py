@@ -105,3 +105,15 @@ def test_seed_folder_from_env(tmp_path, folder, monkeypatch):
     monkeypatch.setenv("DASHBOARD_SEED_FOLDER", str(folder))
     s = open_store(tmp_path / "s.sqlite")
     assert len(s.read("results")) == 3
+
+
+def test_a_file_with_errors_is_left_out_and_the_rest_is_seeded(tmp_path, folder):
+    (folder / "broken_results.csv").write_text(
+        "Год;Процедура;Предмет;Класс;Код ОО;Участников;Средний балл\n2024;ЕГЭ;Химия;11;sos1;сорок;61\n", encoding="utf-8")
+    s = open_store(tmp_path / "s.sqlite", seed_folder=folder)
+    errors = [p for p in s.seed_problems if p.severity == "error"]
+    assert errors and all(p.file and p.file.endswith("broken_results.csv") for p in errors)
+    assert any("Не загружены файлы с ошибками: broken_results.csv" in p.message for p in s.seed_problems)
+    assert len(s.read("results")) == 3 and "Химия" not in set(s.read("results")["subject"])
+    _, data = s.file_bytes(1)
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["results_2024.csv"]
