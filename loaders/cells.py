@@ -265,7 +265,8 @@ def to_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     # garbage) goes through the scalar parser, once per distinct value.
     obj = series.astype(object)
     out = pd.to_numeric(obj, errors="coerce").astype("float64")
-    rest = out.isna().to_numpy() & obj.notna().to_numpy()
+    a = obj.to_numpy()
+    rest = np.isnan(out.to_numpy()) & np.asarray((a != None) & (a == a), dtype=bool)  # noqa: E711
     bad = np.zeros(len(obj), dtype=bool)
     reasons = pd.Series(None, index=series.index, dtype=object)
     if rest.any():

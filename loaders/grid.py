@@ -117,11 +117,31 @@ def _fail(file: str, message: str) -> LoadError:
     return LoadError(Problem("error", message, file=file))
 
 
-def _limits(settings: dict | None) -> tuple[int, int]:
-    from metrics.settings import get
+def setting(settings: dict | None, dotted: str, default: Any) -> Any:
+    """A value from the given settings dict, else from the settings file (config/settings.toml or
+    $DASHBOARD_SETTINGS), else `default`. Read directly so the loaders never import the metrics package."""
+    import os
+    import tomllib
+    from pathlib import Path
 
-    max_rows = int(get(settings, "upload.max_rows", 1_000_000))
-    max_mb = float(get(settings, "upload.max_uncompressed_mb", 200))
+    sources: list[Any] = [settings]
+    path = Path(os.environ.get("DASHBOARD_SETTINGS", Path(__file__).resolve().parent.parent / "config" / "settings.toml"))
+    try:
+        with open(path, "rb") as fh:
+            sources.append(tomllib.load(fh))
+    except (OSError, ValueError):
+        pass
+    for node in sources:
+        for part in dotted.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
+            return node
+    return default
+
+
+def _limits(settings: dict | None) -> tuple[int, int]:
+    max_rows = int(setting(settings, "upload.max_rows", 1_000_000))
+    max_mb = float(setting(settings, "upload.max_uncompressed_mb", 200))
     return max_rows, int(max_mb * 1024 * 1024)
 
 

@@ -241,7 +241,7 @@ def _parse_sheet(sheet: Sheet, ctx: Context, result: LoadResult) -> Parsed | Non
 
 def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx: Context) -> pd.DataFrame:
     """Add where-from columns and fill what the sheet implies (year, procedure, grade)."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)
     frame["_file"] = sheet.file
     frame["_sheet"] = sheet.name
     if "_row" not in frame.columns:
@@ -257,8 +257,9 @@ def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx:
         if "grade" not in frame.columns:
             frame["grade"] = grade
         else:
-            blank = frame["grade"].isna() | (frame["grade"].astype(str).str.strip() == "")
-            frame["grade"] = frame["grade"].where(~blank, grade)
+            blank = _blank_cells(frame["grade"])
+            if blank.any():
+                frame["grade"] = frame["grade"].where(~blank, grade)
     elif table == "values" and ctx.year is not None:
         frame["year"] = ctx.year
     return frame
@@ -276,9 +277,15 @@ def _fill(frame: pd.DataFrame, field: str, override: Any, *fallbacks: Any) -> No
             frame[f"_col_{field}"] = "(из заголовка или имени файла)"
         return
     if fallback is not None:
-        blank = frame[field].isna() | (frame[field].astype(str).str.strip() == "")
+        blank = _blank_cells(frame[field])
         if blank.any():
             frame.loc[blank, field] = fallback
+
+
+def _blank_cells(col: pd.Series) -> pd.Series:
+    """None, NaN or whitespace-only text, judged once per distinct value."""
+    return map_unique(col, lambda v: v is None or (isinstance(v, float) and np.isnan(v))
+                      or (isinstance(v, str) and not v.strip())).astype(bool)
 
 
 def _norm_id(v: Any) -> Any:
@@ -334,7 +341,7 @@ def _resolve_schools(table: str, frame: pd.DataFrame, registry: pd.DataFrame | N
                                                  "row": _int(first["_row"]), "name": name, "status": status,
                                                  "candidates": list(cands)})
             drop |= bad
-    frame = frame.copy()
+    frame = frame.copy(deep=False)
     frame["school_id"] = ids
     if has_name and "_col_school_id" not in frame.columns and f"_col_{H.SCHOOL_NAME}" in frame.columns:
         frame["_col_school_id"] = frame[f"_col_{H.SCHOOL_NAME}"]

@@ -162,7 +162,8 @@ def _blank_mask_fast(raw: pd.Series) -> pd.Series:
     return pd.Series(flags[codes], index=raw.index)
 
 
-def _coerce(col: Column, raw: pd.Series, rep: _Report) -> pd.Series:
+def _coerce(col: Column, raw: pd.Series, rep: _Report) -> tuple[pd.Series, np.ndarray | None]:
+    """(typed column, mask of cells reported as unreadable or None when none can be)."""
     kind = col.kind
     name = col.name
     if kind == "str":
@@ -173,26 +174,29 @@ def _coerce(col: Column, raw: pd.Series, rep: _Report) -> pd.Series:
             out = _normalise_choice(out, _LOCALITY_LOOKUP, rep, name, "местность", LOCALITIES)
         elif name == "exam":
             out = cells.map_unique(out, lambda v: _EXAM_LOOKUP.get(norm(v), v) if isinstance(v, str) else v)
-        return out
+        return out, None
     if kind in ("int", "float"):
         values, bad = cells.to_numbers(raw)
         rep.cells(bad, name, bad.attrs["reasons"].fillna("не число"), raw)
         if kind == "int":
-            frac = values.notna() & (values != np.floor(values.fillna(0)))
+            arr = values.to_numpy(dtype="float64", copy=True)
+            missing = np.isnan(arr)
+            frac = ~missing & (arr != np.floor(np.where(missing, 0, arr)))
             rep.cells(frac, name, "не целое число (ожидается количество)", raw)
-            values = values.where(~frac)
-            return values.round().astype("Int64")
-        return values.astype("float64")
+            missing |= frac
+            ints = np.where(missing, 0, arr).astype("int64")
+            return pd.Series(pd.arrays.IntegerArray(ints, missing), index=raw.index), bad.to_numpy() | frac
+        return values, bad.to_numpy()
     if kind == "year":
         values, bad = cells.to_years(raw)
         rep.cells(bad, name, bad.attrs["reasons"].fillna("не год"), raw)
-        return values
+        return values, bad.to_numpy()
     if kind == "date":
         values, bad = cells.to_dates(raw)
         rep.cells(bad, name, bad.attrs["reasons"].fillna("не дата"), raw)
-        return values.astype(object)
+        return values.astype(object), bad.to_numpy()
     if kind == "dates":
-        return _coerce_dates(raw, rep, name)
+        return _coerce_dates(raw, rep, name), None
     if kind.startswith("enum:"):
         allowed = kind[5:].split("|")
         lookup = enum_lookup(name)
@@ -208,7 +212,7 @@ def _coerce(col: Column, raw: pd.Series, rep: _Report) -> pd.Series:
         labels = ENUM_LABELS.get(name, {})
         choices = ", ".join(f"«{labels.get(a, a)}»" for a in allowed)
         rep.cells(bad, name, f"неизвестное значение; допустимо: {choices}", texts)
-        return out.astype(object)
+        return out.astype(object), bad.to_numpy()
     raise ValueError(f"unknown column kind {kind}")
 
 
@@ -248,13 +252,15 @@ def _coerce_dates(raw: pd.Series, rep: _Report, name: str) -> pd.Series:
 
 def validate_table(table: str, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
     """Coerce and check one table; returns the typed table (model columns only, model order)."""
-    frame = frame.reset_index(drop=True)
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
+        frame = frame.reset_index(drop=True)
     rep = _Report(table, frame, problems)
     n = len(frame)
     typed: dict[str, pd.Series] = {}
+    unreadable: dict[str, np.ndarray | None] = {}
     for col in TABLES[table]:
         if col.name in frame.columns:
-            typed[col.name] = _coerce(col, frame[col.name], rep)
+            typed[col.name], unreadable[col.name] = _coerce(col, frame[col.name], rep)
         else:
             if col.required and n:
                 rep.per_sheet(f"нет обязательного столбца «{col.header}» ({TABLE_TITLES[table]})")
@@ -267,7 +273,10 @@ def validate_table(table: str, frame: pd.DataFrame, problems: list[Problem]) -> 
         if col.required and col.name in frame.columns:
             if col.kind == "dates":
                 continue
-            rep.cells(_blank_mask(frame[col.name]), col.name, "пустая ячейка в обязательном столбце")
+            missing = out[col.name].isna().to_numpy()
+            if unreadable[col.name] is not None:
+                missing &= ~unreadable[col.name]
+            rep.cells(missing, col.name, "пустая ячейка в обязательном столбце")
     _check_rules(table, out, frame, rep)
     return out
 

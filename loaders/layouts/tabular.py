@@ -267,7 +267,7 @@ class Tabular:
             info.setdefault("year", find_year(t)) if find_year(t) else None
             info.setdefault("exam", find_exam(t)) if find_exam(t) else None
         header_texts = [_text(sheet.merged_value(r, j)) for r in range(plan.header_top, plan.header_top + plan.header_rows)
-                        for j in range(sheet.width)]
+                        for j in range(max((len(r) for r in sheet.rows[plan.header_top:plan.header_top + 2]), default=0))]
         info["header_texts"] = [h for h in header_texts if h]
         info["signature"] = H.header_signature(header_texts)
         out.info = info
@@ -278,44 +278,41 @@ class Tabular:
         if body and _is_numbering_row(body[0]):
             body = body[1:]
             start += 1
-        width = sheet.width
         if not body:
             out.tables[plan.table] = pd.DataFrame(columns=["_row"])
             return out
-        frame = pd.DataFrame(body)
-        if frame.shape[1] < width:
-            for j in range(frame.shape[1], width):
-                frame[j] = None
-        rows = np.arange(len(body)) + sheet.row_number(start)
-
-        filled = frame.notna() & frame.ne("")
-        used_cols = list(plan.fields)
-        keep = filled[used_cols].any(axis=1).to_numpy() if used_cols else np.zeros(len(frame), dtype=bool)
-        # total rows: the school/title label (or the first text cell) says «Итого», «Всего», «Среднее по району»…
+        width = max(max(plan.fields) + 1 if plan.fields else 0, min(3, max(map(len, body))))
+        columns, blanks = _columns(body, width)
+        n = len(body)
+        rows = np.arange(n) + sheet.row_number(start)
+        filled = {j: ~blanks[j] for j in plan.fields}
+        keep = np.zeros(n, dtype=bool)
+        for j in plan.fields:
+            keep |= filled[j]
+        # total rows: the school label (or, without one, the first text cells) says «Итого», «Всего»…
         school_labels = (H.SCHOOL_NAME, "school_id") + (("name", "short_name") if plan.table == "schools" else ())
         label_cols = [j for j, f in plan.fields.items() if f in school_labels]
         if plan.table in ("indicators", "events"):
             first_cols = []  # an indicator or event named «Средний балл…» is never a total row
         else:
-            first_cols = label_cols or list(range(min(3, frame.shape[1])))
-        total = np.zeros(len(frame), dtype=bool)
+            first_cols = label_cols or list(range(min(3, len(columns))))
+        total = np.zeros(n, dtype=bool)
         for j in first_cols[:3]:
-            col = frame[j]
-            uniq = pd.unique(col[col.map(lambda v: isinstance(v, str))].to_numpy(dtype=object))
-            totals = {u for u in uniq if H.is_total_label(u)}
-            if totals:
-                total |= col.isin(totals).to_numpy()
+            col = columns[j]
+            codes, uniques = pd.factorize(col, use_na_sentinel=True)
+            flags = np.array([isinstance(u, str) and H.is_total_label(u) for u in uniques] + [False], dtype=bool)
+            total |= flags[codes]
         skipped_totals = int((keep & total).sum())
         if skipped_totals:
             info["total_rows_skipped"] = skipped_totals
         keep &= ~total
-        frame = frame[keep]
         rows = rows[keep]
 
         shared = {j: f for j, f in plan.fields.items() if j not in plan.groups}
         headers_map = {f: plan.labels[j] for j, f in shared.items()}
+        base = {f: columns[j][keep] for j, f in shared.items()}
         if not plan.groups:
-            t = pd.DataFrame({f: frame[j].to_numpy(dtype=object) for j, f in shared.items()})
+            t = pd.DataFrame(base)
             t["_row"] = rows
             out.tables[plan.table] = t
             out.headers[plan.table] = headers_map
@@ -328,19 +325,44 @@ class Tabular:
         parts = []
         for label, cols in by_group.items():
             gfield, gvalue = _group_field(label)
-            part = pd.DataFrame({f: frame[j].to_numpy(dtype=object) for j, f in shared.items()})
+            measure = np.zeros(int(keep.sum()), dtype=bool)
+            for j in cols:
+                measure |= filled[j][keep]
+            part = pd.DataFrame({f: a[measure] for f, a in base.items()})
             for j, f in cols.items():
-                part[f] = frame[j].to_numpy(dtype=object)
+                part[f] = columns[j][keep][measure]
                 part[f"_col_{f}"] = plan.labels[j]
             part[gfield] = gvalue
-            part["_row"] = rows
-            measure = filled.loc[frame.index, list(cols)].any(axis=1).to_numpy()
-            parts.append(part[measure])
+            part["_row"] = rows[measure]
+            parts.append(part)
         t = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_row"])
         out.tables[plan.table] = t
         out.headers[plan.table] = headers_map
         info["groups"] = list(by_group)
         return out
+
+
+def _columns(body: list[list[Any]], width: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The first `width` columns of the body as object arrays with blanks as None, and each column's blank mask.
+
+    Grids hold "" for an empty cell (calamine, csv and Google Sheets never give None), so one comparison per
+    column finds the blanks; short rows are padded with "".
+    """
+    lengths = set(map(len, body))
+    if len(lengths) == 1 and next(iter(lengths)) >= width:
+        grid = np.empty((len(body), next(iter(lengths))), dtype=object)
+        grid[:] = body
+    else:
+        grid = np.empty((len(body), width), dtype=object)
+        grid[:] = [list(r[:width]) + [""] * (width - len(r[:width])) for r in body]
+    cols, blanks = [], []
+    for j in range(width):
+        a = grid[:, j].copy()
+        blank = np.asarray(a == "", dtype=bool)
+        a[blank] = None
+        cols.append(a)
+        blanks.append(blank)
+    return cols, blanks
 
 
 TABULAR = register(Tabular())
