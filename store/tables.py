@@ -7,10 +7,10 @@ generated JSON array of the natural key (`model.KEYS`). `_k` makes keys with
 NULLs (a district value has no school_id, a registry row may have no year)
 compare as equal, which a plain unique index would not do.
 
-`to_rows` checks and serialises a LoadResult frame for SQLite (nullable ints
-to int/None, floats to float/None, `control_dates` lists to JSON text) and
-refuses anything outside the model; `to_frame` turns SQL rows back into the
-same dtypes the loaders produce (Int64 counts and years, float64, object
+`serialise` checks a LoadResult frame and turns it into SQLite values
+(nullable ints to int/None, floats to float/None, `control_dates` lists to JSON
+text), refusing anything outside the model; `to_frame` turns SQL rows back into
+the same dtypes the loaders produce (Int64 counts and years, float64, object
 strings with None, Python lists of ISO dates).
 """
 from __future__ import annotations
@@ -27,8 +27,6 @@ import pandas as pd
 from loaders.model import KEYS, TABLE_TITLES, TABLES, Column, columns
 from store.db import StoreError
 
-SQL_TYPES = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "year": "INTEGER",
-             "date": "TEXT", "dates": "TEXT", "enum": "TEXT"}
 # Results replace a whole slice: every stored row of the same year × exam × subject × school.
 SLICES: dict[str, tuple[str, ...]] = {"results": ("year", "exam", "subject", "school_id")}
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"
@@ -58,11 +56,6 @@ def enum_values(col: Column) -> tuple[str, ...]:
 def col_list(table: str, prefix: str = "") -> str:
     """Comma-separated quoted model columns, optionally qualified (`d.`)."""
     return ", ".join(prefix + q(c) for c in columns(table))
-
-
-def key_json(table: str) -> str:
-    """SQL expression of the canonical key (the definition of the generated `_k` column)."""
-    return "json_array(" + ", ".join(q(c) for c in KEYS[table]) + ")"
 
 
 def order_by(table: str, prefix: str = "") -> str:
@@ -160,12 +153,6 @@ def _serialise_dates(table: str, col: Column, s: pd.Series) -> np.ndarray:
             items.append(d)
         out[i] = json.dumps(items, ensure_ascii=False)
     return out
-
-
-def to_rows(table: str, df: pd.DataFrame) -> list[tuple]:
-    """SQLite parameter tuples (model column order) of a checked tidy frame; see `serialise`."""
-    ser = serialise(table, df)
-    return list(ser.itertuples(index=False, name=None))
 
 
 def serialise(table: str, df: pd.DataFrame) -> pd.DataFrame:
