@@ -13,6 +13,7 @@ import streamlit as st
 from ui import data, empty, filters
 from ui import format as fmt
 from ui import risk_view as rk
+from ui import school_view as sv
 from ui.figure_cache import figure
 from ui.tables import show_table
 
@@ -114,8 +115,8 @@ with data.guard("Результаты и контекст"):
                 st.caption("Нет.")
             for _, r in good.iterrows():  # a few schools
                 sid = str(r["school_id"])
-                st.success(f"**{names.get(sid, sid)}**: индекс неблагополучия {fmt.num(float(r['index']), 2)}, "
-                           f"результат {fmt.num(float(r['value']), 2)} при ожидаемом {fmt.num(float(r['predicted']), 2)} "
+                st.success(f"**{names.get(sid, sid)}**: индекс неблагополучия {sv.rnum(r['index'], 2)}, "
+                           f"результат {sv.rnum(r['value'], 2)} при ожидаемом {sv.rnum(r['predicted'], 2)} "
                            f"({fmt.signed(float(r['residual']), 2)}).", icon=":material/thumb_up:")
                 filters.page_link_with_filters("pages/school.py", f"Карточка: {names.get(sid, sid)}",
                                                icon=":material/apartment:", school=sid)
@@ -125,9 +126,9 @@ with data.guard("Результаты и контекст"):
                 st.caption("Нет школ, результат которых значимо ниже ожидаемого.")
             for _, r in bad.iterrows():  # a few schools
                 sid = str(r["school_id"])
-                st.error(f"**{names.get(sid, sid)}**: результат {fmt.num(float(r['value']), 2)} при ожидаемом "
-                         f"{fmt.num(float(r['predicted']), 2)} ({fmt.signed(float(r['residual']), 2)}, "
-                         f"z = {fmt.num(float(r['z']), 1)}).", icon=":material/trending_down:")
+                st.error(f"**{names.get(sid, sid)}**: результат {sv.rnum(r['value'], 2)} при ожидаемом "
+                         f"{sv.rnum(r['predicted'], 2)} ({fmt.signed(float(r['residual']), 2)}, "
+                         f"z = {sv.rnum(r['z'], 1)}).", icon=":material/trending_down:")
                 filters.page_link_with_filters("pages/school.py", f"Карточка: {names.get(sid, sid)}",
                                                icon=":material/apartment:", school=sid)
 

@@ -110,7 +110,7 @@ with data.guard("Профиль"):
             q = srow["quartile"].iloc[0]
             qtxt = "" if fmt.is_missing(q) else f", {int(q)}-я четверть района" + (
                 " — наиболее неблагополучные условия" if int(q) == 4 else "")
-            st.markdown(f"**Индекс социального неблагополучия:** {fmt.num(float(srow['index'].iloc[0]), 2)}{qtxt} "
+            st.markdown(f"**Индекс социального неблагополучия:** {sv.rnum(srow['index'].iloc[0], 2)}{qtxt} "
                         "(0 — средний уровень района, больше — неблагополучнее).")
         pv.table(prof, {"label": "Показатель", "school_text": label, "median_text": "Медиана по району"},
                  what=("профиль", school, year), key="school_profile", printing=printing)

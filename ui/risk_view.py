@@ -19,6 +19,7 @@ import streamlit as st
 from ui import filters
 from ui import format as fmt
 from ui.charts import base_layout
+from ui.school_view import rnum
 
 FLAG_ICONS = {"flag": ":material/error:", "warning": ":material/warning:", "good": ":material/thumb_up:"}
 
@@ -104,10 +105,10 @@ def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str
             marker=dict(color=color, size=(size[mask] * np.where(hl, 1.4, 1.0)).tolist(), symbol=symbol,
                         line=dict(width=np.where(hl, 3, 1).tolist(), color=np.where(hl, "#000000", "white").tolist())),
             customdata=np.stack([p["school_id"].astype(str), p["name"],
-                                 p["value"].map(lambda v: fmt.num(float(v), 2)),
-                                 p["predicted"].map(lambda v: fmt.num(float(v), 2) if not fmt.is_missing(v) else "—"),
+                                 p["value"].map(lambda v: rnum(v, 2)),
+                                 p["predicted"].map(lambda v: rnum(v, 2)),
                                  p["residual"].map(lambda v: fmt.signed(float(v), 2) if not fmt.is_missing(v) else "—"),
-                                 p["index"].map(lambda v: fmt.num(float(v), 2)),
+                                 p["index"].map(lambda v: rnum(v, 2)),
                                  pd.to_numeric(p["participants"], errors="coerce").map(
                                      lambda v: fmt.num(int(v)) if not fmt.is_missing(v) else "—")], axis=-1),
             hovertemplate="<b>%{customdata[1]}</b><br>Индекс неблагополучия: %{customdata[5]}<br>" + value_title

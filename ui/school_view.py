@@ -37,6 +37,13 @@ SEVERITY_BOX = {"flag": "error", "warning": "warning", "good": "success"}
 SEVERITY_ORDER = {"flag": 0, "warning": 1, "good": 2}
 
 
+def rnum(x: Any, digits: int = 2) -> str:
+    """A number the Russian way with a true minus sign: −0,68 (not -0,68); «—» when missing."""
+    if fmt.is_missing(x):
+        return "—"
+    return fmt.num(float(x), digits).replace("-", "−")
+
+
 def registry_row(schools: pd.DataFrame, school_id: str, year: int) -> tuple[pd.Series | None, int | None]:
     """The school's registry row for `year` (else the latest earlier year, else any undated row) and its year."""
     if schools is None or schools.empty:
