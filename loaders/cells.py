@@ -256,28 +256,35 @@ def map_unique(series: pd.Series, func) -> pd.Series:
 
 
 def to_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(float64 Series, bad-cell mask). Numeric cells pass through untouched; texts are parsed once per distinct value."""
+    """(float64 Series, bad-cell mask with Russian reasons in `.attrs["reasons"]`).
+
+    Cells that are already numbers (or plain numeric text) convert in one C-level pass; only the rest
+    («4,38», «45%», «-», garbage) goes through `parse_number`, once per distinct value.
+    """
+    index = series.index
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
-        ok = pd.Series(False, index=series.index)
-        ok.attrs["reasons"] = pd.Series(None, index=series.index, dtype=object)
+        ok = pd.Series(False, index=index)
+        ok.attrs["reasons"] = pd.Series(None, index=index, dtype=object)
         return series.astype("float64"), ok
-    # Real numbers and plain numeric texts in one vectorised pass; only what is left («4,38», «45%», «-»,
-    # garbage) goes through the scalar parser, once per distinct value.
-    obj = series.astype(object)
-    out = pd.to_numeric(obj, errors="coerce").astype("float64")
-    a = obj.to_numpy()
-    rest = np.isnan(out.to_numpy()) & np.asarray((a != None) & (a == a), dtype=bool)  # noqa: E711
-    bad = np.zeros(len(obj), dtype=bool)
-    reasons = pd.Series(None, index=series.index, dtype=object)
+    a = series.to_numpy(dtype=object)
+    present = np.asarray(a != None, dtype=bool)  # noqa: E711  (elementwise)
+    try:
+        out = np.where(present, a, np.nan).astype("float64")
+        rest = np.zeros(len(a), dtype=bool)
+    except (TypeError, ValueError):
+        out = pd.to_numeric(series.astype(object), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        rest = np.isnan(out) & present
+    bad = np.zeros(len(a), dtype=bool)
+    reasons = np.full(len(a), None, dtype=object)
     if rest.any():
-        sub = obj[rest]
+        sub = pd.Series(a[rest])
         parsed, sub_bad = _map_unique(sub, parse_number)
         out[rest] = pd.to_numeric(parsed, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         bad[rest] = sub_bad.to_numpy()
-        reasons[rest] = sub_bad.attrs["reasons"]
-    bad_s = pd.Series(bad, index=series.index)
-    bad_s.attrs["reasons"] = reasons
-    return pd.Series(out.to_numpy(), index=series.index, dtype="float64"), bad_s
+        reasons[rest] = sub_bad.attrs["reasons"].to_numpy()
+    bad_s = pd.Series(bad, index=index)
+    bad_s.attrs["reasons"] = pd.Series(reasons, index=index, dtype=object)
+    return pd.Series(out, index=index, dtype="float64"), bad_s
 
 
 def to_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:

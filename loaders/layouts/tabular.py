@@ -357,7 +357,7 @@ def _columns(body: list[list[Any]], width: int) -> tuple[list[np.ndarray], list[
         grid[:] = [list(r[:width]) + [""] * (width - len(r[:width])) for r in body]
     cols, blanks = [], []
     for j in range(width):
-        a = grid[:, j].copy()
+        a = grid[:, j]  # a view: the grid is ours
         blank = np.asarray(a == "", dtype=bool)
         a[blank] = None
         cols.append(a)
