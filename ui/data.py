@@ -248,16 +248,48 @@ def objectivity_summary(year: int) -> pd.DataFrame:
 
 # --- helpers -----------------------------------------------------------------
 
-def school_names() -> dict[str, str]:
-    """school_id -> display name (short name when given, else the full name; latest year wins)."""
-    s = table("schools")
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _school_names(path: str | None, ver: int) -> dict[str, str]:
+    s = _read_all(path, ver)["schools"]
     if s.empty:
         return {}
-    s = s.copy()
-    s["_y"] = pd.to_numeric(s["year"], errors="coerce").fillna(-1)
+    s = s.assign(_y=pd.to_numeric(s["year"], errors="coerce").fillna(-1))
     s = s.sort_values("_y").drop_duplicates("school_id", keep="last")
     short = s["short_name"].where(s["short_name"].notna() & (s["short_name"].astype(str).str.strip() != ""), s["name"])
     return dict(zip(s["school_id"].astype(str), short.astype(str)))
+
+
+def school_names() -> dict[str, str]:
+    """school_id -> display name (short name when given, else the full name; latest year wins).
+
+    Cached per data version; shared — do not modify."""
+    return _school_names(store_path(), version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _facets(path: str | None, ver: int) -> dict[str, Any]:
+    t = _read_all(path, ver)
+
+    def years(df: pd.DataFrame) -> set[int]:
+        if df.empty or "year" not in df:
+            return set()
+        return set(pd.to_numeric(df["year"], errors="coerce").dropna().astype(int).unique().tolist())
+
+    res, vals = t["results"], t["values"]
+    facts = vals[vals["kind"] == "fact"] if not vals.empty else vals
+    return {
+        "result_years": years(res),
+        "value_years": years(vals),
+        "fact_years": years(facts),
+        "exams": set(res["exam"].dropna().astype(str).unique()) if not res.empty else set(),
+        "result_schools": set(res["school_id"].dropna().astype(str).unique()) if not res.empty else set(),
+    }
+
+
+def facets() -> dict[str, Any]:
+    """What the filters offer, computed once per data version: result_years, value_years,
+    fact_years, exams, result_schools (sets; shared — do not modify)."""
+    return _facets(store_path(), version())
 
 
 def strict() -> bool:

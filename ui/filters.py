@@ -40,16 +40,10 @@ def today() -> date:
 
 # --- options -------------------------------------------------------------------
 
-def _years(df: pd.DataFrame) -> set[int]:
-    if df.empty or "year" not in df:
-        return set()
-    return set(pd.to_numeric(df["year"], errors="coerce").dropna().astype(int).tolist())
-
-
 def year_options() -> list[int]:
     """Years with results or indicator values (plans included), newest first."""
-    t = data.tables()
-    years = _years(t["results"]) | _years(t["values"])
+    fc = data.facets()
+    years = fc["result_years"] | fc["value_years"]
     if not years:
         years = {today().year}
     return sorted(years, reverse=True)
@@ -57,10 +51,8 @@ def year_options() -> list[int]:
 
 def default_year() -> int:
     """The latest year that has results or facts and is not in the future."""
-    t = data.tables()
-    v = t["values"]
-    facts = v[v["kind"] == "fact"] if not v.empty else v
-    years = [y for y in (_years(t["results"]) | _years(facts)) if y <= today().year]
+    fc = data.facets()
+    years = [y for y in (fc["result_years"] | fc["fact_years"]) if y <= today().year]
     if years:
         return max(years)
     opts = [y for y in year_options() if y <= today().year]
@@ -72,10 +64,7 @@ def school_options() -> list[str | None]:
     names = data.school_names()
     ids = sorted(names, key=lambda i: names[i].lower())
     # schools that appear only in results (no registry row) still get a choice
-    res = data.table("results")
-    if not res.empty:
-        extra = sorted(set(res["school_id"].dropna().astype(str)) - set(ids))
-        ids += extra
+    ids += sorted(data.facets()["result_schools"] - set(ids))
     return [None, *ids]
 
 
@@ -87,10 +76,7 @@ def school_label(school_id: str | None) -> str:
 
 def exam_options() -> list[str]:
     """Procedures present in the results, the main ones first."""
-    res = data.table("results")
-    if res.empty:
-        return []
-    present = set(res["exam"].dropna().astype(str))
+    present = data.facets()["exams"]
     order = ["ЕГЭ", "ОГЭ", "ВПР", "ГВЭ"]
     return [e for e in order if e in present] + sorted(present - set(order))
 
