@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 import metrics
 from tests.pages.conftest import make_app, no_exception, texts
@@ -138,3 +139,41 @@ def test_empty_store_shows_the_hint(empty_store, run_page):
     at = run_page("school")
     no_exception(at)
     assert any("Нечего показать" in i.value for i in at.info)
+
+
+def test_card_switches_procedure(shared_store, run_page, sample_tables):
+    at = run_page("school", school=SUSPICIOUS_VPR, year=2026)
+    at.segmented_control(key="school_exam").set_value("ВПР").run()
+    no_exception(at)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    titles = {a["text"] for a in spec["layout"]["annotations"]}
+    iv = metrics.intervals(sample_tables["results"])
+    vpr = iv[(iv["school_id"] == SUSPICIOUS_VPR) & (iv["exam"] == "ВПР")]
+    assert titles == {f"{s}, {int(g)} кл." for s, g in zip(vpr["subject"], vpr["grade"])}
+
+
+def _partial_store(path, empty_folder, tables: dict) -> None:
+    from loaders.report import LoadResult
+    from store import open_store
+
+    res = LoadResult()
+    for name, df in tables.items():
+        res.tables[name] = df
+    open_store(path=path, seed_folder=empty_folder).accept(res, "partial.xlsx", b"partial", user="тест")
+
+
+@pytest.mark.parametrize("page", ["ranking", "school", "risk", "objectivity"])
+def test_only_results_without_registry(empty_store, empty_folder, run_page, sample_tables, page):
+    _partial_store(empty_store, empty_folder, {"results": sample_tables["results"]})
+    at = run_page(page, school="kedr", year=2026)
+    no_exception(at)
+    assert at.title
+
+
+@pytest.mark.parametrize("page", ["ranking", "school", "risk", "objectivity"])
+def test_only_programme_tables(empty_store, empty_folder, run_page, sample_tables, page):
+    _partial_store(empty_store, empty_folder, {k: sample_tables[k] for k in ("schools", "indicators", "values", "events")})
+    at = run_page(page, school="kedr", year=2026)
+    no_exception(at)
+    if page in ("risk", "objectivity"):
+        assert any("Нечего показать" in i.value for i in at.info)
