@@ -56,12 +56,17 @@ def _blank(s: pd.Series) -> pd.Series:
     return pd.Series((codes < 0) | np.asarray(ub)[np.maximum(codes, 0)], index=s.index)
 
 
-def _clean_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Stripped text of a column and its integer codes (text work done once per distinct value)."""
+def _text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stripped text of a column, its integer codes (values that differ only by spaces share a code) and
+    whether each cell is blank (None, NaN, "", "nan", "None", "<NA>") — text work done once per distinct value."""
     codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    if len(uniq) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=object), empty, np.zeros(0, dtype=bool)
     clean = np.asarray(pd.Index(uniq).astype(str).str.strip(), dtype=object)
-    codes2, uniq2 = pd.factorize(clean)  # values that differ only by spaces share a code
-    return clean.take(codes), codes2.take(codes)
+    blank_u = np.asarray(pd.isna(uniq)) | np.asarray(pd.Index(clean).isin(["", "nan", "None", "<NA>"]))
+    code_u, _ = pd.factorize(clean)
+    return clean.take(codes), code_u.take(codes), blank_u.take(codes)
 
 
 def _group_sum(gid: np.ndarray, x: np.ndarray, ngroups: int) -> np.ndarray:
@@ -69,18 +74,58 @@ def _group_sum(gid: np.ndarray, x: np.ndarray, ngroups: int) -> np.ndarray:
     return np.bincount(gid, weights=np.nan_to_num(x), minlength=ngroups)[gid]
 
 
+def group_ids(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group id per row for the combination of non-negative integer key arrays (ids in order of first
+    appearance) and the first row of each group (so that `gid[first] == arange(ngroups)`)."""
+    n = len(codes[0]) if codes else 0
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    key = np.zeros(n, dtype=np.int64)
+    for c in codes:
+        c = np.asarray(c, dtype=np.int64)
+        key = key * (int(c.max()) + 1) + c
+    gid, _ = pd.factorize(key)
+    gid = gid.astype(np.int64, copy=False)
+    run = np.maximum.accumulate(gid)
+    first = np.flatnonzero(np.concatenate(([True], gid[1:] > run[:-1])))
+    return gid, first
+
+
+def sort_rank(values: np.ndarray) -> np.ndarray:
+    """Rank of each value in ascending sort order (equal values share a rank); text or numbers."""
+    codes, _ = pd.factorize(values, sort=True)
+    return codes
+
+
+def _codes(df: pd.DataFrame, col: str) -> np.ndarray:
+    """Integer codes of a key column (the prepared `_sid` for school_id when present)."""
+    if col == "school_id" and "_sid" in df:
+        return df["_sid"].to_numpy()
+    if col == "year":
+        y = df["year"].to_numpy()
+        return (y - y.min()) if len(y) else y
+    return pd.factorize(df[col].to_numpy(), use_na_sentinel=False)[0]
+
+
 _CACHE: list = []  # [(weakref to results, fingerprint, prepared)] — the last two inputs
 
 
 def _fingerprint(results: pd.DataFrame, settings: dict | None):
-    part = results["participants"] if "participants" in results else None
-    total = float(pd.to_numeric(part, errors="coerce").sum()) if part is not None else 0.0
-    return (results.shape, tuple(results.columns), total, json.dumps(settings, sort_keys=True, default=str))
+    """Cheap content fingerprint: shape, columns, participant and mean totals, settings."""
+    def total(c):
+        if c not in results:
+            return 0.0
+        s = results[c]
+        if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+            s = pd.to_numeric(s, errors="coerce")
+        return float(s.sum())
+    return (results.shape, tuple(results.columns), total("participants"), total("mean"),
+            json.dumps(settings, sort_keys=True, default=str))
 
 
 def prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
     """Per-row measures of `results`, memoised for the last two inputs (inputs are treated as read-only;
-    a changed shape, column set, participant total or settings recomputes). See `_prepare`."""
+    a changed shape, column set, participant or mean total or settings recomputes). See `_prepare`."""
     key = _fingerprint(results, settings)
     for ref, k, prep in _CACHE:
         if ref() is results and k == key:
@@ -94,6 +139,11 @@ def prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame
     return prep
 
 
+def clear_cache() -> None:
+    """Forget the memoised `prepare()` results (benchmarks time a cold start with it)."""
+    _CACHE.clear()
+
+
 def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
     """Return the per-row measures of `results` (rows without a school are dropped).
 
@@ -101,27 +151,31 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     mean, marks_n, mark2..mark5, sd_marks, below, below_share (%), high_scorers, lowered,
     confirmed, raised, district_participants, district_mean, district_below_share (%),
     district_sd, between_sd, n_schools, sd, sd_source ("marks"|"district"), z, z_se,
-    and the integer helper ids _sid (school) and _gid (year × exam × subject × grade).
+    and the integer helper ids _sid (school), _eid (exam) and _gid (year × exam × subject × grade).
     """
     n_all = len(results)
     def col(name):
         return results[name] if name in results else pd.Series(np.nan, index=results.index, dtype=object)
-    keep = (~_blank(col("school_id"))).to_numpy()
+    text, codes, blank = {}, {}, None
+    for c in ("school_id", "exam", "subject"):
+        text[c], codes[c], b = _text_codes(col(c))
+        if c == "school_id":
+            blank = b
+    keep = ~blank if n_all else np.zeros(0, dtype=bool)
     year = _float(col("year")).to_numpy()
     part = _float(col("participants")).to_numpy()
     keep &= np.isfinite(year) & (np.nan_to_num(part) > 0)
     idx = np.flatnonzero(keep)
     whole = len(idx) == n_all
     data = {}
-    codes = {}
     for c in ("school_id", "exam", "subject"):
-        text, code = _clean_text(col(c) if whole else col(c).iloc[idx])
-        data[c], codes[c] = text, code
+        data[c] = text[c] if whole else text[c][idx]
+        if not whole:
+            codes[c] = codes[c][idx]
     data["year"] = (year if whole else year[idx]).astype("int64")
     for c in ("grade", *COUNT_COLS, "mean"):
         arr = _float(col(c)).to_numpy()
         data[c] = arr if whole else arr[idx]
-
     marks = np.column_stack([data[c] for c in MARK_COLS]) if len(idx) else np.zeros((0, 4))
     marks0 = np.nan_to_num(marks)
     kvec = np.array(MARKS, dtype=float)
@@ -150,6 +204,7 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     ng = len(uniq)
     data["_gid"] = gid
     data["_sid"] = codes["school_id"]
+    data["_eid"] = codes["exam"]
     n = data["participants"]
     mean = data["mean"]
     below = data["below"]
@@ -190,7 +245,21 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
         data["z_se"] = sd / dsd / np.sqrt(n)
     for c in ("high_scorers", "mark4", "mark5", "n_schools"):
         data.pop(c, None)
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)  # no block consolidation: ~25 columns × rows would be copied twice
+
+
+def _exam_rows(df: pd.DataFrame, exams) -> np.ndarray:
+    """Positions of the rows whose exam is one of `exams` (all rows when None)."""
+    if exams is None:
+        return np.arange(len(df))
+    exam = df["exam"].to_numpy()
+    exams = list(exams)
+    mask = exam == exams[0] if len(exams) == 1 else np.asarray(pd.Series(exam).isin(exams))
+    return np.flatnonzero(mask)
+
+
+def _take(df: pd.DataFrame, col: str, rows: np.ndarray) -> np.ndarray:
+    return df[col].to_numpy()[rows]
 
 
 def procedure_scores(prep: pd.DataFrame, exams=None) -> pd.DataFrame:
@@ -201,29 +270,56 @@ def procedure_scores(prep: pd.DataFrame, exams=None) -> pd.DataFrame:
     treated as perfectly correlated — a conservative bound: Σ n_s·se_s / Σ n_s),
     participants (the cohort: per grade the largest subject entry, summed over grades),
     below, below_total, below_share (% of subject entries below the minimum), n_subjects.
+    Sorted by school_id, exam, year. Vectorised over integer group ids.
     """
-    df = prep if exams is None else prep[prep["exam"].isin(list(exams))]
-    ok = df["z"].notna()
-    n = df["participants"]
-    hb = df["below"].notna()
-    tmp = pd.DataFrame({
-        "school_id": df["school_id"], "exam": df["exam"], "year": df["year"],
-        "wz": (n * df["z"]).where(ok, 0.0), "wse": (n * df["z_se"]).where(ok, 0.0),
-        "nz": n.where(ok, 0.0), "below": df["below"].where(hb, 0.0), "below_total": n.where(hb, 0.0),
-        "subj": ok.astype(float),
-    })
-    out = tmp.groupby(["school_id", "exam", "year"], sort=True).sum().reset_index()
-    cohort = (df.assign(_g=df["grade"].fillna(-1))
-              .groupby(["school_id", "exam", "year", "_g"])["participants"].max()
-              .groupby(["school_id", "exam", "year"]).sum().rename("participants").reset_index())
-    out = out.merge(cohort, on=["school_id", "exam", "year"], how="left")
+    cols = ["school_id", "exam", "year", "score", "se", "participants", "below", "below_total", "below_share",
+            "n_subjects"]
+    rows = _exam_rows(prep, exams)
+    if len(rows) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("school_id", "exam") else
+                                          ("int64" if c in ("year", "n_subjects") else "float64")) for c in cols})
+    g = procedure_groups(prep, rows)
+    order = np.lexsort((g["year"], sort_rank(g["exam"]), sort_rank(g["school_id"])))
+    return pd.DataFrame({c: g[c][order] for c in cols}, copy=False)
+
+
+def procedure_groups(prep: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The numbers of `procedure_scores` for the given rows of `prep`, one array element per
+    school × exam × year group (in order of first appearance), plus `_sid` (school code) per group."""
+    sid = _take(prep, "school_id", rows)
+    sidc = prep["_sid"].to_numpy()[rows] if "_sid" in prep else pd.factorize(sid)[0]
+    exam = _take(prep, "exam", rows)
+    eidc = prep["_eid"].to_numpy()[rows] if "_eid" in prep else pd.factorize(exam)[0]
+    year = _take(prep, "year", rows).astype(np.int64)
+    gid, first = group_ids(sidc, eidc, year - year.min())
+    ng = len(first)
+    z, zse = _take(prep, "z", rows), _take(prep, "z_se", rows)
+    n = _take(prep, "participants", rows)
+    below = _take(prep, "below", rows)
+    ok = ~np.isnan(z)
+    hb = ~np.isnan(below)
+
+    def gsum(x):
+        return np.bincount(gid, weights=x, minlength=ng)
+    nz = gsum(np.where(ok, n, 0.0))
+    wz = gsum(np.where(ok, n * z, 0.0))
+    wse = gsum(np.where(ok, n * zse, 0.0))
+    b = gsum(np.where(hb, below, 0.0))
+    bt = gsum(np.where(hb, n, 0.0))
+    subj = gsum(ok.astype(float))
+    # cohort: per grade the largest subject entry, summed over the grades
+    grade = _take(prep, "grade", rows)
+    g2, first2 = group_ids(gid, pd.factorize(np.where(np.isnan(grade), -1.0, grade))[0])
+    mx = np.full(len(first2), -np.inf)
+    np.maximum.at(mx, g2, n)
+    cohort = np.bincount(gid[first2], weights=mx, minlength=ng)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["score"] = (out["wz"] / out["nz"]).where(out["nz"] > 0)
-        out["se"] = (out["wse"] / out["nz"]).where(out["nz"] > 0)
-        out["below_share"] = (100.0 * out["below"] / out["below_total"]).where(out["below_total"] > 0)
-    out["n_subjects"] = out["subj"].astype(int)
-    return out[["school_id", "exam", "year", "score", "se", "participants", "below", "below_total",
-                "below_share", "n_subjects"]]
+        score = np.where(nz > 0, wz / nz, np.nan)
+        se = np.where(nz > 0, wse / nz, np.nan)
+        share = np.where(bt > 0, 100.0 * b / bt, np.nan)
+    return {"school_id": sid[first], "exam": exam[first], "year": year[first], "_sid": sidc[first],
+            "score": score, "se": se, "participants": cohort, "below": b, "below_total": bt,
+            "below_share": share, "n_subjects": subj.astype(np.int64)}
 
 
 def results_measure(results: pd.DataFrame, exam: str, subject: str, measure: str = "mean",
@@ -241,21 +337,33 @@ def results_measure(results: pd.DataFrame, exam: str, subject: str, measure: str
 def _measure_from_prep(prep: pd.DataFrame, exam: str, subject: str | None, measure: str) -> pd.DataFrame:
     if measure not in ("mean", "below_share"):
         raise ValueError(f"Неизвестная мера «{measure}»: ожидается mean или below_share")
-    df = prep[prep["exam"] == exam]
+    mask = prep["exam"].to_numpy() == exam
     if subject is not None:
-        df = df[df["subject"] == subject]
-    col = "mean" if measure == "mean" else "below"
-    ok = df[col].notna()
-    n = df["participants"]
-    tmp = pd.DataFrame({"school_id": df["school_id"], "year": df["year"],
-                        "s": (n * df[col] if col == "mean" else df[col]).where(ok, 0.0),
-                        "w": n.where(ok, 0.0), "participants": n})
-    out = tmp.groupby(["school_id", "year"], sort=True).sum().reset_index()
+        mask &= prep["subject"].to_numpy() == subject
+    rows = np.flatnonzero(mask)
+    cols = ["school_id", "year", "value", "participants"]
+    if len(rows) == 0:
+        return pd.DataFrame({"school_id": pd.Series(dtype=object), "year": pd.Series(dtype="int64"),
+                             "value": pd.Series(dtype="float64"), "participants": pd.Series(dtype="float64")})
+    sid = _take(prep, "school_id", rows)
+    sidc = prep["_sid"].to_numpy()[rows] if "_sid" in prep else pd.factorize(sid)[0]
+    year = _take(prep, "year", rows).astype(np.int64)
+    gid, first = group_ids(sidc, year - year.min())
+    ng = len(first)
+    n = _take(prep, "participants", rows)
+    x = _take(prep, "mean" if measure == "mean" else "below", rows)
+    ok = ~np.isnan(x)
+    s = np.bincount(gid, weights=np.where(ok, n * x if measure == "mean" else x, 0.0), minlength=ng)
+    w = np.bincount(gid, weights=np.where(ok, n, 0.0), minlength=ng)
+    part = np.bincount(gid, weights=n, minlength=ng)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["value"] = (out["s"] / out["w"]).where(out["w"] > 0)
+        value = np.where(w > 0, s / w, np.nan)
     if measure == "below_share":
-        out["value"] = out["value"] * 100.0
-    return out[["school_id", "year", "value", "participants"]]
+        value = value * 100.0
+    gs, gy = sid[first], year[first]
+    order = np.lexsort((gy, sort_rank(gs)))
+    return pd.DataFrame({"school_id": gs[order], "year": gy[order], "value": value[order],
+                         "participants": part[order]}, copy=False)[cols]
 
 
 def district_measure(results: pd.DataFrame, exam: str, subject: str, measure: str = "mean",
@@ -337,20 +445,104 @@ def subject_phrase(exam: str, subject: str, grade=None) -> str:
     return text
 
 
-def fmt(x, digits: int = 1, *, unit: str = "", sign: bool = False) -> pd.Series:
-    """Vectorised Russian number text for reason sentences: decimal comma, true minus, "" for missing;
-    unit "%" appends « %»; sign=True writes "+" before positive values. Same text as metrics.format.num/pct/signed."""
-    s = pd.Series(x) if not isinstance(x, pd.Series) else x
-    arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+def _fmt_unique(arr: np.ndarray, digits: int, sign: bool) -> np.ndarray:
+    """The text of `fmt` for an array of distinct floats (NaN included)."""
     ok = np.isfinite(arr)
     text = np.char.mod(f"%.{digits}f", np.where(ok, arr, 0.0)).astype(object)
     big = ok & (np.abs(arr) >= 1000)
     if big.any():  # thousands get the thin grouping space of metrics.format.num
         from metrics.format import num
         text[big] = [num(float(v), digits) for v in arr[big]]
-    out = pd.Series(text, index=s.index).str.replace(".", ",", regex=False).str.replace("-", "−", regex=False)
+    out = pd.Series(text).str.replace(".", ",", regex=False).str.replace("-", "−", regex=False).to_numpy(dtype=object)
     if sign:
-        out = out.where(~(arr > 0), "+" + out)
+        out = np.where(arr > 0, "+" + out, out)
+    return np.where(ok, out, None)
+
+
+def fmt(x, digits: int = 1, *, unit: str = "", sign: bool = False) -> pd.Series:
+    """Vectorised Russian number text for reason sentences: decimal comma, true minus, "" for missing;
+    unit "%" appends « %»; sign=True writes "+" before positive values. Same text as metrics.format.num/pct/signed.
+    Each distinct value is formatted once."""
+    s = pd.Series(x) if not isinstance(x, pd.Series) else x
+    arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    nan = np.isnan(arr)
+    bits = np.where(nan, 0.0, arr).view(np.int64)  # bit patterns: −0.0 keeps its own text
+    codes, uniq_bits = pd.factorize(bits)
+    uniq = uniq_bits.astype(np.int64).view(np.float64)
+    codes = np.where(nan, -1, codes)
+    text = _fmt_unique(uniq, digits, sign)
     if unit:
-        out = out + ("\u00a0" + unit)
-    return out.where(ok, "")
+        text = np.where(text == None, None, text + ("\u00a0" + unit))  # noqa: E711
+    text = np.append(text, "").astype(object)  # NaN (code −1) → ""
+    text[pd.isna(text)] = ""
+    return pd.Series(text.take(codes), index=s.index, dtype=object)
+
+
+def value_codes(arr) -> np.ndarray:
+    """Integer codes of equal values (floats by bit pattern, so −0,0 and 0,0 keep their own text; NaN one code)."""
+    a = np.asarray(arr)
+    if a.dtype.kind == "f":
+        a = a.astype(np.float64, copy=False)
+        bits = np.where(np.isnan(a), np.nan, a).view(np.int64)
+        return pd.factorize(bits)[0]
+    if a.dtype.kind in "iub":
+        return pd.factorize(a)[0]
+    return pd.factorize(a, use_na_sentinel=False)[0]
+
+
+def code_rank(codes: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Sort rank of each row's text, given integer codes of equal texts (sorts only the distinct texts)."""
+    if len(codes) == 0:
+        return np.zeros(0, dtype=np.int64)
+    gid, first = group_ids(codes)
+    return sort_rank(np.asarray(text)[first]).take(gid)
+
+
+def text_by_value(columns: list, make, *, spread: bool = True):
+    """Row texts built once per distinct combination of the given column values.
+
+    `columns`: equal-length arrays; `make(*firsts)` gets the columns at one row per distinct combination
+    (as pandas Series) and returns their texts. Returns the texts spread back over the rows (an object
+    array), or with spread=False the pair (per-row combination id, texts per combination). Reason
+    sentences repeat a few numbers many times, so this saves per-row string work.
+    """
+    n = len(columns[0])
+    if n == 0:
+        empty = np.zeros(0, dtype=object)
+        return empty if spread else (np.zeros(0, dtype=np.int64), empty)
+    gid, first = group_ids(*[value_codes(c) for c in columns])
+    firsts = [pd.Series(np.asarray(c)[first]) for c in columns]
+    texts = np.asarray(make(*firsts), dtype=object)
+    return texts.take(gid) if spread else (gid, texts)
+
+
+def join_segments(head: np.ndarray, segments: dict, sep: str = "; ", end: str = ".") -> np.ndarray:
+    """Per row `head` + its present segments joined by `sep` + `end`; rows with no segment get "".
+
+    segments: {code: (present bool array, per-row text id, texts by id)} as from `text_by_value(spread=False)`
+    (the id is read only where present). Separators and the end are added once per distinct text, and rows are
+    grouped by their combination of segments, so each row costs one concatenation per segment it has.
+    """
+    n = len(head)
+    out = np.full(n, "", dtype=object)
+    codes = list(segments)
+    combo = np.zeros(n, dtype=np.int64)
+    for i, c in enumerate(codes):
+        combo |= np.asarray(segments[c][0], dtype=bool).astype(np.int64) << i
+    variants: dict = {}
+
+    def variant(c, first, last):
+        if (c, first, last) not in variants:
+            t = segments[c][2]
+            variants[(c, first, last)] = (t if first else sep + t) + (end if last else "")
+        return variants[(c, first, last)]
+    for k in np.unique(combo):
+        if k == 0:
+            continue
+        rows = np.flatnonzero(combo == k)
+        have = [c for i, c in enumerate(codes) if k >> i & 1]
+        text = head[rows]
+        for j, c in enumerate(have):
+            text = text + variant(c, j == 0, j == len(have) - 1).take(segments[c][1][rows])
+        out[rows] = text
+    return out

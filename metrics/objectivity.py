@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import num, pct
-from metrics.measures import fmt, prepare, procedure_scores, wilson
+from metrics.measures import (code_rank, fmt, group_ids, join_segments, prepare, procedure_groups, text_by_value,
+                              value_codes, wilson)
 from metrics.settings import get
 
 VPR = "ВПР"
@@ -49,6 +50,14 @@ def _f(s: pd.Series, digits: int = 1) -> pd.Series:
     return fmt(s, digits)
 
 
+def _dense(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A dense rows × cols float table with `values` at (rows, cols) (NaN elsewhere); the first of duplicates wins."""
+    tab = np.full(shape, np.nan)
+    _, first = group_ids(rows, cols)
+    tab[rows[first], cols[first]] = np.asarray(values)[first]
+    return tab
+
+
 def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = None) -> pd.DataFrame:
     """Return one row per ВПР school × grade × subject × year (years ≤ `year`) with the objectivity flags.
 
@@ -58,40 +67,71 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
     mark3_pct, district_mark3_pct, mark2_pct, district_mark2_pct, small_n, flags (list of codes: low_confirmation,
     high_raised, above_district_vs_oge, jump, cut_spike), flagged (bool), reason (Russian, with the numbers;
     "" when not flagged), years_flagged (in how many of the years y−2 … y the school had any flagged ВПР row).
-    Schools without ВПР have no rows.
+    Schools without ВПР have no rows. Rows with the same flags share one (read-only) `flags` list.
     """
     year = int(year)
     prep = prepare(results, settings)
-    prep = prep[prep["year"] <= year]
-    v = prep[prep["exam"] == VPR].copy()
-    if v.empty:
+    p_year = prep["year"].to_numpy()
+    p_exam = prep["exam"].to_numpy()
+    in_years = p_year <= year
+    rows = np.flatnonzero(in_years & (p_exam == VPR))
+    if len(rows) == 0:
         return pd.DataFrame(columns=OUT_COLUMNS)
-    cmp_tot = v[["lowered", "confirmed", "raised"]].sum(axis=1, min_count=1)
+
+    def col(c):
+        return prep[c].to_numpy()[rows]
+    sid, sidc, yr = col("school_id"), col("_sid"), col("year").astype(np.int64)
+    subject, grade, gid = col("subject"), col("grade"), col("_gid")
+    n, mean, dmean, bsd = col("participants"), col("mean"), col("district_mean"), col("between_sd")
+    mark2, mark3, marks_n = col("mark2"), col("mark3"), col("marks_n")
+    lcr = {c: col(c) for c in ("lowered", "confirmed", "raised")}
+    y0 = int(p_year.min())
+    yi = yr - y0
+    ny = int(p_year[in_years].max()) - y0 + 1
+    nsid = int(prep["_sid"].max()) + 1
+
+    out = {"school_id": sid, "year": yr, "grade": grade, "subject": subject, "participants": n}
+    stacked = np.column_stack([lcr["lowered"], lcr["confirmed"], lcr["raised"]])
+    any_cmp = ~np.isnan(stacked).all(axis=1)
+    cmp_tot = np.where(any_cmp, np.nansum(stacked, axis=1), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         for c in ("lowered", "confirmed", "raised"):
-            v[f"{c}_pct"] = (100.0 * v[c] / cmp_tot).where(cmp_tot > 0)
-        v["z_district"] = ((v["mean"] - v["district_mean"]) / v["between_sd"]).where(v["between_sd"] > 0)
-        v["mark3_pct"] = 100.0 * v["mark3"] / v["marks_n"]
-        v["mark2_pct"] = 100.0 * v["mark2"] / v["marks_n"]
-    keys = [v["year"], v["subject"], v["grade"]]
-    pooled = v[["mark2", "mark3", "marks_n"]].fillna(0.0).groupby(keys, dropna=False).transform("sum")
+            out[f"{c}_pct"] = np.where(cmp_tot > 0, 100.0 * lcr[c] / cmp_tot, np.nan)
+        out["mean"], out["district_mean"], out["between_sd"] = mean, dmean, bsd
+        out["z_district"] = np.where(bsd > 0, (mean - dmean) / bsd, np.nan)
+        mark3_pct = 100.0 * mark3 / marks_n
+        mark2_pct = 100.0 * mark2 / marks_n
+    # the district's pooled «2» and «3» per year × subject × grade (the prepared group id, ВПР rows only)
+    ng = int(gid.max()) + 1
+    pool = {c: np.bincount(gid, weights=np.nan_to_num(x), minlength=ng)[gid]
+            for c, x in (("mark2", mark2), ("mark3", mark3), ("marks_n", marks_n))}
     with np.errstate(invalid="ignore", divide="ignore"):
-        v["district_mark3_pct"] = (100.0 * pooled["mark3"] / pooled["marks_n"]).where(pooled["marks_n"] > 0)
-        v["district_mark2_pct"] = (100.0 * pooled["mark2"] / pooled["marks_n"]).where(pooled["marks_n"] > 0)
+        d3 = np.where(pool["marks_n"] > 0, 100.0 * pool["mark3"] / pool["marks_n"], np.nan)
+        d2 = np.where(pool["marks_n"] > 0, 100.0 * pool["mark2"] / pool["marks_n"], np.nan)
 
+    # the school's standardised ОГЭ (compare_exams) score of the same year: a school × year table
     cmp_exams = list(get(settings, "objectivity.compare_exams", ["ОГЭ"]))
-    ps = procedure_scores(prep, cmp_exams)
-    if len(ps):
-        ps = ps.assign(w=ps["score"].notna() * ps["participants"], wz=ps["score"].fillna(0) * ps["participants"])
-        og = ps.groupby(["school_id", "year"])[["w", "wz"]].sum()
-        og = (og["wz"] / og["w"]).where(og["w"] > 0).rename("oge_score").reset_index()
-        v = v.merge(og, on=["school_id", "year"], how="left")
-    else:
-        v["oge_score"] = np.nan
-    prev = v[["school_id", "subject", "grade", "year", "mean"]].assign(year=v["year"] + 1)
-    prev = prev.rename(columns={"mean": "prev_mean"}).drop_duplicates(["school_id", "subject", "grade", "year"])
-    v = v.merge(prev, on=["school_id", "subject", "grade", "year"], how="left")
-    v["jump"] = v["mean"] - v["prev_mean"]
+    cmp_rows = np.flatnonzero(in_years & np.asarray(pd.Series(p_exam).isin(cmp_exams)))
+    og = np.full((nsid, ny), np.nan)
+    if len(cmp_rows):
+        g = procedure_groups(prep, cmp_rows)
+        w = np.where(np.isnan(g["score"]), 0.0, g["participants"])
+        wz = np.nan_to_num(g["score"]) * g["participants"]
+        gy = g["year"] - y0
+        key_gid, first = group_ids(g["_sid"], gy)
+        ws = np.bincount(key_gid, weights=w)
+        wzs = np.bincount(key_gid, weights=wz)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            og[g["_sid"][first], gy[first]] = np.where(ws > 0, wzs / ws, np.nan)
+    oge_score = og[sidc, yi]
+    # last year's mean of the same school, subject and grade
+    subj_c, grade_c = value_codes(subject), value_codes(grade)
+    kid, _ = group_ids(sidc, subj_c, grade_c)
+    means = _dense(kid, yi, mean, (int(kid.max()) + 1, ny + 1))
+    prev_mean = np.where(yi > 0, means[kid, np.maximum(yi - 1, 0)], np.nan)
+    out["oge_score"], out["prev_mean"], out["jump"] = oge_score, prev_mean, mean - prev_mean
+    out["mark3_pct"], out["district_mark3_pct"] = mark3_pct, d3
+    out["mark2_pct"], out["district_mark2_pct"] = mark2_pct, d2
 
     min_n = float(get(settings, "objectivity.min_participants", 10))
     conf_thr = float(get(settings, "objectivity.min_confirmed_pct", 70.0))
@@ -101,63 +141,90 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
     excess = float(get(settings, "objectivity.spike.excess_pp", 20.0))
     max2 = float(get(settings, "objectivity.spike.max_mark2_pct", 2.0))
     dmin2 = float(get(settings, "objectivity.spike.min_district_mark2_pct", 5.0))
-    v["small_n"] = v["participants"] < min_n
-    ok = ~v["small_n"]
-    lo3, _ = wilson(v["mark3"], v["marks_n"])
-    f = pd.DataFrame({
-        "low_confirmation": ok & (v["confirmed_pct"] < conf_thr),
-        "high_raised": ok & (v["raised_pct"] > raised_thr),
-        "above_district_vs_oge": ok & (v["z_district"] > above_sd) & (v["oge_score"] <= 0),
-        "jump": ok & (v["jump"] > jump_sd * v["between_sd"]) & (v["between_sd"] > 0),
-        "cut_spike": ok & (v["mark3_pct"] - v["district_mark3_pct"] >= excess)
-        & (pd.Series(100.0 * lo3, index=v.index) > v["district_mark3_pct"])
-        & (v["mark2_pct"] <= max2) & (v["district_mark2_pct"] >= dmin2),
-    }).fillna(False).astype(bool)
-
-    v["flagged"] = f.any(axis=1).to_numpy()
-    flags = np.empty(len(v), dtype=object)
-    flags[:] = [[] for _ in range(len(v))]
-    v["flags"] = flags
-    v["reason"] = ""
-    fl = v[v["flagged"]]
-    if len(fl):  # codes and Russian text only for the flagged rows
-        ff = f.loc[fl.index]
-        codes = pd.Series("", index=fl.index)
-        for code in FLAG_TEXT:  # five rules
-            codes = codes + np.where(ff[code], code + ",", "")
-        v.loc[fl.index, "flags"] = codes.str.rstrip(",").str.split(",")
-        texts = {
-            "low_confirmation": "подтвердили отметку " + fmt(fl["confirmed_pct"], unit="%") + " участников (порог — не менее "
-            + pct(conf_thr, 0) + ")",
-            "high_raised": "повысили отметку " + fmt(fl["raised_pct"], unit="%") + " (порог — не более " + pct(raised_thr, 0)
-            + ")",
-            "above_district_vs_oge": "средняя отметка " + _f(fl["mean"], 2) + " выше районной ("
-            + _f(fl["district_mean"], 2) + ") на " + _f(fl["z_district"], 1) + " межшкольных ст. откл. (порог "
-            + num(above_sd) + "), а ОГЭ школы в том же году на уровне района или ниже ("
-            + fmt(fl["oge_score"], 2, sign=True) + " ст. откл.)",
-            "jump": "рост средней отметки за год " + _f(fl["prev_mean"], 2) + " → " + _f(fl["mean"], 2) + " ("
-            + fmt(fl["jump"], 2, sign=True) + " при пороге " + num(jump_sd) + " ст. откл. района = "
-            + _f(jump_sd * fl["between_sd"], 2) + ")",
-            "cut_spike": "отметку «3» получили " + fmt(fl["mark3_pct"], unit="%") + " (по району "
-            + fmt(fl["district_mark3_pct"], unit="%") + "), «2» — " + fmt(fl["mark2_pct"], unit="%") + " (по району "
-            + fmt(fl["district_mark2_pct"], unit="%") + "): пик отметок сразу над порогом",
+    small = n < min_n
+    out["small_n"] = small
+    ok = ~small
+    lo3, _ = wilson(mark3, marks_n)
+    jump = out["jump"]
+    with np.errstate(invalid="ignore"):
+        f = {
+            "low_confirmation": ok & (out["confirmed_pct"] < conf_thr),
+            "high_raised": ok & (out["raised_pct"] > raised_thr),
+            "above_district_vs_oge": ok & (out["z_district"] > above_sd) & (oge_score <= 0),
+            "jump": ok & (jump > jump_sd * bsd) & (bsd > 0),
+            "cut_spike": ok & (mark3_pct - d3 >= excess) & (100.0 * lo3 > d3) & (mark2_pct <= max2) & (d2 >= dmin2),
         }
-        body = pd.Series("", index=fl.index)
-        for code in FLAG_TEXT:
-            body = body + np.where(ff[code], texts[code] + "; ", "")
-        head = ("ВПР, " + fl["subject"].astype(str) + ", "
-                + fl["grade"].map(lambda g: "" if pd.isna(g) else f"{int(g)} класс") + ", " + fl["year"].astype(str) + ": ")
-        v.loc[fl.index, "reason"] = head + body.str.rstrip("; ") + "."
+    combo = np.zeros(len(rows), dtype=np.int64)
+    for i, code in enumerate(FLAG_TEXT):
+        combo |= f[code].astype(np.int64) << i
+    flagged = combo > 0
+    # one shared list per combination of flags (at most 32) instead of a list per row
+    lists = np.empty(1 << len(FLAG_TEXT), dtype=object)
+    for k in np.unique(combo):
+        lists[k] = [code for i, code in enumerate(FLAG_TEXT) if k >> i & 1]
+    out["flags"] = lists.take(combo)
+    out["flagged"] = flagged
+    out["reason"] = _reasons(out, f, flagged, conf_thr, raised_thr, above_sd, jump_sd)
 
-    sy = v.groupby(["school_id", "year"])["flagged"].any()
-    cnt = pd.Series(0, index=v.index)
-    for k in range(3):
-        idx = pd.MultiIndex.from_arrays([v["school_id"], v["year"] - k])
-        cnt = cnt + sy.reindex(idx, fill_value=False).astype(int).to_numpy()
-    v["years_flagged"] = cnt
-    v["grade"] = v["grade"].astype("Int64")
-    v["participants"] = v["participants"].astype("int64")
-    return v[OUT_COLUMNS].sort_values(["year", "school_id", "grade", "subject"]).reset_index(drop=True)
+    # in how many of the years y−2 … y the school had a flagged row
+    sy = np.zeros((nsid, ny + 2), dtype=bool)
+    fl_rows = np.flatnonzero(flagged)
+    sy[sidc[fl_rows], yi[fl_rows] + 2] = True
+    cnt = sy[sidc, yi + 2].astype(np.int64) + sy[sidc, yi + 1] + sy[sidc, yi]
+    out["years_flagged"] = cnt
+    out["grade"] = pd.Series(grade).astype("Int64").array
+    out["participants"] = n.astype("int64")
+    g_sort = np.where(np.isnan(grade), np.inf, grade)
+    order = np.lexsort((code_rank(subj_c, subject), g_sort, code_rank(sidc, sid), yr))
+    return pd.DataFrame({c: out[c][order] for c in OUT_COLUMNS}, copy=False)
+
+
+def _reasons(out: dict, f: dict, flagged: np.ndarray, conf_thr, raised_thr, above_sd, jump_sd) -> np.ndarray:
+    """Russian reasons of the flagged rows ("" elsewhere), each text built once per distinct set of numbers."""
+    reason = np.full(len(flagged), "", dtype=object)
+    fr = np.flatnonzero(flagged)
+    if len(fr) == 0:
+        return reason
+
+    def at(c):
+        return np.asarray(out[c])[fr]
+    segments = {}
+    builders = {
+        "low_confirmation": (["confirmed_pct"], lambda c: "подтвердили отметку " + fmt(c, unit="%")
+                             + " участников (порог — не менее " + pct(conf_thr, 0) + ")"),
+        "high_raised": (["raised_pct"], lambda r: "повысили отметку " + fmt(r, unit="%") + " (порог — не более "
+                        + pct(raised_thr, 0) + ")"),
+        "above_district_vs_oge": (["mean", "district_mean", "z_district", "oge_score"],
+                                  lambda m, dm, z, o: "средняя отметка " + _f(m, 2) + " выше районной (" + _f(dm, 2)
+                                  + ") на " + _f(z, 1) + " межшкольных ст. откл. (порог " + num(above_sd)
+                                  + "), а ОГЭ школы в том же году на уровне района или ниже ("
+                                  + fmt(o, 2, sign=True) + " ст. откл.)"),
+        "jump": (["prev_mean", "mean", "jump", "between_sd"],
+                 lambda pm, m, j, b: "рост средней отметки за год " + _f(pm, 2) + " → " + _f(m, 2) + " ("
+                 + fmt(j, 2, sign=True) + " при пороге " + num(jump_sd) + " ст. откл. района = "
+                 + _f(jump_sd * b, 2) + ")"),
+        "cut_spike": (["mark3_pct", "district_mark3_pct", "mark2_pct", "district_mark2_pct"],
+                      lambda m3, d3, m2, d2: "отметку «3» получили " + fmt(m3, unit="%") + " (по району "
+                      + fmt(d3, unit="%") + "), «2» — " + fmt(m2, unit="%") + " (по району " + fmt(d2, unit="%")
+                      + "): пик отметок сразу над порогом"),
+    }
+    for code in FLAG_TEXT:
+        has = f[code][fr]
+        ids = np.zeros(len(fr), dtype=np.int64)
+        texts = np.zeros(0, dtype=object)
+        sub = np.flatnonzero(has)
+        if len(sub):
+            cols, make = builders[code]
+            ids[sub], texts = text_by_value([at(c)[sub] for c in cols],
+                                            lambda *a, make=make: make(*a).to_numpy(object), spread=False)
+        segments[code] = (has, ids, texts)
+
+    def head(subj, grade, yr):
+        g = grade.map(lambda v: "" if pd.isna(v) else f"{int(v)} класс")  # once per distinct head
+        return ("ВПР, " + subj.astype(str) + ", " + g + ", " + yr.astype(str) + ": ").to_numpy(object)
+    heads = text_by_value([at("subject"), at("grade"), at("year")], head)
+    reason[fr] = join_segments(heads, segments)
+    return reason
 
 
 def objectivity_summary(flags_df: pd.DataFrame, year: int) -> pd.DataFrame:
