@@ -59,12 +59,12 @@ with left, data.guard("ШНОР"):
     if len(flags) and (flags["flag"] == "low_results").any():
         rk.school_flag_list(flags, names, "low_results",
                             badges={"stable_low": "устойчиво низкие", "min_fail_warning": "есть выпускники ниже минимума"},
-                            key="risk_low", year=year)
+                            year=year)
     else:
         st.caption("Школ с низкими результатами нет.")
     st.markdown("**Вышли из ШНОР**")
     if len(flags) and (flags["flag"] == "exit").any():
-        rk.school_flag_list(flags, names, "exit", key="risk_exit", year=year)
+        rk.school_flag_list(flags, names, "exit", year=year)
     else:
         st.caption("В этом году ни одна школа не вышла из числа ШНОР.")
 
@@ -75,7 +75,7 @@ with right, data.guard("ШНСУ"):
     if len(flags) and (flags["flag"] == "social").any():
         rk.school_flag_list(flags, names, "social",
                             badges={"resilient": "резильентная", "below_expectation": "ниже ожидаемого"},
-                            key="risk_social", year=year)
+                            year=year)
     else:
         st.caption("Нет сведений о социальном контексте школ (реестр) или школ в неблагоприятных условиях нет.")
 

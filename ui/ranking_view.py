@@ -105,7 +105,7 @@ def arrow_styler(view: pd.DataFrame) -> Any:
 
 
 def ranking_bars(disp: pd.DataFrame, *, value_title: str, district: float | None = None,
-                 district_label: str = "район", higher_is_better: bool = True, axis: dict | None = None,
+                 district_label: str = "район", axis: dict | None = None,
                  title: str | None = None) -> go.Figure:
     """Horizontal bars of the ranked value (best at the top), small-n bars pale and hatched,
     a vertical district line."""

@@ -45,8 +45,8 @@ FLAGS_COLUMNS = {"school": "Школа", "flag_text": "Флаг", "severity_text
                  "reason": "Причина"}
 
 
-def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str, *, badges: dict[str, str] | None = None,
-                     key: str, year: int) -> None:
+def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str, *,
+                     badges: dict[str, str] | None = None, year: int) -> None:
     """One block per school that has `main_flag`: the school name linking to its card, badges for the
     other flags it has (e.g. stable_low → «устойчиво низкие»), and every reason of those flags."""
     badges = badges or {}
