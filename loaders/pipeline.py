@@ -139,7 +139,7 @@ def load_sheets(sheets: list[Sheet], *, result: LoadResult | None = None, year: 
             if t == "schools" and len(frame):
                 loaded_registry.append(frame)
 
-    combined = {t: pd.concat(fs, ignore_index=True) if fs else None for t, fs in frames.items()}
+    combined = {t: _concat(fs) for t, fs in frames.items()}
     reg = _combined_registry(registry, loaded_registry)
     for t, frame in combined.items():
         if frame is not None and len(frame) and t != "schools":
@@ -152,6 +152,13 @@ def load_sheets(sheets: list[Sheet], *, result: LoadResult | None = None, year: 
     if result.errors:
         _drop_tables(result)
     return result
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return None
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _drop_tables(result: LoadResult) -> LoadResult:

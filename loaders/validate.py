@@ -277,8 +277,59 @@ def validate_table(table: str, frame: pd.DataFrame, problems: list[Problem]) -> 
             if unreadable[col.name] is not None:
                 missing &= ~unreadable[col.name]
             rep.cells(missing, col.name, "пустая ячейка в обязательном столбце")
+    if table in MERGED_TABLES:
+        merged = _merge_repeated_records(table, out, frame)
+        if len(merged) != len(out):
+            out, frame = merged, frame.loc[merged.index]
+            rep = _Report(table, frame, problems)
     _check_rules(table, out, frame, rep)
-    return out
+    return out.reset_index(drop=True)
+
+
+# Reference tables: the same record may be repeated on several sheets (a «Форма 1» plan sheet and fact sheet
+# both list the indicators). Repeats that agree are one record; only conflicting repeats are errors.
+MERGED_TABLES = ("indicators", "schools")
+
+
+def _merge_repeated_records(table: str, out: pd.DataFrame, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Drop later rows that repeat an earlier row's key and agree with it (blanks agree with anything),
+    filling the earlier row's blanks from them. Conflicting repeats stay for the duplicate-key check.
+
+    A value a layout only guessed (its frame has a true `_guessed_<field>` cell, e.g. a direction assumed
+    «больше — лучше») counts as blank here, so a stated value on another sheet wins without a conflict."""
+    keys = list(KEYS[table])
+    key_frame = out[keys].astype(object).where(out[keys].notna(), None)
+    dup = key_frame.duplicated(keep=False)
+    if not dup.any():
+        return out
+    orig = out
+    out = out.copy()
+    guesses: dict[str, np.ndarray] = {}
+    if frame is not None:
+        for c in frame.columns:
+            field = c[len("_guessed_"):]
+            if c.startswith("_guessed_") and field in out.columns:
+                mask = frame[c].fillna(False).astype(bool).to_numpy()
+                if mask.any():
+                    guesses[field] = mask
+                    out.loc[mask, field] = None
+    drop: list[Any] = []
+    cols = [c for c in out.columns if c not in keys]
+    for _, idxs in key_frame[dup].groupby(keys, dropna=False, sort=False).groups.items():
+        idxs = list(idxs)
+        first = idxs[0]
+        for later in idxs[1:]:
+            a, b = out.loc[first, cols], out.loc[later, cols]
+            agree = all(pd.isna(x) or pd.isna(y) or x == y for x, y in zip(a, b))
+            if agree:
+                for c in cols:
+                    if pd.isna(out.at[first, c]) and not pd.isna(out.at[later, c]):
+                        out.at[first, c] = out.at[later, c]
+                drop.append(later)
+    for field, mask in guesses.items():  # a guess nobody contradicted stays
+        restore = mask & out[field].isna().to_numpy()
+        out.loc[restore, field] = orig.loc[restore, field]
+    return out.drop(index=drop) if drop else out
 
 
 def _empty(col: Column, n: int) -> pd.Series:

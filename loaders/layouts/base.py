@@ -12,6 +12,17 @@ optionally `_col_<field>` columns naming the source header of each cell, so a
 message can say «строка 12, столбец "2020 год"». Where a field comes from one
 column for the whole sheet, put it in `Parsed.headers[table][field]` instead.
 
+A value the layout only assumed (a direction taken as «больше — лучше» for
+want of anything better) may be flagged with a boolean `_guessed_<field>`
+column: when the same indicator or school is listed on several sheets, a
+stated value then wins over the guess instead of conflicting with it.
+
+Helper columns the pipeline resolves: `school_name` (matched to the registry
+into `school_id`, once per distinct name) and, in values, `indicator_name`
+(matched to the indicators of the same batch). A results frame without year
+or procedure gets them from the user's override, `Parsed.info["year"/"exam"]`,
+the sheet name or the file name; ЕГЭ rows get grade 11, ОГЭ rows grade 9.
+
 A layout never raises for bad data: it reports `Problem`s (warnings or errors)
 and leaves the cell value as it found it for validation to judge.
 """

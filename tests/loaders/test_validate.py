@@ -169,3 +169,26 @@ def test_validate_directly_on_raw_frames():
         "Файл «f.xlsx», лист «S», строка 6, столбец «Наименование показателя»: пустая ячейка в обязательном столбце"]
     assert tables["indicators"]["direction"].tolist() == ["higher", "lower"]
     assert list(tables["schools"].columns)[:2] == ["school_id", "name"] and len(tables["schools"]) == 0
+
+
+def test_repeated_indicator_records_merge_and_conflicts_are_errors():
+    raw = pd.DataFrame({"indicator_id": ["I1", "I2", "I1", "I2"], "name": ["Доля", "Балл", "Доля", "Другое"],
+                        "unit": ["%", None, None, None], "_file": "f.xlsx", "_sheet": ["План", "План", "Факт", "Факт"],
+                        "_row": [5, 6, 5, 6]})
+    tables, problems = validate({"indicators": raw})
+    assert [(p.sheet, p.row) for p in problems] == [("Факт", 6)]
+    assert "повтор строки с тем же ключом" in problems[0].message
+    raw = raw.iloc[:3]
+    tables, problems = validate({"indicators": raw})
+    assert problems == []
+    assert tables["indicators"][["indicator_id", "name", "unit"]].values.tolist() == [["I1", "Доля", "%"],
+                                                                                     ["I2", "Балл", None]]
+
+
+def test_guessed_value_gives_way_to_a_stated_one():
+    raw = pd.DataFrame({"indicator_id": ["I1", "I1", "I2"], "name": ["Доля", "Доля", "Балл"],
+                        "direction": ["lower", "higher", "higher"], "_guessed_direction": [False, True, True],
+                        "_file": "f.xlsx", "_sheet": ["План", "Факт", "Факт"], "_row": [5, 5, 6]})
+    tables, problems = validate({"indicators": raw})
+    assert problems == []
+    assert tables["indicators"][["indicator_id", "direction"]].values.tolist() == [["I1", "lower"], ["I2", "higher"]]
