@@ -151,7 +151,7 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     mean, marks_n, mark2..mark5, sd_marks, below, below_share (%), high_scorers, lowered,
     confirmed, raised, district_participants, district_mean, district_below_share (%),
     district_sd, between_sd, n_schools, sd, sd_source ("marks"|"district"), z, z_se,
-    and the integer helper ids _sid (school), _eid (exam) and _gid (year × exam × subject × grade).
+    and the integer helper ids _sid (school), _eid (exam), _sub (subject) and _gid (year × exam × subject × grade).
     """
     n_all = len(results)
     def col(name):
@@ -205,6 +205,7 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     data["_gid"] = gid
     data["_sid"] = codes["school_id"]
     data["_eid"] = codes["exam"]
+    data["_sub"] = codes["subject"]
     n = data["participants"]
     mean = data["mean"]
     below = data["below"]
@@ -488,6 +489,18 @@ def value_codes(arr) -> np.ndarray:
     if a.dtype.kind in "iub":
         return pd.factorize(a)[0]
     return pd.factorize(a, use_na_sentinel=False)[0]
+
+
+def int_array(x: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Float values (NaN = missing) as a nullable Int64 array, like `Series.astype("Int64")` (which it falls back
+    to, with its error, for non-integer values)."""
+    x = np.asarray(x, dtype=float)
+    nan = np.isnan(x)
+    filled = np.where(nan, 0.0, x)
+    as_int = filled.astype(np.int64)
+    if not np.array_equal(as_int, filled):
+        return pd.Series(x).astype("Int64").array
+    return pd.arrays.IntegerArray(as_int, nan)
 
 
 def code_rank(codes: np.ndarray, text: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import num, pct
-from metrics.measures import (code_rank, fmt, group_ids, join_segments, prepare, procedure_groups, text_by_value,
+from metrics.measures import (code_rank, fmt, group_ids, int_array, sort_rank, join_segments, prepare, procedure_groups, text_by_value,
                               value_codes, wilson)
 from metrics.settings import get
 
@@ -80,10 +80,20 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
 
     def col(c):
         return prep[c].to_numpy()[rows]
-    sid, sidc, yr = col("school_id"), col("_sid"), col("year").astype(np.int64)
-    subject, grade, gid = col("subject"), col("grade"), col("_gid")
+    # the district's pooled «2» and «3» per year × subject × grade (the prepared group id, ВПР rows only)
+    gid, mark2, mark3, marks_n = col("_gid"), col("mark2"), col("mark3"), col("marks_n")
+    ng = int(gid.max()) + 1
+    pool = {c: np.bincount(gid, weights=np.nan_to_num(x), minlength=ng)[gid]
+            for c, x in (("mark2", mark2), ("mark3", mark3), ("marks_n", marks_n))}
+    # rows in output order (year, school, grade, subject), so that no output column needs a reorder
+    sid, sidc, yr, subject, subj_c, grade = (col(c) for c in ("school_id", "_sid", "year", "subject", "_sub", "grade"))
+    yr = yr.astype(np.int64)
+    order = np.lexsort((code_rank(subj_c, subject), np.where(np.isnan(grade), np.inf, grade), code_rank(sidc, sid), yr))
+    rows = rows[order]
+    sid, sidc, yr, subject, subj_c, grade = sid[order], sidc[order], yr[order], subject[order], subj_c[order], grade[order]
+    mark2, mark3, marks_n = mark2[order], mark3[order], marks_n[order]
+    pool = {c: x[order] for c, x in pool.items()}
     n, mean, dmean, bsd = col("participants"), col("mean"), col("district_mean"), col("between_sd")
-    mark2, mark3, marks_n = col("mark2"), col("mark3"), col("marks_n")
     lcr = {c: col(c) for c in ("lowered", "confirmed", "raised")}
     y0 = int(p_year.min())
     yi = yr - y0
@@ -101,10 +111,6 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
         out["z_district"] = np.where(bsd > 0, (mean - dmean) / bsd, np.nan)
         mark3_pct = 100.0 * mark3 / marks_n
         mark2_pct = 100.0 * mark2 / marks_n
-    # the district's pooled «2» and «3» per year × subject × grade (the prepared group id, ВПР rows only)
-    ng = int(gid.max()) + 1
-    pool = {c: np.bincount(gid, weights=np.nan_to_num(x), minlength=ng)[gid]
-            for c, x in (("mark2", mark2), ("mark3", mark3), ("marks_n", marks_n))}
     with np.errstate(invalid="ignore", divide="ignore"):
         d3 = np.where(pool["marks_n"] > 0, 100.0 * pool["mark3"] / pool["marks_n"], np.nan)
         d2 = np.where(pool["marks_n"] > 0, 100.0 * pool["mark2"] / pool["marks_n"], np.nan)
@@ -125,8 +131,7 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
             og[g["_sid"][first], gy[first]] = np.where(ws > 0, wzs / ws, np.nan)
     oge_score = og[sidc, yi]
     # last year's mean of the same school, subject and grade
-    subj_c, grade_c = value_codes(subject), value_codes(grade)
-    kid, _ = group_ids(sidc, subj_c, grade_c)
+    kid, _ = group_ids(sidc, subj_c, value_codes(grade))
     means = _dense(kid, yi, mean, (int(kid.max()) + 1, ny + 1))
     prev_mean = np.where(yi > 0, means[kid, np.maximum(yi - 1, 0)], np.nan)
     out["oge_score"], out["prev_mean"], out["jump"] = oge_score, prev_mean, mean - prev_mean
@@ -172,11 +177,9 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
     sy[sidc[fl_rows], yi[fl_rows] + 2] = True
     cnt = sy[sidc, yi + 2].astype(np.int64) + sy[sidc, yi + 1] + sy[sidc, yi]
     out["years_flagged"] = cnt
-    out["grade"] = pd.Series(grade).astype("Int64").array
+    out["grade"] = int_array(grade)
     out["participants"] = n.astype("int64")
-    g_sort = np.where(np.isnan(grade), np.inf, grade)
-    order = np.lexsort((code_rank(subj_c, subject), g_sort, code_rank(sidc, sid), yr))
-    return pd.DataFrame({c: out[c][order] for c in OUT_COLUMNS}, copy=False)
+    return pd.DataFrame({c: out[c] for c in OUT_COLUMNS}, copy=False)
 
 
 def _reasons(out: dict, f: dict, flagged: np.ndarray, conf_thr, raised_thr, above_sd, jump_sd) -> np.ndarray:
@@ -231,14 +234,31 @@ def objectivity_summary(flags_df: pd.DataFrame, year: int) -> pd.DataFrame:
     """Return per school with ВПР in `year`: school_id, n_rows, n_flagged_rows, years_flagged (of the last 3),
     flags (sorted list of the codes met), reasons (the Russian reasons of the flagged rows, joined) — most flagged first."""
     cols = ["school_id", "n_rows", "n_flagged_rows", "years_flagged", "flags", "reasons"]
-    d = flags_df[flags_df["year"] == int(year)]
-    if d.empty:
+    at_year = np.flatnonzero(flags_df["year"].to_numpy() == int(year))
+    if len(at_year) == 0:
         return pd.DataFrame(columns=cols)
-    g = d.groupby("school_id")
-    out = g.agg(n_rows=("flagged", "size"), n_flagged_rows=("flagged", "sum"), years_flagged=("years_flagged", "max"),
-                flags=("flags", lambda s: sorted({c for xs in s for c in xs}))).reset_index()
-    reasons = d[d["flagged"]].groupby("school_id")["reason"].agg(" ".join)
-    out["reasons"] = out["school_id"].map(reasons).fillna("")
-    out["n_flagged_rows"] = out["n_flagged_rows"].astype(int)
-    return out.sort_values(["n_flagged_rows", "years_flagged", "school_id"], ascending=[False, False, True]
-                           )[cols].reset_index(drop=True)
+    sid = flags_df["school_id"].to_numpy()[at_year]
+    code, schools = pd.factorize(sid)
+    ns = len(schools)
+    flagged = flags_df["flagged"].to_numpy()[at_year].astype(bool)
+    n_rows = np.bincount(code, minlength=ns).astype(np.int64)
+    n_flagged = np.bincount(code, weights=flagged, minlength=ns).astype(np.int64)
+    years = np.full(ns, np.iinfo(np.int64).min)
+    np.maximum.at(years, code, flags_df["years_flagged"].to_numpy()[at_year].astype(np.int64))
+    # only flagged rows carry codes and reasons
+    fr = np.flatnonzero(flagged)
+    flags = np.empty(ns, dtype=object)
+    flags[:] = [[] for _ in range(ns)]
+    reasons = np.full(ns, "", dtype=object)
+    if len(fr):
+        fl = pd.DataFrame({"s": code[fr], "flags": flags_df["flags"].to_numpy()[at_year][fr],
+                           "reason": flags_df["reason"].to_numpy()[at_year][fr]})
+        pairs = fl[["s", "flags"]].explode("flags").dropna().drop_duplicates().sort_values(["s", "flags"])
+        per = pairs.groupby("s", sort=False)["flags"].agg(list)
+        flags[per.index.to_numpy()] = per.to_numpy()
+        joined = fl.groupby("s", sort=False)["reason"].agg(" ".join)
+        reasons[joined.index.to_numpy()] = joined.to_numpy()
+    out = pd.DataFrame({"school_id": np.asarray(schools, dtype=object), "n_rows": n_rows, "n_flagged_rows": n_flagged,
+                        "years_flagged": years, "flags": flags, "reasons": reasons})
+    order = np.lexsort((sort_rank(out["school_id"].to_numpy()), -years, -n_flagged))
+    return out.take(order).reset_index(drop=True)[cols]
