@@ -15,6 +15,8 @@ from ui import format as fmt
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
 from ui.tables import show_table
 
+SHOW_FLAGGED = 12  # cards of flagged schools on the overview; the rest on «Школы в зоне риска»
+
 year = filters.current_year()
 school = filters.current_school()
 on_date = filters.today()
@@ -101,12 +103,16 @@ with right:
                               .agg(labels=("_label", lambda s: "; ".join(dict.fromkeys(s))),
                                    reason=("reason", "first"), n=("_n", "sum"))
                               .sort_values("n", ascending=False))
-                for sid, r in per_school.iterrows():  # a handful of flagged schools
+                for sid, r in per_school.head(SHOW_FLAGGED).iterrows():  # at most SHOW_FLAGGED cards
                     with st.container(border=True):
                         filters.page_link_with_filters("pages/school.py", names.get(sid, sid),
                                                        icon=":material/apartment:", school=sid)
                         st.markdown(f"**{r['labels']}**")
                         st.caption(fmt.first_sentence(r["reason"]))
+                if len(per_school) > SHOW_FLAGGED:
+                    filters.page_link_with_filters(
+                        "pages/risk.py", f"Ещё {len(per_school) - SHOW_FLAGGED} школ — весь список",
+                        icon=":material/arrow_forward:", school=None)
 
 # --- events ------------------------------------------------------------------------------
 st.subheader("Мероприятия")

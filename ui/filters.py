@@ -189,12 +189,13 @@ def sidebar_filters(show_exam: bool = True) -> None:
     )
     # a selectbox shows None as "no choice": «Весь район» is "" in the widget, None in the state
     schools = ["" if s is None else s for s in school_options()]
+    names = data.school_names()
     st.session_state["w_school"] = st.session_state[_KEYS["school"]] or ""
     st.sidebar.selectbox(
         "Школа",
         schools,
         key="w_school",
-        format_func=lambda s: school_label(s or None),
+        format_func=lambda s: names.get(s, s) if s else ALL_DISTRICT,
         on_change=_copy_school,
     )
     exams = exam_options()

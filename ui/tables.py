@@ -71,10 +71,11 @@ def file_name(*parts: Any, on: date | None = None, ext: str = "xlsx") -> str:
 
 
 def download_button(df: pd.DataFrame, name: str, key: str, label: str = "Скачать в Excel") -> None:
-    """An Excel download button for `df` (no rerun on click)."""
+    """An Excel download button for `df` (no rerun on click). The file is built only when
+    the button is pressed (deferred data), never on an ordinary rerun."""
     st.download_button(
         label,
-        data=excel_bytes(df),
+        data=lambda: excel_bytes(df),
         file_name=name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=key,
