@@ -270,16 +270,22 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
+YEAR_COLUMNS = {t: {c.name for c in cols if c.kind == "year"} for t, cols in TABLES.items()}
+
+
 def _russian(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Model columns renamed to their Russian headers; a school name added next to the code."""
-    out = df.copy()
-    if "school_id" in out.columns:
-        names = data.school_names()
-        pos = list(out.columns).index("school_id") + 1
-        out.insert(pos, "_school", out["school_id"].map(lambda s: names.get(str(s), "") if not fmt.is_missing(s) else ""))
-    for c in out.columns:
-        if out[c].dtype == object:
-            out[c] = out[c].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    """Rows for people: Russian headers, numbers written the Russian way (4,38), empty cells blank,
+    and a school name next to the code."""
+    out = pd.DataFrame(index=df.index)
+    names = data.school_names() if "school_id" in df.columns else {}
+    for c in df.columns:
+        s = df[c]
+        if c in YEAR_COLUMNS[table]:  # 2026, not «2 026»
+            out[c] = s.map(lambda v: "" if fmt.is_missing(v) else str(int(v)))
+        else:
+            out[c] = s.map(lambda v: "" if not isinstance(v, (list, tuple)) and fmt.is_missing(v) else _cell(v))
+        if c == "school_id":
+            out["_school"] = s.map(lambda v: names.get(str(v), "") if not fmt.is_missing(v) else "")
     return out.rename(columns={**HEADERS[table], "_school": "Школа"})
 
 
@@ -305,11 +311,10 @@ def _show_detected(result: LoadResult) -> None:
     tables = sorted({TABLE_TITLES.get(t, t) for t in det["table"]})
     st.markdown("**Определено:** " + ", ".join(f"«{t}»" for t in tables) + ".")
     st.dataframe(det, hide_index=True, key="upl_detected",
-                 column_order=["sheet", "title", "table_title", "rows", "year", "exam", "confidence"],
+                 column_order=["sheet", "title", "table_title", "rows", "year", "exam"],
                  column_config={"sheet": "Лист", "title": "Макет", "table_title": "Таблица",
                                 "rows": st.column_config.NumberColumn("Строк прочитано", format="%d"),
-                                "year": st.column_config.NumberColumn("Год", format="%d"), "exam": "Процедура",
-                                "confidence": st.column_config.NumberColumn("Уверенность", format="%.2f")})
+                                "year": st.column_config.NumberColumn("Год", format="%d"), "exam": "Процедура"})
 
 
 def _show_counts(result: LoadResult) -> None:
@@ -462,12 +467,11 @@ def _show_preview(result: LoadResult) -> None:
 def changed_frame(table: str, changed: pd.DataFrame) -> pd.DataFrame:
     """The diff's changed values (one line per value) as text: keys, field (Russian), «было», «стало»."""
     keys = list(KEYS[table])
-    out = changed[keys].copy()
-    out["column"] = changed["column"].map(lambda c: HEADERS[table].get(c, c))
-    out["old"] = changed["old"].map(_cell)
-    out["new"] = changed["new"].map(_cell)
-    out = _russian(table, out)
-    return out.rename(columns={"column": "Поле", "old": "Было", "new": "Стало"})
+    out = _russian(table, changed[keys])
+    out["Поле"] = changed["column"].map(lambda c: HEADERS[table].get(c, c)).to_numpy()
+    out["Было"] = changed["old"].map(_cell).to_numpy()
+    out["Стало"] = changed["new"].map(_cell).to_numpy()
+    return out
 
 
 def _limited(df: pd.DataFrame, key: str) -> None:
@@ -498,7 +502,7 @@ def _show_diff(d: Any) -> None:
             labels.append(f"Новые строки ({fmt.num(len(td.added))})")
             frames.append(("added", _russian(t, td.added)))
         if td.changed_rows:
-            labels.append(f"Изменятся: было → стало ({fmt.num(td.changed_rows)} строк)")
+            labels.append(f"Изменятся: было → стало (строк: {fmt.num(td.changed_rows)})")
             frames.append(("changed", changed_frame(t, td.changed)))
         if len(td.replaced):
             labels.append(f"Будут заменены ({fmt.num(len(td.replaced))})")
@@ -591,7 +595,8 @@ def review_dialog() -> None:
         if files:
             pending["title"] = files[0]
     title = pending_title(pending)
-    size = f", {fmt.num(pending['size'] / 1024 / 1024, 1)} МБ" if pending.get("size") else ""
+    n = int(pending.get("size") or 0)
+    size = "" if not n else (f", {fmt.num(n / 1024 / 1024, 1)} МБ" if n >= 1024 * 1024 else f", {fmt.num(max(1, round(n / 1024)))} КБ")
     what = f"**{title}**" if pending.get("source") == "gsheets" else f"Файл **«{title}»**{size}"
     st.markdown(f"{what}. Ничего не записано, пока вы не нажмёте «Принять».")
     ver = data.version()

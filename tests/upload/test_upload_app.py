@@ -37,7 +37,7 @@ def test_valid_file_preview_then_accept_then_restart(district_store):
     assert "Ошибок и предупреждений нет." in shown
     assert any(m.label == "Результаты оценочных процедур" and m.value == "132" for m in at.metric)
     preview = frame_with(at, "Средний балл", "Код ОО", "Школа")
-    assert preview.iloc[0][["Код ОО", "Средний балл"]].tolist() == ["sos1", 88.8]
+    assert preview.iloc[0][["Код ОО", "Средний балл"]].tolist() == ["sos1", "88,8"]
     summary = frame_with(at, "added", "changed", "replaced", "unchanged")
     assert summary[["rows", "added", "changed", "replaced", "unchanged"]].iloc[0].tolist() == [132, 0, 1, 0, 131]
     change = frame_with(at, "Поле", "Было", "Стало")
@@ -134,11 +134,11 @@ def test_unplaced_column_is_mapped_saved_and_read_again(district_store):
     saved = [store.mapping(d) for d in {u["signature"] for u in _unplaced(store, text)}]
     assert saved == [{"Сдали на 80+": "high_scorers"}]
     preview = frame_with(at, "Высокобалльников", "Код ОО")
-    assert preview[["Код ОО", "Высокобалльников"]].values.tolist() == [["sos1", 4]]
+    assert preview[["Код ОО", "Высокобалльников"]].values.tolist() == [["sos1", "4"]]
     assert not any(s.label.startswith("«Сдали на 80+»") for s in at.selectbox)
     # the next file with the same headers is mapped without asking
     at2 = upload(started(), "ЕГЭ_2026.csv", text.replace(";4\r\n", ";5\r\n").encode("utf-8"))
-    assert frame_with(at2, "Высокобалльников", "Код ОО")["Высокобалльников"].tolist() == [5]
+    assert frame_with(at2, "Высокобалльников", "Код ОО")["Высокобалльников"].tolist() == ["5"]
 
 
 def _unplaced(store, text):
@@ -155,7 +155,7 @@ def test_year_and_exam_set_by_the_user_when_the_file_does_not_say(district_store
     at.selectbox(key="upl_exam").select("ОГЭ").run()
     at = upload(at, "results.csv", text.encode("utf-8"))
     added = frame_with(at, "Год", "Процедура", "Код ОО", "Класс")
-    assert added[["Год", "Процедура", "Код ОО", "Класс"]].values.tolist() == [[2024, "ОГЭ", "sos1", 9]]
+    assert added[["Год", "Процедура", "Код ОО", "Класс"]].values.tolist() == [["2024", "ОГЭ", "sos1", "9"]]
     button(at, "upl_accept").click().run()
     r = store.read("results")
     assert r[(r["year"] == 2024) & (r["exam"] == "ОГЭ")][["school_id", "grade", "mean"]].values.tolist() == [
