@@ -18,6 +18,8 @@ from ui.figure_cache import figure
 from ui.tables import show_table
 
 VPR = "ВПР"
+MAX_CARDS = 12  # flagged schools shown as cards; all of them are in the table
+MAX_BARS = 60   # schools in one bar chart
 NOTE = ("**ВПР — диагностика, а не рейтинг.** По федеральным рекомендациям (Рособнадзор) результаты ВПР не используются "
         "для оценки учителей и для рейтингов школ. Здесь — совпадение отметок за ВПР с отметками в журнале и признаки "
         "необъективности оценивания: это повод для разговора со школой, а не вывод о ней.")
@@ -55,7 +57,9 @@ with data.guard("Школы с признаками"):
     if flagged.empty:
         st.success("Признаков необъективности ВПР в этом году не найдено.", icon=":material/check_circle:")
     else:
-        for _, r in flagged.iterrows():  # the flagged schools (a few)
+        if len(flagged) > MAX_CARDS:
+            st.caption(f"Показаны {MAX_CARDS} школ с наибольшим числом признаков из {len(flagged)}; остальные — в таблице ниже.")
+        for _, r in flagged.head(MAX_CARDS).iterrows():  # the flagged schools (a few in a district)
             sid = str(r["school_id"])
             yf = int(r["years_flagged"]) if not fmt.is_missing(r["years_flagged"]) else 0
             codes = ", ".join(ov.FLAG_CODES.get(c, c) for c in (r["flags"] or []))
@@ -104,7 +108,11 @@ with data.guard("Диаграмма ВПР"):
             subject = c2.selectbox("Предмет", subjects, key="obj_subject")
             rows = sub_rows[sub_rows["subject"] == subject]
             rows = rows.assign(label=rows["school_id"].astype(str).map(lambda s: names.get(s, s))).sort_values(
-                "confirmed_pct")
+                ["flagged", "confirmed_pct"], ascending=[False, True])
+            if len(rows) > MAX_BARS:
+                st.caption(f"Показаны {MAX_BARS} школ: сначала с признаками, затем с наименьшей долей подтвердивших "
+                           f"(из {len(rows)}); все — в таблице ниже.")
+                rows = rows.head(MAX_BARS)
             st.plotly_chart(figure(("obj_schools", year, grade, subject), lambda: ov.comparison_bars(
                 rows, "label", title=f"{subject}, {grade} класс" if grade else subject,
                 min_confirmed=min_conf, max_raised=max_raised)),

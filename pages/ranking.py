@@ -177,6 +177,9 @@ tab_bars, tab_funnel, tab_grid = st.tabs(["Столбцы с линией рай
                                            "Уровень × изменение (5×5)"])
 
 with tab_bars, data.guard("Диаграмма рейтинга"):
+    if len(disp) > rv.MAX_BARS:
+        st.caption(f"Показаны {rv.MAX_BARS // 2} лучших и {rv.MAX_BARS // 2} последних из {len(disp)} школ; "
+                   "полный список — в таблице выше.")
     choice = (year, mode, rank_exam, subject, measure, indicator_id)
     st.plotly_chart(figure(("ranking_bars", *choice), lambda: rv.ranking_bars(
         disp, value_title=value_title, district=district_value, district_label=district_label, axis=axis)),

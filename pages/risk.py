@@ -113,7 +113,7 @@ with data.guard("Результаты и контекст"):
             st.markdown("**Резильентные школы — хорошие примеры**")
             if good.empty:
                 st.caption("Нет.")
-            for _, r in good.iterrows():  # a few schools
+            for _, r in good.head(rk.MAX_CARDS).iterrows():  # a few schools
                 sid = str(r["school_id"])
                 st.success(f"**{names.get(sid, sid)}**: индекс неблагополучия {sv.rnum(r['index'], 2)}, "
                            f"результат {sv.rnum(r['value'], 2)} при ожидаемом {sv.rnum(r['predicted'], 2)} "
@@ -124,7 +124,7 @@ with data.guard("Результаты и контекст"):
             st.markdown("**Ниже ожидаемого с учётом контекста**")
             if bad.empty:
                 st.caption("Нет школ, результат которых значимо ниже ожидаемого.")
-            for _, r in bad.iterrows():  # a few schools
+            for _, r in bad.sort_values("z").head(rk.MAX_CARDS).iterrows():  # a few schools
                 sid = str(r["school_id"])
                 st.error(f"**{names.get(sid, sid)}**: результат {sv.rnum(r['value'], 2)} при ожидаемом "
                          f"{sv.rnum(r['predicted'], 2)} ({fmt.signed(float(r['residual']), 2)}, "

@@ -21,6 +21,9 @@ LEVEL_LABELS = {1: "очень низкий", 2: "низкий", 3: "средн�
 CHANGE_LABELS = {1: "значительное ухудшение", 2: "ухудшение", 3: "без изменений", 4: "улучшение",
                  5: "значительное улучшение"}
 
+MAX_BARS = 60      # more schools than this: the bar chart shows the 30 best and the 30 worst
+MAX_LABELS = 40    # more points than this: only the notable ones carry a name
+
 RANK_COLUMNS = {
     "rank": "Место",
     "arrow": "Изменение места",
@@ -110,6 +113,9 @@ def ranking_bars(disp: pd.DataFrame, *, value_title: str, district: float | None
     """Horizontal bars of the ranked value (best at the top), small-n bars pale and hatched,
     a vertical district line."""
     d = disp.sort_values("rank", ascending=False)
+    if len(d) > MAX_BARS:  # a region: the best and the worst ends, the full list is the table
+        half = MAX_BARS // 2
+        d = pd.concat([d.head(half), d.tail(half)])
     low = d["low_reliability"].fillna(False).astype(bool).to_numpy()
     colors = np.where(low, "#b0bec5", "#1565c0")
     fig = go.Figure(go.Bar(
@@ -164,10 +170,13 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, names: dict[str, st
                 continue
             out998 = p["outside998"].fillna(False).astype(bool).to_numpy()
             school = p["school_id"].astype(str).map(lambda s: names.get(s, s))
+            label = school.map(lambda s: s if len(s) <= 22 else s[:21] + "…")
+            if len(points) > MAX_LABELS and key == "inside":
+                label = label.map(lambda _: "")
             vtext = p["value"].map(lambda v: fmt.num(float(v), digits) + (" %" if measure == "below_share" else ""))
             fig.add_trace(go.Scatter(
                 x=p["participants"], y=p["value"], mode="markers+text", name=labels[key],
-                text=school.map(lambda s: s if len(s) <= 22 else s[:21] + "…"), textposition="top center",
+                text=label, textposition="top center",
                 textfont=dict(size=10, color="#37474f"),
                 marker=dict(color=colors[key], size=np.where(out998, 14, 10).tolist(),
                             symbol=np.where(out998, "diamond", "circle").tolist(), line=dict(width=1, color="white")),

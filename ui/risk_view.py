@@ -21,6 +21,9 @@ from ui import format as fmt
 from ui.charts import base_layout
 from ui.school_view import rnum
 
+MAX_CARDS = 12   # schools listed as cards per flag; the rest are in the table of all flags
+MAX_LABELS = 40  # more schools than this: only the notable points carry a name
+
 FLAG_ICONS = {"flag": ":material/error:", "warning": ":material/warning:", "good": ":material/thumb_up:"}
 
 
@@ -51,7 +54,8 @@ def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str,
     other flags it has (e.g. stable_low → «устойчиво низкие»), and every reason of those flags."""
     badges = badges or {}
     main = flags[flags["flag"] == main_flag]
-    for sid in main["school_id"].astype(str).unique():  # the flagged schools (a handful)
+    ids = list(main["school_id"].astype(str).unique())
+    for sid in ids[:MAX_CARDS]:  # the flagged schools (a handful in a district)
         own = flags[flags["school_id"].astype(str) == sid]
         tags = [txt for flag, txt in badges.items() if (own["flag"] == flag).any()]
         with st.container(border=True):
@@ -64,6 +68,8 @@ def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str,
                            + (f" (годы: {yrs})" if yrs else ""))
             filters.page_link_with_filters("pages/school.py", "Открыть карточку школы", icon=":material/apartment:",
                                            school=sid, year=year)
+    if len(ids) > MAX_CARDS:
+        st.caption(f"И ещё {len(ids) - MAX_CARDS} школ — см. таблицу «Все флаги» ниже.")
 
 
 def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str, highlight: str | None = None,
@@ -98,9 +104,12 @@ def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str
         if p.empty:
             continue
         hl = (p["school_id"].astype(str) == str(highlight)).to_numpy() if highlight else np.zeros(len(p), bool)
+        text = p["name"].map(lambda s: s if len(s) <= 22 else s[:21] + "…")
+        if len(d) > MAX_LABELS and label == "прочие школы":
+            text = text.where(hl, "")
         fig.add_trace(go.Scatter(
             x=p["index"], y=p["value"], mode="markers+text", name=label,
-            text=p["name"].map(lambda s: s if len(s) <= 22 else s[:21] + "…"), textposition="top center",
+            text=text, textposition="top center",
             textfont=dict(size=10, color="#37474f"),
             marker=dict(color=color, size=(size[mask] * np.where(hl, 1.4, 1.0)).tolist(), symbol=symbol,
                         line=dict(width=np.where(hl, 3, 1).tolist(), color=np.where(hl, "#000000", "white").tolist())),
