@@ -7,6 +7,7 @@ and saves screenshots into `test-artifacts/`.
 """
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.pages.conftest import ROOT, TODAY, seed_sample_store
@@ -125,6 +127,14 @@ def test_overview_filters_and_a_school_card(server, browser):
     page.get_by_text("2025/26 учебный год", exact=False).first.wait_for()
     assert page.locator("[data-testid=stException]").count() == 0
     shot(page, "01_overview")
+
+    # an Excel download of the traffic-light table: built on click, named by what and when
+    with page.expect_download(timeout=30_000) as dl:
+        page.get_by_role("button", name="Скачать в Excel").first.click()
+    download = dl.value
+    assert download.suggested_filename.endswith(f"_на_{TODAY}.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    assert book.active.max_row >= 2
 
     # 2. switch the year: the URL and the view follow
     choose(page, "Учебный год", "2024/25")
