@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import num
-from metrics.measures import _blank, _float, _measure_from_prep, prepare, procedure_scores
+from metrics.measures import (_blank, _float, _measure_from_prep, group_ids, prepare, procedure_groups,
+                              procedure_scores)
 from metrics.settings import get
 
 VPR = "ВПР"
@@ -39,17 +40,20 @@ def percentile_ranks(values: pd.Series, keys, higher_is_better) -> pd.Series:
 
 
 def _indicator_values(values: pd.DataFrame | None, indicators: pd.DataFrame | None,
-                      indicator_ids=None) -> pd.DataFrame:
-    """School-level facts: school_id, year, measure, label, value, higher (bool)."""
+                      indicator_ids=None, years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """School-level facts: school_id, year, measure, label, value, higher (bool); only years[0]…years[1] when given."""
     cols = ["school_id", "year", "measure", "label", "value", "higher"]
     if values is None or len(values) == 0:
         return pd.DataFrame(columns=cols)
-    v = values[(values["kind"] == "fact") & ~_blank(values["school_id"])].copy()
+    keep = (values["kind"].to_numpy() == "fact") & ~_blank(values["school_id"]).to_numpy()
     if indicator_ids is not None:
-        v = v[v["indicator_id"].isin(list(indicator_ids))]
-    v["value"] = _float(v["value"])
-    v = v[v["value"].notna()]
-    v["year"] = _float(v["year"]).astype("int64")
+        keep &= np.asarray(values["indicator_id"].isin(list(indicator_ids)))
+    val = _float(values["value"]).to_numpy()
+    keep &= ~np.isnan(val)
+    if years is not None:
+        yr = _float(values["year"]).to_numpy()
+        keep &= (yr >= years[0]) & (yr <= years[1])
+    v = values[keep]
     names, higher = {}, {}
     if indicators is not None and len(indicators):
         ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
@@ -57,36 +61,64 @@ def _indicator_values(values: pd.DataFrame | None, indicators: pd.DataFrame | No
             names = ind["name"].dropna().to_dict()
         if "direction" in ind:
             higher = (ind["direction"].astype(str).str.strip() != "lower").to_dict()
+    # text work once per distinct indicator / school
+    icode, iuniq = pd.factorize(v["indicator_id"], use_na_sentinel=False)
+    iuniq = pd.Series(np.asarray(iuniq, dtype=object))
+    scode, suniq = pd.factorize(v["school_id"], use_na_sentinel=False)
     out = pd.DataFrame({
-        "school_id": v["school_id"].astype(str).str.strip(), "year": v["year"],
-        "measure": "indicator:" + v["indicator_id"].astype(str),
-        "label": v["indicator_id"].map(lambda i: str(names.get(i, i))),
-        "value": v["value"], "higher": v["indicator_id"].map(lambda i: bool(higher.get(i, True))),
-    })
+        "school_id": pd.Index(suniq).astype(str).str.strip().to_numpy(dtype=object).take(scode),
+        "year": _float(v["year"]).astype("int64").to_numpy(),
+        "measure": ("indicator:" + iuniq.astype(str)).to_numpy(dtype=object).take(icode),
+        "label": iuniq.map(lambda i: str(names.get(i, i))).to_numpy(dtype=object).take(icode),
+        "value": val[keep],
+        "higher": iuniq.map(lambda i: bool(higher.get(i, True))).to_numpy(dtype=bool).take(icode),
+    }, index=v.index)
     return out.groupby(["school_id", "year", "measure"], as_index=False).agg(
         label=("label", "first"), value=("value", "mean"), higher=("higher", "first"))
 
 
-def _exam_measures(prep: pd.DataFrame, exams, with_below: bool) -> pd.DataFrame:
-    """Per school × year × (exam, subject, mean|below_share) values with direction and participants."""
-    df = prep[prep["exam"].isin(list(exams))]
-    n = df["participants"]
-    hm, hb = df["mean"].notna(), df["below"].notna()
-    tmp = pd.DataFrame({"school_id": df["school_id"], "year": df["year"], "exam": df["exam"], "subject": df["subject"],
-                        "sm": (n * df["mean"]).where(hm, 0.0), "wm": n.where(hm, 0.0),
-                        "sb": df["below"].where(hb, 0.0), "wb": n.where(hb, 0.0), "participants": n})
-    agg = tmp.groupby(["school_id", "year", "exam", "subject"], sort=False).sum().reset_index()
-    parts = [pd.DataFrame({"school_id": agg["school_id"], "year": agg["year"],
-                           "measure": agg["exam"] + "|" + agg["subject"] + "|mean",
-                           "label": agg["exam"] + " · " + agg["subject"] + " · средний результат",
-                           "value": (agg["sm"] / agg["wm"]).where(agg["wm"] > 0), "higher": True,
-                           "participants": agg["participants"]})]
-    if with_below:
-        parts.append(pd.DataFrame({"school_id": agg["school_id"], "year": agg["year"],
-                                   "measure": agg["exam"] + "|" + agg["subject"] + "|below",
-                                   "label": agg["exam"] + " · " + agg["subject"] + " · доля ниже минимума",
-                                   "value": (100.0 * agg["sb"] / agg["wb"]).where(agg["wb"] > 0), "higher": False,
-                                   "participants": agg["participants"]}))
+def _exam_measures(prep: pd.DataFrame, exams, with_below: bool, years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Per school × year × (exam, subject, mean|below_share) values with direction and participants
+    (only years[0]…years[1] when given). Integer group ids; measure names and labels built per exam × subject."""
+    cols = ["school_id", "year", "measure", "label", "value", "higher", "participants"]
+    p_exam = prep["exam"].to_numpy()
+    mask = np.asarray(pd.Series(p_exam).isin(list(exams)))
+    if years is not None:
+        yr = prep["year"].to_numpy()
+        mask &= (yr >= years[0]) & (yr <= years[1])
+    rows = np.flatnonzero(mask)
+    if len(rows) == 0:
+        return pd.DataFrame(columns=cols)
+
+    def col(c):
+        return prep[c].to_numpy()[rows]
+    sidc, eid, sub, year = col("_sid"), col("_eid"), col("_sub"), col("year").astype(np.int64)
+    gid, first = group_ids(sidc, year - year.min(), eid, sub)
+    ng = len(first)
+    n, mean, below = col("participants"), col("mean"), col("below")
+    hm, hb = ~np.isnan(mean), ~np.isnan(below)
+
+    def gsum(x):
+        return np.bincount(gid, weights=x, minlength=ng)
+    sm, wm = gsum(np.where(hm, n * mean, 0.0)), gsum(np.where(hm, n, 0.0))
+    sb, wb = gsum(np.where(hb, below, 0.0)), gsum(np.where(hb, n, 0.0))
+    part = gsum(n)
+    # names once per exam × subject
+    kid, kfirst = group_ids(eid[first], sub[first])
+    ex = pd.Series(col("exam")[first][kfirst])
+    su = pd.Series(col("subject")[first][kfirst])
+    g_school, g_year = col("school_id")[first], year[first]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        parts = [pd.DataFrame({"school_id": g_school, "year": g_year,
+                               "measure": (ex + "|" + su + "|mean").to_numpy(object).take(kid),
+                               "label": (ex + " · " + su + " · средний результат").to_numpy(object).take(kid),
+                               "value": np.where(wm > 0, sm / wm, np.nan), "higher": True, "participants": part})]
+        if with_below:
+            parts.append(pd.DataFrame({"school_id": g_school, "year": g_year,
+                                       "measure": (ex + "|" + su + "|below").to_numpy(object).take(kid),
+                                       "label": (ex + " · " + su + " · доля ниже минимума").to_numpy(object).take(kid),
+                                       "value": np.where(wb > 0, 100.0 * sb / wb, np.nan), "higher": False,
+                                       "participants": part}))
     out = pd.concat(parts, ignore_index=True)
     return out[out["value"].notna()]
 
@@ -175,16 +207,16 @@ def rank_schools(results: pd.DataFrame, year: int, by: str = "composite", *, exa
     wanted = list(measures) if measures is not None else None
     if VPR in exams or (wanted and any(str(m).startswith(VPR + "|") for m in wanted)):
         raise ValueError(VPR_REFUSAL)
+    window = (year - 2, year)
     parts = []
     if prep is not None:
-        parts.append(_exam_measures(prep, exams, bool(get(settings, "ranking.composite_below_share", True))))
+        parts.append(_exam_measures(prep, exams, bool(get(settings, "ranking.composite_below_share", True)), window))
     if bool(get(settings, "ranking.composite_indicators", True)):
-        parts.append(_indicator_values(values, indicators).assign(participants=np.nan))
+        parts.append(_indicator_values(values, indicators, years=window).assign(participants=np.nan))
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=OUT_COLUMNS)
     long = pd.concat(parts, ignore_index=True)
-    long = long[long["year"].between(year - 2, year)]
     if wanted is not None:
         long = long[long["measure"].isin(wanted)]
     min_schools = int(get(settings, "ranking.min_schools_per_measure", 3))
@@ -196,17 +228,26 @@ def rank_schools(results: pd.DataFrame, year: int, by: str = "composite", *, exa
     per = long.groupby(["school_id", "year"]).agg(value=("pct", "mean"), n_measures=("pct", "count")).reset_index()
     cur = long[long["year"] == year]
     cs = cur.assign(p=cur["pct"].round(1)).sort_values(["school_id", "label"])
-    comp_d: dict = {}
-    for sid, lab, pv in zip(cs["school_id"].tolist(), cs["label"].tolist(), cs["p"].tolist()):
-        comp_d.setdefault(sid, {})[lab] = pv
-    comps = pd.Series(comp_d, dtype=object)
+    # one dict label → percentile per school (a loop over schools, not rows)
+    sids = cs["school_id"].to_numpy()
+    starts = np.flatnonzero(np.concatenate(([True], sids[1:] != sids[:-1]))) if len(sids) else np.zeros(0, int)
+    ends = np.append(starts[1:], len(sids))
+    labs, pvals = cs["label"].tolist(), cs["p"].tolist()
+    comps = pd.Series([dict(zip(labs[a:b], pvals[a:b])) for a, b in zip(starts, ends)], index=sids[starts],
+                      dtype=object)
     per["components"] = None
     is_cur = per["year"] == year
     per.loc[is_cur, "components"] = per.loc[is_cur, "school_id"].map(comps)
     if prep is not None:
-        ps = procedure_scores(prep, exams)
-        cohort = ps.groupby(["school_id", "year"])["participants"].sum().rename("participants").reset_index()
-        per = per.merge(cohort, on=["school_id", "year"], how="left")
+        yr = prep["year"].to_numpy()
+        rows = np.flatnonzero(np.asarray(prep["exam"].isin(exams)) & (yr >= window[0]) & (yr <= window[1]))
+        if len(rows):
+            g = procedure_groups(prep, rows)
+            cohort = (pd.DataFrame({"school_id": g["school_id"], "year": g["year"], "participants": g["participants"]})
+                      .groupby(["school_id", "year"])["participants"].sum().reset_index())
+            per = per.merge(cohort, on=["school_id", "year"], how="left")
+        else:
+            per["participants"] = np.nan
     else:
         per["participants"] = np.nan
     return _rank_frame(per, year, True, settings)
