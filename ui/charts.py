@@ -170,7 +170,10 @@ def forecast_verdict(f: Any, unit: str | None = None) -> str:
     gap = f.get("gap")
     if fmt.is_missing(gap):
         return "не будет достигнут"
-    return f"не хватит {fmt.value(abs(float(gap)), unit)}"
+    amount = fmt.value(abs(float(gap)), unit)
+    if (unit or "").strip() == "%":  # a gap between two percentages is in percentage points
+        amount = amount.replace(f"{fmt.NBSP}%", f"{fmt.NBSP}п.{fmt.NBSP}п.")
+    return f"не хватит {amount}"
 
 
 def _dates(v: Any) -> list[str]:
