@@ -263,7 +263,7 @@ def _take(df: pd.DataFrame, col: str, rows: np.ndarray) -> np.ndarray:
     return df[col].to_numpy()[rows]
 
 
-def procedure_scores(prep: pd.DataFrame, exams=None) -> pd.DataFrame:
+def procedure_scores(prep: pd.DataFrame, exams=None, rows: np.ndarray | None = None) -> pd.DataFrame:
     """Return one score per school × procedure (exam) × year from `prepare()` output.
 
     Columns: school_id, exam, year, score (participant-weighted mean of the subject z's,
@@ -271,11 +271,15 @@ def procedure_scores(prep: pd.DataFrame, exams=None) -> pd.DataFrame:
     treated as perfectly correlated — a conservative bound: Σ n_s·se_s / Σ n_s),
     participants (the cohort: per grade the largest subject entry, summed over grades),
     below, below_total, below_share (% of subject entries below the minimum), n_subjects.
-    Sorted by school_id, exam, year. Vectorised over integer group ids.
+    Sorted by school_id, exam, year. Vectorised over integer group ids. `rows` (positions in `prep`)
+    restricts the rows used, without copying `prep`.
     """
     cols = ["school_id", "exam", "year", "score", "se", "participants", "below", "below_total", "below_share",
             "n_subjects"]
-    rows = _exam_rows(prep, exams)
+    if rows is None:
+        rows = _exam_rows(prep, exams)
+    elif exams is not None:
+        rows = rows[np.asarray(pd.Series(prep["exam"].to_numpy()[rows]).isin(list(exams)))]
     if len(rows) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object if c in ("school_id", "exam") else
                                           ("int64" if c in ("year", "n_subjects") else "float64")) for c in cols})

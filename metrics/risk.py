@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import num, pct, signed
-from metrics.measures import fmt, prepare, procedure_scores, subject_phrase, wilson
+from metrics.measures import fmt, prepare, procedure_scores, subject_phrase, text_by_value, wilson
 from metrics.settings import get
 from metrics.social import SHARE_LABELS, context_adjusted, social_index
 
@@ -60,15 +60,16 @@ def _records_by_school(df: pd.DataFrame, cols: list[str]) -> dict:
     return out
 
 
-def procedure_years(prep: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
+def procedure_years(prep: pd.DataFrame, settings: dict | None = None, rows: np.ndarray | None = None) -> pd.DataFrame:
     """Per school × procedure × year the numbers of the ШНОР rule.
 
     Columns: school_id, exam, year, score, se, participants, below_share, q1 (district 25th percentile of the score),
     n_schools, district_below_share, in_bottom, over_share, small_n, significant_low, share_significant,
     counts_bottom, counts_share (the position counts towards the rule after the small-group check).
+    `rows` (positions in `prep`) restricts the rows used.
     """
     exams = list(get(settings, "risk.low_results.procedures", ["ЕГЭ", "ОГЭ", "ВПР"]))
-    ps = procedure_scores(prep, exams)
+    ps = procedure_scores(prep, exams, rows)
     g = ps.groupby(["exam", "year"])
     ps["q1"] = g["score"].transform(lambda s: s.quantile(0.25))
     ps["n_schools"] = g["score"].transform("count")
@@ -120,14 +121,36 @@ def _proc_pieces(proc: pd.DataFrame, thr: float) -> pd.DataFrame:
     return p
 
 
-def _compulsory_sentences(prep: pd.DataFrame, year: int, settings: dict | None) -> pd.Series:
+def _subject_starts(subject: np.ndarray, prefixes) -> np.ndarray:
+    """Rows whose subject starts (case-insensitively) with one of the lower-case prefixes; text work per distinct subject."""
+    if not len(prefixes) or not len(subject):
+        return np.zeros(len(subject), dtype=bool)
+    codes, uniq = pd.factorize(subject, use_na_sentinel=False)
+    hit = pd.Series(np.asarray(uniq, dtype=object)).astype(str).str.lower().str.startswith(tuple(prefixes)).to_numpy()
+    return hit.take(codes)
+
+
+def _phrases(exam: pd.Series, subject: pd.Series) -> pd.Series:
+    """subject_phrase per row, built once per distinct exam × subject."""
+    if exam.empty:
+        return pd.Series([], index=exam.index, dtype=object)
+    texts = text_by_value([exam.to_numpy(), subject.to_numpy()],
+                          lambda e, s: [subject_phrase(a, b) for a, b in zip(e, s)])
+    return pd.Series(texts, index=exam.index, dtype=object)
+
+
+def _compulsory_sentences(prep: pd.DataFrame, year: int, settings: dict | None, school_ids=None) -> pd.Series:
     """Per school: «ЕГЭ по математике: средний балл 39,5 — ниже районного (52,3) три года подряд» for each compulsory
     ГИА subject whose mean was below the district in every year of the window (at least 2 years, up to `year`)."""
     subjects = [s.lower() for s in get(settings, "risk.min_fail.subjects", ["Русский язык", "Математика"])]
     window = int(get(settings, "risk.low_results.window", 3))
-    df = prep[prep["exam"].isin(["ЕГЭ", "ОГЭ"]) & prep["year"].between(year - window + 1, year)
-              & prep["mean"].notna()]
-    df = df[df["subject"].str.lower().str.startswith(tuple(subjects))] if subjects else df.iloc[0:0]
+    yr = prep["year"].to_numpy()
+    rows = np.flatnonzero((yr >= year - window + 1) & (yr <= year) & ~np.isnan(prep["mean"].to_numpy()))
+    rows = rows[np.asarray(pd.Series(prep["exam"].to_numpy()[rows]).isin(["ЕГЭ", "ОГЭ"]))]
+    if school_ids is not None:
+        rows = rows[np.asarray(pd.Series(prep["school_id"].to_numpy()[rows]).isin(list(school_ids)))]
+    rows = rows[_subject_starts(prep["subject"].to_numpy()[rows], subjects)]
+    df = prep.iloc[rows][["school_id", "exam", "subject", "year", "mean", "district_mean"]]
     if df.empty:
         return pd.Series(dtype=object)
     df = df.assign(below=df["mean"] < df["district_mean"])
@@ -144,7 +167,7 @@ def _compulsory_sentences(prep: pd.DataFrame, year: int, settings: dict | None) 
     marks = (agg["dmean"] <= 5.0).to_numpy()  # 2–5 marks (ОГЭ, base maths) vs test scores
     what = np.where(marks, "средняя отметка ", "средний балл ")
     digits = np.where(marks, 2, 1)
-    phrase = pd.Series([subject_phrase(e, s) for e, s in zip(agg["exam"], agg["subject"])], index=agg.index)
+    phrase = _phrases(agg["exam"], agg["subject"])
     m = pd.Series([num(v, d) for v, d in zip(agg["mean"], digits)], index=agg.index)
     dm = pd.Series([num(v, d) for v, d in zip(agg["dmean"], digits)], index=agg.index)
     agg["text"] = (phrase + ": " + what + m + np.where(marks, " — ниже районной (", " — ниже районного (") + dm + ") "
@@ -174,7 +197,7 @@ def _low_results(proc, ly, status, prep, year, settings) -> pd.DataFrame:
                                       "over_share", "small_n", "significant_low", "counts_bottom", "counts_share"])
     details = pd.Series({sid: {"window": [year - window + 1, year], "procedures": r} for sid, r in recs.items()},
                         dtype=object)
-    comp = _compulsory_sentences(prep, year, settings)
+    comp = _compulsory_sentences(prep, year, settings, flagged["school_id"])
     f = flagged.copy()
     head = ("Низкие результаты в " + f["n_low"].astype(str) + " из " + str(window) + " последних лет ("
             + f["low_years"].map(lambda ys: ", ".join(str(y) for y in ys)) + "). ")
@@ -257,12 +280,14 @@ def _exit(proc, ly, status_now, status_prev, year, settings) -> pd.DataFrame:
 def _min_fail(prep, year, settings) -> pd.DataFrame:
     exams = list(get(settings, "risk.min_fail.exams", ["ЕГЭ", "ОГЭ", "ГВЭ"]))
     subjects = tuple(s.lower() for s in get(settings, "risk.min_fail.subjects", ["Русский язык", "Математика"]))
-    df = prep[(prep["year"] == year) & prep["exam"].isin(exams) & (prep["below"] > 0)]
-    df = df[df["subject"].str.lower().str.startswith(subjects)] if subjects else df.iloc[0:0]
+    rows = np.flatnonzero((prep["year"].to_numpy() == year) & (prep["below"].to_numpy() > 0))
+    rows = rows[np.asarray(pd.Series(prep["exam"].to_numpy()[rows]).isin(exams))]
+    rows = rows[_subject_starts(prep["subject"].to_numpy()[rows], subjects)]
+    df = prep.iloc[rows][["school_id", "exam", "subject", "below", "participants"]]
     if df.empty:
         return pd.DataFrame(columns=OUT_COLUMNS)
     df = df.sort_values(["school_id", "exam", "subject"])
-    phrase = pd.Series([subject_phrase(e, s) for e, s in zip(df["exam"], df["subject"])], index=df.index)
+    phrase = _phrases(df["exam"], df["subject"])
     df = df.assign(text=phrase + ": " + _fmt(df["below"], 0) + " из " + _fmt(df["participants"], 0)
                    + " не преодолели минимальный порог")
     g = df.groupby("school_id")
@@ -341,7 +366,8 @@ def risk_flags(results: pd.DataFrame, schools: pd.DataFrame, year: int, settings
     year = int(year)
     prep = prepare(results, settings)
     window = int(get(settings, "risk.low_results.window", 3))
-    proc = procedure_years(prep[prep["year"].between(year - window, year)], settings)
+    yr = prep["year"].to_numpy()
+    proc = procedure_years(prep, settings, np.flatnonzero((yr >= year - window) & (yr <= year)))
     ly = low_years(proc, settings)
     now = low_status(ly, year, settings)
     prev = low_status(ly, year - 1, settings)
