@@ -36,6 +36,15 @@ HISTORY_COLUMNS = {
 SOURCE_LABELS = {"seed": "начальная загрузка", "upload": "загрузка файла", "gsheets": "Google Таблицы", "folder": "папка"}
 
 
+def _table_titles(v: Any) -> Any:
+    """«schools, results» (as the store keeps it) or a list → «Реестр школ, Результаты оценочных процедур»."""
+    if isinstance(v, str):
+        v = [x.strip() for x in v.split(",") if x.strip()]
+    if isinstance(v, (list, tuple)):
+        return ", ".join(TABLE_TITLES.get(str(x), str(x)) for x in v)
+    return v
+
+
 def history_frame(store: Any) -> pd.DataFrame:
     """The store's history, newest first, with readable values (lists joined, sources in Russian)."""
     h = store.history()
@@ -43,8 +52,7 @@ def history_frame(store: Any) -> pd.DataFrame:
         return pd.DataFrame(columns=list(HISTORY_COLUMNS))
     h = h.copy()
     if "tables" in h:
-        h["tables"] = h["tables"].map(
-            lambda v: ", ".join(TABLE_TITLES.get(str(x), str(x)) for x in v) if isinstance(v, (list, tuple)) else v)
+        h["tables"] = h["tables"].map(_table_titles)
     for col in ("at", "undone_at"):
         if col in h:
             h[col] = h[col].map(fmt.datetime_ru)
@@ -129,9 +137,9 @@ def upload_actions(store: Any, key: str = "history", limit: int = 30) -> None:
         c1, c2, c3 = st.columns([5, 1.3, 1.7], vertical_alignment="center")
         undone = r.get("undone_at")
         state = f" · отменена {fmt.datetime_ru(undone)}" if undone else ""
-        c1.markdown(f"№ {uid} · {fmt.datetime_ru(r['at'])} · «{r['file_name']}» · {r['user']} · "
-                    f"+{fmt.num(int(r['added']))} / ~{fmt.num(int(r['changed']))} / −{fmt.num(int(r['replaced']))}"
-                    f"{state}")
+        c1.markdown(f"**№ {uid}** · {fmt.datetime_ru(r['at'])} · «{r['file_name']}» · {r['user']} · "
+                    f"добавлено {fmt.num(int(r['added']))}, изменено {fmt.num(int(r['changed']))}, "
+                    f"заменено {fmt.num(int(r['replaced']))}{state}")
         if not undone:
             c2.button("Отменить", key=f"{key}_undo_{uid}", icon=":material/undo:",
                       on_click=lambda u=uid: st.session_state.__setitem__(CONFIRM, u))

@@ -327,7 +327,10 @@ def _show_counts(result: LoadResult) -> None:
 
 
 def _show_problems(result: LoadResult) -> None:
-    errors, warnings = result.errors, result.warnings
+    def place(p: Any) -> tuple:
+        return (str(p.file or ""), str(p.sheet or ""), p.row if p.row is not None else -1, str(p.column or ""))
+
+    errors, warnings = sorted(result.errors, key=place), result.warnings
     if errors:
         lines = "\n".join(f"- {p.text()}" for p in errors[:10])
         more = f"\n\n…и ещё {len(errors) - 10}, все — в таблице ниже." if len(errors) > 10 else ""
