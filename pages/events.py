@@ -107,8 +107,8 @@ with data.guard("Мероприятия"):
         else:
             v = overdue.assign(last=overdue["last_passed_date"].map(fmt.date_ru),
                                days=overdue["days_overdue"].map(lambda x: fmt.value(x, None, 0)))
-            show_table(v, {"number": "№", "section": "Раздел", "title": "Мероприятие", "deadline_text": "Сроки",
-                           "last": "Контрольная дата", "days": "Дней просрочки", "responsible": "Ответственные",
+            show_table(v, {"number": "№", "title": "Мероприятие", "last": "Контрольная дата", "days": "Дней просрочки",
+                           "responsible": "Ответственные", "deadline_text": "Сроки", "section": "Раздел",
                            "reason": "Пояснение"},
                        what=("просроченные_мероприятия",), key="events_overdue")
 
@@ -116,7 +116,7 @@ with data.guard("Мероприятия"):
         v = shown.assign(state_text=shown["state"].map(fmt.state_label),
                          next=shown["next_date"].map(fmt.date_ru),
                          done_on=shown["completion_date"].map(fmt.date_ru))
-        show_table(v, {"number": "№", "section": "Раздел", "title": "Мероприятие", "deadline_text": "Сроки",
-                       "state_text": "Состояние", "next": "Ближайшая дата", "done_on": "Дата выполнения",
-                       "responsible": "Ответственные", "expected_result": "Ожидаемые результаты", "reason": "Пояснение"},
+        show_table(v, {"number": "№", "title": "Мероприятие", "state_text": "Состояние", "next": "Ближайшая дата",
+                       "deadline_text": "Сроки", "done_on": "Дата выполнения", "responsible": "Ответственные",
+                       "section": "Раздел", "expected_result": "Ожидаемые результаты", "reason": "Пояснение"},
                    what=("план_мероприятий",), key="events_all")

@@ -38,16 +38,15 @@ def scope_rows(df: pd.DataFrame, sid: str | None) -> pd.DataFrame:
 
 
 with data.guard("Таблица «план — факт»"):
-    pvf_all = data.plan_vs_fact(None)
     scope = school
-    if school is not None and scope_rows(pvf_all, school).empty:
+    if school is not None and data.scoped("plan_vs_fact", school, year=None).empty:
         empty.no_school_data(filters.school_label(school), year, "школьных показателей программы")
         st.caption("Показаны показатели района.")
         scope = None
     scope_name = "весь район" if scope is None else f"школа «{filters.school_label(scope)}»"
     st.caption(f"{fmt.year_label(year)} · {scope_name}")
 
-    rows_all = scope_rows(pvf_all, scope)
+    rows_all = data.scoped("plan_vs_fact", scope, year=None)
     rows_year = rows_all[pd.to_numeric(rows_all["year"], errors="coerce") == year]
 
     groups = [g for g in rows_all["group"].dropna().astype(str).unique().tolist() if g]
@@ -95,12 +94,11 @@ with data.guard("График показателя"):
         rows = rows_all[rows_all["indicator_id"] == ind]
         unit = rows["unit"].dropna().iloc[0] if rows["unit"].notna().any() else None
 
-        fc_all = data.forecast_to_target()
-        fc = scope_rows(fc_all, scope)
+        fc = data.scoped("forecast_to_target", scope)
         fc = fc[fc["indicator_id"] == ind]
         fc_row = fc.iloc[0] if len(fc) else None
 
-        gl = scope_rows(data.glide_path(), scope)
+        gl = data.scoped("glide_path", scope)
         gl = gl[gl["indicator_id"] == ind]
 
         vals = scope_rows(data.table("values"), scope)
@@ -139,8 +137,9 @@ with data.guard("График показателя"):
 
 with data.guard("Школы по показателю"):
     # school-level indicators: how every school stands this year
-    school_rows = pvf_all[pvf_all["school_id"].notna() & (pvf_all["school_id"].astype(str) != "")] if len(pvf_all) else pvf_all
-    school_rows = school_rows[pd.to_numeric(school_rows["year"], errors="coerce") == year] if len(school_rows) else school_rows
+    pvf_year = data.plan_vs_fact(year)
+    school_rows = (pvf_year[pvf_year["school_id"].notna() & (pvf_year["school_id"].astype(str) != "")]
+                   if len(pvf_year) else pvf_year)
     if scope is None and len(school_rows):
         st.subheader(f"Школьные показатели, {year} год")
         ids = school_rows.drop_duplicates("indicator_id").set_index("indicator_id")["name"].astype(str).to_dict()

@@ -198,6 +198,23 @@ def metric(name: str, **kwargs: Any) -> Any:
     return _metric(store_path(), version(), name, tuple(sorted(kwargs.items())))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _scoped(path: str | None, ver: int, name: str, school_id: str | None,
+            items: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    full = _metric(path, ver, name, items)
+    sid = full["school_id"]
+    if school_id is None:
+        return full[sid.isna() | (sid.astype(str) == "")].reset_index(drop=True)
+    return full[sid.astype(str) == str(school_id)].reset_index(drop=True)
+
+
+def scoped(name: str, school_id: str | None, **kwargs: Any) -> pd.DataFrame:
+    """The rows of `metric(name, **kwargs)` for one school (school_id) or the district
+    (school_id None: rows whose school_id is empty), cached per scope so a page that shows one
+    scope never copies the whole region's output on a rerun."""
+    return _scoped(store_path(), version(), name, school_id, tuple(sorted(kwargs.items())))
+
+
 def plan_vs_fact(year: int | None = None) -> pd.DataFrame:
     return metric("plan_vs_fact", year=year)
 

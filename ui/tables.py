@@ -19,6 +19,7 @@ import streamlit as st
 
 from ui.filters import today
 
+STYLE_MAX_ROWS = 300
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -98,12 +99,14 @@ def show_table(
     then an Excel download of the same columns with Russian headers.
 
     `what` names the file: ("рейтинг", "ЕГЭ", "математика", 2026). `styler` is an
-    optional function DataFrame -> pandas Styler for cell colours.
+    optional function DataFrame -> pandas Styler for cell colours (applied up to
+    STYLE_MAX_ROWS rows; longer tables show the same text uncoloured).
     """
     cols = [c for c in columns if c in df.columns]
     view = df[cols].reset_index(drop=True)
     config = {c: (st.column_config.Column(v) if isinstance(v, str) else v) for c, v in columns.items() if c in cols}
-    shown = styler(view) if styler is not None else view
+    # pandas Styler costs ~0.1 s per 500 rows on every rerun: colour only tables a person reads row by row
+    shown = styler(view) if styler is not None and len(view) <= STYLE_MAX_ROWS else view
     st.dataframe(shown, hide_index=True, column_config=config, column_order=cols, height=height, key=f"{key}_df")
     if download:
         labels = {c: (v if isinstance(v, str) else (v.get("label") or c)) for c, v in columns.items()}
