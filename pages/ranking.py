@@ -171,7 +171,8 @@ what = {"composite": ("рейтинг", "сводный", year),
         "exam": ("рейтинг", rank_exam, subject or "все_предметы", MEASURES[measure] if subject else None, year),
         "indicator": ("рейтинг", "показатель", indicator_id, year)}[mode]
 show_table(disp, table_cols, what=what,
-           key="ranking_table", styler=rv.arrow_styler, height=rv.table_height(len(disp)))
+           key="ranking_table", styler=rv.arrow_styler if len(disp) <= rv.MAX_STYLED else None,
+           height=rv.table_height(len(disp)))
 
 tab_bars, tab_funnel, tab_grid = st.tabs(["Столбцы с линией района", "Воронка (контрольные границы)",
                                            "Уровень × изменение (5×5)"])

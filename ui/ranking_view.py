@@ -23,6 +23,7 @@ CHANGE_LABELS = {1: "значительное ухудшение", 2: "ухуд�
 
 MAX_BARS = 60      # more schools than this: the bar chart shows the 30 best and the 30 worst
 MAX_LABELS = 40    # more points than this: only the notable ones carry a name
+MAX_STYLED = 200   # a pandas Styler over more rows costs seconds per rerun: plain table beyond this
 
 RANK_COLUMNS = {
     "rank": "Место",
