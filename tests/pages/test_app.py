@@ -13,7 +13,7 @@ def test_every_page_renders_on_the_sample_district(shared_store, run_page, page)
     assert at.title, f"page {page} has no title"
 
 
-def test_sidebar_has_year_school_and_the_upload_slot(shared_store, run_page):
+def test_sidebar_has_source_year_and_school(shared_store, run_page):
     at = run_page("overview")
     assert at.selectbox(key="w_year").label == "Учебный год"
     school = at.selectbox(key="w_school")
