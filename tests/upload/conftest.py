@@ -184,14 +184,19 @@ def button(at: AppTest, key: str) -> Any:
 
 
 def all_text(at: AppTest) -> str:
-    """Every element of the rendered app as protobuf text (labels, values, table bytes, help texts)."""
+    """Everything the rendered app holds, as readable text: every element's protobuf (strings unescaped,
+    so Cyrillic is searchable) plus every st.dataframe's cells (their Arrow bytes are not text)."""
+    from google.protobuf import text_format
+
     out: list[str] = []
 
     def walk(node: Any) -> None:
         proto = getattr(node, "proto", None)
         if proto is not None:
-            out.append(str(proto))
+            out.append(text_format.MessageToString(proto, as_utf8=True))
         for child in getattr(node, "children", {}).values():
             walk(child)
     walk(at._tree)
+    for df in at.dataframe:
+        out.append(df.value.to_csv())
     return "\n".join(out)
