@@ -225,9 +225,11 @@ with tab_funnel, data.guard("Воронка"):
                 st.switch_page("pages/school.py", query_params=filters.filter_params(school=picked[0]))
             outside = points[points["outside95"].fillna(False).astype(bool)]
             if len(outside):
+                shown = outside.head(30)
+                more = f"; и ещё {len(outside) - len(shown)}" if len(outside) > len(shown) else ""
                 st.markdown("**За границами 95 %:** " + "; ".join(
                     f"{names.get(str(s), s)} ({'ниже' if sd == 'below' else 'выше'} района)"
-                    for s, sd in zip(outside["school_id"], outside["side"])))
+                    for s, sd in zip(shown["school_id"], shown["side"])) + more)
             else:
                 st.caption("Все школы в пределах случайных колебаний вокруг районного значения.")
 
