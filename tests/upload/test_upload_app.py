@@ -191,3 +191,18 @@ def test_store_changed_since_the_preview_refuses_the_accept(district_store):
     assert any("изменились" in e.value for e in at.error)
     assert _sos1_russian_2026(store) == 70.0
     assert pd.Series(store.history()["file_name"]).tolist()[-1] == "other.csv"
+
+
+def test_a_loader_crash_is_a_russian_error_and_nothing_can_be_accepted(district_store, monkeypatch):
+    import loaders
+
+    def broken(*args, **kwargs):
+        raise KeyError("exam")
+
+    monkeypatch.setattr(loaders, "load_bytes", broken)
+    before = district_store.table_checksums()
+    at = upload(started(), "results.csv", b"a;b\r\n1;2\r\n")
+    err = " ".join(e.value for e in at.error)
+    assert "«results.csv» не удалось прочитать: внутренняя ошибка (KeyError)" in err and "Параметрах файла" in err
+    assert button(at, "upl_accept").disabled
+    assert district_store.table_checksums() == before
