@@ -14,7 +14,7 @@ from metrics.settings import get as setting
 from ui import data, empty, filters
 from ui import format as fmt
 from ui import objectivity_view as ov
-from ui.figure_cache import figure
+from ui.figure_cache import figure, memo
 from ui.tables import show_table
 
 VPR = "ВПР"
@@ -127,6 +127,6 @@ with data.guard("Таблица ВПР"):
     if table.empty:
         st.caption(f"У школы «{filters.school_label(school)}» нет ВПР за {fmt.year_label(year)}.")
     else:
-        table = table.sort_values(["flagged", "school_id", "grade", "subject"], ascending=[False, True, True, True])
-        show_table(ov.objectivity_display(table, names), ov.OBJ_COLUMNS, what=("ВПР_объективность", year),
-                   key="obj_table")
+        view = memo(("obj_table", year, school), lambda: ov.objectivity_display(
+            table.sort_values(["flagged", "school_id", "grade", "subject"], ascending=[False, True, True, True]), names))
+        show_table(view, ov.OBJ_COLUMNS, what=("ВПР_объективность", year), key="obj_table")

@@ -14,7 +14,7 @@ from ui import data, empty, filters
 from ui import format as fmt
 from ui import risk_view as rk
 from ui import school_view as sv
-from ui.figure_cache import figure
+from ui.figure_cache import figure, memo
 from ui.tables import show_table
 
 VPR = "ВПР"
@@ -138,5 +138,5 @@ with data.guard("Все флаги"):
     if flags.empty:
         st.caption("Флагов нет.")
     else:
-        view = rk.flags_table(flags, names)
+        view = memo(("risk_flags_table", year), lambda: rk.flags_table(flags, names))
         show_table(view, rk.FLAGS_COLUMNS, what=("флаги_риска", year), key="risk_all")
