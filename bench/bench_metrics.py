@@ -1,11 +1,17 @@
 """How fast are all the metrics on a region-scale data set?
 
 Generates the region (`bench/region.py`: 1,500 schools, 6 years, ~420,000 result
-rows), then runs every public metric of `metrics/` once and prints its time and its
+rows), then runs every public metric of `metrics/` and prints its time and its
 ratio to a plain pandas reference run in the same process:
 `results.groupby(["year", "exam", "subject"])["mean"].mean()`.
-Goal: all metrics together under 2 s. A metric that is not written yet (or fails)
-is skipped with a printed note. Not a timed test: it only prints.
+
+The metrics share one prepared per-row table (`metrics.measures.prepare`, memoised
+per input table): it is timed on its own, cold, and each metric is then timed with
+it warm; TOTAL = prepare + every metric. A second figure runs the whole sequence
+once from a cold cache (what a fresh page load costs). Goal: all metrics together
+under 2 s. On a busy machine read the ratios (× ref) and the CPU seconds: both are
+steadier than wall time. A metric that is not written yet (or fails) is skipped
+with a printed note. Not a timed test: it only prints.
 
     python bench/bench_metrics.py [--repeat 3]
 """
@@ -25,14 +31,28 @@ from bench.region import make_region  # noqa: E402
 GOAL_S = 2.0
 
 
-def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best wall time of `repeat` runs and the last result."""
+def best_time(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = None) -> tuple[float, Any]:
+    """Best wall time of `repeat` runs (each after `before()`, untimed) and the last result."""
     best, out = float("inf"), None
     for _ in range(repeat):
+        if before is not None:
+            before()
         t0 = time.perf_counter()
         out = fn()
         best = min(best, time.perf_counter() - t0)
     return best, out
+
+
+def cpu_time(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = None) -> float:
+    """Best process CPU time of `repeat` runs (less sensitive to other load than wall time)."""
+    best = float("inf")
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        t0 = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t0)
+    return best
 
 
 def lookup(module: str, name: str) -> Callable[..., Any] | None:
@@ -96,9 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Reference: results.groupby(['year','exam','subject'])['mean'].mean() = {ref * 1000:.1f} ms\n")
     print(f"{'metric':<34}{'ms':>9}{'× ref':>9}  rows")
 
+    from metrics import measures
+    clear = getattr(measures, "clear_cache", None) or (lambda: None)
+    prep_s, _ = best_time(lambda: measures.prepare(res), args.repeat, before=clear)
+    measures.prepare(res)  # warm for the per-metric lines
+    print(f"{'prepare (shared, memoised)':<34}{prep_s * 1000:>9.1f}{prep_s / ref:>9.1f}  {len(res):,}")
+
+    calls = metric_calls(t, year, on_date)
     done: dict[str, Any] = {}
-    total, skipped = 0.0, []
-    for label, module, name, call in metric_calls(t, year, on_date):
+    total, skipped, ran = prep_s, [], []
+    for label, module, name, call in calls:
         fn = lookup(module, name)
         if fn is None:
             skipped.append(f"{label}: metrics.{module}.{name} is not present yet")
@@ -112,12 +139,23 @@ def main(argv: list[str] | None = None) -> int:
             skipped.append(f"{label}: failed — {type(exc).__name__}: {exc}")
             continue
         done[label] = out
+        ran.append((label, fn, call))
         total += secs
         rows = len(out[0]) if isinstance(out, tuple) else len(out)
         print(f"{label:<34}{secs * 1000:>9.1f}{secs / ref:>9.1f}  {rows:,}")
 
-    print(f"\n{'TOTAL':<34}{total * 1000:>9.1f}{total / ref:>9.1f}   goal < {GOAL_S:.1f} s: "
-          f"{'met' if total < GOAL_S else 'NOT met'}")
+    def one_pass():
+        seq: dict[str, Any] = {}
+        for label, fn, call in ran:
+            seq[label] = call(fn, seq)
+
+    cold, _ = best_time(one_pass, args.repeat, before=clear)
+    cold_cpu = cpu_time(one_pass, args.repeat, before=clear)
+    print(f"\n{'TOTAL (prepare + every metric)':<34}{total * 1000:>9.1f}{total / ref:>9.1f}")
+    print(f"{'one pass from a cold cache':<34}{cold * 1000:>9.1f}{cold / ref:>9.1f}   CPU {cold_cpu:.2f} s")
+    worst = max(total, cold)
+    print(f"goal: all metrics together < {GOAL_S:.1f} s — {'met' if worst < GOAL_S else 'NOT met'} "
+          f"({worst:.2f} s wall; {cold_cpu:.2f} s CPU; {worst / ref:.0f}× the reference groupby)")
     for note in skipped:
         print(f"skipped — {note}")
     return 0

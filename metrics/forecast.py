@@ -104,39 +104,41 @@ _POW10 = 10 ** np.arange(19, dtype=np.int64)
 def fmt_array(x, digits: int = 1) -> np.ndarray:
     """Russian text of many numbers at once (like metrics.format.num with fixed digits), "" for NaN.
 
-    Vectorised: the characters are computed with integer arithmetic into a byte matrix.
+    The value is first rounded to an integer number of units of the last digit (np.round(|x|·10^digits));
+    that integer is written with a decimal comma, thin-space grouping of thousands and "-" for negatives.
+    Vectorised with numpy string functions; only values ≥ 1000 (grouping) take a per-value path.
     """
     x = np.asarray(x, dtype=float)
-    n = len(x)
+    if len(x) == 0:
+        return np.zeros(0, dtype=object)
     ok = np.isfinite(x)
     scale = 10 ** digits
-    v = np.round(np.abs(np.where(ok, x, 0.0)) * scale).astype(np.int64)
+    v = np.round(np.abs(np.where(ok, x, 0.0)) * scale)
     neg = (x < 0) & (v > 0)
-    ip, fp = v // scale, v % scale
-    nd = 1 + (ip[:, None] >= _POW10[None, 1:]).sum(axis=1)
-    region = nd + (nd - 1) // 3
-    width = int((neg + region).max(initial=1)) + (digits + 1 if digits else 0)
-    mat = np.zeros((n, width), dtype=np.uint8)
-    negi = neg.astype(np.int64)
-    for j in range(width):
-        k = j - negi
-        r = region - 1 - k
-        in_int = (k >= 0) & (k < region)
-        sep = in_int & ((r + 1) % 4 == 0)
-        q = np.clip(r - (r + 1) // 4, 0, 18)
-        dig = (ip // _POW10[q]) % 10
-        ch = np.where(sep, ord("_"), np.where(in_int, 48 + dig, 0))
-        if digits:
-            t = k - region - 1
-            ch = np.where(k == region, ord(","), ch)
-            in_frac = (t >= 0) & (t < digits)
-            fd = (fp // _POW10[np.clip(digits - 1 - t, 0, 18)]) % 10
-            ch = np.where(in_frac, 48 + fd, ch)
-        ch = np.where((j == 0) & neg, ord("-"), ch)
-        mat[:, j] = ch
-    out = mat.view(f"S{width}").ravel().astype("U")
-    out = np.strings.replace(out, "_", NBSP)
-    return np.where(ok, out, "").astype(object)
+    if len(x) > 64:  # the text depends only on (v, sign): write each distinct pair once
+        key = np.where(ok, np.where(neg, -v - 1.0, v), np.nan)
+        codes, uniq = pd.factorize(key)
+        if len(uniq) < len(x):
+            u = np.asarray(uniq, dtype=float)
+            text_u = fmt_array(np.where(u < 0, -(u + 1.0), u) / scale * np.where(u < 0, -1.0, 1.0), digits)
+            return np.append(text_u, "").astype(object).take(codes)
+    small = v < 1000 * scale
+    s = np.where(small, v, 0.0).astype(np.int64).astype(str)
+    if digits:
+        z = np.strings.zfill(s, digits + 1)
+        s = np.strings.add(np.strings.add(np.strings.slice(z, 0, -digits), ","), np.strings.slice(z, -digits, None))
+    text = s.astype(object)
+    big = np.flatnonzero(~small & ok)
+    if len(big):
+        def grouped(i: int) -> str:
+            ip, fp = divmod(i, scale)
+            head = f"{ip:,}".replace(",", NBSP)
+            return head + ("," + str(fp).zfill(digits) if digits else "")
+        text[big] = [grouped(int(i)) for i in v[big]]
+    if neg.any():
+        text[neg] = "-" + text[neg]
+    text[~ok] = ""
+    return text
 
 
 def _digits(values: np.ndarray, units: np.ndarray) -> np.ndarray:

@@ -26,6 +26,7 @@ from metrics.forecast import (
     targets,
     tidy_values,
 )
+from metrics.measures import text_by_value
 from metrics.settings import get
 
 COLUMNS = [
@@ -119,29 +120,65 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     return out[COLUMNS]
 
 
+_GLIDE_NOTE = " (по прямой от базового к целевому значению)"
+
+
+def _plan_text(is_range: pd.Series, plan: pd.Series, low: pd.Series, high: pd.Series, unit: pd.Series,
+               glide: pd.Series) -> pd.Series:
+    """«4,0» / «3,8–4,0 %» with the glide-path note."""
+    range_t = fmt_values(low, "") + "–" + fmt_values(high, unit)
+    text = pd.Series(np.where(is_range.astype(bool), range_t, fmt_values(plan, unit)), index=plan.index)
+    return text + pd.Series(np.where(glide.astype(bool), _GLIDE_NOTE, ""), index=plan.index)
+
+
 def _reason(out: pd.DataFrame, is_range: pd.Series, ref: pd.Series) -> pd.Series:
-    unit = out["unit"]
-    year = out["year"].astype("int64").astype(str)
-    fact_t = fmt_values(out["fact"], unit)
-    plan_t = fmt_values(out["plan"], unit)
-    range_t = fmt_values(out["plan_low"], "") + "–" + fmt_values(out["plan_high"], unit)
-    plan_txt = pd.Series(np.where(is_range, range_t, plan_t), index=out.index)
-    glide_note = pd.Series(np.where(out["plan_source"] == "glide", " (по прямой от базового к целевому значению)", ""),
-                           index=out.index)
-    two = ((np.abs(ref.fillna(0)) < 10) & (unit != "%")).to_numpy()
-    dev_t = fmt_signed(out["deviation"], np.where(two, 2, 1))
-    rel_t = fmt_signed(out["rel_deviation"] * 100, 1)
-    rel_t = rel_t.where(rel_t == "", rel_t + f"{NBSP}%")
-    dev_txt = "отклонение " + dev_t + pd.Series(np.where(rel_t != "", " (" + rel_t + ")", ""), index=out.index)
-    tol_t = out["tolerance"].map({t: _tol_text(t) for t in out["tolerance"].dropna().unique()}).fillna("")
-    verdict = out["status"].map(STATUS_TEXT).fillna("")
-    verdict = pd.Series(np.where(out["status"] == "near", verdict + " (в пределах допуска " + tol_t + ")", verdict),
-                        index=out.index)
-    lower_note = pd.Series(np.where(out["direction"] == "lower", " (меньше — лучше)", ""), index=out.index)
-    full = ("Факт " + fact_t + " при плане " + plan_txt + glide_note + ": " + dev_txt + ", " + verdict + lower_note)
-    no_fact = "Нет факта за " + year + " год; план " + plan_txt + glide_note
-    no_plan = "План на " + year + " год не задан; факт " + fact_t
-    reason = np.where(out["fact"].isna(), no_fact, np.where(ref.isna(), no_plan, full))
+    """The Russian reason of every row. Each part is built once per distinct set of its numbers
+    (`metrics.measures.text_by_value`), and each row only in the form it needs."""
+    n = len(out)
+    reason = np.full(n, "", dtype=object)
+    fact = out["fact"].to_numpy(dtype=float)
+    refv = ref.to_numpy(dtype=float)
+    no_fact = np.isnan(fact)
+    no_plan = ~no_fact & np.isnan(refv)
+    full = ~no_fact & ~no_plan
+    unit = out["unit"].to_numpy(dtype=object)
+    year = out["year"].to_numpy().astype(np.int64)
+    glide = (out["plan_source"] == "glide").to_numpy()
+    rng = is_range.to_numpy(dtype=bool)
+    plan, low, high = (out[c].to_numpy(dtype=float) for c in ("plan", "plan_low", "plan_high"))
+
+    r = np.flatnonzero(no_fact)
+    if len(r):
+        reason[r] = text_by_value(
+            [year[r], rng[r], plan[r], low[r], high[r], unit[r], glide[r]],
+            lambda y, i, p, lo, hi, u, g: "Нет факта за " + y.astype(str) + " год; план " + _plan_text(i, p, lo, hi, u, g))
+    r = np.flatnonzero(no_plan)
+    if len(r):
+        reason[r] = text_by_value([year[r], fact[r], unit[r]],
+                                  lambda y, f, u: "План на " + y.astype(str) + " год не задан; факт " + fmt_values(f, u))
+    r = np.flatnonzero(full)
+    if len(r):
+        two = ((np.abs(np.nan_to_num(refv)) < 10) & (unit != "%"))[r]
+        a = text_by_value([fact[r], unit[r]], lambda f, u: "Факт " + fmt_values(f, u) + " при плане ")
+        b = text_by_value([rng[r], plan[r], low[r], high[r], unit[r], glide[r]],
+                          lambda i, p, lo, hi, u, g: _plan_text(i, p, lo, hi, u, g) + ": ")
+
+        def dev_text(d, rel, tw):
+            dev_t = fmt_signed(d, np.where(tw.astype(bool), 2, 1))
+            rel_t = fmt_signed(rel * 100, 1)
+            rel_t = pd.Series(np.where(rel_t != "", " (" + rel_t + f"{NBSP}%)", ""), index=d.index)
+            return "отклонение " + dev_t + rel_t + ", "
+        c = text_by_value([out["deviation"].to_numpy(dtype=float)[r], out["rel_deviation"].to_numpy(dtype=float)[r],
+                           two], dev_text)
+
+        def verdict_text(status, tol, direction):
+            verdict = status.map(STATUS_TEXT).fillna("")
+            tol_t = tol.map(lambda t: _tol_text(t) if pd.notna(t) else "")
+            verdict = verdict.where(status != "near", verdict + " (в пределах допуска " + tol_t + ")")
+            return verdict + np.where(direction == "lower", " (меньше — лучше)", "")
+        d = text_by_value([out["status"].to_numpy(dtype=object)[r], out["tolerance"].to_numpy(dtype=float)[r],
+                           out["direction"].to_numpy(dtype=object)[r]], verdict_text)
+        reason[r] = a + b + c + d
     return pd.Series(reason, index=out.index, dtype=object)
 
 
