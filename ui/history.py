@@ -93,6 +93,14 @@ def _later(store: Any, upload_id: int) -> list[int]:
         return []
 
 
+def _ask(upload_id: int) -> None:
+    st.session_state[CONFIRM] = int(upload_id)
+
+
+def _never_mind() -> None:
+    st.session_state.pop(CONFIRM, None)
+
+
 def _do_undo(store: Any, upload_id: int, cascade: bool) -> None:
     try:
         store.undo(upload_id, user=_user(), cascade=cascade)
@@ -118,7 +126,7 @@ def _confirm_box(store: Any, raw: pd.DataFrame, upload_id: int, key: str) -> Non
         c1, c2, _ = st.columns([2, 1, 3])
         label = f"Да, отменить № {upload_id}" + (f" и № {', '.join(map(str, later))}" if later else "")
         c1.button(label, key=f"{key}_yes", type="primary", on_click=_do_undo, args=(store, upload_id, bool(later)))
-        c2.button("Нет", key=f"{key}_no", on_click=lambda: st.session_state.pop(CONFIRM, None))
+        c2.button("Нет", key=f"{key}_no", on_click=_never_mind)
 
 
 def upload_actions(store: Any, key: str = "history", limit: int = 30) -> None:
@@ -142,9 +150,10 @@ def upload_actions(store: Any, key: str = "history", limit: int = 30) -> None:
                     f"заменено {fmt.num(int(r['replaced']))}{state}")
         if not undone:
             c2.button("Отменить", key=f"{key}_undo_{uid}", icon=":material/undo:",
-                      on_click=lambda u=uid: st.session_state.__setitem__(CONFIRM, u))
+                      on_click=_ask, args=(uid,))
         if bool(r.get("file_kept")):
-            c3.download_button("Исходный файл", data=lambda u=uid: store.file_bytes(u)[1], file_name=str(r["file_name"]),
+            c3.download_button("Исходный файл", data=lambda u=uid: store.file_bytes(u)[1],
+                               file_name=str(r["file_name"]),
                                key=f"{key}_file_{uid}", icon=":material/download:", on_click="ignore")
         else:
             c3.caption(str(r.get("note") or "исходный файл не хранится"))

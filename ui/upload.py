@@ -346,7 +346,8 @@ def _show_problems(result: LoadResult) -> None:
                  column_order=["severity", "file", "sheet", "row", "column", "value", "message"],
                  column_config={"severity": "Вид", "file": "Файл", "sheet": "Лист",
                                 "row": st.column_config.NumberColumn("Строка", format="%d"), "column": "Столбец",
-                                "value": "Значение", "message": st.column_config.TextColumn("Что не так", width="large")})
+                                "value": "Значение",
+                                "message": st.column_config.TextColumn("Что не так", width="large")})
 
 
 def _registry_choices() -> dict[str, str]:
@@ -373,7 +374,8 @@ def _show_unmatched(store: Any, result: LoadResult, token: str) -> None:
                "будет узнаваться само.")
     choices: dict[str, str] = {}
     for i, (name, u) in enumerate(seen.items()):
-        cands = [(str(c[0]), float(c[2]) if len(c) > 2 and c[2] is not None else None) for c in u.get("candidates") or []]
+        cands = [(str(c[0]), float(c[2]) if len(c) > 2 and c[2] is not None else None)
+                 for c in u.get("candidates") or []]
         score = {sid: sc for sid, sc in cands}
         order = [sid for sid, _ in cands if sid in registry] + sorted(s for s in registry if s not in score)
 
@@ -570,7 +572,8 @@ def _accept(store: Any, pending: dict[str, Any], result: LoadResult, expect_vers
         return
     h = store.history()
     row = h[h["upload_id"] == uid].iloc[0] if len(h) else None
-    counts = "" if row is None else (f": добавлено строк {fmt.num(int(row['added']))}, изменено {fmt.num(int(row['changed']))}, "
+    counts = "" if row is None else (f": добавлено строк {fmt.num(int(row['added']))}, "
+                                      f"изменено {fmt.num(int(row['changed']))}, "
                                       f"заменено {fmt.num(int(row['replaced']))}")
     st.session_state[FLASH] = f"Принято «{name}» (загрузка № {uid}){counts}. Страницы показывают новые данные."
     _forget(clear_uploader=pending.get("source") != "gsheets")
@@ -599,7 +602,8 @@ def review_dialog() -> None:
             pending["title"] = files[0]
     title = pending_title(pending)
     n = int(pending.get("size") or 0)
-    size = "" if not n else (f", {fmt.num(n / 1024 / 1024, 1)} МБ" if n >= 1024 * 1024 else f", {fmt.num(max(1, round(n / 1024)))} КБ")
+    size = "" if not n else (f", {fmt.num(n / 1024 / 1024, 1)} МБ" if n >= 1024 * 1024
+                             else f", {fmt.num(max(1, round(n / 1024)))} КБ")
     what = f"**{title}**" if pending.get("source") == "gsheets" else f"Файл **«{title}»**{size}"
     st.markdown(f"{what}. Ничего не записано, пока вы не нажмёте «Принять».")
     ver = data.version()

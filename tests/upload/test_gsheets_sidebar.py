@@ -91,9 +91,11 @@ def test_sheet_is_reviewed_accepted_and_refreshed(district_store, service_accoun
     assert f"Откройте таблицу на чтение для сервисного аккаунта {EMAIL}." in texts(at)
     _read(at)
     shown = texts(at)
-    assert "**Google Таблица «Результаты района»**" in shown and "Определено:** «Результаты оценочных процедур»" in shown
+    assert "**Google Таблица «Результаты района»**" in shown
+    assert "Определено:** «Результаты оценочных процедур»" in shown
     added = frame_with(at, "Код ОО", "Предмет", "Средний балл", "Участников")
-    assert added[["Код ОО", "Участников", "Средний балл"]].values.tolist() == [["sos1", "12", "61,5"], ["sos2", "9", "55"]]
+    assert added[["Код ОО", "Участников", "Средний балл"]].values.tolist() == [
+        ["sos1", "12", "61,5"], ["sos2", "9", "55"]]
     assert sum("batchGet" in c.request.url for c in responses.calls) == 1
     button(at, "upl_accept").click().run()
     no_exception(at)
