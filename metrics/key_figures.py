@@ -35,28 +35,36 @@ def _exam_figures(results: pd.DataFrame | None, year: int, settings: dict[str, A
         ("oge_math_mean", "Средняя отметка ОГЭ по математике", "ОГЭ", math, "mean", "отметка", "higher"),
         ("oge_mark2_share", "Доля отметок «2» на ОГЭ", "ОГЭ", None, "below", "%", "lower"),
     ]
-    prep = None
+    prep, rows_at = None, np.zeros(0, dtype=np.int64)
     if results is not None and len(results) and {"year", "exam", "participants"} <= set(results.columns):
-        yrs = pd.to_numeric(results["year"], errors="coerce")
-        sub = results[yrs.isin([year, year - 1]) & text_clean(results["exam"]).isin(["ЕГЭ", "ОГЭ"])]
-        if len(sub):
-            prep = prepare(sub, settings)
+        prep = prepare(results, settings)  # the shared memoised table; only this year's and last year's rows are read
+        p_year = prep["year"].to_numpy()
+        rows_at = np.flatnonzero((p_year == year) | (p_year == year - 1))
+    exam_at = prep["exam"].to_numpy()[rows_at] if prep is not None else np.zeros(0, dtype=object)
+    subject_at = prep["subject"].to_numpy()[rows_at] if prep is not None else np.zeros(0, dtype=object)
+    sub_codes, sub_uniq = pd.factorize(subject_at)
+    sub_uniq = pd.Series(np.asarray(sub_uniq, dtype=object))
     rows = []
     for metric_id, label, exam, subject_re, what, unit, good in specs:
         vals = {year: (np.nan, np.nan), year - 1: (np.nan, np.nan)}
-        if prep is not None and len(prep):
-            d = prep[prep["exam"] == exam]
-            if subject_re is not None:
-                d = d[d["subject"].str.contains(subject_re, case=False, regex=True, na=False)]
+        if len(rows_at):
+            mask = exam_at == exam
+            if subject_re is not None:  # the regular expression runs once per distinct subject
+                hit = sub_uniq.str.contains(subject_re, case=False, regex=True, na=False).to_numpy(dtype=bool)
+                mask &= hit.take(sub_codes) if len(hit) else np.zeros(len(mask), dtype=bool)
+            r = rows_at[mask]
             col = "mean" if what == "mean" else "below"
-            ok = d[col].notna()
-            n = d["participants"].where(ok, 0.0)
-            s = (d[col] * d["participants"] if what == "mean" else d[col]).where(ok, 0.0)
-            agg = pd.DataFrame({"year": d["year"], "s": s, "n": n}).groupby("year").sum()
+            x = prep[col].to_numpy()[r]
+            part = prep["participants"].to_numpy()[r]
+            yr = prep["year"].to_numpy()[r]
+            ok = ~np.isnan(x)
+            s_ = np.where(ok, x * part if what == "mean" else x, 0.0)
+            n_ = np.where(ok, part, 0.0)
             for y in vals:
-                if y in agg.index and agg.loc[y, "n"] > 0:
-                    v = agg.loc[y, "s"] / agg.loc[y, "n"]
-                    vals[y] = (v * 100 if what == "below" else v, agg.loc[y, "n"])
+                at = yr == y
+                if at.any() and n_[at].sum() > 0:
+                    v = s_[at].sum() / n_[at].sum()
+                    vals[y] = (v * 100 if what == "below" else v, n_[at].sum())
         rows.append(dict(metric_id=metric_id, label=label, value=vals[year][0], prev_value=vals[year - 1][0],
                          unit=unit, good_direction=good, participants=vals[year][1]))
     return rows
