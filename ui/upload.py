@@ -176,6 +176,8 @@ def _diff(key: tuple, _store: Any, _result: LoadResult) -> Any:
 def start_review(pending: dict[str, Any]) -> None:
     """Put a file or sheet under review and open the dialog."""
     pending = {**pending, "open": True}
+    if pending.get("source") != "upload":  # one thing under review: a file left in the uploader would take over
+        st.session_state["upl_n"] = int(st.session_state.get("upl_n", 0)) + 1
     st.session_state[PENDING] = pending
     st.session_state.pop(SHOWN_VERSION, None)
     st.session_state.pop(FLASH, None)

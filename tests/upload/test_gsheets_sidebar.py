@@ -155,3 +155,17 @@ def test_without_a_key_the_sidebar_says_how_to_configure_it(district_store):
     _read(at)
     assert any("не задан ключ сервисного аккаунта" in e.value for e in at.error)
     assert button(at, "upl_accept").disabled
+
+
+@responses.activate
+def test_reading_a_sheet_while_a_file_is_in_the_uploader_reviews_the_sheet(district_store, service_account):
+    from tests.upload.conftest import ege_2026_changed, upload
+
+    _record(responses, VALUES)
+    at = upload(_app(service_account), "ege_2026.csv", ege_2026_changed("88,8"))
+    assert "Файл **«ege_2026.csv»**" in texts(at)
+    _read(at)
+    at.run()  # one more rerun: the sheet stays under review, the file is gone from the uploader
+    no_exception(at)
+    assert "**Google Таблица «Результаты района»**" in texts(at) and "«ege_2026.csv»" not in texts(at)
+    assert at.sidebar.file_uploader[0].value is None
