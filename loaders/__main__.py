@@ -17,25 +17,10 @@ import json
 import sys
 from pathlib import Path
 
+from loaders.mappings import MappingError, parse_map_arg, read_mapping_file
 from loaders.model import TABLE_TITLES, TABLES
 
 EXIT_OK, EXIT_ERRORS = 0, 2
-
-
-def parse_mapping(text: str | None) -> dict[str, str]:
-    """«EDU_NAME=school,PASSED_NUMBER_FULL=participants» → {"EDU_NAME": "school_name", …}."""
-    out: dict[str, str] = {}
-    if not text:
-        return out
-    for part in text.split(","):
-        if not part.strip():
-            continue
-        if "=" not in part:
-            raise ValueError(f"в --map нет «=»: «{part.strip()}» (ожидается «Заголовок=поле»)")
-        src, dst = part.rsplit("=", 1)
-        dst = dst.strip()
-        out[src.strip()] = "school_name" if dst == "school" else dst
-    return out
 
 
 def _template(argv: list[str]) -> int:
@@ -67,15 +52,9 @@ def _load(argv: list[str]) -> int:
     p.add_argument("--json", action="store_true", help="вывести один объект JSON с таблицами и проблемами")
     args = p.parse_args(argv)
     try:
-        from loaders.mappings import MappingError, parse_map_arg, read_mapping_file
-    except ImportError:  # TRANSITION: before loaders.mappings existed
-        MappingError, parse_map_arg, read_mapping_file = ValueError, parse_mapping, None
-    try:
         mapping = parse_map_arg(args.mapping) if args.mapping else {}
         if args.map_file:
-            from_file = read_mapping_file(args.map_file) if read_mapping_file else \
-                json.loads(Path(args.map_file).read_text(encoding="utf-8"))
-            mapping = {**from_file, **mapping}
+            mapping = {**read_mapping_file(args.map_file), **mapping}
     except (MappingError, ValueError, OSError) as exc:
         print(f"Ошибка в соответствии столбцов: {exc}", file=sys.stderr)
         return EXIT_ERRORS

@@ -29,6 +29,7 @@ from loaders.layouts.base import Context, Parsed
 from loaders.layouts.tabular import canonical_exam, find_exam, plan_sheet
 from loaders.model import TABLE_TITLES, TABLES
 from loaders.report import LoadError, LoadResult, Problem, empty_table
+from loaders.school_names import match_many
 from loaders.validate import validate
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,11 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
     frames = [f for f in frames if len(f)]
     if not frames:
         return None
-    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) == 1:
+        return frames[0]
+    columns = list(dict.fromkeys(c for f in frames for c in f.columns))
+    # all-empty columns carry no dtype information; leaving them out keeps pandas' dtype inference stable
+    return pd.concat([f.dropna(axis=1, how="all") for f in frames], ignore_index=True).reindex(columns=columns)
 
 
 def _drop_tables(result: LoadResult) -> LoadResult:
@@ -359,26 +364,8 @@ def _resolve_schools(table: str, frame: pd.DataFrame, registry: pd.DataFrame | N
 
 def _match_names(names: list[str], registry: pd.DataFrame | None,
                  aliases: dict[str, str]) -> dict[str, tuple[str | None, str, list]]:
-    try:
-        from loaders.school_names import match_many
-    except ImportError:  # TRANSITION: L2's matcher not present yet — exact names only
-        match_many = None
-    if match_many is not None and registry is not None and len(registry):
-        found = match_many(names, registry, aliases)
-        return {n: (m.school_id, m.status, list(m.candidates)) for n, m in found.items()}
-    out = {}
-    lookup: dict[str, str] = {}
-    if registry is not None:
-        for col in ("school_id", "name", "short_name"):
-            if col in registry.columns:
-                for sid, v in zip(registry["school_id"], registry[col]):
-                    if isinstance(v, str):
-                        lookup.setdefault(H.norm(v), str(sid))
-    alias_norm = {H.norm(k): v for k, v in aliases.items()}
-    for n in names:
-        sid = alias_norm.get(H.norm(n)) or lookup.get(H.norm(n))
-        out[n] = (sid, "exact" if sid else "unknown", [])
-    return out
+    found = match_many(names, registry, aliases)
+    return {n: (m.school_id, m.status, list(m.candidates)) for n, m in found.items()}
 
 
 def _resolve_indicators(values: pd.DataFrame, indicators: pd.DataFrame | None, result: LoadResult) -> pd.DataFrame:

@@ -309,7 +309,7 @@ def _merge_repeated_records(table: str, out: pd.DataFrame, frame: pd.DataFrame |
         for c in frame.columns:
             field = c[len("_guessed_"):]
             if c.startswith("_guessed_") and field in out.columns:
-                mask = frame[c].fillna(False).astype(bool).to_numpy()
+                mask = frame[c].astype("boolean").fillna(False).to_numpy(dtype=bool)
                 if mask.any():
                     guesses[field] = mask
                     out.loc[mask, field] = None

@@ -310,15 +310,16 @@ class Forma1:
                 targ = yearly[-1] if yearly else None
             explicit = sheet.cell(i, role_col["direction"]) if "direction" in role_col else None
             direction, guessed = direction_of(explicit, base, targ, clean)
-            if guessed:
+            if guessed and not fact_sheet:  # a fact sheet rarely states direction; its plan sheet does
                 out.problems.append(ctx.problem(
                     "warning", "направление показателя не указано и не следует из значений и формулировки — "
                                "считаем, что больше — лучше; при необходимости добавьте столбец «Направление»",
                     sheet, rownum, cols[name_j][2], clean))
             ind_rows.append({"indicator_id": iid, "name": clean, "unit": unit, "direction": direction,
-                             "group": group, "_row": rownum, "_col_name": cols[name_j][2]})
-        ind = pd.DataFrame(ind_rows, columns=["indicator_id", "name", "unit", "direction", "group", "_row",
-                                              "_col_name"])
+                             "group": group, "_guessed_direction": guessed, "_row": rownum,
+                             "_col_name": cols[name_j][2]})
+        ind = pd.DataFrame(ind_rows, columns=["indicator_id", "name", "unit", "direction", "group",
+                                              "_guessed_direction", "_row", "_col_name"])
         if len(ind):
             dup = ind.duplicated("indicator_id", keep="first")
             for _, r in ind[dup].iterrows():

@@ -130,6 +130,8 @@ def _plan(sheet: Sheet, ctx: Context) -> dict | None:
                 else:
                     roles[j] = ("indicator", t)
                 continue
+            if H.match_column(label, "events") == "number":
+                continue  # a row-numbering column («№ п/п»), not a measure
             if H.match_column(label, "schools") in _REGISTRY_FIELDS:
                 roles[j] = ("registry", None)  # a registry with context columns: the generic reader's job
                 continue
