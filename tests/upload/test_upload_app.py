@@ -206,3 +206,23 @@ def test_a_loader_crash_is_a_russian_error_and_nothing_can_be_accepted(district_
     assert "«results.csv» не удалось прочитать: внутренняя ошибка (KeyError)" in err and "Параметрах файла" in err
     assert button(at, "upl_accept").disabled
     assert district_store.table_checksums() == before
+
+
+def test_table_type_and_layout_chosen_by_the_user_reach_the_loader(district_store, monkeypatch):
+    import loaders
+
+    seen = []
+    real = loaders.load_bytes
+    monkeypatch.setattr(loaders, "load_bytes", lambda *a, **k: seen.append(k) or real(*a, **k))
+    text = "Код ОО;Наименование ОО;Тип ОО;Местность\r\nnew1;МБОУ «Новая СОШ»;СОШ;село\r\n"
+    at = started()
+    at.selectbox(key="upl_table").select("schools").run()
+    at.selectbox(key="upl_layout").select("tabular").run()
+    at = upload(at, "список.csv", text.encode("utf-8"))
+    last = seen[-1]
+    assert (last["table"], last["layout"], last["year"], last["exam"]) == ("schools", "tabular", None, None)
+    assert "Определено:** «Реестр школ»" in texts(at)
+    button(at, "upl_accept").click().run()
+    s = district_store.read("schools")
+    assert s[s["school_id"] == "new1"][["name", "type", "locality"]].values.tolist() == [
+        ["МБОУ «Новая СОШ»", "СОШ", "село"]]
