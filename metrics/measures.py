@@ -563,3 +563,12 @@ def join_segments(head: np.ndarray, segments: dict, sep: str = "; ", end: str = 
             text = text + variant(c, j == 0, j == len(have) - 1).take(segments[c][1][rows])
         out[rows] = text
     return out
+
+
+def runs(keys) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end positions of the runs of equal consecutive keys (for a table sorted by its key)."""
+    k = np.asarray(keys)
+    if len(k) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    return starts, np.append(starts[1:], len(k))

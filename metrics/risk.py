@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import num, pct, signed
-from metrics.measures import fmt, prepare, procedure_scores, subject_phrase, text_by_value, wilson
+from metrics.measures import fmt, prepare, procedure_scores, runs, subject_phrase, text_by_value, wilson
 from metrics.settings import get
-from metrics.social import SHARE_LABELS, context_adjusted, social_index
+from metrics.social import SHARE_LABELS, context_adjusted_from, social_index
 
 Z95 = 1.959963984540054
 FLAG_LABELS = {
@@ -101,9 +101,13 @@ def low_status(ly: pd.DataFrame, year: int, settings: dict | None = None) -> pd.
     """Per school: n_low (low years within the window ending at `year`), low_years (list), low (bool)."""
     window = int(get(settings, "risk.low_results.window", 3))
     need = int(get(settings, "risk.low_results.min_years", 2))
-    w = ly[ly["year"].between(year - window + 1, year) & ly["low_year"]]
-    st = w.groupby("school_id")["year"].agg(lambda s: sorted(int(v) for v in s)).rename("low_years").reset_index()
-    st["n_low"] = st["low_years"].map(len).astype(int)
+    w = ly[ly["year"].between(year - window + 1, year) & ly["low_year"]].sort_values(["school_id", "year"])
+    sids = w["school_id"].to_numpy()
+    starts, ends = runs(sids)
+    yrs = [int(v) for v in w["year"].tolist()]
+    st = pd.DataFrame({"school_id": sids[starts], "low_years": pd.Series([yrs[a:b] for a, b in zip(starts, ends)],
+                                                                         dtype=object)})
+    st["n_low"] = (ends - starts).astype(int)
     st["low"] = st["n_low"] >= need
     return st
 
@@ -189,7 +193,11 @@ def _low_results(proc, ly, status, prep, year, settings) -> pd.DataFrame:
                 .sort_values(["school_id", "year"], ascending=[True, False]))
     per_year["text"] = per_year["year"].astype(str) + ": " + per_year["text"]
     body = per_year.groupby("school_id", sort=False)["text"].agg(". ".join)
-    procs = pieces.groupby("school_id")["exam"].agg(lambda s: sorted(set(s)))
+    pe = pieces[["school_id", "exam"]].drop_duplicates().sort_values(["school_id", "exam"])
+    starts, ends = runs(pe["school_id"].to_numpy())
+    exams = pe["exam"].tolist()
+    procs = pd.Series([exams[a:b] for a, b in zip(starts, ends)], index=pe["school_id"].to_numpy()[starts],
+                      dtype=object)
     dproc = (proc[proc["school_id"].isin(flagged["school_id"]) & proc["year"].between(year - window + 1, year)]
              .assign(score=lambda d: d["score"].round(3), q1=lambda d: d["q1"].round(3),
                      below_share=lambda d: d["below_share"].round(1)))
@@ -290,9 +298,13 @@ def _min_fail(prep, year, settings) -> pd.DataFrame:
     phrase = _phrases(df["exam"], df["subject"])
     df = df.assign(text=phrase + ": " + _fmt(df["below"], 0) + " из " + _fmt(df["participants"], 0)
                    + " не преодолели минимальный порог")
-    g = df.groupby("school_id")
-    out = g.agg(text=("text", "; ".join), total=("below", "sum"),
-                procedures=("exam", lambda s: sorted(set(s)))).reset_index()
+    sids = df["school_id"].to_numpy()
+    starts, ends = runs(sids)
+    texts, exams = df["text"].tolist(), df["exam"].tolist()
+    out = pd.DataFrame({"school_id": sids[starts],
+                        "text": ["; ".join(texts[a:b]) for a, b in zip(starts, ends)],
+                        "total": np.add.reduceat(df["below"].to_numpy(dtype=float), starts),
+                        "procedures": pd.Series([sorted(set(exams[a:b])) for a, b in zip(starts, ends)], dtype=object)})
     recs = _records_by_school(df, ["exam", "subject", "below", "participants"])
     det = pd.Series({sid: {"subjects": r} for sid, r in recs.items()}, dtype=object)
     out["reason"] = ("Есть выпускники ниже минимального порога по обязательным предметам ГИА (всего "
@@ -388,7 +400,7 @@ def risk_flags(results: pd.DataFrame, schools: pd.DataFrame, year: int, settings
     frames.append(_min_fail(prep, year, settings))
     soc = social_index(schools, year, settings)
     frames.append(_social(soc, year))
-    ca = context_adjusted(results, schools, year, settings=settings)  # re-uses the memoised prepare()
+    ca = context_adjusted_from(prep, soc, year, settings=settings)
     frames.append(_context(ca, year))
     frames = [f for f in frames if len(f)]
     if not frames:

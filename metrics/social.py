@@ -92,7 +92,10 @@ def social_index(schools: pd.DataFrame, year: int, settings: dict | None = None)
         idx = np.where(wsum > 0, np.nansum(z.to_numpy() * w, axis=1) / wsum, np.nan)
     rows["index"] = idx
     zr = z.round(3)
-    rows["components"] = [{k: v for k, v in d.items() if pd.notna(v)} for d in zr.to_dict("records")]
+    comps = zr.to_dict("records")  # NaN entries dropped only where a school has them
+    for i in np.flatnonzero(zr.isna().any(axis=1).to_numpy()):
+        comps[i] = {k: v for k, v in comps[i].items() if pd.notna(v)}
+    rows["components"] = comps
     quart, _, _, q3 = quartile_of(rows["index"])
     if rows["index"].notna().sum() < int(get(settings, "risk.social.min_schools", 4)):
         quart = pd.Series(pd.NA, index=rows.index, dtype="Int64")
@@ -106,11 +109,13 @@ def social_index(schools: pd.DataFrame, year: int, settings: dict | None = None)
 
 def _standardised(prep: pd.DataFrame, exams, year: int) -> pd.DataFrame:
     """school_id, value (participant-weighted z across the exams' subjects), se (conservative), participants."""
-    df = prep[(prep["year"] == year) & prep["exam"].isin(list(exams))]
-    if df.empty:
+    rows = np.flatnonzero(prep["year"].to_numpy() == year)
+    rows = rows[np.asarray(pd.Series(prep["exam"].to_numpy()[rows]).isin(list(exams)))]
+    if len(rows) == 0:
         return pd.DataFrame(columns=["school_id", "value", "se", "participants"])
-    ps = procedure_scores(df)
+    ps = procedure_scores(prep, None, rows)
     # weight each procedure by its subject entries with a score, as in procedure_scores
+    df = prep.iloc[rows][["school_id", "exam", "z", "participants"]]
     ok = df["z"].notna()
     nz = df["participants"].where(ok, 0.0).groupby([df["school_id"], df["exam"]]).sum().rename("nz").reset_index()
     ps = ps.merge(nz, on=["school_id", "exam"])
@@ -152,13 +157,22 @@ def context_adjusted(results: pd.DataFrame, schools: pd.DataFrame, year: int, *,
     Columns: school_id, value, index, quartile, participants, predicted, residual, se, z, below_expectation,
     resilient, slope, intercept (repeated per row, for drawing the line), higher_is_better, n_schools.
     """
+    return context_adjusted_from(prepare(results, settings), social_index(schools, int(year), settings), year,
+                                 exam=exam, subject=subject, measure=measure, settings=settings)
+
+
+def context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, exam: str | None = None,
+                          subject: str | None = None, measure: str = "mean",
+                          settings: dict | None = None) -> pd.DataFrame:
+    """`context_adjusted` on the prepared results (`metrics.measures.prepare`) and a `social_index()` table."""
     year = int(year)
     cols = ["school_id", "value", "index", "quartile", "participants", "predicted", "residual", "se", "z",
             "below_expectation", "resilient", "slope", "intercept", "higher_is_better", "n_schools"]
-    prep = prepare(results, settings)
     higher = True
     if exam is not None and subject is not None:
-        df = prep[(prep["year"] == year) & (prep["exam"] == exam) & (prep["subject"] == subject)]
+        at = np.flatnonzero((prep["year"].to_numpy() == year) & (prep["exam"].to_numpy() == exam)
+                            & (prep["subject"].to_numpy() == subject))
+        df = prep.iloc[at][["school_id", "exam", "subject", "year", "participants", "mean", "below", "sd", "_sid"]]
         y = _measure_from_prep(df, exam, subject, measure)
         y = y[y["year"] == year].drop(columns="year")
         if measure == "mean":
@@ -168,11 +182,10 @@ def context_adjusted(results: pd.DataFrame, schools: pd.DataFrame, year: int, *,
         else:
             higher = False
     elif exam is not None:
-        ps = procedure_scores(prep[prep["year"] == year], [exam])
+        ps = procedure_scores(prep, [exam], np.flatnonzero(prep["year"].to_numpy() == year))
         y = ps.rename(columns={"score": "value"})[["school_id", "value", "se", "participants"]]
     else:
         y = _standardised(prep, get(settings, "risk.context.exams", ["ЕГЭ", "ОГЭ"]), year)
-    soc = social_index(schools, year, settings)
     d = y.merge(soc[["school_id", "index", "quartile"]], on="school_id", how="inner")
     d = d[d["value"].notna() & d["index"].notna() & (d["participants"] > 0)].reset_index(drop=True)
     if len(d) < int(get(settings, "risk.context.min_schools", 5)):
