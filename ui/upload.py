@@ -593,7 +593,7 @@ def review_dialog() -> None:
     try:
         result, mapping = load_pending(store, pending)
     except Exception as exc:  # a loader bug must not become a traceback in the user's face
-        log.exception("reading the upload failed")
+        log.error("reading an upload failed: %s", type(exc).__name__)  # no message: it may quote cells
         st.error(f"Файл «{pending_title(pending)}» не удалось прочитать: внутренняя ошибка ({type(exc).__name__}). "
                  "Укажите год, процедуру и тип таблицы в «Параметрах файла» в боковой панели или сообщите "
                  "разработчикам; хранилище не изменено.", icon=":material/error:")
