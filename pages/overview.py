@@ -44,6 +44,8 @@ with data.guard("Ключевые показатели"):
     if len(results_kf):
         st.subheader("Результаты оценочных процедур")
         cards.figure_grid(results_kf, year)
+        filters.page_link_with_filters("pages/ranking.py", "Результаты школ: рейтинг, воронка, уровень × динамика",
+                                       icon=":material/leaderboard:")
     elif data.has("results"):
         st.caption(f"Нет результатов за {fmt.year_label(year)}.")
 
