@@ -7,3 +7,7 @@ the "nothing to show yet" hint (`ui.empty`), Plotly figure builders
 (`ui.charts`), the upload history table (`ui.history`) and the upload widget
 slot (`ui.upload`). Pages compute nothing: every number comes from `metrics/`.
 """
+
+from ui.deep_links import leave_pages_folder_mode
+
+leave_pages_folder_mode()
