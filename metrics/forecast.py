@@ -10,6 +10,7 @@ district/school key and Russian formatting of indicator values with units.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -44,8 +45,43 @@ def school_id_out(key: pd.Series) -> pd.Series:
     return key.astype(object).where(key != "", None)
 
 
+_TIDY_CACHE: list = []  # [(weakref to values, fingerprint, tidy)] — the last two inputs
+
+
+def _values_fingerprint(values: pd.DataFrame):
+    def total(c):
+        if c not in values:
+            return 0.0
+        return float(pd.to_numeric(values[c], errors="coerce").sum())
+    return values.shape, tuple(values.columns), total("value"), total("year"), total("low"), total("high")
+
+
 def tidy_values(values: pd.DataFrame) -> pd.DataFrame:
-    """Values with `school_key`, int `year`, float value/low/high and `point` (value, else the middle of low–high)."""
+    """Values with `school_key`, int `year`, float value/low/high and `point` (value, else the middle of low–high).
+
+    Memoised for the last two inputs (plan_vs_fact, forecast_to_target and glide_path read the same table; inputs
+    and the result are treated as read-only; a changed shape, column set or value/year/low/high totals recomputes)."""
+    if values is None:
+        return _tidy_values(values)
+    key = _values_fingerprint(values)
+    for ref, k, tidy in _TIDY_CACHE:
+        if ref() is values and k == key:
+            return tidy
+    tidy = _tidy_values(values)
+    try:
+        _TIDY_CACHE.insert(0, (weakref.ref(values), key, tidy))
+        del _TIDY_CACHE[2:]
+    except TypeError:
+        pass
+    return tidy
+
+
+def clear_cache() -> None:
+    """Forget the memoised `tidy_values()` results."""
+    _TIDY_CACHE.clear()
+
+
+def _tidy_values(values: pd.DataFrame) -> pd.DataFrame:
     v = values.copy()
     if v.empty:
         v = pd.DataFrame(columns=["indicator_id", "school_id", "year", "kind", "value", "low", "high"])

@@ -79,7 +79,8 @@ def _indicator_figures(indicators, values, year: int, settings) -> list[dict[str
     if values is not None and len(values) and indicators is not None:
         sid = values["school_id"] if "school_id" in values else pd.Series(None, index=values.index, dtype=object)
         district_values = values[text_clean(sid) == ""]
-        pvf = pd.concat([plan_vs_fact(indicators, district_values, y, settings) for y in (year, year - 1)])
+        pvf = plan_vs_fact(indicators, district_values, None, settings)  # every year at once; rows as per year
+        pvf = pvf[pvf["year"].isin([year, year - 1])]
         district = pvf[pvf["school_id"].isna()]
         for y in counts:
             d = district[district["year"] == y]

@@ -140,8 +140,10 @@ def prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame
 
 
 def clear_cache() -> None:
-    """Forget the memoised `prepare()` results (benchmarks time a cold start with it)."""
+    """Forget the memoised `prepare()` and `metrics.forecast.tidy_values()` results (benchmarks time a cold start)."""
     _CACHE.clear()
+    from metrics import forecast
+    forecast.clear_cache()
 
 
 def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
