@@ -59,8 +59,10 @@ def _blank(s: pd.Series) -> pd.Series:
 def _text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stripped text of a column, its integer codes (values that differ only by spaces share a code) and
     whether each cell is blank (None, NaN, "", "nan", "None", "<NA>") — text work done once per distinct value."""
-    codes, uniq = pd.factorize(s, use_na_sentinel=False)
-    if len(uniq) == 0:
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    if len(codes) and codes.min() < 0:  # missing cells keep their own text ("None", "nan") as before
+        codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    if len(uniq) == 0 and len(codes) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return np.zeros(0, dtype=object), empty, np.zeros(0, dtype=bool)
     clean = np.asarray(pd.Index(uniq).astype(str).str.strip(), dtype=object)
@@ -178,14 +180,16 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     for c in ("grade", *COUNT_COLS, "mean"):
         arr = _float(col(c)).to_numpy()
         data[c] = arr if whole else arr[idx]
-    marks = np.column_stack([data[c] for c in MARK_COLS]) if len(idx) else np.zeros((0, 4))
-    marks0 = np.nan_to_num(marks)
+    # marks «2»–«5» column by column (same sums, in the same order, as a row-wise sum over the four)
+    raw = [data[c] for c in MARK_COLS]
+    cols0 = [np.nan_to_num(x) for x in raw]
     kvec = np.array(MARKS, dtype=float)
-    marks_n = marks0.sum(axis=1)
-    has_marks = (~np.isnan(marks)).any(axis=1) & (marks_n > 0)
+    marks_n = ((cols0[0] + cols0[1]) + cols0[2]) + cols0[3]
+    has_marks = (~np.isnan(raw[0]) | ~np.isnan(raw[1]) | ~np.isnan(raw[2]) | ~np.isnan(raw[3])) & (marks_n > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mark_mean = (marks0 * kvec).sum(axis=1) / marks_n
-        ss = (marks0 * (kvec - mark_mean[:, None]) ** 2).sum(axis=1)
+        mark_mean = (((cols0[0] * 2.0 + cols0[1] * 3.0) + cols0[2] * 4.0) + cols0[3] * 5.0) / marks_n
+        dev = [cols0[j] * (kvec[j] - mark_mean) ** 2 for j in range(4)]
+        ss = ((dev[0] + dev[1]) + dev[2]) + dev[3]
         sd_marks = np.sqrt(ss / (marks_n - 1))
     data["marks_n"] = np.where(has_marks, marks_n, np.nan)
     data["sd_marks"] = np.where(has_marks & (marks_n >= 2), sd_marks, np.nan)
@@ -195,7 +199,6 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     data["below"] = np.where(np.isnan(b), data["mark2"], b)
     with np.errstate(invalid="ignore", divide="ignore"):
         data["below_share"] = 100.0 * data["below"] / data["participants"]
-    marks = marks0
 
     # District values per exam × subject × grade × year (integer group ids, numpy sums).
     ycode = pd.factorize(data["year"])[0]
@@ -216,7 +219,7 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     sum_mean = _group_sum(gid, np.where(hm, n * mean, 0.0), ng)
     n_below = _group_sum(gid, np.where(hb, n, 0.0), ng)
     sum_below = _group_sum(gid, np.where(hb, below, 0.0), ng)
-    pooled = np.column_stack([_group_sum(gid, marks[:, j], ng) for j in range(4)]) if len(n) else np.zeros((0, 4))
+    pooled = np.column_stack([_group_sum(gid, cols0[j], ng) for j in range(4)]) if len(n) else np.zeros((0, 4))
     with np.errstate(invalid="ignore", divide="ignore"):
         dmean = np.where(n_mean > 0, sum_mean / n_mean, np.nan)
         dbelow = np.where(n_below > 0, 100.0 * sum_below / n_below, np.nan)
@@ -242,7 +245,7 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     own = ~np.isnan(sdm) & (sdm > 0) & (data["marks_n"] >= min_own)
     sd = np.where(own, sdm, dsd)
     data["sd"] = sd
-    data["sd_source"] = np.where(own, "marks", "district").astype(object)
+    data["sd_source"] = np.array(["district", "marks"], dtype=object).take(own.astype(np.int8))  # shared str objects
     with np.errstate(invalid="ignore", divide="ignore"):
         data["z"] = (mean - dmean) / dsd
         data["z_se"] = sd / dsd / np.sqrt(n)
