@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import NBSP, num
+from metrics.measures import group_ids, sort_rank
 from metrics.settings import get
 
 KEY = ["indicator_id", "school_key"]
@@ -98,6 +99,9 @@ def _tidy_values(values: pd.DataFrame) -> pd.DataFrame:
     v["point"] = v["value"].fillna((v["low"] + v["high"]) / 2)
     v["point"] = v["point"].fillna(v["low"]).fillna(v["high"])
     v["kind"] = text_clean(v["kind"], lower=True)
+    # integer key of indicator × school (ids in order of first appearance) for fast joins
+    v["_k"] = group_ids(pd.factorize(v["indicator_id"])[0], pd.factorize(v["school_key"])[0])[0] if len(v) else \
+        np.zeros(0, dtype=np.int64)
     return v
 
 
@@ -119,13 +123,14 @@ def indicator_meta(indicators: pd.DataFrame) -> pd.DataFrame:
 def _first_last(v: pd.DataFrame, kind: str, last: bool) -> pd.DataFrame:
     sub = v[(v["kind"] == kind) & v["point"].notna()].sort_values(KEY + ["year"])
     sub = sub.groupby(KEY, sort=False).tail(1) if last else sub.groupby(KEY, sort=False).head(1)
-    return sub[KEY + ["year", "point", "low", "high"]]
+    return sub[KEY + ["year", "point", "low", "high"] + (["_k"] if "_k" in sub else [])]
 
 
 def baselines(v: pd.DataFrame) -> pd.DataFrame:
     """Earliest baseline per indicator × school: KEY, baseline_year, baseline."""
     b = _first_last(v, "baseline", last=False)
-    return b.rename(columns={"year": "baseline_year", "point": "baseline"})[KEY + ["baseline_year", "baseline"]]
+    cols = KEY + ["baseline_year", "baseline"] + (["_k"] if "_k" in b else [])
+    return b.rename(columns={"year": "baseline_year", "point": "baseline"})[cols]
 
 
 def targets(v: pd.DataFrame) -> pd.DataFrame:
@@ -241,16 +246,22 @@ def glide_path(indicators: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     return glide_from_tidy(tidy_values(values))
 
 
-def glide_from_tidy(v: pd.DataFrame) -> pd.DataFrame:
-    """`glide_path` on values already passed through `tidy_values`."""
-    cols = ["indicator_id", "school_id", "year", "plan"]
-    bt = baselines(v).merge(targets(v)[KEY + ["final_year", "target"]], on=KEY)
+def glide_from_tidy(v: pd.DataFrame, base: pd.DataFrame | None = None, tg: pd.DataFrame | None = None,
+                    keep_key: bool = False) -> pd.DataFrame:
+    """`glide_path` on values already passed through `tidy_values` (`base`/`tg`: its baselines()/targets() when
+    already computed; keep_key adds the integer indicator × school key `_k`)."""
+    cols = ["indicator_id", "school_id", "year", "plan"] + (["_k"] if keep_key else [])
+    base = baselines(v) if base is None else base
+    tg = targets(v) if tg is None else tg
+    bt = base.drop(columns=["_k"], errors="ignore").merge(tg[KEY + ["final_year", "target"] + (["_k"] if "_k" in tg else [])], on=KEY)
     bt = bt[bt["final_year"] > bt["baseline_year"]]
     if bt.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object if c in ("indicator_id", "school_id") else float) for c in cols})
-    span = (bt["final_year"] - bt["baseline_year"]).to_numpy()
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("indicator_id", "school_id") else
+                                          ("int64" if c == "_k" else float)) for c in cols})
+    span = (bt["final_year"] - bt["baseline_year"]).to_numpy().astype(np.int64)
     rep = bt.loc[bt.index.repeat(span + 1)].reset_index(drop=True)
-    step = np.concatenate([np.arange(n + 1) for n in span])
+    starts = np.cumsum(span + 1) - (span + 1)
+    step = np.arange(int((span + 1).sum())) - np.repeat(starts, span + 1)  # 0 … span for each key
     rep["year"] = rep["baseline_year"].to_numpy() + step
     frac = step / np.repeat(span, span + 1)
     rep["plan"] = rep["baseline"] + (rep["target"] - rep["baseline"]) * frac

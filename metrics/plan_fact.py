@@ -26,7 +26,7 @@ from metrics.forecast import (
     targets,
     tidy_values,
 )
-from metrics.measures import text_by_value
+from metrics.measures import sort_rank, text_by_value
 from metrics.settings import get
 
 COLUMNS = [
@@ -62,26 +62,37 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     v = tidy_values(values)
     meta = indicator_meta(indicators)
 
-    plans = v[v["kind"] == "plan"][KEY + ["year", "point", "low", "high"]].rename(
+    kind = v["kind"].to_numpy()
+    plans = v[kind == "plan"][["_k", "year", "point", "low", "high"]].rename(
         columns={"point": "plan", "low": "plan_low", "high": "plan_high"})
-    facts = v[v["kind"] == "fact"][KEY + ["year", "point"]].rename(columns={"point": "fact"})
+    facts = v[kind == "fact"][["_k", "year", "point"]].rename(columns={"point": "fact"})
     base = baselines(v)
-    gl = glide_from_tidy(v)
-    gl = gl.assign(school_key=school_key(gl["school_id"]), indicator_id=gl["indicator_id"].astype(str))
-    gl = gl.merge(base[KEY + ["baseline_year"]], on=KEY)
-    gl = gl[gl["year"] > gl["baseline_year"]][KEY + ["year", "plan"]].rename(columns={"plan": "glide"})
+    tg = targets(v)
+    gl = glide_from_tidy(v, base, tg, keep_key=True)
+    gl = gl[["_k", "year", "plan"]].merge(base[["_k", "baseline_year"]], on="_k")
+    gl = gl[gl["year"] > gl["baseline_year"]][["_k", "year", "plan"]].rename(columns={"plan": "glide"})
 
-    out = plans.merge(facts, on=KEY + ["year"], how="outer")
-    out = out.merge(gl, on=KEY + ["year"], how="outer")
+    # joins on the integer indicator × school key; its text comes back from one row per key
+    out = plans.merge(facts, on=["_k", "year"], how="outer")
+    out = out.merge(gl, on=["_k", "year"], how="outer")
     # glide-only rows appear only when the indicator/school has no yearly plan that year
     has_plan = out["plan"].notna() | out["plan_low"].notna() | out["plan_high"].notna()
     out["plan_source"] = np.where(has_plan, "plan", np.where(out["glide"].notna(), "glide", None))
     out["plan"] = out["plan"].where(has_plan, out["glide"])
     if year is not None:
         out = out[out["year"] == int(year)]
+    kv = v["_k"].to_numpy()
+    nk = int(kv.max()) + 1 if len(kv) else 0
+    first = np.full(nk, -1, dtype=np.int64)
+    first[kv[::-1]] = np.arange(len(kv) - 1, -1, -1)  # any row of the key: its text is the same
+    k_ind = v["indicator_id"].to_numpy(dtype=object)[first] if nk else np.zeros(0, dtype=object)
+    k_school = v["school_key"].to_numpy(dtype=object)[first] if nk else np.zeros(0, dtype=object)
+    kk = out["_k"].to_numpy().astype(np.int64)
+    out.insert(0, "indicator_id", k_ind[kk])
+    out.insert(1, "school_key", k_school[kk])
     out = out.merge(meta, on="indicator_id", how="left")
-    out = out.merge(base[KEY + ["baseline"]], on=KEY, how="left")
-    out = out.merge(targets(v)[KEY + ["target"]], on=KEY, how="left")
+    out = out.merge(base[["_k", "baseline"]], on="_k", how="left")
+    out = out.merge(tg[["_k", "target"]], on="_k", how="left")
     out["direction"] = out["direction"].fillna("higher")
     out["unit"] = out["unit"].fillna("")
     out["name"] = out["name"].fillna(out["indicator_id"])
@@ -116,8 +127,11 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     out["reason"] = _reason(out, is_range, ref)
     out["school_id"] = school_id_out(out["school_key"])
     out["year"] = out["year"].astype("int64")
-    out = out.sort_values(["indicator_id", "school_key", "year"]).reset_index(drop=True)
-    return out[COLUMNS]
+    # sorted by indicator, school, year: ranks of the keys' texts, one gather per column
+    kk = out["_k"].to_numpy().astype(np.int64)
+    order = np.lexsort((out["year"].to_numpy(), sort_rank(k_school).take(kk) if nk else kk,
+                        sort_rank(k_ind).take(kk) if nk else kk))
+    return pd.DataFrame({c: out[c].to_numpy()[order] for c in COLUMNS}, copy=False)
 
 
 _GLIDE_NOTE = " (по прямой от базового к целевому значению)"
