@@ -53,7 +53,7 @@ def sidebar_source() -> None:
         st.sidebar.error(data.store_error() or "Хранилище данных недоступно.")
         return
     try:
-        hist = store.history()
+        hist = data.history()
         last = hist["at"].max() if hist is not None and len(hist) else None
         uploads = 0 if hist is None else int(len(hist))
     except Exception:

@@ -73,7 +73,7 @@ if not any(len(t[name]) for name in TABLES):
 # --- sources -------------------------------------------------------------------------------
 st.subheader("Источники")
 with data.guard("Источники"):
-    src = store.sources()
+    src = data.sources()
     if src is None or src.empty:
         st.caption("Источников пока нет.")
     else:

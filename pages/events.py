@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, data, empty, filters
+from ui import charts, data, empty, figure_cache, filters
 from ui import format as fmt
 from ui.tables import show_table
 
@@ -58,12 +58,16 @@ with data.guard("Ход выполнения"):
     tab_sec, tab_resp = st.tabs(["По разделам", "По ответственным"])
     with tab_sec:
         by_sec = data.roadmap_summary(on_date, "section")
-        st.plotly_chart(charts.state_bars(by_sec, "section", "Раздел"), key="events_sec_chart")
+        fig = figure_cache.figure(("events_sections", data.store_path(), on_date),
+                                  lambda: charts.state_bars(by_sec, "section", "Раздел"))
+        st.plotly_chart(fig, key="events_sec_chart")
         show_table(summary_view(by_sec), {"section": "Раздел", **SUMMARY_COLUMNS},
                    what=("мероприятия_по_разделам",), key="events_sec")
     with tab_resp:
         by_resp = data.roadmap_summary(on_date, "responsible")
-        st.plotly_chart(charts.state_bars(by_resp, "responsible", "Ответственные"), key="events_resp_chart")
+        fig = figure_cache.figure(("events_responsible", data.store_path(), on_date),
+                                  lambda: charts.state_bars(by_resp, "responsible", "Ответственные"))
+        st.plotly_chart(fig, key="events_resp_chart")
         show_table(summary_view(by_resp), {"responsible": "Ответственный", **SUMMARY_COLUMNS},
                    what=("мероприятия_по_ответственным",), key="events_resp")
         st.caption("Мероприятие с несколькими ответственными учтено у каждого из них.")
@@ -95,7 +99,9 @@ with data.guard("Мероприятия"):
     if shown.empty:
         st.caption("Под выбранные фильтры не подходит ни одно мероприятие.")
     else:
-        st.plotly_chart(charts.roadmap_timeline(shown, on_date), key="events_timeline")
+        fig = figure_cache.figure(("events_timeline", data.store_path(), on_date, tuple(sel_sec), tuple(sel_resp),
+                                   tuple(sel_state)), lambda: charts.roadmap_timeline(shown, on_date))
+        st.plotly_chart(fig, key="events_timeline")
         no_dates = shown[shown["state"].isin(["unscheduled", "continuous"])]
         if len(no_dates):
             st.caption(f"Без контрольных дат на шкале: {len(no_dates)} (постоянные и «по графику» мероприятия) — см. список ниже.")

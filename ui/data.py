@@ -123,6 +123,23 @@ def has(*names: str) -> bool:
     return all(len(t[n]) > 0 for n in names)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _store_frame(path: str | None, ver: int, what: str) -> pd.DataFrame:
+    return getattr(_open(path), what)()
+
+
+def history() -> pd.DataFrame:
+    """store.history(), read once per data version (every accepted upload or undo changes it)."""
+    s = get_store()
+    return pd.DataFrame() if s is None else _store_frame(store_path(), version(), "history")
+
+
+def sources() -> pd.DataFrame:
+    """store.sources(), read once per data version."""
+    s = get_store()
+    return pd.DataFrame() if s is None else _store_frame(store_path(), version(), "sources")
+
+
 # --- metrics -----------------------------------------------------------------
 
 def _fill_tables(fn: Any, data: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> dict[str, Any]:
