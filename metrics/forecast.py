@@ -204,16 +204,29 @@ def _units(units: pd.Series | str, n: int) -> np.ndarray:
     return text_clean(pd.Series(units)).to_numpy(dtype=object)
 
 
+def _rounded_key(vals: np.ndarray, digits: np.ndarray) -> list[np.ndarray]:
+    """Integer codes that fix the text of fmt_array(vals, digits): the digits, the rounded magnitude, the sign, NaN."""
+    ok = np.isfinite(vals)
+    mag = np.round(np.abs(np.where(ok, vals, 0.0)) * 10.0 ** digits)
+    return [pd.factorize(digits)[0], pd.factorize(np.where(ok, mag, -1.0))[0], (vals < 0).astype(np.int8),
+            ok.astype(np.int8)]
+
+
 def fmt_values(values: pd.Series, units: pd.Series | str = "") -> pd.Series:
-    """Russian text of indicator values with their unit: 42,0 %, 4,38, 7 чел.; "" for missing."""
+    """Russian text of indicator values with their unit: 42,0 %, 4,38, 7 чел.; "" for missing.
+    Each distinct (unit, digits, rounded value) is written once."""
     vals = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
     u = _units(units, len(vals))
-    text = fmt_digits(vals, _digits(vals, u))
-    kinds = {x: ("" if x == "" or x.lower().startswith("балл") else NBSP + x) for x in pd.unique(u)}
+    digits = _digits(vals, u)
+    gid, first = group_ids(pd.factorize(u)[0], *_rounded_key(vals, digits)) if len(vals) else (
+        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    vf, uf = vals[first], u[first]
+    text = fmt_digits(vf, digits[first])
+    kinds = {x: ("" if x == "" or x.lower().startswith("балл") else NBSP + x) for x in pd.unique(uf)}
     kinds["%"] = NBSP + "%"
-    suffix = pd.Series(u).map(kinds).to_numpy(dtype=object)
-    out = np.where(text != "", text + suffix, "")
-    return pd.Series(out, index=getattr(values, "index", None), dtype=object)
+    suffix = pd.Series(uf, dtype=object).map(kinds).to_numpy(dtype=object)
+    out = np.where(text != "", text + suffix, "").astype(object)
+    return pd.Series(out.take(gid), index=getattr(values, "index", None), dtype=object)
 
 
 def fmt_plain(values: pd.Series, digits: int = 1) -> pd.Series:
@@ -223,13 +236,19 @@ def fmt_plain(values: pd.Series, digits: int = 1) -> pd.Series:
 
 
 def fmt_signed(values: pd.Series, digits: int | np.ndarray = 1) -> pd.Series:
-    """Signed Russian number text (+1,2 / −0,5; a value that rounds to 0 has no sign; "" for missing)."""
+    """Signed Russian number text (+1,2 / −0,5; a value that rounds to 0 has no sign; "" for missing).
+    Each distinct (digits, rounded value, sign) is written once."""
     vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    d = np.broadcast_to(np.asarray(digits), vals.shape)
-    text = fmt_digits(np.abs(vals), d)
-    zero = np.round(np.abs(np.nan_to_num(vals)) * 10.0 ** d) == 0
-    sign = np.where(zero, "", np.where(vals < 0, "−", "+"))
-    return pd.Series(np.where(text != "", sign + text, ""), index=values.index, dtype=object)
+    d_all = np.broadcast_to(np.asarray(digits), vals.shape)
+    if len(vals) == 0:
+        return pd.Series([], index=values.index, dtype=object)
+    gid, first = group_ids(*_rounded_key(vals, d_all))
+    v, d = vals[first], d_all[first]
+    text = fmt_digits(np.abs(v), d)
+    zero = np.round(np.abs(np.nan_to_num(v)) * 10.0 ** d) == 0
+    sign = np.where(zero, "", np.where(v < 0, "−", "+"))
+    out = np.where(text != "", sign + text, "").astype(object)
+    return pd.Series(out.take(gid), index=values.index, dtype=object)
 
 
 # ---------------------------------------------------------------- glide path

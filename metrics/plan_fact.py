@@ -137,53 +137,43 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
 _GLIDE_NOTE = " (по прямой от базового к целевому значению)"
 
 
-def _plan_text(is_range: pd.Series, plan: pd.Series, low: pd.Series, high: pd.Series, unit: pd.Series,
-               glide: pd.Series) -> pd.Series:
-    """«4,0» / «3,8–4,0 %» with the glide-path note."""
-    range_t = fmt_values(low, "") + "–" + fmt_values(high, unit)
-    text = pd.Series(np.where(is_range.astype(bool), range_t, fmt_values(plan, unit)), index=plan.index)
-    return text + pd.Series(np.where(glide.astype(bool), _GLIDE_NOTE, ""), index=plan.index)
-
-
 def _reason(out: pd.DataFrame, is_range: pd.Series, ref: pd.Series) -> pd.Series:
-    """The Russian reason of every row. Each part is built once per distinct set of its numbers
-    (`metrics.measures.text_by_value`), and each row only in the form it needs."""
+    """The Russian reason of every row. Numbers are written once per distinct rounded value, each sentence part
+    once per distinct set of its texts (`metrics.measures.text_by_value`), each row only in the form it needs."""
     n = len(out)
     reason = np.full(n, "", dtype=object)
+    if n == 0:
+        return pd.Series(reason, index=out.index, dtype=object)
     fact = out["fact"].to_numpy(dtype=float)
     refv = ref.to_numpy(dtype=float)
     no_fact = np.isnan(fact)
     no_plan = ~no_fact & np.isnan(refv)
     full = ~no_fact & ~no_plan
-    unit = out["unit"].to_numpy(dtype=object)
+    unit = out["unit"]
     year = out["year"].to_numpy().astype(np.int64)
     glide = (out["plan_source"] == "glide").to_numpy()
     rng = is_range.to_numpy(dtype=bool)
-    plan, low, high = (out[c].to_numpy(dtype=float) for c in ("plan", "plan_low", "plan_high"))
+    fact_t = fmt_values(out["fact"], unit).to_numpy(dtype=object)
+    plan_t = np.where(rng, fmt_values(out["plan_low"], "") + "–" + fmt_values(out["plan_high"], unit),
+                      fmt_values(out["plan"], unit)).astype(object)
+    plan_t = text_by_value([plan_t, glide], lambda p, g: p + np.where(g, _GLIDE_NOTE, ""))
 
     r = np.flatnonzero(no_fact)
     if len(r):
-        reason[r] = text_by_value(
-            [year[r], rng[r], plan[r], low[r], high[r], unit[r], glide[r]],
-            lambda y, i, p, lo, hi, u, g: "Нет факта за " + y.astype(str) + " год; план " + _plan_text(i, p, lo, hi, u, g))
+        reason[r] = text_by_value([year[r], plan_t[r]], lambda y, p: "Нет факта за " + y.astype(str) + " год; план " + p)
     r = np.flatnonzero(no_plan)
     if len(r):
-        reason[r] = text_by_value([year[r], fact[r], unit[r]],
-                                  lambda y, f, u: "План на " + y.astype(str) + " год не задан; факт " + fmt_values(f, u))
+        reason[r] = text_by_value([year[r], fact_t[r]],
+                                  lambda y, f: "План на " + y.astype(str) + " год не задан; факт " + f)
     r = np.flatnonzero(full)
     if len(r):
-        two = ((np.abs(np.nan_to_num(refv)) < 10) & (unit != "%"))[r]
-        a = text_by_value([fact[r], unit[r]], lambda f, u: "Факт " + fmt_values(f, u) + " при плане ")
-        b = text_by_value([rng[r], plan[r], low[r], high[r], unit[r], glide[r]],
-                          lambda i, p, lo, hi, u, g: _plan_text(i, p, lo, hi, u, g) + ": ")
-
-        def dev_text(d, rel, tw):
-            dev_t = fmt_signed(d, np.where(tw.astype(bool), 2, 1))
-            rel_t = fmt_signed(rel * 100, 1)
-            rel_t = pd.Series(np.where(rel_t != "", " (" + rel_t + f"{NBSP}%)", ""), index=d.index)
-            return "отклонение " + dev_t + rel_t + ", "
-        c = text_by_value([out["deviation"].to_numpy(dtype=float)[r], out["rel_deviation"].to_numpy(dtype=float)[r],
-                           two], dev_text)
+        two = ((np.abs(np.nan_to_num(refv)) < 10) & (unit.to_numpy(dtype=object) != "%"))[r]
+        dev_t = fmt_signed(out["deviation"].iloc[r], np.where(two, 2, 1)).to_numpy(dtype=object)
+        rel_t = fmt_signed(out["rel_deviation"].iloc[r] * 100, 1).to_numpy(dtype=object)
+        a = text_by_value([fact_t[r]], lambda f: "Факт " + f + " при плане ")
+        b = text_by_value([plan_t[r]], lambda p: p + ": ")
+        c = text_by_value([dev_t, rel_t], lambda d, rel: "отклонение " + d
+                          + np.where(rel != "", " (" + rel + f"{NBSP}%)", "") + ", ")
 
         def verdict_text(status, tol, direction):
             verdict = status.map(STATUS_TEXT).fillna("")
