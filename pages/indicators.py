@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, data, empty, filters
+from ui import charts, data, empty, figure_cache, filters
 from ui import format as fmt
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
 from ui.tables import show_table
@@ -108,8 +108,9 @@ with data.guard("График показателя"):
             b = base[base["value"].notna()].iloc[0]
             baseline = (int(b["year"]), float(b["value"]))
 
-        fig = charts.indicator_chart(rows, glide=gl, forecast=fc_row, baseline=baseline, unit=unit,
-                                     title=ind_names.get(ind, ind))
+        fig = figure_cache.figure(("indicator", data.store_path(), scope, ind),
+                                  lambda: charts.indicator_chart(rows, glide=gl, forecast=fc_row, baseline=baseline,
+                                                                 unit=unit, title=ind_names.get(ind, ind)))
         st.plotly_chart(fig, key="ind_chart")
 
         if fc_row is not None:
