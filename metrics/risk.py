@@ -188,11 +188,14 @@ def _low_results(proc, ly, status, prep, year, settings) -> pd.DataFrame:
     pieces = _proc_pieces(proc[proc["school_id"].isin(flagged["school_id"])
                                & proc["year"].between(year - window + 1, year)], thr)
     pieces = pieces.merge(ly[ly["low_year"]][["school_id", "year"]], on=["school_id", "year"])
-    per_year = (pieces.sort_values(["school_id", "year", "exam"], ascending=[True, False, True])
-                .groupby(["school_id", "year"], sort=False)["text"].agg("; ".join).reset_index()
-                .sort_values(["school_id", "year"], ascending=[True, False]))
-    per_year["text"] = per_year["year"].astype(str) + ": " + per_year["text"]
-    body = per_year.groupby("school_id", sort=False)["text"].agg(". ".join)
+    srt = pieces.sort_values(["school_id", "year", "exam"], ascending=[True, False, True])
+    sids, yrs = srt["school_id"].to_numpy(), srt["year"].to_numpy()
+    starts, ends = runs(pd.factorize(sids)[0].astype(np.int64) * 100_000 + yrs.astype(np.int64) if len(sids) else sids)
+    texts = srt["text"].tolist()
+    year_text = [f"{yrs[a]}: " + "; ".join(texts[a:b]) for a, b in zip(starts, ends)]  # per school × year
+    s_starts, s_ends = runs(sids[starts])
+    body = pd.Series([". ".join(year_text[a:b]) for a, b in zip(s_starts, s_ends)], index=sids[starts][s_starts],
+                     dtype=object)
     pe = pieces[["school_id", "exam"]].drop_duplicates().sort_values(["school_id", "exam"])
     starts, ends = runs(pe["school_id"].to_numpy())
     exams = pe["exam"].tolist()
@@ -264,16 +267,24 @@ def _exit(proc, ly, status_now, status_prev, year, settings) -> pd.DataFrame:
     if allp.empty:
         return pd.DataFrame(columns=OUT_COLUMNS)
     allp["closed_c"] = np.minimum(allp["closed"], 1.0)
-    s = allp.groupby("school_id").agg(closed=("closed_c", "mean"), base=("base", "first"),
-                                      text=("text", "; ".join), procs=("exam", lambda x: sorted(set(x)))).reset_index()
+    s = allp.groupby("school_id").agg(closed=("closed_c", "mean"), base=("base", "first")).reset_index()
+    # texts, procedures and details per school from runs of the school-sorted rows (order within a school kept)
+    srt = allp.sort_values("school_id", kind="stable")
+    sids = srt["school_id"].to_numpy()
+    starts, ends = runs(sids)
+    texts, exams = srt["text"].tolist(), srt["exam"].tolist()
+    s["text"] = ["; ".join(texts[a:b]) for a, b in zip(starts, ends)]
+    s["procs"] = pd.Series([sorted(set(exams[a:b])) for a, b in zip(starts, ends)], dtype=object)
     s = s[s["closed"] >= need]
     if s.empty:
         return pd.DataFrame(columns=OUT_COLUMNS)
-    det = allp.groupby("school_id").apply(
-        lambda d: {"baseline_year": int(d["base"].iloc[0]), "min_gap_closed": need,
-                   "gap_closed": float(round(min(d["closed_c"].mean(), 1.0), 3)),
-                   "procedures": d[["exam", "kind", "gap", "d_then", "d_now", "closed"]].round(3).to_dict("records")},
-        include_groups=False)
+    recs = srt[["exam", "kind", "gap", "d_then", "d_now", "closed"]].round(3).to_dict("records")
+    cc, bases = srt["closed_c"].to_numpy(dtype=float), srt["base"].to_numpy()
+    keep = set(s["school_id"])
+    det = pd.Series({sids[a]: {"baseline_year": int(bases[a]), "min_gap_closed": need,
+                               "gap_closed": float(round(min(cc[a:b].sum() / (b - a), 1.0), 3)),
+                               "procedures": recs[a:b]}
+                     for a, b in zip(starts, ends) if sids[a] in keep}, dtype=object)
     s["reason"] = ("Вышла из числа ШНОР: правило низких результатов выполнялось в " + str(year - 1)
                    + " г., в " + str(year) + " г. не выполняется; разрыв до порога сокращён на "
                    + (100 * s["closed"]).map(lambda v: pct(v, 0)) + " (нужно не менее " + pct(100 * need, 0)
