@@ -2,7 +2,7 @@
 
 Building a Plotly figure validates every trace and axis (a school's 15-panel
 history takes far longer than computing its numbers). `figure(key, build)`
-keeps each built figure per (store version, key) in a `st.cache_resource`
+keeps each built figure per (store file, store version, key) in a `st.cache_resource`
 dict, so a rerun after a widget change reuses it; a new upload changes the
 version and the figures are rebuilt. Figures are never mutated after
 building (`st.plotly_chart` serialises a copy), so sharing them is safe.
@@ -35,7 +35,7 @@ def memo(key: tuple[Hashable, ...], build: Callable[[], Any]) -> Any:
 def figure(key: tuple[Hashable, ...], build: Callable[[], go.Figure]) -> go.Figure:
     """The figure for `key` under the current store version, built by `build()` on first use."""
     cache = _figures()
-    k: tuple[Any, ...] = (data.version(), *key)
+    k: tuple[Any, ...] = (data.store_path(), data.version(), *key)
     fig = cache.get(k)
     if fig is None:
         fig = build()
