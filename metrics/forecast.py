@@ -358,17 +358,24 @@ def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings:
     return out.sort_values(["indicator_id", "school_key"]).reset_index(drop=True)[cols]
 
 
+def _year_text(years: pd.Series) -> pd.Series:
+    """"2026" per row ("" when missing), written once per distinct year."""
+    codes, uniq = pd.factorize(years)
+    text = np.array([str(int(y)) for y in uniq] + [""], dtype=object)
+    return pd.Series(text.take(codes), index=years.index, dtype=object)
+
+
 def _forecast_reason(out: pd.DataFrame, tref: pd.Series, known: pd.Series, measured: pd.Series,
                      enough: pd.Series, points: int) -> pd.Series:
     if out.empty:
         return pd.Series([], index=out.index, dtype=object)
     unit = out["unit"]
-    fy = out["final_year"].map(lambda y: str(int(y)) if pd.notna(y) else "")
+    fy = _year_text(out["final_year"])
     fc = fmt_values(out["forecast"], unit)
     tg = fmt_values(tref, unit)
     gap = fmt_values(out["gap"], unit)
     n = out["n_points"]
-    last_y = out["last_fact_year"].map(lambda y: str(int(y)) if pd.notna(y) else "")
+    last_y = _year_text(out["last_fact_year"])
     basis = np.where(n >= 2, "по линейному тренду " + n.astype(str) + " последних фактов (по " + last_y + " год)", "")
     verdict = np.where(out["will_reach"] == True, "цель будет достигнута",  # noqa: E712
                        "цель не будет достигнута, не хватает " + gap)
