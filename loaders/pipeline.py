@@ -30,7 +30,7 @@ from loaders.layouts.tabular import canonical_exam, find_exam, plan_sheet
 from loaders.model import TABLE_TITLES, TABLES
 from loaders.report import LoadError, LoadResult, Problem, empty_table
 from loaders.school_names import match_many
-from loaders.validate import validate
+from loaders.validate import MISSING_HINTS, validate
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,22 @@ def load_sheets(sheets: list[Sheet], *, result: LoadResult | None = None, year: 
                 aliases: dict[str, str] | None = None, settings: dict | None = None) -> LoadResult:
     """Run the pipeline on grids already read (files, Google Sheets)."""
     result = result or LoadResult()
+    try:
+        return _load_sheets(sheets, result, year=year, exam=exam, table=table, layout=layout, mapping=mapping,
+                            registry=registry, aliases=aliases, settings=settings)
+    except Exception as exc:  # a loader bug must reach the user as a Russian sentence, never a traceback
+        log.error("the pipeline failed: %s", type(exc).__name__)  # no message or traceback: they may quote cells
+        files = sorted({s.file for s in sheets})
+        result.problems.append(Problem("error", f"файл не удалось разобрать: внутренняя ошибка загрузчика "
+                                                f"({type(exc).__name__}); укажите год, процедуру и тип таблицы при "
+                                                "загрузке или сообщите разработчикам",
+                                       file=", ".join(files) or None))
+        return _drop_tables(result)
+
+
+def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, exam: str | None,
+                 table: str | None, layout: str | None, mapping: dict[str, str] | None,
+                 registry: pd.DataFrame | None, aliases: dict[str, str] | None, settings: dict | None) -> LoadResult:
     if table is not None and table not in TABLES:
         result.problems.append(Problem("error", f"неизвестный тип таблицы «{table}»; допустимо: "
                                                 + ", ".join(TABLES)))
@@ -136,6 +152,8 @@ def load_sheets(sheets: list[Sheet], *, result: LoadResult | None = None, year: 
             if t not in TABLES or frame is None:
                 continue
             frame = _prepare(t, frame, parsed, sheet, ctx)
+            if _missing_context(t, frame, sheet, result):
+                continue  # the sheet's rows cannot be keyed; the load already has an error
             frames[t].append(frame)
             if t == "schools" and len(frame):
                 loaded_registry.append(frame)
@@ -264,17 +282,30 @@ def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx:
     if table == "results":
         _fill(frame, "year", ctx.year, parsed.info.get("year"), find_year(sheet.name), find_year(Path(sheet.file).name))
         _fill(frame, "exam", ctx.exam, parsed.info.get("exam"), find_exam(sheet.name), find_exam(Path(sheet.file).name))
-        frame["exam"] = map_unique(frame["exam"], canonical_exam)
-        grade = map_unique(frame["exam"], GRADE_BY_EXAM.get)
-        if "grade" not in frame.columns:
-            frame["grade"] = grade
-        else:
-            blank = _blank_cells(frame["grade"])
-            if blank.any():
-                frame["grade"] = frame["grade"].where(~blank, grade)
+        if "exam" in frame.columns:  # without it validation names what is missing and how to give it
+            frame["exam"] = map_unique(frame["exam"], canonical_exam)
+            grade = map_unique(frame["exam"], GRADE_BY_EXAM.get)
+            if "grade" not in frame.columns:
+                frame["grade"] = grade
+            else:
+                blank = _blank_cells(frame["grade"])
+                if blank.any():
+                    frame["grade"] = frame["grade"].where(~blank, grade)
     elif table == "values" and ctx.year is not None:
         frame["year"] = ctx.year
     return frame
+
+
+def _missing_context(table: str, frame: pd.DataFrame, sheet: Sheet, result: LoadResult) -> bool:
+    """Report (once per sheet) a key field the sheet gives nowhere — no column, title, sheet or file name, no
+    override — e.g. results without a procedure; True when the sheet's rows must be left out."""
+    if not len(frame):
+        return False
+    missing = [f for (t, f) in MISSING_HINTS if t == table
+               and (f not in frame.columns or bool(_blank_cells(frame[f]).all()))]
+    for f in missing:
+        result.problems.append(Problem("error", MISSING_HINTS[(table, f)], file=sheet.file, sheet=sheet.name))
+    return bool(missing)
 
 
 def _fill(frame: pd.DataFrame, field: str, override: Any, *fallbacks: Any) -> None:

@@ -150,6 +150,18 @@ class _Report:
             self.problems.append(Problem(severity, message, file=file, sheet=sheet))
 
 
+# What to say when a sheet gives a required field nowhere — not as a column, nor in its title, sheet or file
+# name (the pipeline fills year and procedure from those), nor as the user's choice.
+MISSING_HINTS: dict[tuple[str, str], str] = {
+    ("results", "year"): "не указан год: добавьте столбец «Год», укажите год в заголовке («Результаты ЕГЭ 2024 "
+                         "года») или в имени файла, или выберите при загрузке",
+    ("results", "exam"): "не указана процедура (ЕГЭ, ОГЭ, ВПР…): добавьте столбец «Процедура», укажите её в "
+                         "заголовке или выберите при загрузке",
+    ("results", "subject"): "не указан предмет: добавьте столбец «Предмет» или подпишите группы столбцов названиями "
+                            "предметов («Русский язык» над «Участников | Средний балл»)",
+}
+
+
 def _blank_mask(raw: pd.Series) -> pd.Series:
     if raw.dtype != object:
         return raw.isna()
@@ -263,7 +275,8 @@ def validate_table(table: str, frame: pd.DataFrame, problems: list[Problem]) -> 
             typed[col.name], unreadable[col.name] = _coerce(col, frame[col.name], rep)
         else:
             if col.required and n:
-                rep.per_sheet(f"нет обязательного столбца «{col.header}» ({TABLE_TITLES[table]})")
+                rep.per_sheet(MISSING_HINTS.get((table, col.name))
+                              or f"нет обязательного столбца «{col.header}» ({TABLE_TITLES[table]})")
             typed[col.name] = _empty(col, n)
     out = pd.DataFrame(typed, index=frame.index)
     if n == 0:

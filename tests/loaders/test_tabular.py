@@ -96,7 +96,7 @@ def test_year_and_exam_from_file_name_and_override(write):
 def test_missing_year_is_a_required_error(write):
     rows = [["ОО", "Предмет", "Участников", "Средний балл"], ["Сосновская СОШ № 1", "Математика", 20, 3.9]]
     result = _load(write, [("огэ.xlsx", xlsx_bytes({"Лист1": rows})), ("реестр.xlsx", xlsx_bytes({"Реестр": REGISTRY_ROWS}))])
-    assert any("нет обязательного столбца «Год»" in p.text() for p in result.errors)
+    assert any("не указан год: добавьте столбец «Год»" in p.text() and p.sheet == "Лист1" for p in result.errors)
 
 
 def test_unknown_and_ambiguous_schools_are_reported_not_added(write):

@@ -126,8 +126,9 @@ def test_required_column_missing(write):
     head = [h for h in RES_HEAD if h != "Предмет"]
     row = [v for h, v in zip(RES_HEAD, _res_row()) if h != "Предмет"]
     r = load_files([write("r.xlsx", xlsx_bytes({"Результаты": [head, row]}))])
-    assert _texts(r) == [f"Файл «{r.errors[0].file}», лист «Результаты»: нет обязательного столбца «Предмет» "
-                         "(Результаты оценочных процедур)"]
+    assert _texts(r) == [f"Файл «{r.errors[0].file}», лист «Результаты»: не указан предмет: добавьте столбец "
+                         "«Предмет» или подпишите группы столбцов названиями предметов («Русский язык» над "
+                         "«Участников | Средний балл»)"]
 
 
 def test_required_cell_blank(write):
