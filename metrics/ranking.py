@@ -16,7 +16,7 @@ import pandas as pd
 
 from metrics.format import num
 from metrics.measures import (_blank, _float, _measure_from_prep, group_ids, prepare, procedure_groups,
-                              procedure_scores)
+                              procedure_scores, runs)
 from metrics.settings import get
 
 VPR = "ВПР"
@@ -220,18 +220,30 @@ def rank_schools(results: pd.DataFrame, year: int, by: str = "composite", *, exa
     if wanted is not None:
         long = long[long["measure"].isin(wanted)]
     min_schools = int(get(settings, "ranking.min_schools_per_measure", 3))
-    cnt = long.groupby(["year", "measure"])["school_id"].transform("nunique")
-    long = long[cnt >= min_schools].copy()
+    # integer codes for the year × measure groups and the schools (codes in the schools' sorted order)
+    yr = long["year"].to_numpy().astype(np.int64)
+    scode, suniq = pd.factorize(long["school_id"], sort=True)
+    g_ym, _ = group_ids(yr - yr.min(), pd.factorize(long["measure"])[0])
+    _, pfirst = group_ids(g_ym, scode)
+    n_schools = np.bincount(g_ym[pfirst], minlength=int(g_ym.max()) + 1)[g_ym]  # distinct schools per measure
+    keep = n_schools >= min_schools
+    long = long[keep].copy()
     if long.empty:
         return pd.DataFrame(columns=OUT_COLUMNS)
-    long["pct"] = percentile_ranks(long["value"], [long["year"], long["measure"]], long["higher"].astype(bool))
-    per = long.groupby(["school_id", "year"]).agg(value=("pct", "mean"), n_measures=("pct", "count")).reset_index()
-    cur = long[long["year"] == year]
-    cs = cur.assign(p=cur["pct"].round(1)).sort_values(["school_id", "label"])
+    scode, yr, g_ym = scode[keep], yr[keep], g_ym[keep]
+    long["pct"] = percentile_ranks(long["value"], [g_ym], long["higher"].astype(bool))
+    per = (pd.DataFrame({"_s": scode, "year": yr, "pct": long["pct"].to_numpy()})
+           .groupby(["_s", "year"]).agg(value=("pct", "mean"), n_measures=("pct", "count")).reset_index())
+    per.insert(0, "school_id", np.asarray(suniq, dtype=object).take(per["_s"].to_numpy()))
+    per = per.drop(columns="_s")
+    at = np.flatnonzero(yr == year)
+    cur = long.iloc[at]
+    order = np.lexsort((pd.factorize(cur["label"], sort=True)[0], scode[at]))
+    cs = cur.iloc[order]
+    cs = cs.assign(p=cs["pct"].round(1))
     # one dict label → percentile per school (a loop over schools, not rows)
     sids = cs["school_id"].to_numpy()
-    starts = np.flatnonzero(np.concatenate(([True], sids[1:] != sids[:-1]))) if len(sids) else np.zeros(0, int)
-    ends = np.append(starts[1:], len(sids))
+    starts, ends = runs(sids)
     labs, pvals = cs["label"].tolist(), cs["p"].tolist()
     comps = pd.Series([dict(zip(labs[a:b], pvals[a:b])) for a, b in zip(starts, ends)], index=sids[starts],
                       dtype=object)
