@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.format import NBSP, num
-from metrics.measures import group_ids, sort_rank
+from metrics.format import NBSP
+from metrics.vector import group_ids
 from metrics.settings import get
 
 KEY = ["indicator_id", "school_key"]

@@ -20,6 +20,11 @@ uses, fully vectorised:
 `procedure_scores()` combines subjects (and grades) into one score per school ×
 procedure × year: the participant-weighted mean of `z`. `results_measure()` is the
 simple per school × year value of one exam and subject (used by M1 as well).
+
+Speed: `prepare()` is memoised per input table (weak reference + a cheap content
+fingerprint) and its frame is built without block consolidation; the other functions
+read it by row positions (`rows=`) and integer codes (`_sid`, `_eid`, `_sub`, `_gid`)
+instead of copying filtered frames (see `metrics/vector.py`).
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.settings import get
+from metrics.vector import group_ids, sort_rank
 
 MARKS = (2, 3, 4, 5)
 MARK_COLS = tuple(f"mark{k}" for k in MARKS)
@@ -74,39 +80,6 @@ def _text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _group_sum(gid: np.ndarray, x: np.ndarray, ngroups: int) -> np.ndarray:
     """Per-row sum of x over the row's group (NaN treated as 0)."""
     return np.bincount(gid, weights=np.nan_to_num(x), minlength=ngroups)[gid]
-
-
-def group_ids(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Group id per row for the combination of non-negative integer key arrays (ids in order of first
-    appearance) and the first row of each group (so that `gid[first] == arange(ngroups)`)."""
-    n = len(codes[0]) if codes else 0
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    key = np.zeros(n, dtype=np.int64)
-    for c in codes:
-        c = np.asarray(c, dtype=np.int64)
-        key = key * (int(c.max()) + 1) + c
-    gid, _ = pd.factorize(key)
-    gid = gid.astype(np.int64, copy=False)
-    run = np.maximum.accumulate(gid)
-    first = np.flatnonzero(np.concatenate(([True], gid[1:] > run[:-1])))
-    return gid, first
-
-
-def sort_rank(values: np.ndarray) -> np.ndarray:
-    """Rank of each value in ascending sort order (equal values share a rank); text or numbers."""
-    codes, _ = pd.factorize(values, sort=True)
-    return codes
-
-
-def _codes(df: pd.DataFrame, col: str) -> np.ndarray:
-    """Integer codes of a key column (the prepared `_sid` for school_id when present)."""
-    if col == "school_id" and "_sid" in df:
-        return df["_sid"].to_numpy()
-    if col == "year":
-        y = df["year"].to_numpy()
-        return (y - y.min()) if len(y) else y
-    return pd.factorize(df[col].to_numpy(), use_na_sentinel=False)[0]
 
 
 _CACHE: list = []  # [(weakref to results, fingerprint, prepared)] — the last two inputs
@@ -486,94 +459,3 @@ def fmt(x, digits: int = 1, *, unit: str = "", sign: bool = False) -> pd.Series:
     text = np.append(text, "").astype(object)  # NaN (code −1) → ""
     text[pd.isna(text)] = ""
     return pd.Series(text.take(codes), index=s.index, dtype=object)
-
-
-def value_codes(arr) -> np.ndarray:
-    """Integer codes of equal values (floats by bit pattern, so −0,0 and 0,0 keep their own text; NaN one code)."""
-    a = np.asarray(arr)
-    if a.dtype.kind == "f":
-        a = a.astype(np.float64, copy=False)
-        bits = np.where(np.isnan(a), np.nan, a).view(np.int64)
-        return pd.factorize(bits)[0]
-    if a.dtype.kind in "iub":
-        return pd.factorize(a)[0]
-    return pd.factorize(a, use_na_sentinel=False)[0]
-
-
-def int_array(x: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """Float values (NaN = missing) as a nullable Int64 array, like `Series.astype("Int64")` (which it falls back
-    to, with its error, for non-integer values)."""
-    x = np.asarray(x, dtype=float)
-    nan = np.isnan(x)
-    filled = np.where(nan, 0.0, x)
-    as_int = filled.astype(np.int64)
-    if not np.array_equal(as_int, filled):
-        return pd.Series(x).astype("Int64").array
-    return pd.arrays.IntegerArray(as_int, nan)
-
-
-def code_rank(codes: np.ndarray, text: np.ndarray) -> np.ndarray:
-    """Sort rank of each row's text, given integer codes of equal texts (sorts only the distinct texts)."""
-    if len(codes) == 0:
-        return np.zeros(0, dtype=np.int64)
-    gid, first = group_ids(codes)
-    return sort_rank(np.asarray(text)[first]).take(gid)
-
-
-def text_by_value(columns: list, make, *, spread: bool = True):
-    """Row texts built once per distinct combination of the given column values.
-
-    `columns`: equal-length arrays; `make(*firsts)` gets the columns at one row per distinct combination
-    (as pandas Series) and returns their texts. Returns the texts spread back over the rows (an object
-    array), or with spread=False the pair (per-row combination id, texts per combination). Reason
-    sentences repeat a few numbers many times, so this saves per-row string work.
-    """
-    n = len(columns[0])
-    if n == 0:
-        empty = np.zeros(0, dtype=object)
-        return empty if spread else (np.zeros(0, dtype=np.int64), empty)
-    gid, first = group_ids(*[value_codes(c) for c in columns])
-    firsts = [pd.Series(np.asarray(c)[first]) for c in columns]
-    texts = np.asarray(make(*firsts), dtype=object)
-    return texts.take(gid) if spread else (gid, texts)
-
-
-def join_segments(head: np.ndarray, segments: dict, sep: str = "; ", end: str = ".") -> np.ndarray:
-    """Per row `head` + its present segments joined by `sep` + `end`; rows with no segment get "".
-
-    segments: {code: (present bool array, per-row text id, texts by id)} as from `text_by_value(spread=False)`
-    (the id is read only where present). Separators and the end are added once per distinct text, and rows are
-    grouped by their combination of segments, so each row costs one concatenation per segment it has.
-    """
-    n = len(head)
-    out = np.full(n, "", dtype=object)
-    codes = list(segments)
-    combo = np.zeros(n, dtype=np.int64)
-    for i, c in enumerate(codes):
-        combo |= np.asarray(segments[c][0], dtype=bool).astype(np.int64) << i
-    variants: dict = {}
-
-    def variant(c, first, last):
-        if (c, first, last) not in variants:
-            t = segments[c][2]
-            variants[(c, first, last)] = (t if first else sep + t) + (end if last else "")
-        return variants[(c, first, last)]
-    for k in np.unique(combo):
-        if k == 0:
-            continue
-        rows = np.flatnonzero(combo == k)
-        have = [c for i, c in enumerate(codes) if k >> i & 1]
-        text = head[rows]
-        for j, c in enumerate(have):
-            text = text + variant(c, j == 0, j == len(have) - 1).take(segments[c][1][rows])
-        out[rows] = text
-    return out
-
-
-def runs(keys) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end positions of the runs of equal consecutive keys (for a table sorted by its key)."""
-    k = np.asarray(keys)
-    if len(k) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
-    return starts, np.append(starts[1:], len(k))

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import num, pct
-from metrics.measures import (code_rank, fmt, group_ids, int_array, sort_rank, join_segments, prepare, procedure_groups, text_by_value,
-                              value_codes, wilson)
+from metrics.measures import fmt, prepare, procedure_groups, wilson
+from metrics.vector import code_rank, group_ids, int_array, join_segments, sort_rank, text_by_value, value_codes
 from metrics.settings import get
 
 VPR = "ВПР"

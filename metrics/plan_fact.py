@@ -15,19 +15,17 @@ import pandas as pd
 
 from metrics.format import NBSP, num
 from metrics.forecast import (
-    KEY,
     baselines,
     fmt_signed,
     fmt_values,
     glide_from_tidy,
     indicator_meta,
     school_id_out,
-    school_key,
     targets,
     tidy_values,
 )
-from metrics.measures import sort_rank, text_by_value
 from metrics.settings import get
+from metrics.vector import sort_rank, text_by_value
 
 COLUMNS = [
     "indicator_id", "name", "unit", "direction", "group", "school_id", "year",

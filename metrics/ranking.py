@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import num
-from metrics.measures import (_blank, _float, _measure_from_prep, group_ids, prepare, procedure_groups,
-                              procedure_scores, runs)
+from metrics.measures import _blank, _float, _measure_from_prep, prepare, procedure_groups, procedure_scores
+from metrics.vector import group_ids, runs
 from metrics.settings import get
 
 VPR = "ВПР"

@@ -26,8 +26,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.format import num, pct, signed
-from metrics.measures import fmt, prepare, procedure_scores, runs, subject_phrase, text_by_value, wilson
+from metrics.format import num, pct
+from metrics.measures import fmt, prepare, procedure_scores, subject_phrase, wilson
+from metrics.vector import runs, text_by_value
 from metrics.settings import get
 from metrics.social import SHARE_LABELS, context_adjusted_from, social_index
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from metrics.forecast import fmt_array, fmt_signed, fmt_values, tidy_values
-from metrics.measures import (fmt, group_ids, join_segments, prepare, procedure_scores, runs, text_by_value,
-                              value_codes)
+from metrics.measures import fmt, prepare, procedure_scores
+from metrics.vector import group_ids, join_segments, runs, text_by_value, value_codes
 
 NBSP = "\u00a0"
 
