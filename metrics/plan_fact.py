@@ -152,8 +152,11 @@ def _reason(out: pd.DataFrame, is_range: pd.Series, ref: pd.Series) -> pd.Series
     glide = (out["plan_source"] == "glide").to_numpy()
     rng = is_range.to_numpy(dtype=bool)
     fact_t = fmt_values(out["fact"], unit).to_numpy(dtype=object)
-    plan_t = np.where(rng, fmt_values(out["plan_low"], "") + "–" + fmt_values(out["plan_high"], unit),
-                      fmt_values(out["plan"], unit)).astype(object)
+    plan_t = fmt_values(out["plan"], unit).to_numpy(dtype=object)
+    rr = np.flatnonzero(rng)
+    if len(rr):  # a range «3,8–4,0 %» (only the range rows are written)
+        plan_t[rr] = (fmt_values(out["plan_low"].iloc[rr], "") + "–"
+                      + fmt_values(out["plan_high"].iloc[rr], unit.iloc[rr])).to_numpy(dtype=object)
     plan_t = text_by_value([plan_t, glide], lambda p, g: p + np.where(g, _GLIDE_NOTE, ""))
 
     r = np.flatnonzero(no_fact)
