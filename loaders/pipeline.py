@@ -29,7 +29,7 @@ from loaders.layouts.base import Context, Parsed
 from loaders.layouts.tabular import canonical_exam, find_exam, plan_sheet
 from loaders.model import TABLE_TITLES, TABLES
 from loaders.report import LoadError, LoadResult, Problem, empty_table
-from loaders.school_names import match_many
+from loaders.school_names import fuzzy_notice, match_many
 from loaders.validate import MISSING_HINTS, validate
 
 log = logging.getLogger(__name__)
@@ -366,6 +366,16 @@ def _resolve_schools(table: str, frame: pd.DataFrame, registry: pd.DataFrame | N
             matches = _match_names(names[need].unique().tolist(), registry, aliases)
             ids = ids.copy()
             ids[need] = map_unique(names[need], lambda n: matches[n][0])
+            fuzzy = need & map_unique(names, lambda n: n is not None and n in matches
+                                      and matches[n][1] == "fuzzy").astype(bool)
+            for name, grp in frame[fuzzy].groupby(names[fuzzy], sort=False):
+                sid, status, cands = matches[name]
+                first = grp.iloc[0]
+                warning, entry = fuzzy_notice(name, sid, cands, file=first["_file"], sheet=first["_sheet"],
+                                              row=_int(first["_row"]),
+                                              column=_col(first, H.SCHOOL_NAME, "Наименование ОО"))
+                result.problems.append(warning)
+                result.unmatched_schools.append({"file": first["_file"], "sheet": first["_sheet"], **entry})
             bad = need & ids.isna()
             for name, grp in frame[bad].groupby(names[bad], sort=False):
                 sid, status, cands = matches[name]

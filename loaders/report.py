@@ -68,8 +68,10 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     # What was detected per file/sheet, e.g. {"file": "x.xlsx", "sheet": "Лист1", "layout": "results_export", "table": "results", "rows": 120}
     detected: list[dict[str, Any]] = field(default_factory=list)
-    # School names that could not be matched to the registry unambiguously:
-    # {"file", "sheet", "row", "name", "candidates": [(school_id, name, score), ...]}
+    # School names that could not be matched to the registry unambiguously, or only fuzzily:
+    # {"file", "sheet", "row", "name", "status", "candidates": [(school_id, name, score), ...]}; status is
+    # "unknown" or "ambiguous" (an error: the rows are not loaded) or "fuzzy" (a warning: the rows are loaded
+    # under "school_id", the matched school, which the user confirms or corrects in the upload dialog)
     unmatched_schools: list[dict[str, Any]] = field(default_factory=list)
     # Source columns the loader could not place: {"file", "sheet", "column", "signature"}
     unplaced_columns: list[dict[str, Any]] = field(default_factory=list)

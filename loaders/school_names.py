@@ -5,7 +5,11 @@ legal form `Муниципальное бюджетное общеобразов
 `normalise` reduces them to one comparable form; `match_many` finds each
 name's registry school (exact, through a saved alias, or fuzzily with
 rapidfuzz) and reports ambiguous or unknown names with their best candidates —
-they are never silently merged. Schools whose numbers differ (`№ 1` vs `№ 11`)
+they are never silently merged; a fuzzy match is returned as such, and the
+loaders show it as a warning for the user to confirm (`fuzzy_notice`).
+Another settlement is another school (`Сосновская СОШ` never becomes
+`Лесновская СОШ`), and a name without its number that fits several numbered
+schools of one settlement is ambiguous. Schools whose numbers differ (`№ 1` vs `№ 11`)
 never match. `match_registries` links the same school across two years'
 registries (renames, full vs short names).
 """
@@ -13,14 +17,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from loaders.report import Problem
+
 CUTOFF = 85.0  # lowest score a fuzzy match may have
 MARGIN = 5.0  # the best candidate must beat the next school by this much
+MAX_NUMBERED = 10  # a name without its number lists at most this many numbered schools it may mean
 
 _LEGAL = re.compile(
     r"(?:федеральн|муниципальн|государственн|негосударственн|частн|автономн)[а-я]*\s+"
@@ -79,6 +86,49 @@ _GENERIC_TYPES = re.compile(r"(?<![а-я])(сош|оош|нош)(?![а-я])")
 _SPECIAL_TYPES = re.compile(r"(?<![а-я])(гимнази|лице|кадетск|интернат|коррекц|колледж|цо|техникум)")
 
 
+_ADJ_END = re.compile(r"(?:ая|яя|ий|ый|ой|ое|ее|ые|ие|ого|его|ому|ему|ую|юю|ей)$")
+_PLACE_END = re.compile(r"(?:ск|цк|к[аиеу]|кой)$")  # Сосновская / Сосновка / Сосновке → соснов
+_NOT_DISTINCT = re.compile(r"^(?:имени|с|и|в|на|по|для|углубленным|изучением|отдельных|предметов|"
+                           r"гимнази[а-я]*|лице[а-я]*|кадетск[а-я]*|интернат[а-я]*|коррекц[а-я]*|колледж[а-я]*|"
+                           r"техникум[а-я]*|цо|центр[а-я]*|образовани[а-я]*|школ[а-я]*|сош|оош|нош|"
+                           # settlement designators: «СОШ № 2 г. Сосновка», «ООШ с. Ключи», «пос. Лесной»
+                           r"г|гор|город[а-я]*|с|село|села|селе|п|пос|поселк[а-я]*|поселок|пгт|д|дер|деревн[а-я]*|"
+                           r"ст|станиц[а-я]*|х|хутор[а-я]*|рп|мкр|микрорайон[а-я]*|район[а-я]*|муниципальн[а-я]*)$")
+SETTLEMENT_SAME = 90.0  # settlement roots at least this alike are the same place (a typo), below — another place
+
+
+def _root(word: str) -> str:
+    """A place word without its ending: `сосновская`, `сосновка`, `сосновской` → `соснов`."""
+    r = _ADJ_END.sub("", word)
+    r2 = _PLACE_END.sub("", r)
+    return r2 if len(r2) >= 3 else (r if len(r) >= 3 else word)
+
+
+def _distinct(norm: str) -> list[str]:
+    """The distinctive words of a normalised name as roots, in order: settlement, honorific…
+    (not numbers, initials, school types, `имени` or place designators such as `г.`)."""
+    return [_root(w) for w in norm.split()
+            if len(w) >= 3 and w[0] != "№" and not w[0].isdigit() and not _NOT_DISTINCT.match(w)]
+
+
+def settlement(norm: str) -> str:
+    """The first distinctive word of a normalised name, as a root — usually the settlement
+    (`сосновская сош №1` → `соснов`); "" when the name has none (`гимназия №1`, `школа №494`)."""
+    words = _distinct(norm)
+    return words[0] if words else ""
+
+
+def school_key(norm: str) -> str:
+    """What identifies a school whatever the word order and the settlement's grammatical form: type, number
+    and distinctive roots (`сош №2 г сосновка` and `сосновская сош №2` give one key); "" when the name has
+    neither a number nor a distinctive word, so a bare «Гимназия» never has a key."""
+    words, numbers = _distinct(norm), _numbers(norm)
+    if not words and not numbers:
+        return ""
+    generic, special = _type(norm)
+    return f"{generic}|{special}|{numbers}|{' '.join(sorted(words))}"
+
+
 def _numbers(norm: str) -> str:
     return ",".join(sorted(set(_DIGITS.findall(norm))))
 
@@ -103,7 +153,7 @@ class Match:
 def _choices(registry: pd.DataFrame | None) -> pd.DataFrame:
     """One row per (school, spelling): school_id, name (display), norm."""
     if registry is None or len(registry) == 0:
-        return pd.DataFrame({"school_id": [], "name": [], "norm": []}, dtype="object")
+        return pd.DataFrame({"school_id": [], "name": [], "norm": [], "settlement": []}, dtype="object")
     reg = registry.drop_duplicates("school_id") if "school_id" in registry else registry
     parts = []
     for col in ("name", "short_name"):
@@ -113,13 +163,27 @@ def _choices(registry: pd.DataFrame | None) -> pd.DataFrame:
             parts.append(part[part["spelling"].notna() & (part["spelling"].astype(str).str.strip() != "")])
     ch = pd.concat(parts, ignore_index=True)
     ch["norm"] = ch["spelling"].map(normalise)
-    return ch[ch["norm"] != ""].drop_duplicates(["school_id", "norm"]).reset_index(drop=True)
+    ch = ch[ch["norm"] != ""].drop_duplicates(["school_id", "norm"]).reset_index(drop=True)
+    # A school's settlement comes from its full name (a short name such as «СОШ № 1» may not say it),
+    # else from any other spelling.
+    found = ch.assign(_s=ch["norm"].map(settlement))
+    found = found[found["_s"] != ""]
+    full = found[found["spelling"].astype(str) == found["name"]]
+    by_school = dict(zip(found["school_id"], found["_s"]))
+    by_school.update(dict(zip(full["school_id"], full["_s"])))
+    ch["settlement"] = ch["school_id"].map(lambda sid: by_school.get(sid, ""))
+    return ch
 
 
-def _score_matrix(queries: list[str], choices: list[str]) -> np.ndarray:
-    """Token scores with school numbers treated as identity: differing numbers score at most 50."""
+def _score_matrix(queries: list[str], choices: list[str],
+                  settlements: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(score, loose): token scores with school numbers and settlements treated as identity — differing
+    numbers, or differing settlement words (`Сосновская` vs `Лесновская`), score at most half.
+    `loose` is the score a name without any number would get if the number were not required: it tells a
+    name that fits several numbered schools of one settlement (ambiguous) from an unknown one."""
     if not queries or not choices:
-        return np.zeros((len(queries), len(choices)))
+        z = np.zeros((len(queries), len(choices)))
+        return z, z
     sort = process.cdist(queries, choices, scorer=fuzz.token_sort_ratio, workers=1)
     tset = process.cdist(queries, choices, scorer=fuzz.token_set_ratio, workers=1)
     qcore, ccore = [_core(q) for q in queries], [_core(c) for c in choices]
@@ -137,9 +201,25 @@ def _score_matrix(queries: list[str], choices: list[str]) -> np.ndarray:
     # Extra words (`имени …`, `с углублённым изучением …`) are tolerated: a name contained in the
     # other scores high, but another school type (СОШ vs ООШ, лицей, интернат…) costs 20 %.
     score = np.maximum(np.maximum(sort, tset), core) * np.where(other_type, 0.8, 1.0)
+    # Another settlement is another school, however alike the rest of the name: `Сосновская СОШ` is not
+    # `Лесновская СОШ`. Only names that both say their settlement are compared this way.
+    csettle = settlements if settlements is not None else [settlement(c) for c in choices]
+    qs_ = [settlement(q) for q in queries]
+    qset = np.array(qs_, dtype=object)[:, None]
+    cset = np.array(csettle, dtype=object)[None, :]
+    both = (qset != "") & (cset != "")
+    if both.any():
+        uq, uc = sorted(set(qs_) - {""}), sorted(set(csettle) - {""})
+        sim = process.cdist(uq, uc, scorer=fuzz.ratio, workers=1)
+        qi = np.array([uq.index(x) if x else -1 for x in qs_])
+        ci = np.array([uc.index(x) if x else -1 for x in csettle])
+        pair = sim[np.clip(qi, 0, None)[:, None], np.clip(ci, 0, None)[None, :]]
+        score = np.where(both & (pair < SETTLEMENT_SAME), score * 0.5, score)
     # Differing school numbers are never the same school: such a name may still be shown as a
     # candidate, but its score stays far below any cutoff.
-    return np.where(same, score, score * 0.5)
+    final = np.where(same, score, score * 0.5)
+    loose = np.where((qn == "") & (cn != ""), score, final)
+    return final, loose
 
 
 def match_many(names: Iterable[object], registry: pd.DataFrame | None,
@@ -153,17 +233,35 @@ def match_many(names: Iterable[object], registry: pd.DataFrame | None,
     exact: dict[str, set[str]] = {}
     for sid, nm in zip(ch["school_id"], ch["norm"]):
         exact.setdefault(nm, set()).add(sid)
+    # Exact after normalisation also when only word order and the settlement's form differ
+    # (`СОШ №2 г. Сосновка` = `Сосновская СОШ № 2`), as long as one school alone has that key.
+    keyed: dict[str, set[str]] = {}
+    for sid, nm in zip(ch["school_id"], ch["norm"]):
+        k = school_key(nm)
+        if k:
+            keyed.setdefault(k, set()).add(sid)
+    for n in uniq:
+        q = norms[n]
+        if q and q not in exact and len(keyed.get(school_key(q), ())) == 1:
+            exact[q] = keyed[school_key(q)]
     names_by_id = dict(zip(ch["school_id"], ch["name"]))
 
     todo = [n for n in uniq if norms[n] and norms[n] not in alias_norm and len(exact.get(norms[n], ())) != 1]
     qnorm = list(dict.fromkeys(norms[n] for n in todo))
-    scores = _score_matrix(qnorm, ch["norm"].tolist())
+    scores, loose = _score_matrix(qnorm, ch["norm"].tolist(), ch["settlement"].tolist())
     ids = ch["school_id"].to_numpy()
     ranked: dict[str, list[tuple[str, str, float]]] = {}
+    numbered: dict[str, list[tuple[str, str, float]]] = {}  # schools that fit but for the missing number
     for i, q in enumerate(qnorm):
-        row = pd.Series(scores[i], index=ids).groupby(level=0).max().sort_values(ascending=False)
+        row = pd.Series(scores[i], index=ids).groupby(level=0).max().sort_values(ascending=False, kind="stable")
         row = row[row > 0].head(top)
         ranked[q] = [(sid, names_by_id[sid], round(float(sc), 1)) for sid, sc in row.items()]
+        if not ranked[q] or ranked[q][0][2] < cutoff:
+            lrow = pd.Series(loose[i], index=ids).groupby(level=0).max().sort_values(ascending=False, kind="stable")
+            lrow = lrow[lrow >= cutoff]
+            if len(lrow):
+                numbered[q] = [(sid, names_by_id[sid], round(float(scores[i][ids == sid].max()), 1))
+                               for sid in lrow.index[:MAX_NUMBERED]]
 
     out: dict[object, Match] = {}
     for n in uniq:
@@ -179,12 +277,30 @@ def match_many(names: Iterable[object], registry: pd.DataFrame | None,
         else:
             cands = ranked.get(q, [])
             if not cands or cands[0][2] < cutoff:
-                out[n] = Match(None, "unknown", cands)
+                fits = numbered.get(q, [])
+                # «Сосновская СОШ» when the registry has Сосновская СОШ № 1 and № 2: which one is not said
+                if len(fits) > 1:
+                    out[n] = Match(None, "ambiguous", fits)
+                else:
+                    out[n] = Match(None, "unknown", (fits + [c for c in cands if c[0] not in {f[0] for f in fits}])[:top])
             elif len(cands) > 1 and cands[1][2] > cands[0][2] - margin:
                 out[n] = Match(None, "ambiguous", cands)
             else:
                 out[n] = Match(cands[0][0], "fuzzy", cands)
     return out
+
+
+def fuzzy_notice(name: object, school_id: str, candidates: list, *, file: str | None = None,
+                 sheet: str | None = None, row: int | None = None,
+                 column: str | None = None) -> tuple[Problem, dict[str, Any]]:
+    """A fuzzy match is kept but shown: (the warning «название «X» сопоставлено со школой «Y» (сходство 86 %) —
+    проверьте», the entry for `unmatched_schools` with status "fuzzy" and the matched school_id, which the
+    upload dialog offers for confirmation with that school preselected)."""
+    school, score = next(((c[1], c[2]) for c in candidates if c[0] == school_id), (school_id, 0.0))
+    warning = Problem("warning", f"название «{name}» сопоставлено со школой «{school}» (сходство {score:.0f} %) — "
+                                 "проверьте", file=file, sheet=sheet, row=row, column=column)
+    entry = {"row": row, "name": name, "status": "fuzzy", "school_id": school_id, "candidates": list(candidates)}
+    return warning, entry
 
 
 def match_school(name: object, registry: pd.DataFrame | None, aliases: dict[str, str] | None = None, *,

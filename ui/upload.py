@@ -9,7 +9,9 @@ expander (`ui.gsheets`). A new file opens the review dialog
 - what was detected on every sheet and how many rows each table got;
 - every error and warning with file, sheet, row and column;
 - unknown or ambiguous school names with candidates (a confirmed choice is
-  saved as an alias, `Store.save_alias`, and the file is read again);
+  saved as an alias, `Store.save_alias`, and the file is read again), and
+  names matched only fuzzily, with the matched school preselected for the
+  user to confirm or correct (they do not block accepting);
 - columns the loader could not place, with the model field to map them to
   (saved under the header signature, `Store.save_mapping`, and read again);
 - a preview of the tidy rows and the diff against the store (`Store.diff`:
@@ -361,39 +363,65 @@ def _registry_choices() -> dict[str, str]:
     return dict(zip(s["school_id"].astype(str), s["name"].astype(str)))
 
 
+def _unmatched_picker(u: dict, name: str, registry: dict[str, str], key: str) -> str | None:
+    """One school name to decide: a select box of registry schools, best candidates first; a fuzzy match
+    comes with its school preselected."""
+    cands = [(str(c[0]), float(c[2]) if len(c) > 2 and c[2] is not None else None)
+             for c in u.get("candidates") or []]
+    score = {sid: sc for sid, sc in cands}
+    order = [sid for sid, _ in cands if sid in registry] + sorted(s for s in registry if s not in score)
+    fuzzy = u.get("status") == "fuzzy"
+    matched = str(u.get("school_id")) if fuzzy and u.get("school_id") is not None else None
+    if matched is not None and matched not in order:
+        order.insert(0, matched)
+
+    def label(sid: Any) -> str:
+        if sid is None:
+            return "— не подтверждать —" if fuzzy else "— не сопоставлять —"
+        sc = score.get(sid)
+        return f"{registry.get(sid, sid)} ({sid})" + (f" — сходство {sc:.0f}" if sc is not None else "")
+
+    where = ", ".join(x for x in (f"лист «{u['sheet']}»" if u.get("sheet") else "",
+                                  f"строка {u['row']}" if u.get("row") else "") if x)
+    status = {"ambiguous": "неоднозначно", "fuzzy": "сопоставлено по сходству"}.get(str(u.get("status")),
+                                                                                    "не найдена")
+    options = [None, *order]
+    return st.selectbox(f"«{name}» ({status}; {where})" if where else f"«{name}» ({status})", options,
+                        index=options.index(matched) if matched in options else 0, format_func=label, key=key)
+
+
 def _show_unmatched(store: Any, result: LoadResult, token: str) -> None:
+    """Names to decide: unknown or ambiguous ones (they block accepting) and fuzzy matches (loaded, but the
+    user confirms or corrects them). A choice is saved as an alias (`Store.save_alias`) and the file re-read."""
     seen: dict[str, dict] = {}
     for u in result.unmatched_schools:
         seen.setdefault(str(u.get("name")), u)
     if not seen:
         return
-    st.subheader("Школы, которых нет в реестре", divider="gray")
+    blocking = {n: u for n, u in seen.items() if u.get("status") != "fuzzy"}
+    fuzzy = {n: u for n, u in seen.items() if u.get("status") == "fuzzy"}
     registry = _registry_choices()
-    if not registry:
-        st.info("Реестр школ не загружен: загрузите его (или вместе с этим файлом), чтобы сопоставить названия.")
-        return
-    st.caption("Выберите, какая это школа реестра. Выбор сохранится как псевдоним: в следующих файлах это название "
-               "будет узнаваться само.")
+    if blocking:
+        st.subheader("Школы, которых нет в реестре", divider="gray")
+        if not registry:
+            st.info("Реестр школ не загружен: загрузите его (или вместе с этим файлом), чтобы сопоставить названия.")
+            return
+        st.caption("Выберите, какая это школа реестра. Выбор сохранится как псевдоним: в следующих файлах это "
+                   "название будет узнаваться само.")
     choices: dict[str, str] = {}
-    for i, (name, u) in enumerate(seen.items()):
-        cands = [(str(c[0]), float(c[2]) if len(c) > 2 and c[2] is not None else None)
-                 for c in u.get("candidates") or []]
-        score = {sid: sc for sid, sc in cands}
-        order = [sid for sid, _ in cands if sid in registry] + sorted(s for s in registry if s not in score)
-
-        def label(sid: Any, score: dict = score) -> str:
-            if sid is None:
-                return "— не сопоставлять —"
-            sc = score.get(sid)
-            return f"{registry.get(sid, sid)} ({sid})" + (f" — сходство {sc:.0f}" if sc is not None else "")
-
-        where = ", ".join(x for x in (f"лист «{u['sheet']}»" if u.get("sheet") else "",
-                                      f"строка {u['row']}" if u.get("row") else "") if x)
-        status = "неоднозначно" if u.get("status") == "ambiguous" else "не найдена"
-        pick = st.selectbox(f"«{name}» ({status}; {where})" if where else f"«{name}» ({status})", [None, *order],
-                            format_func=label, key=f"upl_alias_{token}_{i}")
+    for i, (name, u) in enumerate(blocking.items()):
+        pick = _unmatched_picker(u, name, registry, f"upl_alias_{token}_{i}")
         if pick:
             choices[name] = pick
+    if fuzzy and registry:
+        st.subheader("Школы, сопоставленные по сходству", divider="gray")
+        st.caption("Эти названия совпали со школами реестра не точно. Данные будут записаны в выбранную школу — "
+                   "проверьте её; подтверждённый выбор сохранится как псевдоним. Если выбрана не та школа, "
+                   "выберите нужную.")
+        for i, (name, u) in enumerate(fuzzy.items()):
+            pick = _unmatched_picker(u, name, registry, f"upl_fuzzy_{token}_{i}")
+            if pick:
+                choices[name] = pick
     if st.button("Сохранить соответствия и перечитать файл", key=f"upl_alias_save_{token}",
                  disabled=not choices, icon=":material/link:"):
         try:

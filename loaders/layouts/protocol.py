@@ -30,7 +30,7 @@ from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
 from loaders.layouts.forma1 import cell_text, title_texts
 from loaders.layouts.tabular import canonical_exam, find_exam
-from loaders.school_names import match_many, normalise
+from loaders.school_names import fuzzy_notice, match_many, normalise
 from loaders.thresholds import high_score_band, min_score, normalise_subject
 
 SCAN_ROWS = 30
@@ -227,6 +227,13 @@ class Protocol:
                 first_spelling.setdefault(normalise(n), n)
             key = {n: ("id", matches[n].school_id) if n in matches and matches[n].school_id
                    else ("name", first_spelling[normalise(n)]) for n in names}
+            for n in names:  # a fuzzy match is kept but shown for the user to confirm
+                if n in matches and matches[n].status == "fuzzy":
+                    first_row = int(frame.loc[frame["school"] == n, "_row"].min())
+                    warning, entry = fuzzy_notice(n, matches[n].school_id, matches[n].candidates, file=ctx.file,
+                                                  sheet=sheet.name, row=first_row, column=labels[col["school"]])
+                    out.problems.append(warning)
+                    out.unmatched_schools.append(entry)
             frame["school"] = frame["school"].map(lambda n: key.get(n) if n is not None else None)
         if "grade" not in frame:
             frame["grade"] = None

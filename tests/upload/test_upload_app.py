@@ -119,6 +119,47 @@ def test_unknown_school_is_chosen_saved_as_alias_and_the_file_read_again(distric
     assert ivan[["participants", "mean"]].values.tolist() == [[12, 61.5]]
 
 
+def test_fuzzy_match_is_shown_preselected_confirmed_as_alias_and_does_not_block_accept(district_store):
+    store = district_store
+    data = results_xlsx([["Сосоновская СОШ № 1", "Химия", 12, 61.5], ["МБОУ Сосновская СОШ №2", "Химия", 10, 60]])
+    at = upload(started(), "ЕГЭ_2026.xlsx", data, XLSX)
+    no_exception(at)
+    heads = [s.value for s in at.subheader]
+    assert "Школы, сопоставленные по сходству" in heads and "Школы, которых нет в реестре" not in heads
+    problems = frame_with(at, "severity", "message")
+    assert problems[["severity", "row"]].values.tolist() == [["предупреждение", 3]]
+    assert problems["message"].iloc[0].startswith("название «Сосоновская СОШ № 1» сопоставлено со школой "
+                                                  "«МБОУ «Сосновская СОШ № 1»» (сходство")
+    pick = next(s for s in at.selectbox if s.label.startswith("«Сосоновская СОШ № 1»"))
+    assert "сопоставлено по сходству" in pick.label
+    assert pick.value == "sos1"  # the matched school is preselected
+    assert pick.options[0] == "— не подтверждать —"
+    assert not button(at, "upl_accept").disabled  # a fuzzy match does not block accepting
+    preview = frame_with(at, "Код ОО", "Предмет", "Средний балл", "Участников")
+    assert sorted(preview["Код ОО"].tolist()) == ["sos1", "sos2"]
+    next(b for b in at.button if b.label == "Сохранить соответствия и перечитать файл").click().run()
+    no_exception(at)
+    assert store.aliases() == {"Сосоновская СОШ № 1": "sos1"}
+    assert "Школы, сопоставленные по сходству" not in [s.value for s in at.subheader]
+    assert "Ошибок и предупреждений нет." in texts(at)
+    button(at, "upl_accept").click().run()
+    r = store.read("results")
+    sos1 = r[(r["school_id"] == "sos1") & (r["subject"] == "Химия") & (r["year"] == 2026)]
+    assert sos1[["participants", "mean"]].values.tolist() == [[12, 61.5]]
+
+
+def test_a_wrong_fuzzy_match_is_corrected_to_another_school(district_store):
+    store = district_store
+    data = results_xlsx([["Сосоновская СОШ № 1", "Химия", 12, 61.5]])
+    at = upload(started(), "ЕГЭ_2026.xlsx", data, XLSX)
+    next(s for s in at.selectbox if s.label.startswith("«Сосоновская СОШ № 1»")).select("lesn").run()
+    next(b for b in at.button if b.label == "Сохранить соответствия и перечитать файл").click().run()
+    no_exception(at)
+    assert store.aliases() == {"Сосоновская СОШ № 1": "lesn"}
+    preview = frame_with(at, "Код ОО", "Предмет", "Средний балл", "Участников")
+    assert preview["Код ОО"].tolist() == ["lesn"]
+
+
 def test_unplaced_column_is_mapped_saved_and_read_again(district_store):
     store = district_store
     text = ("Наименование ОО;Предмет;Количество участников;Средний балл;Сдали на 80+\r\n"
