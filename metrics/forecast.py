@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.format import NBSP
-from metrics.vector import group_ids
+from metrics.vector import group_ids, sort_rank, text_by_value
 from metrics.settings import get
 
 KEY = ["indicator_id", "school_key"]
@@ -312,24 +312,25 @@ def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings:
     tg = targets(v)
     programme_end = float(tg["final_year"].max()) if len(tg) else np.nan
 
-    facts = v[(v["kind"] == "fact") & v["point"].notna()][KEY + ["year", "point"]]
-    keys = pd.concat([tg[KEY], facts[KEY]]).drop_duplicates()
-    out = keys.merge(tg, on=KEY, how="left")
+    # joins and groups on the integer indicator × school key `_k` (same rows, same order within each key)
+    facts = v[(v["kind"].to_numpy() == "fact") & v["point"].notna().to_numpy()][KEY + ["_k", "year", "point"]]
+    keys = pd.concat([tg[KEY + ["_k"]], facts[KEY + ["_k"]]]).drop_duplicates("_k")
+    out = keys.merge(tg.drop(columns=KEY), on="_k", how="left")
     out["final_year"] = out["final_year"].astype(float).fillna(programme_end)
 
-    f = facts.merge(out[KEY + ["final_year"]], on=KEY)
+    f = facts[["_k", "year", "point"]].merge(out[["_k", "final_year"]], on="_k")
     f = f[f["final_year"].isna() | (f["year"] <= f["final_year"])]
-    f = f.sort_values(KEY + ["year"]).groupby(KEY, sort=False).tail(points).copy()
+    f = f.sort_values(["_k", "year"]).groupby("_k", sort=False).tail(points).copy()
     f["x"] = f["year"].astype(float)
-    g = f.groupby(KEY, sort=False)
+    g = f.groupby("_k", sort=False)
     agg = g.agg(n_points=("x", "size"), xm=("x", "mean"), ym=("point", "mean"),
                 last_fact_year=("year", "max"), last_fact=("point", "last"))
-    f = f.join(agg[["xm", "ym"]], on=KEY)
+    f = f.join(agg[["xm", "ym"]], on="_k")
     f["dxdy"] = (f["x"] - f["xm"]) * (f["point"] - f["ym"])
     f["dx2"] = (f["x"] - f["xm"]) ** 2
-    s = f.groupby(KEY, sort=False)[["dxdy", "dx2"]].sum()
+    s = f.groupby("_k", sort=False)[["dxdy", "dx2"]].sum()
     agg["slope"] = np.where(s["dx2"] > 0, s["dxdy"] / s["dx2"].where(s["dx2"] > 0), np.nan)
-    out = out.merge(agg.reset_index(), on=KEY, how="left")
+    out = out.merge(agg.reset_index(), on="_k", how="left")
     out["n_points"] = out["n_points"].fillna(0).astype("int64")
 
     enough = out["n_points"] >= min_points
@@ -355,7 +356,8 @@ def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings:
     out["last_fact_year"] = out["last_fact_year"].astype("Int64")
     cols = ["indicator_id", "school_id", "final_year", "target", "last_fact_year", "last_fact", "n_points", "slope",
             "forecast", "will_reach", "gap", "direction", "unit", "reason"]
-    return out.sort_values(["indicator_id", "school_key"]).reset_index(drop=True)[cols]
+    order = np.lexsort((sort_rank(out["school_key"].to_numpy()), sort_rank(out["indicator_id"].to_numpy())))
+    return pd.DataFrame({c: out[c].array[order] for c in cols}, copy=False)
 
 
 def _year_text(years: pd.Series) -> pd.Series:
@@ -367,28 +369,40 @@ def _year_text(years: pd.Series) -> pd.Series:
 
 def _forecast_reason(out: pd.DataFrame, tref: pd.Series, known: pd.Series, measured: pd.Series,
                      enough: pd.Series, points: int) -> pd.Series:
+    """The Russian reason of every row, each in the form it needs; sentence parts built once per distinct text."""
     if out.empty:
         return pd.Series([], index=out.index, dtype=object)
     unit = out["unit"]
-    fy = _year_text(out["final_year"])
-    fc = fmt_values(out["forecast"], unit)
-    tg = fmt_values(tref, unit)
-    gap = fmt_values(out["gap"], unit)
-    n = out["n_points"]
-    last_y = _year_text(out["last_fact_year"])
-    basis = np.where(n >= 2, "по линейному тренду " + n.astype(str) + " последних фактов (по " + last_y + " год)", "")
-    verdict = np.where(out["will_reach"] == True, "цель будет достигнута",  # noqa: E712
-                       "цель не будет достигнута, не хватает " + gap)
-    forecast_txt = ("Прогноз на " + fy + " год " + pd.Series(basis, index=out.index) + ": " + fc
-                    + " при цели " + tg + " — " + pd.Series(verdict, index=out.index))
-    measured_txt = ("Факт " + fy + " года " + fc + " при цели " + tg + " — "
-                    + pd.Series(np.where(out["will_reach"] == True, "цель достигнута",  # noqa: E712
-                                         "цель не достигнута, не хватает " + gap), index=out.index))
-    few = np.where(n == 0, "Нет фактических значений — прогноз невозможен",
-                   "Для прогноза нужно не меньше двух фактических значений, есть " + n.astype(str))
-    no_target = "Целевое значение не задано" + pd.Series(np.where(out["forecast"].notna(),
-                                                                  "; прогноз на " + fy + " год: " + fc, ""), index=out.index)
-    reason = np.where(~enough & ~measured, few,
-                      np.where(tref.isna(), no_target,
-                               np.where(measured, measured_txt, forecast_txt)))
+    fy = _year_text(out["final_year"]).to_numpy(dtype=object)
+    fc = fmt_values(out["forecast"], unit).to_numpy(dtype=object)
+    tg = fmt_values(tref, unit).to_numpy(dtype=object)
+    gap = fmt_values(out["gap"], unit).to_numpy(dtype=object)
+    n = out["n_points"].to_numpy()
+    last_y = _year_text(out["last_fact_year"]).to_numpy(dtype=object)
+    reach = (out["will_reach"] == True).to_numpy()  # noqa: E712
+    meas, enough_, no_tref = measured.to_numpy(dtype=bool), enough.to_numpy(dtype=bool), tref.isna().to_numpy()
+    reason = np.full(len(out), "", dtype=object)
+
+    few = np.flatnonzero(~enough_ & ~meas)
+    if len(few):
+        reason[few] = text_by_value([n[few]], lambda k: np.where(
+            k == 0, "Нет фактических значений — прогноз невозможен",
+            "Для прогноза нужно не меньше двух фактических значений, есть " + k.astype(str)))
+    rest = ~(~enough_ & ~meas)
+    r = np.flatnonzero(rest & no_tref)
+    if len(r):
+        has_fc = out["forecast"].notna().to_numpy()[r]
+        reason[r] = text_by_value([fy[r], fc[r], has_fc], lambda y, f, h: "Целевое значение не задано" + np.where(
+            h, "; прогноз на " + y + " год: " + f, ""))
+    target_tail = text_by_value([tg, reach, gap, meas], lambda t, ok, g, m: " при цели " + t + " — " + np.where(
+        m, np.where(ok, "цель достигнута", "цель не достигнута, не хватает " + g),
+        np.where(ok, "цель будет достигнута", "цель не будет достигнута, не хватает " + g)))
+    r = np.flatnonzero(rest & ~no_tref & meas)
+    if len(r):
+        reason[r] = text_by_value([fy[r], fc[r]], lambda y, f: "Факт " + y + " года " + f) + target_tail[r]
+    r = np.flatnonzero(rest & ~no_tref & ~meas)
+    if len(r):
+        head = text_by_value([fy[r], n[r], last_y[r]], lambda y, k, ly: "Прогноз на " + y + " год " + np.where(
+            k >= 2, "по линейному тренду " + k.astype(str) + " последних фактов (по " + ly + " год)", "") + ": ")
+        reason[r] = head + fc[r] + target_tail[r]
     return pd.Series(reason, index=out.index, dtype=object)
