@@ -17,7 +17,7 @@ import pandas as pd
 from metrics.measures import prepare
 from metrics.forecast import text_clean
 from metrics.plan_fact import plan_vs_fact
-from metrics.roadmap import roadmap_progress
+from metrics.roadmap import _progress
 from metrics.settings import get
 
 COLUMNS = ["metric_id", "label", "value", "prev_value", "change", "unit", "good_direction", "participants"]
@@ -99,7 +99,7 @@ def _event_figures(events, on_date, settings) -> list[dict[str, Any]]:
         on = pd.Timestamp(on_date).normalize()
 
         def figures(day: pd.Timestamp) -> tuple[float, float]:
-            p = roadmap_progress(events, day, settings)
+            p = _progress(events, day, with_reason=False)  # states only
             judged = p["done_on_time"].notna() | (p["state"] == "overdue")
             share = p["done_on_time"].eq(True).sum() / judged.sum() * 100 if judged.sum() else np.nan
             return float((p["state"] == "overdue").sum()), float(share)

@@ -343,7 +343,11 @@ def _social(soc: pd.DataFrame, year: int) -> pd.DataFrame:
     val, dist = long["val"], long["dist"]
     long["text"] = (long["share"].map(SHARE_LABELS) + " " + fmt(val, unit="%") + " (в среднем по району "
                     + fmt(dist, unit="%") + ")")
-    texts = top["school_id"].map(long.groupby("school_id")["text"].agg("; ".join)).fillna("")
+    sids = long["school_id"].to_numpy()  # sorted by school (then z, largest first)
+    starts, ends = runs(sids)
+    parts = long["text"].tolist()
+    joined = pd.Series(["; ".join(parts[a:b]) for a, b in zip(starts, ends)], index=sids[starts], dtype=object)
+    texts = top["school_id"].map(joined).fillna("")
     top["reason"] = ("Индекс социального неблагополучия " + _fmt(top["index"], 2)
                      + " — верхний квартиль района (граница " + _fmt(top["q3"], 2) + "). Выше среднего: "
                      + texts + ".")

@@ -72,6 +72,11 @@ def roadmap_progress(events: pd.DataFrame, on_date: date | str, settings: dict[s
     has a control date ahead (a recurring event), which is "in_progress". Marked "in progress"
     otherwise → "in_progress"; the rest → "not_yet_due". Dates are pandas Timestamps.
     """
+    return _progress(events, on_date, with_reason=True)
+
+
+def _progress(events: pd.DataFrame, on_date, with_reason: bool) -> pd.DataFrame:
+    """`roadmap_progress`; with_reason=False leaves the reason out (key figures need only the states)."""
     on = _day(on_date)
     ev = events.reset_index(drop=True).copy()
     for c in EVENT_COLUMNS:
@@ -108,7 +113,8 @@ def roadmap_progress(events: pd.DataFrame, on_date: date | str, settings: dict[s
     on_time = completed_on <= ev["final_date"]
     known = (ev["state"] == "done") & completed_on.notna() & has_dates
     ev["done_on_time"] = pd.Series(on_time.to_numpy(), dtype=object).where(known.to_numpy(), None)
-    ev["reason"] = _reason(ev, completed_on, status)
+    if with_reason:
+        ev["reason"] = _reason(ev, completed_on, status)
     return ev
 
 
