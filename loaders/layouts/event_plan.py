@@ -7,7 +7,9 @@ optionally `Наименование направления`, `Отметка о
 spanning the table, or with a number and title but no deadline, responsible or
 result — set `section` and are not events. A direction cell merged down over
 its events, or left blank on continuation rows, gives each event its
-`direction`. Multi-line cells become one line. Deadlines are parsed by
+`direction`. An event's section is the nearest section row whose number is a
+prefix of the event's number (`5.2` → `5.`), else the last section row.
+Multi-line cells become one line. Deadlines are parsed by
 `loaders.deadlines` within the programme years from the title (`на 2012-2014
 годы`, `на 2019/20 учебный год`) or the user's year; the text is kept beside
 the control dates and the schedule.
@@ -102,7 +104,8 @@ class EventPlan:
         width = sheet.width
         content_fields = ("deadline_text", "responsible", "expected_result")
         records: list[dict] = []
-        section = None
+        section = None  # the last section row
+        numbered: dict[str, str] = {}  # section number → its row's text, the nearest row of each number
         direction = None
         for i in range(top + 1, len(sheet.rows)):
             row = sheet.rows[i]
@@ -126,6 +129,9 @@ class EventPlan:
                 section = f"{m.group(1)}. {text[m.end():].strip()}" if m else text
                 if number and title and not m:
                     section = f"{number}. {title}"
+                sec_number = m.group(1) if m else (number if number and title and _NUMBER.match(number) else None)
+                if sec_number:
+                    numbered[sec_number] = section
                 direction = None if "direction" not in col else direction
                 continue
             if "direction" in col and get.get("direction"):
@@ -140,7 +146,8 @@ class EventPlan:
                 else:
                     number = f"б/н-{sheet.row_number(i)}"
             records.append({
-                "number": number, "section": section, "direction": direction, "title": title,
+                "number": number, "section": section_of(number, numbered, section), "direction": direction,
+                "title": title,
                 "deadline_text": get.get("deadline_text") or None,
                 "responsible": get.get("responsible") or None,
                 "expected_result": get.get("expected_result") or None,
@@ -173,6 +180,18 @@ class EventPlan:
         out.headers["events"] = {f: labels[j] for j, f in fields.items()}
         out.tables["events"] = frame
         return out
+
+
+def section_of(number: str, numbered: dict[str, str], last: str | None) -> str | None:
+    """The section of an event: the nearest section row whose number is a prefix of the event's number
+    (`5.2` → `5.`, `1.1.2.3` → `1.1.2.` if that is a section, else `1.1.`, else `1.`); the last section row
+    when the numbers give no answer."""
+    parts = number.split(".") if _NUMBER.match(number or "") else []
+    for k in range(len(parts) - 1, 0, -1):
+        hit = numbered.get(".".join(parts[:k]))
+        if hit is not None:
+            return hit
+    return last
 
 
 def _numbering_row(values: list[Any]) -> bool:

@@ -89,3 +89,57 @@ def test_cli_json(tmp_path):
     ev = {e["number"]: e for e in data["events"]}
     assert ev["1.1.2.1"]["control_dates"] == ["2013-04-30", "2014-04-30"]
     assert ev["1.1.2.1"]["deadline_text"] == "Апрель 2013, 2014 г.г."
+
+
+def _sections_plan(path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Дорожная карта"
+    ws.append(["Дорожная карта на 2025-2026 годы"])
+    ws.append(["№ п/п", "Наименование мероприятия", "Сроки исполнения", "Ответственные исполнители"])
+    rows = [
+        ("1.", "Организационные мероприятия", None, None),  # a section: number and title, nothing else
+        ("1.1.", "Нормативная база", None, None),
+        ("1.1.1", "Приказ о программе", "Сентябрь 2025", "Отдел"),
+        ("1.1.2.", "Положения", None, None),
+        ("1.1.2.3", "Положение о мониторинге", "Октябрь 2025", "Отдел"),
+        ("1.1.3", "Порядок отчётности", "Ноябрь 2025", "Отдел"),
+        ("1.2", "Совещание руководителей", "Декабрь 2025", "Отдел"),
+        ("5.", "Подготовка к ГИА", None, None),
+        ("5.1.", "Анализ результатов ГИА", None, None),
+        ("5.1.1", "Анализ ЕГЭ и ОГЭ", "Август 2025", "ИМЦ"),
+        ("5.2", "Психологическое сопровождение", "В течение учебного года", "Психологи"),
+        ("5.3", "Родительские собрания", "Март 2026", "ОО"),
+        ("7.4", "Мероприятие без своего раздела", "Май 2026", "ОО"),
+    ]
+    for r in rows:
+        ws.append(list(r))
+    ws.append([None, "Выпускной вечер", "Июнь 2026", "ОО"])  # no number at all
+    wb.save(path)
+    return path
+
+
+def test_section_is_the_nearest_section_whose_number_is_a_prefix(tmp_path):
+    res = load_files([_sections_plan(tmp_path / "roadmap.xlsx")])
+    assert res.ok, [p.text() for p in res.errors]
+    ev = res.tables["events"].set_index("number")["section"].to_dict()
+    assert ev == {
+        "1.1.1": "1.1. Нормативная база",
+        "1.1.2.3": "1.1.2. Положения",
+        "1.1.3": "1.1. Нормативная база",  # not the nearer «1.1.2.»: 1.1.2 is no prefix of 1.1.3
+        "1.2": "1. Организационные мероприятия",
+        "5.1.1": "5.1. Анализ результатов ГИА",
+        "5.2": "5. Подготовка к ГИА",  # follows 5.1 at the same level: not «5.1.»
+        "5.3": "5. Подготовка к ГИА",
+        "7.4": "5.1. Анализ результатов ГИА",  # numbers give no answer: the last section row
+        "б/н-16": "5.1. Анализ результатов ГИА",
+    }
+
+
+def test_sample_roadmap_events_5_2_to_5_6_are_in_section_5():
+    from pathlib import Path
+
+    res = load_files([Path(__file__).resolve().parents[2] / "sample_data" / "roadmap.xlsx"])
+    ev = res.tables["events"].set_index("number")["section"]
+    assert ev["5.1.1"].startswith("5.1. ")
+    assert {ev[n] for n in ("5.2", "5.3", "5.4", "5.5")} == {"5. Подготовка к государственной итоговой аттестации"}
