@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.measures import prepare, wilson
+from metrics.vector import code_rank, int_array
 from metrics.settings import get
 
 Z95 = 1.959963984540054
@@ -45,27 +46,40 @@ def intervals(results: pd.DataFrame, year: int | None = None, settings: dict | N
 
 def intervals_from_prep(prep: pd.DataFrame, year: int | None = None, settings: dict | None = None) -> pd.DataFrame:
     """`intervals()` on the output of `metrics.measures.prepare()` (saves re-preparing)."""
-    df = prep if year is None else prep[prep["year"] == int(year)]
-    n = df["participants"]
-    half = Z95 * df["sd"] / np.sqrt(n)
-    lo, hi = wilson(df["below"], n, Z95)
+    rows = np.arange(len(prep)) if year is None else np.flatnonzero(prep["year"].to_numpy() == int(year))
+    # output order (year, exam, subject, grade, school_id) from integer ranks, applied once to the row positions
+    grade = prep["grade"].to_numpy()[rows]
+    order = np.lexsort((code_rank(prep["_sid"].to_numpy()[rows], prep["school_id"].to_numpy()[rows]),
+                        np.where(np.isnan(grade), np.inf, grade),
+                        code_rank(prep["_sub"].to_numpy()[rows], prep["subject"].to_numpy()[rows]),
+                        code_rank(prep["_eid"].to_numpy()[rows], prep["exam"].to_numpy()[rows]),
+                        prep["year"].to_numpy()[rows]))
+    rows = rows[order]
+
+    def col(c):
+        return prep[c].to_numpy()[rows]
+    n = col("participants")
+    mean, sd = col("mean"), col("sd")
+    half = Z95 * sd / np.sqrt(n)
+    lo, hi = wilson(col("below"), n, Z95)
     min_n = float(get(settings, "ranking.min_participants", 10))
+    has_mean = ~np.isnan(mean)
     out = pd.DataFrame({
-        "school_id": df["school_id"], "year": df["year"], "exam": df["exam"], "subject": df["subject"],
-        "grade": df["grade"].astype("Int64"), "participants": n.astype("int64"),
-        "mean": df["mean"], "sd": df["sd"].where(df["mean"].notna()),
-        "sd_source": df["sd_source"].where(df["mean"].notna()),
-        "mean_low": df["mean"] - half, "mean_high": df["mean"] + half,
-        "district_mean": df["district_mean"],
-        "below_share": df["below_share"], "below_low": 100.0 * lo, "below_high": 100.0 * hi,
-        "district_below_share": df["district_below_share"],
-    })
+        "school_id": col("school_id"), "year": col("year"), "exam": col("exam"), "subject": col("subject"),
+        "grade": int_array(col("grade")), "participants": n.astype("int64"),
+        "mean": mean, "sd": np.where(has_mean, sd, np.nan),
+        "sd_source": np.where(has_mean, col("sd_source"), np.nan).astype(object),
+        "mean_low": mean - half, "mean_high": mean + half,
+        "district_mean": col("district_mean"),
+        "below_share": col("below_share"), "below_low": 100.0 * lo, "below_high": 100.0 * hi,
+        "district_below_share": col("district_below_share"),
+    }, copy=False)
     out["significantly_below"] = (out["mean_high"] < out["district_mean"]).fillna(False).astype(bool)
     out["significantly_above"] = (out["mean_low"] > out["district_mean"]).fillna(False).astype(bool)
     out["below_significantly_above"] = (out["below_low"] > out["district_below_share"]).fillna(False).astype(bool)
     out["below_significantly_below"] = (out["below_high"] < out["district_below_share"]).fillna(False).astype(bool)
     out["small_n"] = out["participants"] < min_n
-    return out.sort_values(["year", "exam", "subject", "grade", "school_id"]).reset_index(drop=True)
+    return out
 
 
 def funnel(results: pd.DataFrame, exam: str, subject: str, year: int, measure: str = "mean",
