@@ -1,0 +1,66 @@
+"""How do the browser tests start the dashboard?
+
+`streamlit_server(store, tmp)` runs `streamlit run app.py` on a free port
+against the given store file (never seeding from elsewhere), waits for
+`/_stcore/health`, yields the base URL and stops the server afterwards.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+from tests.pages.conftest import ROOT, TODAY
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)  # polling the health endpoint, not waiting for the app
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@contextlib.contextmanager
+def streamlit_server(store: Path, tmp: Path) -> Iterator[str]:
+    """A fresh dashboard process on `store`; yields its base URL."""
+    empty = tmp / "empty_seed"
+    empty.mkdir(exist_ok=True)
+    port = free_port()
+    env = {**os.environ, "DASHBOARD_STORE": str(store), "DASHBOARD_SEED_FOLDER": str(empty), "DASHBOARD_TODAY": TODAY}
+    for var in ("GOOGLE_SERVICE_ACCOUNT_JSON", "GOOGLE_APPLICATION_CREDENTIALS"):
+        env.pop(var, None)
+    url = f"http://127.0.0.1:{port}"
+    with open(tmp / "streamlit.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
