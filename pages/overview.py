@@ -11,8 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from ui import cards, charts, data, empty, filters
+from ui import risk_view as risk_cards
 from ui import format as fmt
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
+from ui.ranking_view import table_height
 from ui.tables import show_table
 
 SHOW_FLAGGED = 12  # cards of flagged schools on the overview; the rest on «Школы в зоне риска»
@@ -54,67 +56,58 @@ if len(kf) and programme.any():
     with data.guard("Программа и мероприятия"):
         cards.figure_grid(kf[programme], year, per_row=6)
 
-left, right = st.columns(2, gap="large")
-
 # --- programme traffic light ---------------------------------------------------------
-with left:
-    st.subheader("Показатели программы")
-    with data.guard("Показатели программы"):
-        if not data.has("indicators", "values"):
-            empty.empty_hint(["indicators", "values"], "нет показателей программы", key="overview_ind")
+st.subheader("Показатели программы")
+with data.guard("Показатели программы"):
+    if not data.has("indicators", "values"):
+        empty.empty_hint(["indicators", "values"], "нет показателей программы", key="overview_ind")
+    else:
+        pvf = data.plan_vs_fact(year)
+        district = pvf[pvf["school_id"].isna()] if len(pvf) else pvf
+        if district.empty:
+            st.caption(f"Для {year} года нет ни плана, ни факта по району.")
         else:
-            pvf = data.plan_vs_fact(year)
-            district = pvf[pvf["school_id"].isna()] if len(pvf) else pvf
-            if district.empty:
-                st.caption(f"Для {year} года нет ни плана, ни факта по району.")
-            else:
-                counts = district["status"].value_counts().to_dict()
-                st.plotly_chart(charts.status_bar(counts), key="overview_status_bar", config={"displayModeBar": False})
-                order = {"missed": 0, "near": 1, "no data": 2, "achieved": 3}
-                district = district.assign(_o=district["status"].map(order)).sort_values(["_o", "indicator_id"])
-                view = plan_fact_display(district, names)
-                cols = {"status_label": "Статус", "name": "Показатель", "fact_text": "Факт", "plan_text": "План"}
-                show_table(view, cols, what=("показатели_программы", year), key="overview_pvf",
-                           styler=status_styler(view["status"]))
-            filters.page_link_with_filters("pages/indicators.py", "Все показатели: отклонения, графики, прогноз",
-                                           icon=":material/monitoring:")
+            counts = district["status"].value_counts().to_dict()
+            st.plotly_chart(charts.status_bar(counts), key="overview_status_bar", config={"displayModeBar": False})
+            order = {"missed": 0, "near": 1, "no data": 2, "achieved": 3}
+            district = district.assign(_o=district["status"].map(order)).sort_values(["_o", "indicator_id"])
+            view = plan_fact_display(district, names)
+            cols = {"status_label": st.column_config.TextColumn("Статус", width=120),
+                    "name": st.column_config.TextColumn("Показатель", width=560),
+                    "fact_text": "Факт", "plan_text": "План"}
+            show_table(view, cols, what=("показатели_программы", year), key="overview_pvf",
+                       styler=status_styler(view["status"]), wrap=False, height=table_height(len(view)))
+        filters.page_link_with_filters("pages/indicators.py", "Все показатели: отклонения, графики, прогноз",
+                                       icon=":material/monitoring:")
 
 # --- schools at risk -------------------------------------------------------------------
-with right:
-    st.subheader("Школы в зоне риска")
-    with data.guard("Школы в зоне риска"):
-        if not data.has("results"):
-            empty.empty_hint(["results", "schools"], "нет результатов оценочных процедур", key="overview_risk")
-        else:
-            summary = data.risk_summary(year)
-            summary = summary[summary["count"] > 0] if len(summary) else summary
-            if summary.empty:
-                st.caption("Ни одна школа не отмечена.")
-            else:
-                for r in summary.to_dict("records"):  # one line per flag kind
-                    label = r.get("label") or fmt.flag_label(r["flag"])
-                    filters.page_link_with_filters("pages/risk.py", f"{label}: {int(r['count'])}", school=None,
+st.subheader("Школы в зоне риска")
+with data.guard("Школы в зоне риска"):
+    if not data.has("results"):
+        empty.empty_hint(["results", "schools"], "нет результатов оценочных процедур", key="overview_risk")
+    else:
+        summary = data.risk_summary(year)
+        summary = summary[summary["count"] > 0] if len(summary) else summary
+        flags = data.risk_flags(year)
+        flagged = flags[flags["severity"] == "flag"] if len(flags) else flags
+        if summary.empty:
+            st.caption("Ни одна школа не отмечена.")
+        records = summary.to_dict("records")
+        half = (len(records) + 1) // 2
+        for col, part in zip(st.columns(2, gap="large"), (records[:half], records[half:])):
+            with col:
+                for r in part:  # one line per flag kind
+                    filters.page_link_with_filters("pages/risk.py", f"{fmt.flag_label(r['flag'])}: {int(r['count'])}",
+                                                   school=None,
                                                    icon=fmt.SEVERITY_ICONS.get(str(r.get("severity")), None))
-            flags = data.risk_flags(year)
-            flagged = flags[flags["severity"] == "flag"] if len(flags) else flags
-            if len(flagged):
-                st.markdown("**Отмеченные школы** — в карточке все причины:")
-                label_col = flagged["label"] if "label" in flagged else flagged["flag"].map(fmt.flag_label)
-                per_school = (flagged.assign(_label=label_col, _n=1)
-                              .groupby("school_id", sort=False)
-                              .agg(labels=("_label", lambda s: "; ".join(dict.fromkeys(s))),
-                                   reason=("reason", "first"), n=("_n", "sum"))
-                              .sort_values("n", ascending=False))
-                for sid, r in per_school.head(SHOW_FLAGGED).iterrows():  # at most SHOW_FLAGGED cards
-                    with st.container(border=True):
-                        filters.page_link_with_filters("pages/school.py", names.get(sid, sid),
-                                                       icon=":material/apartment:", school=sid)
-                        st.markdown(f"**{r['labels']}**")
-                        st.caption(fmt.first_sentence(r["reason"]))
-                if len(per_school) > SHOW_FLAGGED:
-                    filters.page_link_with_filters(
-                        "pages/risk.py", f"Ещё {len(per_school) - SHOW_FLAGGED} школ — весь список",
-                        icon=":material/arrow_forward:", school=None)
+        if len(flagged):
+            st.markdown("**Отмеченные школы** — в карточке школы все причины и числа:")
+            per_school = risk_cards.flagged_schools(flagged)
+            risk_cards.school_cards(per_school.head(SHOW_FLAGGED), names, per_row=3)
+            if len(per_school) > SHOW_FLAGGED:
+                filters.page_link_with_filters(
+                    "pages/risk.py", f"Ещё {len(per_school) - SHOW_FLAGGED} школ — весь список",
+                    icon=":material/arrow_forward:", school=None)
 
 # --- events ------------------------------------------------------------------------------
 st.subheader("Мероприятия")
@@ -125,7 +118,7 @@ with data.guard("Мероприятия"):
         progress = data.roadmap_progress(on_date)
         overdue = progress[progress["state"] == "overdue"].sort_values("days_overdue", ascending=False)
         due = data.events_due(on_date, 30)
-        c1, c2 = st.columns(2, gap="large")
+        c1, c2 = st.container(), st.container()  # stacked: titles and responsible parties need the width
         with c1:
             st.markdown(f"**Просрочено: {len(overdue)}**")
             if overdue.empty:
@@ -133,8 +126,8 @@ with data.guard("Мероприятия"):
             else:
                 v = overdue.assign(last=overdue["last_passed_date"].map(fmt.date_ru),
                                    days=overdue["days_overdue"].map(lambda x: fmt.value(x, None, 0)))
-                show_table(v, {"number": "№", "days": "Дней просрочки", "title": "Мероприятие",
-                               "last": "Контрольная дата", "responsible": "Ответственные"},
+                show_table(v, {"number": "№", "title": "Мероприятие", "last": "Контрольная дата",
+                               "days": "Дней просрочки", "responsible": "Ответственные"},
                            what=("просроченные_мероприятия",), key="overview_overdue")
         with c2:
             st.markdown(f"**Срок в ближайшие 30 дней: {len(due)}**")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import data, empty, filters
+from ui import cards, data, empty, filters
 from ui import format as fmt
 from ui import risk_view as rk
 from ui import school_view as sv
@@ -35,12 +35,7 @@ with data.guard("Флаги риска"):
     flags = data.risk_flags(year)
     summary = data.risk_summary(year)
     if len(summary):
-        per_row = 4
-        rows = [summary.iloc[i:i + per_row] for i in range(0, len(summary), per_row)]
-        for chunk in rows:  # seven flag kinds → two rows
-            cols = st.columns(per_row)
-            for col, (_, r) in zip(cols, chunk.iterrows()):
-                col.metric(fmt.flag_label(r["flag"]), fmt.num(int(r["count"])), border=True, help=str(r["label"]))
+        cards.count_grid(summary, per_row=4)
 
 if school is not None and len(flags):
     own = flags[flags["school_id"].astype(str) == school]

@@ -4,7 +4,7 @@
 whose label wraps over two lines instead of being cut off (long Russian labels
 such as «Средний балл ЕГЭ по профильной математике»), then the value and its
 coloured change. `figure_grid(rows, per_row)` lays out `metrics.key_figures`
-rows.
+rows; `count_grid(summary)` the number of schools per risk flag (`metrics.risk_summary`).
 """
 from __future__ import annotations
 
@@ -39,3 +39,14 @@ def figure_grid(kf: pd.DataFrame, year: int, per_row: int = 4) -> None:
                     help=(f"{year - 1} г.: {fmt.value(prev, unit)}" if not fmt.is_missing(prev)
                           else "Нет данных за прошлый год"),
                 )
+
+
+def count_grid(summary: pd.DataFrame, per_row: int = 4) -> None:
+    """One card per risk flag kind (`risk_summary` rows: flag, label, severity, count): the flag's
+    Russian label in full (wrapped) and the number of schools."""
+    records = summary.to_dict("records")
+    for start in range(0, len(records), per_row):
+        cols = st.columns(per_row)
+        for col, r in zip(cols, records[start:start + per_row]):
+            with col:
+                figure_card(fmt.flag_label(r["flag"]), fmt.num(int(r["count"])))

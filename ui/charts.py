@@ -251,7 +251,8 @@ def state_bars(summary: pd.DataFrame, by: str, by_label: str, states: Iterable[s
             hovertemplate="%{y}<br>" + fmt.state_label(state) + ": %{x}<extra></extra>"))
     base_layout(fig, None, height=max(260, 34 * len(s) + 120))
     fig.update_layout(barmode="stack", xaxis=dict(title="мероприятий", rangemode="tozero", dtick=None),
-                      yaxis=dict(title=None, autorange="reversed", automargin=True), legend=dict(y=1.02, yanchor="bottom"))
+                      yaxis=dict(title=None, autorange="reversed", automargin=True),
+                      legend=dict(y=1.02, yanchor="bottom", traceorder="normal"))
     return fig
 
 
@@ -264,7 +265,8 @@ def status_bar(counts: dict[str, int], title: str | None = None) -> go.Figure:
             fig.add_trace(go.Bar(x=[n], y=[""], orientation="h", name=fmt.status_label(status),
                                  marker=dict(color=fmt.status_color(status)), text=[n], textposition="inside",
                                  hovertemplate=f"{fmt.status_label(status)}: {n}<extra></extra>"))
-    base_layout(fig, title, height=140)
+    base_layout(fig, title, height=110)
+    # legend in the bars' order (Plotly reverses a stacked bar's legend by default)
     fig.update_layout(barmode="stack", xaxis=dict(visible=False), yaxis=dict(visible=False),
-                      legend=dict(y=-0.2), margin=dict(l=0, r=0, t=30 if title else 0, b=0))
+                      legend=dict(y=-0.1, traceorder="normal"), margin=dict(l=0, r=0, t=30 if title else 0, b=0))
     return fig

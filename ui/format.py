@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from metrics.format import NBSP, num, pct, signed
+from metrics.risk import FLAG_LABELS as _METRIC_FLAG_LABELS
 
 __all__ = [
     "num", "pct", "signed", "value", "change", "is_missing",
@@ -167,16 +168,24 @@ def plan_text(plan: Any, low: Any = None, high: Any = None, unit: str | None = N
     return value(plan, unit)
 
 
-# Risk flags (metrics.risk_flags `flag`), short Russian labels for lists and links.
-FLAG_LABELS = {
-    "low_results": "ШНОР: низкие результаты",
-    "stable_low": "Стабильно низкие результаты",
-    "min_fail_warning": "Есть не преодолевшие минимум",
-    "social": "ШНСУ: неблагоприятные условия",
-    "below_expectation": "Ниже ожидаемого с учётом контекста",
-    "resilient": "Резильентная школа",
-    "exit": "Выход из ШНОР",
+# Risk flags (metrics.risk_flags `flag`): the metric's own Russian names, so every page says the same.
+FLAG_LABELS = dict(_METRIC_FLAG_LABELS)
+
+
+# Short names for badges next to a school's name.
+FLAG_SHORT = {
+    "low_results": "ШНОР",
+    "stable_low": "устойчиво низкие",
+    "min_fail_warning": "ниже минимума ГИА",
+    "social": "ШНСУ",
+    "below_expectation": "ниже ожидаемого",
+    "resilient": "резильентная",
+    "exit": "вышла из ШНОР",
 }
+
+
+def flag_short(flag: Any) -> str:
+    return FLAG_SHORT.get(str(flag), flag_label(flag))
 
 
 def flag_label(flag: Any) -> str:

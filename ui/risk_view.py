@@ -19,6 +19,7 @@ import streamlit as st
 from ui import filters
 from ui import format as fmt
 from ui.charts import base_layout
+from ui.reasons import reason_block, split_reason
 from ui.school_view import rnum
 
 MAX_CARDS = 12   # schools listed as cards per flag; the rest are in the table of all flags
@@ -51,7 +52,8 @@ FLAGS_COLUMNS = {"school": "Школа", "flag_text": "Флаг", "severity_text
 def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str, *,
                      badges: dict[str, str] | None = None, year: int) -> None:
     """One block per school that has `main_flag`: the school name linking to its card, badges for the
-    other flags it has (e.g. stable_low → «устойчиво низкие»), and every reason of those flags."""
+    other flags it has (e.g. stable_low → «устойчиво низкие»), and each of those flags as its lead
+    sentence with the plain claims as bullets; the per-year numbers sit in an expander."""
     badges = badges or {}
     main = flags[flags["flag"] == main_flag]
     ids = list(main["school_id"].astype(str).unique())
@@ -59,17 +61,48 @@ def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str,
         own = flags[flags["school_id"].astype(str) == sid]
         tags = [txt for flag, txt in badges.items() if (own["flag"] == flag).any()]
         with st.container(border=True):
-            head = names.get(sid, sid) + (" — " + ", ".join(f"**{t}**" for t in tags) if tags else "")
-            st.markdown(head)
-            shown = own[own["flag"].isin([main_flag, *badges])]
-            for _, r in shown.iterrows():  # at most a few flags per school
-                yrs = _years_text(r.get("years"))
-                st.caption(f"{r.get('label') or fmt.flag_label(r['flag'])}: {r.get('reason') or ''}"
-                           + (f" (годы: {yrs})" if yrs else ""))
-            filters.page_link_with_filters("pages/school.py", "Открыть карточку школы", icon=":material/apartment:",
+            filters.page_link_with_filters("pages/school.py", names.get(sid, sid), icon=":material/apartment:",
                                            school=sid, year=year)
+            if tags:
+                st.markdown(" ".join(f":{_BADGE_COLOURS.get(t, 'gray')}-badge[{t}]" for t in tags))
+            shown = own[own["flag"].isin([main_flag, *badges])]
+            for i, r in enumerate(shown.to_dict("records")):  # at most a few flags per school
+                label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
+                reason_block(str(label), r.get("reason"), severity=r.get("severity"), years=r.get("years"),
+                             details=r.get("details"), flag=r.get("flag"), key=f"risk_{main_flag}_{sid}_{i}",
+                             box=False)
     if len(ids) > MAX_CARDS:
         st.caption(f"И ещё {len(ids) - MAX_CARDS} школ — см. таблицу «Все флаги» ниже.")
+
+
+_BADGE_COLOURS = {"устойчиво низкие": "red", "есть выпускники ниже минимума": "orange",
+                  "резильентная": "green", "ниже ожидаемого": "red"}
+
+
+def flagged_schools(flagged: pd.DataFrame) -> pd.DataFrame:
+    """Flag rows grouped per school, most flags first: school_id (index), labels (the short Russian
+    flag names, «; »-joined), reason (the first flag's reason), n (number of flags)."""
+    label_col = flagged["flag"].map(fmt.flag_short)
+    return (flagged.assign(_label=label_col, _n=1)
+            .groupby("school_id", sort=False)
+            .agg(labels=("_label", lambda s: "; ".join(dict.fromkeys(s))),
+                 reason=("reason", "first"), n=("_n", "sum"))
+            .sort_values("n", ascending=False))
+
+
+def school_cards(per_school: pd.DataFrame, names: dict[str, str], per_row: int = 2) -> None:
+    """Compact bordered cards, `per_row` to a row: the school's name linking to its card, its flags
+    as small red badges (short names: ШНОР, ШНСУ …), and the lead sentence of the first reason."""
+    records = list(per_school.iterrows())
+    for start in range(0, len(records), per_row):
+        cols = st.columns(per_row)
+        for col, (sid, r) in zip(cols, records[start:start + per_row]):
+            with col, st.container(border=True):
+                filters.page_link_with_filters("pages/school.py", names.get(sid, sid), icon=":material/apartment:",
+                                               school=sid)
+                st.markdown(" ".join(f":red-badge[{lbl}]" for lbl in str(r["labels"]).split("; ")))
+                lead = split_reason(r["reason"]).lead
+                st.caption(fmt.first_sentence(lead + ".") if lead else "")
 
 
 def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str, highlight: str | None = None,

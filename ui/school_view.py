@@ -18,6 +18,7 @@ import streamlit as st
 
 from loaders.model import TABLES
 from ui import format as fmt
+from ui.reasons import reason_block
 
 # Registry columns shown in the profile, with their units ("" = a count).
 PROFILE_COLUMNS = {
@@ -178,18 +179,12 @@ def school_events(progress: pd.DataFrame, school_id: str, names: list[str]) -> p
 
 
 def flag_boxes(flags: pd.DataFrame, printing: bool = False) -> None:
-    """One coloured box per flag: red for risk, amber for a warning, green for good news; the reason in full."""
+    """One coloured box per flag (red for risk, amber for a warning, green for good news): the label,
+    the lead sentence and the plain claims as bullets; the per-year numbers in an expander
+    (`ui.reasons.reason_block`)."""
     f = flags.assign(_o=flags["severity"].map(SEVERITY_ORDER).fillna(3)).sort_values("_o")
-    for _, r in f.iterrows():  # a handful of flags per school
+    for i, r in enumerate(f.to_dict("records")):  # a handful of flags per school
         label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
-        years = r.get("years")
-        years_txt = ""
-        if isinstance(years, (list, tuple, np.ndarray)) and len(years):
-            years_txt = " Годы: " + ", ".join(str(int(y)) for y in years) + "."
-        text = f"**{label}.** {r.get('reason') or ''}{years_txt}"
-        if printing:
-            mark = {"flag": ":red[■ риск]", "warning": ":orange[■ внимание]",
-                    "good": ":green[■ хорошо]"}.get(str(r.get("severity")), "•")
-            st.markdown(f"{mark} {text}")
-        else:
-            getattr(st, SEVERITY_BOX.get(str(r.get("severity")), "info"))(text)
+        reason_block(str(label), r.get("reason"), severity=r.get("severity"), years=r.get("years"),
+                     details=r.get("details"), flag=r.get("flag"), key=f"flag_{r.get('school_id')}_{i}",
+                     printing=printing)

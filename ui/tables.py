@@ -3,6 +3,10 @@
 `show_table(df, columns, what=...)` renders an `st.dataframe` with Russian
 column labels (via `column_config`) and, under it, an Excel download button
 whose file name says what and when (`рейтинг_ЕГЭ_математика_2026_на_2026-11-22.xlsx`).
+Columns are laid out so that nothing important is cut off: a column of long
+texts (indicator names, event titles, reasons) gets a wide column, short ones
+stay narrow, and a short table wraps long texts over up to three lines
+(`layout(...)`); missing values show as «—».
 The Excel file is written with openpyxl through pandas; text cells starting
 with `=`, `+`, `-` or `@` are prefixed with `'` so a spreadsheet never runs
 them as formulas (formula injection).
@@ -20,6 +24,12 @@ import streamlit as st
 from ui.filters import today
 
 STYLE_MAX_ROWS = 300
+LONG_TEXT = 38        # a text column whose longest value (first rows) is longer than this is "long"
+WRAP_MAX_ROWS = 30    # tables up to this many rows wrap long texts instead of cutting them
+WRAP_ROW_HEIGHT = 68  # px; Streamlit wraps cell text only when the row height is above 4rem (64 px)
+ROW_HEIGHT = 35       # px of one ordinary row
+WIDE = 420            # px of a long-text column
+CHARS_PER_LINE = 56   # characters of a 14 px font that fit on one line of a WIDE column
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -85,6 +95,43 @@ def download_button(df: pd.DataFrame, name: str, key: str, label: str = "Ска�
     )
 
 
+def _text_lengths(view: pd.DataFrame, sample: int = 400) -> dict[str, int]:
+    """The longest text (characters) in each text column among the first `sample` rows."""
+    head = view.head(sample)
+    out = {}
+    for c in head.columns:
+        s = head[c]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            lens = s.dropna().astype(str).str.len()
+            out[c] = int(lens.max()) if len(lens) else 0
+    return out
+
+
+def layout(view: pd.DataFrame, config: dict[str, Any], wrap: bool | None = None,
+           height: int | str = "auto") -> tuple[dict[str, Any], int | None, int | str]:
+    """Column widths, row height and table height for `view`.
+
+    Long-text columns (longest value over LONG_TEXT characters) get WIDE pixels unless their
+    config already sets a width. With `wrap` (default: the table has long texts and at most
+    WRAP_MAX_ROWS rows) rows are tall enough for three lines and the whole table is shown.
+    Returns (config, row_height or None, height)."""
+    lengths = _text_lengths(view)
+    long_cols = [c for c, n in lengths.items() if n > LONG_TEXT and c in config]
+    for c in long_cols:
+        cfg = config[c]
+        if isinstance(cfg, dict) and not cfg.get("width"):
+            config[c] = {**cfg, "width": WIDE}
+    if wrap is None:
+        overflow = any(lengths[c] > CHARS_PER_LINE for c in long_cols)
+        wrap = overflow and len(view) <= WRAP_MAX_ROWS
+    if not wrap:
+        return config, None, height
+    # a row tall enough for the longest text of a wide column (at most three lines)
+    if height == "auto":
+        height = min(38 + WRAP_ROW_HEIGHT * max(1, len(view)), 38 + WRAP_ROW_HEIGHT * 12)
+    return config, WRAP_ROW_HEIGHT, height
+
+
 def show_table(
     df: pd.DataFrame,
     columns: Mapping[str, Any],
@@ -94,20 +141,24 @@ def show_table(
     styler: Any = None,
     height: int | str = "auto",
     download: bool = True,
+    wrap: bool | None = None,
 ) -> None:
     """Show `df` restricted to `columns` (name -> Russian label or st.column_config object),
     then an Excel download of the same columns with Russian headers.
 
     `what` names the file: ("рейтинг", "ЕГЭ", "математика", 2026). `styler` is an
     optional function DataFrame -> pandas Styler for cell colours (applied up to
-    STYLE_MAX_ROWS rows; longer tables show the same text uncoloured).
+    STYLE_MAX_ROWS rows; longer tables show the same text uncoloured). `wrap` forces long texts
+    over several lines (True) or one cut line (False); by default short tables wrap (see `layout`).
     """
     cols = [c for c in columns if c in df.columns]
     view = df[cols].reset_index(drop=True)
     config = {c: (st.column_config.Column(v) if isinstance(v, str) else v) for c, v in columns.items() if c in cols}
     # pandas Styler costs ~0.1 s per 500 rows on every rerun: colour only tables a person reads row by row
+    config, row_height, height = layout(view, config, wrap, height)
     shown = styler(view) if styler is not None and len(view) <= STYLE_MAX_ROWS else view
-    st.dataframe(shown, hide_index=True, column_config=config, column_order=cols, height=height, key=f"{key}_df")
+    st.dataframe(shown, hide_index=True, column_config=config, column_order=cols, height=height,
+                 row_height=row_height, placeholder="—", key=f"{key}_df")
     if download:
         labels = {c: (v if isinstance(v, str) else (v.get("label") or c)) for c, v in columns.items()}
         out = view.rename(columns={c: labels.get(c, c) for c in cols})

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import metrics
+from ui.reasons import split_reason
 from tests.pages.conftest import make_app, no_exception, texts
 from ui import format as fmt
 
@@ -74,8 +75,17 @@ def test_stably_low_school_shows_its_flag_reason(shared_store, run_page, sample_
     assert {"low_results", "stable_low"} <= set(mine["flag"])
     boxes = "\n".join(e.value for e in at.error)
     for _, r in mine[mine["severity"] == "flag"].iterrows():
-        assert r["reason"] in boxes
+        parts = split_reason(r["reason"])
+        assert f"**{r['label']}.** {parts.lead}." in boxes
+        for point in parts.points:  # «ОГЭ по математике: средняя отметка 2,40 — ниже районной (3,65) три года подряд»
+            assert f"- {point}" in boxes
+    assert "три года подряд" in boxes
     assert "Устойчиво низкие результаты" in boxes
+    # the per-year numbers are one click away, as a table, not inside the box
+    low = mine[mine["flag"] == "low_results"].iloc[0]
+    table = next(df.value for df in at.dataframe if "Результат, ст. откл." in df.value.columns)
+    assert len(table) == len(low["details"]["procedures"])
+    assert not any("2026: ВПР" in b for b in boxes.split("\n"))
 
 
 def test_suspicious_vpr_school_shows_objectivity_flags(shared_store, run_page, sample_tables):
