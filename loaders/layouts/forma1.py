@@ -10,14 +10,14 @@ table (they become the indicators' `group`); values such as `45%`, `6,4%`,
 Yearly values are plans unless the sheet name or title says `Факт` /
 `фактические`; paired columns `2020 план | 2020 факт` are read as both. The
 baseline year is the first year − 1 unless the header names it; the target year
-is the last year. The unit comes from a unit column or the name's tail (`…, %`,
-`…, чел.`). The direction (higher/lower is better) comes from a direction
+is the last year. The unit comes from a unit column, the name's tail (`…, %`,
+`…, чел.`), a `%` in the cells, else the wording (`loaders.units`). The direction (higher/lower is better) comes from a direction
 column, else target vs baseline, else the wording (`не преодолевших`…), else
 higher with a warning. indicator_id is derived from the normalised name, so a
 plan sheet and a fact sheet of the same indicator meet.
 
-Shared helpers for indicator tables (`indicator_id`, `unit_from_name`,
-`direction_from_words`, `title_texts`, `cell_text`) live here too.
+Shared helpers for indicator tables (`indicator_id`, `direction_from_words`,
+`title_texts`, `cell_text`) live here too; units are `loaders.units`'.
 """
 from __future__ import annotations
 
@@ -32,15 +32,11 @@ from loaders.cells import CellError, parse_range
 from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
+from loaders.units import _UNIT_TAIL, unit_from_name, unit_from_wording  # noqa: F401  (unit_from_name: shared)
 
 SCAN_ROWS = 30
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NUM_PREFIX = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+(?=\S)")
-_UNIT_TAIL = re.compile(
-    r"(?:,|\(|\s-\s|\s–\s)\s*(%|процент[а-я]*|чел\.?|человек|балл(?:ов|а|ы)?|б\.|шт\.?|единиц[а-я]*|ед\.?|руб\.?|"
-    r"тыс\.?\s*руб\.?|раз|час(?:ов|а)?|дн(?:ей|я)?)\s*\)?\s*\.?\s*$", re.I)
-_UNIT_CANON = [("%", "%"), ("процент", "%"), ("чел", "чел."), ("балл", "балл"), ("б.", "балл"), ("шт", "шт."),
-               ("ед", "ед."), ("тыс", "тыс. руб."), ("руб", "руб."), ("раз", "раз"), ("час", "ч"), ("дн", "дн.")]
 LOWER_WORDS = ("не получивш", "не преодолевш", "не освоивш", "не сдавш", "не справивш", "не прошедш", "ниже",
                "неуспевающ", "неуспеваемост", "пропуск", "отчислен", "второгодн", "правонарушени", "с отметкой 2",
                "получивших 2", "неудовлетворительн", "снижени", "текучест", "вакан", "жалоб", "травм",
@@ -74,18 +70,6 @@ def indicator_key(name: str) -> str:
 def indicator_id(name: str) -> str:
     """Stable id from the normalised name: "i" + 8 hex of sha1."""
     return "i" + hashlib.sha1(indicator_key(name).encode("utf-8")).hexdigest()[:8]
-
-
-def unit_from_name(name: str) -> str | None:
-    """Unit from a name's tail: `…, %` → %, `…, чел.` → чел., `…(%)` → %, `…, балл` → балл."""
-    m = _UNIT_TAIL.search(str(name))
-    if not m:
-        return None
-    word = m.group(1).lower()
-    for stem, unit in _UNIT_CANON:
-        if word.startswith(stem):
-            return unit
-    return word
 
 
 def clean_name(name: str) -> str:
@@ -302,6 +286,7 @@ class Forma1:
                 val_rows.append({"indicator_id": iid, "school_id": None, "year": year, "kind": kind,
                                  "value": value, "low": low, "high": high, "_row": rownum,
                                  "_col_value": cols[j][2], "_col_year": cols[j][2], "_col_kind": cols[j][2]})
+            unit = unit or unit_from_wording(clean)  # the name's tail and the cells said nothing
             base = next((v for k, _, v in parsed_vals if k == "baseline" and isinstance(v, float)), None)
             targ = next((v for k, _, v in parsed_vals if k == "target" and isinstance(v, float)), None)
             if targ is None:

@@ -28,12 +28,13 @@ from loaders.cells import find_year, to_numbers, to_years
 from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
-from loaders.layouts.forma1 import cell_text, direction_from_words, indicator_id, title_texts, unit_from_name
+from loaders.layouts.forma1 import cell_text, direction_from_words, indicator_id, title_texts
 from loaders.layouts.tabular import find_exam
 from loaders.mappings import canonical_target, load_mapping
 from loaders.model import TABLES
 from loaders.school_names import normalise
 from loaders.thresholds import normalise_subject
+from loaders.units import indicator_unit
 
 SCAN_ROWS = 30
 RESULT_FIELDS = ("participants", "mean", "below_min", "high_scorers", "mark2", "mark3", "mark4", "mark5")
@@ -52,8 +53,6 @@ _REGISTRY_FIELDS = {c.name for c in TABLES["schools"]} - {"school_id", "name", "
 _FIELD_NAMES = {c.name: c.header for c in TABLES["results"]}
 _ID_LIKE = re.compile(r"(?:^|[\s_])(?:id|ogrn|inn|kpp|okpo|oktmo|global id|system object id)$|^(?:id|№|n)$|"
                       r"огрн|инн|кпп|окпо|октмо|индекс|телефон|адрес|сайт|email|почт", re.I)
-_COUNT_WORDS = ("сдававш", "набравш", "число", "количество", "кол во", "всего", "участник", "выпускник",
-                "человек", "обучающихся", "учащихся")
 _CYR = re.compile(r"[а-яё]", re.I)
 _GRADE = re.compile(r"grade[\s_-]*(\d{1,2})|(\d{1,2})\s*[-_ ]?(?:класс|кл\b)", re.I)
 
@@ -299,8 +298,7 @@ class OpenData:
             inds, vals_parts = [], []
             for j, name in ind_cols.items():
                 iid = indicator_id(name)
-                n = H.norm(name)
-                unit = unit_from_name(name) or ("чел." if any(w in n for w in _COUNT_WORDS) else None)
+                unit = indicator_unit(name)
                 inds.append({"indicator_id": iid, "name": name, "unit": unit,
                              "direction": direction_from_words(name) or "higher", "group": "Открытые данные",
                              "_row": sheet.row_number(top)})

@@ -4,7 +4,8 @@ Rows are school years with a kind — `2011-2012 (факт)`, `2012-2013 (пла
 and indicators are columns under a two-level merged header (`Средний балл по
 результатам ЕГЭ` over `Русский язык | Математика`); the indicator name keeps
 both levels. Plan ranges `3,8 - 4,0` / `3,0 – 3,5` become low/high; counts such
-as `7 чел.` are numbers with unit чел. A row label without a kind is a plan
+as `7 чел.` are numbers with unit чел.; without a unit in the header or the
+cells, the wording gives it (`Средний балл…` → балл, `loaders.units`). A row label without a kind is a plan
 unless the sheet or title says `факт`. Direction: the wording, else the trend
 of the column (first vs last value), else higher with a warning.
 """
@@ -20,7 +21,8 @@ from loaders.cells import CellError, parse_range, parse_year
 from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
-from loaders.layouts.forma1 import cell_text, direction_of, indicator_id, title_texts, unit_from_name
+from loaders.layouts.forma1 import cell_text, direction_of, indicator_id, title_texts
+from loaders.units import unit_from_name, unit_from_wording
 
 SCAN_ROWS = 40
 _LABEL = re.compile(r"^\s*((?:19|20)\d\d)\s*(?:[-–—/]\s*((?:19|20)?\d\d))?\s*(?:г\.?|гг\.?|год|уч\.?\s*г\.?|"
@@ -147,7 +149,8 @@ class YearsRows:
                                                            "формулировки — считаем, что больше — лучше", sheet,
                                                 sheet.row_number(hrows[-1]), name))
             unit = next((u for u in (unit_from_name(p) for p in reversed(name.split(": "))) if u), None)
-            inds.append({"indicator_id": indicator_id(name), "name": name, "unit": unit or units.get(c),
+            inds.append({"indicator_id": indicator_id(name), "name": name,
+                         "unit": unit or units.get(c) or unit_from_wording(name),
                          "direction": direction, "group": None, "_row": sheet.row_number(hrows[0])})
         out.tables["indicators"] = pd.DataFrame(inds, columns=["indicator_id", "name", "unit", "direction", "group",
                                                                "_row"]).drop_duplicates("indicator_id")

@@ -48,3 +48,9 @@ def test_years_as_rows(tmp_path):
     assert (r["low"], r["high"]) == (3.9, 4.1)
     assert v.loc[(indicator_id(FAIL), 2012, "fact"), "value"] == 7
     assert len(res.tables["values"]) == 12
+
+
+def test_units_come_from_the_wording_when_nothing_else_says(tmp_path):
+    res = load_files([_book(tmp_path / "years.xlsx")])
+    ind = res.tables["indicators"].set_index("name")["unit"].to_dict()
+    assert ind == {RU: "балл", MA: "балл", OGE: "балл", FAIL: "чел."}
