@@ -40,8 +40,9 @@ PAGES = {
     ],
 }
 
-# Pages where the procedure (ЕГЭ / ОГЭ / ВПР …) selector applies.
-EXAM_PAGES = {"ranking", "school", "risk"}
+# Pages where the sidebar's procedure (ЕГЭ / ОГЭ / ВПР …) selector applies. The school card and the
+# risk page have their own switch next to the chart it drives; a second one in the sidebar only confused.
+EXAM_PAGES = {"ranking"}
 
 page = st.navigation(PAGES, position="hidden" if PRINT else "sidebar")
 

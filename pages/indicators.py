@@ -13,7 +13,8 @@ import streamlit as st
 
 from ui import charts, data, empty, figure_cache, filters
 from ui import format as fmt
-from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
+from ui.indicator_view import forecast_method, PLAN_FACT_COLUMNS, plan_fact_display, status_styler
+from ui.ranking_view import table_height
 from ui.tables import show_table
 
 year = filters.current_year()
@@ -75,9 +76,13 @@ with data.guard("Таблица «план — факт»"):
         view_rows = view_rows.assign(_o=view_rows["status"].map(order)).sort_values(["_o", "indicator_id"])
         view = plan_fact_display(view_rows, names)
         keys = ["name", "status_label", "plan_text", "fact_text", "deviation_text", "rel_text", "progress_text",
-                "direction_label", "reason"]
-        show_table(view, {k: PLAN_FACT_COLUMNS[k] for k in keys},
-                   what=("план_факт", scope or "район", year), key="ind_table", styler=status_styler(view["status"]))
+                "direction_label"]
+        cols = {k: PLAN_FACT_COLUMNS[k] for k in keys}
+        cols["name"] = st.column_config.TextColumn(PLAN_FACT_COLUMNS["name"], width=330,
+                                                   help="Полное название — при наведении на ячейку")
+        show_table(view, cols, download_only={"reason": PLAN_FACT_COLUMNS["reason"]},
+                   what=("план_факт", scope or "район", year), key="ind_table", styler=status_styler(view["status"]),
+                   wrap=False, height=table_height(len(view)))
 
 with data.guard("График показателя"):
     st.subheader("Показатель по годам")
@@ -117,8 +122,9 @@ with data.guard("График показателя"):
             verdict = charts.forecast_verdict(fc_row, unit)
             final_year = fc_row.get("final_year")
             head = (f"Прогноз на {int(final_year)} год: {fmt.value(fc_row.get('forecast'), unit)} при цели "
-                    f"{fmt.value(fc_row.get('target'), unit)} — {verdict}." if not fmt.is_missing(final_year)
-                    else f"Прогноз: {verdict}.")
+                    f"{fmt.value(fc_row.get('target'), unit)} — {verdict}" if not fmt.is_missing(final_year)
+                    else f"Прогноз: {verdict}")
+            head = head.rstrip(".") + "."
             reach = fc_row.get("will_reach")
             if fmt.is_missing(reach):
                 st.info(head, icon=":material/help:")
@@ -126,14 +132,16 @@ with data.guard("График показателя"):
                 st.success(head, icon=":material/check_circle:")
             else:
                 st.error(head, icon=":material/error:")
-            if fc_row.get("reason"):
-                st.caption(str(fc_row["reason"]))
+            method = forecast_method(fc_row.get("reason"))
+            if method:
+                st.caption(method)
         else:
             st.caption("Для прогноза нет целевого значения.")
 
         by_year = plan_fact_display(rows.sort_values("year"), names)
         show_table(by_year, {k: PLAN_FACT_COLUMNS[k] for k in ("year", "plan_text", "fact_text", "deviation_text",
-                                                                "status_label", "progress_text", "reason")},
+                                                                "status_label", "progress_text")},
+                   download_only={"reason": PLAN_FACT_COLUMNS["reason"]},
                    what=("показатель", ind, scope or "район"), key="ind_years", styler=status_styler(by_year["status"]))
 
 with data.guard("Школы по показателю"):
@@ -148,6 +156,7 @@ with data.guard("Школы по показателю"):
         sr = school_rows[school_rows["indicator_id"] == sel]
         view = plan_fact_display(sr.sort_values("fact", ascending=False), names)
         show_table(view, {k: PLAN_FACT_COLUMNS[k] for k in ("school", "plan_text", "fact_text", "deviation_text",
-                                                            "status_label", "reason")},
+                                                            "status_label")},
+                   download_only={"reason": PLAN_FACT_COLUMNS["reason"]}, height=table_height(len(view)),
                    what=("школы_по_показателю", sel, year), key="ind_schools", styler=status_styler(view["status"]))
         st.caption("Выберите школу в боковой панели, чтобы увидеть её показатели по годам.")

@@ -15,6 +15,7 @@ import streamlit as st
 from ui import data, empty, filters
 from ui import format as fmt
 from ui import print_view as pv
+from ui import objectivity_view as ov
 from ui import school_charts, school_view as sv
 from ui.figure_cache import figure
 from ui.ranking_view import table_height
@@ -158,9 +159,11 @@ with data.guard("Показатели программы"):
         else:
             view = plan_fact_display(mine, names)
             cols = {k: PLAN_FACT_COLUMNS[k] for k in ("name", "plan_text", "fact_text", "deviation_text",
-                                                      "status_label", "reason")}
+                                                      "status_label")}
+            cols["name"] = st.column_config.TextColumn(PLAN_FACT_COLUMNS["name"], width=520)
             pv.table(view, cols, what=("показатели", school, year), key="school_pvf",
-                     styler=status_styler(view["status"]), printing=printing)
+                     styler=status_styler(view["status"]), printing=printing, wrap=False,
+                     download_only={"reason": PLAN_FACT_COLUMNS["reason"]})
 
 # --- ВПР objectivity -------------------------------------------------------------------------------------------
 st.subheader("Объективность ВПР")
@@ -176,24 +179,20 @@ with data.guard("Объективность ВПР"):
         flagged = mine[mine["flagged"].fillna(False).astype(bool)]
         yf = int(mine["years_flagged"].max()) if mine["years_flagged"].notna().any() else 0
         if len(flagged):
-            st.error(f"Признаки необъективности: {len(flagged)} из {len(mine)} работ; школа отмечалась в {yf} из "
-                     "последних 3 лет.\n\n" + "\n\n".join(f"- {r}" for r in flagged["reason"].astype(str)))
+            st.error(ov.flagged_summary(flagged, len(mine), yf))
+            if printing:
+                st.caption(" ".join(f"{r}" for r in flagged["reason"].astype(str)))
+            else:
+                with st.expander(f"Подробно по каждой работе ({len(flagged)})", icon=":material/calculate:"):
+                    st.markdown("\n".join(f"- {r}" for r in flagged["reason"].astype(str)))
         else:
             st.success("Признаков необъективности ВПР в этом году нет.", icon=":material/check_circle:")
-        view = mine.sort_values(["grade", "subject"]).assign(
-            grade_text=mine["grade"].map(lambda g: "—" if fmt.is_missing(g) else str(int(g))),
-            n_text=mine["participants"].map(lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—"),
-            lowered_text=mine["lowered_pct"].map(lambda v: fmt.value(v, "%", 1)),
-            confirmed_text=mine["confirmed_pct"].map(lambda v: fmt.value(v, "%", 1)),
-            raised_text=mine["raised_pct"].map(lambda v: fmt.value(v, "%", 1)),
-            mean_text=mine["mean"].map(lambda v: fmt.value(v, None, 2)),
-            district_text=mine["district_mean"].map(lambda v: fmt.value(v, None, 2)),
-            flag_text=mine["flagged"].map(lambda f: "есть признаки" if f else "—"))
+        view = ov.objectivity_display(mine.sort_values(["grade", "subject"]), names)
         pv.table(view, {"grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
                         "lowered_text": "Понизили", "confirmed_text": "Подтвердили", "raised_text": "Повысили",
-                        "mean_text": "Средняя отметка", "district_text": "Район", "flag_text": "Признаки"},
+                        "mean_text": "Средняя отметка", "district_text": "Район", "flags_text": "Признаки"},
                  what=("ВПР_объективность", school, year), key="school_vpr", printing=printing,
-                 height=table_height(len(view)))
+                 height=table_height(len(view)), wrap=False)
 
 # --- events ------------------------------------------------------------------------------------------------
 st.subheader("Мероприятия школы")

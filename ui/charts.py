@@ -46,7 +46,8 @@ def value_axis(unit: str | None, values: Iterable[Any] = ()) -> dict[str, Any]:
     vals = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce").dropna()
     top = float(vals.max()) if len(vals) else None
     if u == "%":
-        rng = [0, 100] if top is None or top > 50 else [0, top * 1.25 or 1]
+        # 0–100, or tighter for small shares; a value above 100 (e.g. a trend forecast) stays in view
+        rng = [0, 100] if top is None else [0, max(100.0, top * 1.05)] if top > 50 else [0, top * 1.25 or 1]
         return dict(range=rng, ticksuffix=" %", title=None)
     if u in ("отметка", "балл (2–5)") or (u.startswith("балл") and top is not None and top <= 5):
         return dict(range=[2, 5], title="отметка", dtick=0.5)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from metrics.format import NBSP, num, pct, signed
+from metrics.format import NBSP, signed
+from metrics.format import num as _num
+from metrics.format import pct as _pct
 from metrics.risk import FLAG_LABELS as _METRIC_FLAG_LABELS
 
 __all__ = [
@@ -60,6 +62,21 @@ SEVERITY_LABELS = {"flag": "риск", "warning": "предупреждение"
 _NO_SUFFIX = ("балл", "баллы", "отметка", "шт.", "шт", "ед.", "ед")
 
 UNIT_DIGITS = {"отметка": 2, "балл": 2, "баллы": 2, "%": 1, "чел.": 0, "чел": 0, "шт.": 0, "шт": 0, "ед.": 0}
+
+
+MINUS = "\u2212"
+
+
+def num(x: Any, digits: int = 1) -> str:
+    """`metrics.format.num` with a true minus sign: −1,5 (a hyphen reads as a dash in Russian text)."""
+    text = _num(x, digits)
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def pct(x: Any, digits: int = 1) -> str:
+    """`metrics.format.pct` with a true minus sign: −160 %."""
+    text = _pct(x, digits)
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def is_missing(x: Any) -> bool:
@@ -220,6 +237,21 @@ def datetime_ru(ts: Any) -> str:
     if t.tzinfo is not None:
         t = pd.Timestamp(t.astimezone(None)).tz_localize(None)
     return t.strftime("%d.%m.%Y %H:%M")
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural: 1 работа, 2 работы, 5 работ."""
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def works(n: int) -> str:
+    """«1 работа», «3 работы», «19 работ»."""
+    return f"{n} {plural(n, 'работа', 'работы', 'работ')}"
 
 
 def natural_key(text: Any) -> tuple:

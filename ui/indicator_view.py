@@ -51,6 +51,19 @@ def plan_fact_display(pvf: pd.DataFrame, school_names: dict[str, str] | None = N
     return d
 
 
+def forecast_method(reason: Any) -> str:
+    """How a forecast was made, from `forecast_to_target`'s reason («Прогноз на 2027 год по линейному
+    тренду 3 последних фактов (по 2026 год): 5,6 % при цели …») — the part before the numbers, which the
+    verdict box above already gives; a reason of another form is returned whole."""
+    if fmt.is_missing(reason) or not str(reason).strip():
+        return ""
+    text = str(reason).strip()
+    head, sep, _ = text.partition(":")
+    if sep and head.startswith("Прогноз на") and "тренд" in head:
+        return f"Как считается: {head[0].lower()}{head[1:]}."
+    return text
+
+
 def status_styler(status: pd.Series | list[Any]) -> Any:
     """A function view -> Styler colouring the «Статус» column (`status_label`) by the raw
     statuses `status`, aligned by position with the rows of the view."""

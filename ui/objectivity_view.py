@@ -50,6 +50,17 @@ OBJ_COLUMNS = {
 }
 
 
+def flagged_summary(flagged: pd.DataFrame, n_works: int, years_flagged: int) -> str:
+    """One school's ВПР objectivity in two lines: how many works have signs, in how many of the last
+    3 years the school was flagged, and which signs (with the number of works each)."""
+    codes = [c for fl in flagged["flags"] if isinstance(fl, (list, tuple, np.ndarray)) for c in fl]
+    counts = pd.Series(codes, dtype="object").value_counts()
+    kinds = "; ".join(f"{FLAG_CODES.get(c, c)} — {fmt.works(int(n))}" for c, n in counts.items())
+    text = (f"**Признаки необъективности: {len(flagged)} из {n_works} работ**; школа отмечалась в "
+            f"{years_flagged} из последних 3 лет.")
+    return text + (f"\n\nЧто видно: {kinds}." if kinds else "")
+
+
 def comparison_bars(rows: pd.DataFrame, label_col: str, *, title: str | None = None,
                     min_confirmed: float = 70.0, max_raised: float = 15.0) -> go.Figure:
     """100 % stacked bars per row (`label_col` on the y axis): confirmed, lowered, raised; flagged rows get «⚠»."""

@@ -72,10 +72,12 @@ def static_frame(df: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def table(df: pd.DataFrame, columns: Mapping[str, Any], *, what: tuple[Any, ...] | list[Any], key: str,
-          styler: Any = None, printing: bool | None = None, height: int | str = "auto") -> None:
+          styler: Any = None, printing: bool | None = None, height: int | str = "auto",
+          wrap: bool | None = None, download_only: Mapping[str, str] | None = None) -> None:
     """Interactive table with an Excel download, or a compact static table in the print view."""
     printing = is_print() if printing is None else printing
     if printing:
         st.table(static_frame(df, columns), hide_index=True)
     else:
-        show_table(df, columns, what=what, key=key, styler=styler, height=height)
+        show_table(df, columns, what=what, key=key, styler=styler, height=height, wrap=wrap,
+                   download_only=download_only)

@@ -132,6 +132,16 @@ def layout(view: pd.DataFrame, config: dict[str, Any], wrap: bool | None = None,
     return config, WRAP_ROW_HEIGHT, height
 
 
+def download_frame(df: pd.DataFrame, columns: Mapping[str, Any],
+                   download_only: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """What the Excel button writes: the shown columns, then the `download_only` ones, with Russian headers."""
+    cols = [c for c in columns if c in df.columns]
+    extra = {c: v for c, v in (download_only or {}).items() if c in df.columns and c not in cols}
+    labels = {c: (v if isinstance(v, str) else (v.get("label") or c)) for c, v in {**columns, **extra}.items()}
+    full = df[cols + list(extra)].reset_index(drop=True)
+    return full.rename(columns={c: labels.get(c, c) for c in full.columns})
+
+
 def show_table(
     df: pd.DataFrame,
     columns: Mapping[str, Any],
@@ -142,6 +152,7 @@ def show_table(
     height: int | str = "auto",
     download: bool = True,
     wrap: bool | None = None,
+    download_only: Mapping[str, str] | None = None,
 ) -> None:
     """Show `df` restricted to `columns` (name -> Russian label or st.column_config object),
     then an Excel download of the same columns with Russian headers.
@@ -150,6 +161,8 @@ def show_table(
     optional function DataFrame -> pandas Styler for cell colours (applied up to
     STYLE_MAX_ROWS rows; longer tables show the same text uncoloured). `wrap` forces long texts
     over several lines (True) or one cut line (False); by default short tables wrap (see `layout`).
+    `download_only` (name -> Russian label) adds columns to the Excel file only — long explanations
+    that repeat the shown numbers in words.
     """
     cols = [c for c in columns if c in df.columns]
     view = df[cols].reset_index(drop=True)
@@ -160,6 +173,4 @@ def show_table(
     st.dataframe(shown, hide_index=True, column_config=config, column_order=cols, height=height,
                  row_height=row_height, placeholder="—", key=f"{key}_df")
     if download:
-        labels = {c: (v if isinstance(v, str) else (v.get("label") or c)) for c, v in columns.items()}
-        out = view.rename(columns={c: labels.get(c, c) for c in cols})
-        download_button(out, file_name(*what), key=f"{key}_xlsx")
+        download_button(download_frame(df, columns, download_only), file_name(*what), key=f"{key}_xlsx")

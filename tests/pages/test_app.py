@@ -73,6 +73,11 @@ def test_procedure_selector_only_where_it_applies(shared_store, run_page):
     at = run_page("ranking")
     no_exception(at)
     assert at.selectbox(key="w_exam").label == "Процедура"
+    # the card and the risk page switch the procedure next to their charts, not in the sidebar
+    for page in ("school", "risk"):
+        at = run_page(page, school="kedr", year=2026)
+        no_exception(at)
+        assert "w_exam" not in [s.key for s in at.sidebar.selectbox], page
 
 
 @pytest.mark.parametrize("page", ["overview", "indicators", "events", "data"])

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import metrics
+from ui import objectivity_view as ov
 from ui.reasons import split_reason
 from tests.pages.conftest import make_app, no_exception, texts
 from ui import format as fmt
@@ -97,7 +98,16 @@ def test_suspicious_vpr_school_shows_objectivity_flags(shared_store, run_page, s
     assert len(flagged)
     box = next(e.value for e in at.error if "Признаки необъективности" in e.value)
     assert f"{len(flagged)} из {len(mine)} работ" in box
-    assert flagged["reason"].iloc[0] in box
+    # which signs, with the number of works showing each (hand count from the metric's flag lists)
+    codes = [c for fl in flagged["flags"] for c in fl]
+    for code in set(codes):
+        n = codes.count(code)
+        assert f"{ov.FLAG_CODES[code]} — {n} работ" in box, code
+    # the box stays short: the per-work reasons are in the expander «Подробно по каждой работе»
+    assert flagged["reason"].iloc[0] not in box
+    assert flagged["reason"].iloc[0] in texts(at)
+    table = _frame_with(at, "flags_text")
+    assert (table["flags_text"] != "").sum() == len(flagged)
 
 
 def test_year_filter_changes_the_numbers(shared_store, run_page, sample_tables):

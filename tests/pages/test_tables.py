@@ -1,0 +1,71 @@
+"""Do tables show long texts whole (wide, wrapped) and keep the long explanations for the Excel file?"""
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import streamlit as st
+
+from ui import format as fmt
+from ui.tables import CHARS_PER_LINE, WIDE, WRAP_ROW_HEIGHT, download_frame, excel_bytes, layout
+
+TITLE = "Распространение опыта МКОУ «Родниковская СОШ» (устойчивые результаты в сложном контексте)"
+
+
+def _cfg(*names):
+    return {n: st.column_config.Column(n) for n in names}
+
+
+def test_long_text_column_is_wide_and_a_short_table_wraps():
+    view = pd.DataFrame({"number": ["3.2.3", "1.3"], "title": [TITLE, "Разработка модели"]})
+    config, row_height, height = layout(view, _cfg("number", "title"))
+    assert config["title"]["width"] == WIDE
+    assert config["number"]["width"] is None
+    assert len(TITLE) > CHARS_PER_LINE
+    assert row_height == WRAP_ROW_HEIGHT > 64  # Streamlit wraps only above 4rem
+    assert height == 38 + 2 * WRAP_ROW_HEIGHT  # every row shown, no inner scrolling
+
+
+def test_a_set_width_is_kept_and_long_tables_or_short_texts_do_not_wrap():
+    view = pd.DataFrame({"title": [TITLE] * 40})
+    cfg = {"title": st.column_config.TextColumn("Мероприятие", width=560)}
+    config, row_height, height = layout(view, cfg)
+    assert config["title"]["width"] == 560
+    assert row_height is None and height == "auto"
+    short = pd.DataFrame({"title": ["Мониторинг социального паспорта школ"]})
+    assert layout(short, _cfg("title"))[1] is None
+    assert layout(pd.DataFrame({"title": [TITLE]}), _cfg("title"), wrap=False)[1] is None
+
+
+def test_true_minus_sign_in_numbers_for_people():
+    assert fmt.num(-1.5, 1) == "−1,5"
+    assert fmt.pct(-160, 0) == "−160\u00a0%"
+    assert fmt.value(-3.24, "%") == "−3,2\u00a0%"
+    assert fmt.num(2.5, 1) == "2,5"
+
+
+def test_excel_file_has_the_russian_headers():
+    data = excel_bytes(pd.DataFrame({"Мероприятие": [TITLE], "Пояснение": ["=1+1"]}))
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in ws[1]] == ["Мероприятие", "Пояснение"]
+    assert ws["B2"].value == "'=1+1"  # never a formula
+
+
+def test_download_only_columns_go_to_the_excel_file():
+    df = pd.DataFrame({"name": ["Доля выпускников, %"], "fact_text": ["2,8 %"], "reason": ["Факт 2,8 % при плане 0,4 %"],
+                       "status": ["missed"]})
+    cols = {"name": st.column_config.TextColumn("Показатель", width=330), "fact_text": "Факт"}
+    out = download_frame(df, cols, {"reason": "Пояснение"})
+    assert list(out.columns) == ["Показатель", "Факт", "Пояснение"]
+    assert out.iloc[0].tolist() == ["Доля выпускников, %", "2,8 %", "Факт 2,8 % при плане 0,4 %"]
+    assert list(download_frame(df, cols).columns) == ["Показатель", "Факт"]
+
+
+def test_indicators_page_keeps_reasons_for_the_excel_file_only(shared_store, run_page):
+    from tests.pages.conftest import no_exception, table_with
+
+    at = run_page("indicators", year=2026)
+    no_exception(at)
+    table = table_with(at, "name", "status_label", "plan_text", "fact_text")
+    assert "reason" not in table.columns  # the words repeat the numbers beside them
