@@ -24,6 +24,7 @@ import pandas as pd
 from loaders import headers as H
 from loaders.cells import find_year, map_unique
 from loaders.grid import Sheet, read_sheets
+from loaders.known import apply_known
 from loaders.layouts import LAYOUTS, get as get_layout
 from loaders.layouts.base import Context, Parsed
 from loaders.layouts.tabular import canonical_exam, find_exam, plan_sheet
@@ -74,8 +75,16 @@ def load_bytes(name: str, data: bytes, **kwargs: Any) -> LoadResult:
 def load_many(items: list[tuple[str, bytes]], *, year: int | None = None, exam: str | None = None,
               table: str | None = None, layout: str | None = None, mapping: dict[str, str] | None = None,
               registry: pd.DataFrame | None = None, aliases: dict[str, str] | None = None,
-              settings: dict | None = None) -> LoadResult:
-    """Load several files as one batch: registries first, then everything else; validate all together."""
+              settings: dict | None = None, known_indicators: pd.DataFrame | None = None,
+              mappings: Any = None) -> LoadResult:
+    """Load several files as one batch: registries first, then everything else; validate all together.
+
+    registry / aliases: the schools already held and saved name aliases (names are matched against them).
+    known_indicators: the indicators already held; a guessed or blank unit, direction or group of a known
+    indicator takes the known value (`loaders.known`).
+    mappings: saved header mappings, signature → {header: field} (a dict or a callable); without them the
+    mappings file of `loaders.mappings` is read. An explicit `mapping` applies to every sheet and wins.
+    """
     result = LoadResult()
     sheets: list[Sheet] = []
     for name, data in items:
@@ -92,7 +101,8 @@ def load_many(items: list[tuple[str, bytes]], *, year: int | None = None, exam: 
             result.problems.append(Problem("error", "файл не удалось прочитать: он повреждён или имеет "
                                                     "неизвестный формат", file=name))
     return load_sheets(sheets, result=result, year=year, exam=exam, table=table, layout=layout, mapping=mapping,
-                       registry=registry, aliases=aliases, settings=settings)
+                       registry=registry, aliases=aliases, settings=settings, known_indicators=known_indicators,
+                       mappings=mappings)
 
 
 def _looks_like_workbook(data: bytes) -> bool:
@@ -102,12 +112,14 @@ def _looks_like_workbook(data: bytes) -> bool:
 def load_sheets(sheets: list[Sheet], *, result: LoadResult | None = None, year: int | None = None,
                 exam: str | None = None, table: str | None = None, layout: str | None = None,
                 mapping: dict[str, str] | None = None, registry: pd.DataFrame | None = None,
-                aliases: dict[str, str] | None = None, settings: dict | None = None) -> LoadResult:
-    """Run the pipeline on grids already read (files, Google Sheets)."""
+                aliases: dict[str, str] | None = None, settings: dict | None = None,
+                known_indicators: pd.DataFrame | None = None, mappings: Any = None) -> LoadResult:
+    """Run the pipeline on grids already read (files, Google Sheets); options as in `load_many`."""
     result = result or LoadResult()
     try:
         return _load_sheets(sheets, result, year=year, exam=exam, table=table, layout=layout, mapping=mapping,
-                            registry=registry, aliases=aliases, settings=settings)
+                            registry=registry, aliases=aliases, settings=settings,
+                            known_indicators=known_indicators, mappings=mappings)
     except Exception as exc:  # a loader bug must reach the user as a Russian sentence, never a traceback
         log.error("the pipeline failed: %s", type(exc).__name__)  # no message or traceback: they may quote cells
         files = sorted({s.file for s in sheets})
@@ -120,7 +132,8 @@ def load_sheets(sheets: list[Sheet], *, result: LoadResult | None = None, year: 
 
 def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, exam: str | None,
                  table: str | None, layout: str | None, mapping: dict[str, str] | None,
-                 registry: pd.DataFrame | None, aliases: dict[str, str] | None, settings: dict | None) -> LoadResult:
+                 registry: pd.DataFrame | None, aliases: dict[str, str] | None, settings: dict | None,
+                 known_indicators: pd.DataFrame | None = None, mappings: Any = None) -> LoadResult:
     if table is not None and table not in TABLES:
         result.problems.append(Problem("error", f"неизвестный тип таблицы «{table}»; допустимо: "
                                                 + ", ".join(TABLES)))
@@ -134,7 +147,8 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
 
     def ctx_for(sheet: Sheet, reg: pd.DataFrame | None) -> Context:
         return Context(file=sheet.file, year=year, exam=exam, table=table, layout=layout,
-                       mapping=dict(mapping or {}), registry=reg, aliases=dict(aliases or {}), settings=settings)
+                       mapping=dict(mapping or {}), registry=reg, aliases=dict(aliases or {}), settings=settings,
+                       known_indicators=known_indicators, mappings=mappings)
 
     # Registries first, so names in results of the same batch match against them.
     order = sorted(range(len(sheets)), key=lambda k: 0 if _is_registry_sheet(sheets[k], ctx_for(sheets[k], None))
@@ -163,6 +177,8 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
     for t, frame in combined.items():
         if frame is not None and len(frame) and t != "schools":
             combined[t] = _resolve_schools(t, frame, reg, aliases or {}, result)
+    if combined.get("indicators") is not None:
+        combined["indicators"] = apply_known(combined["indicators"], known_indicators)
     if combined.get("values") is not None:
         combined["values"] = _resolve_indicators(combined["values"], combined.get("indicators"), result)
     tables, problems = validate({t: f for t, f in combined.items() if f is not None})

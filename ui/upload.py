@@ -108,16 +108,19 @@ def sha256(data: bytes) -> str:
 
 @st.cache_data(show_spinner="Читаю файл…", max_entries=8)
 def _read_file(sha: str, name: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple,
-               _data: bytes, _registry: pd.DataFrame | None) -> LoadResult:
-    """Read an uploaded file; the cache key is the bytes' hash + options + store state (never the bytes object)."""
+               _data: bytes, _registry: pd.DataFrame | None, _known: pd.DataFrame | None = None) -> LoadResult:
+    """Read an uploaded file; the cache key is the bytes' hash + options + store state (never the bytes object).
+
+    `_known` are the store's indicators (same store version): a fact sheet's guessed direction, unit or group
+    never overwrites what the store knows."""
     from loaders import load_bytes
 
     return load_bytes(name, _data, **dict(opts), registry=_registry, aliases=dict(aliases),
-                      mapping=dict(mapping) or None)
+                      mapping=dict(mapping) or None, known_indicators=_known)
 
 
 def _read_gsheet(url: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple, nonce: int,
-                 registry: pd.DataFrame | None) -> LoadResult:
+                 registry: pd.DataFrame | None, known: pd.DataFrame | None = None) -> LoadResult:
     """Read a Google Sheet (cached per session; «Обновить» changes the nonce)."""
     cache = st.session_state.setdefault("upl_gs_cache", {})
     key = (url, opts, ver, aliases, mapping, nonce)
@@ -126,7 +129,7 @@ def _read_gsheet(url: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple
 
         with st.spinner("Читаю Google Таблицу…"):
             result = load_gsheet(url, **dict(opts), registry=registry, aliases=dict(aliases),
-                                 mapping=dict(mapping) or None)
+                                 mapping=dict(mapping) or None, known_indicators=known)
         cache.clear()  # keep one reading per session
         cache[key] = result
     return cache[key]
@@ -154,11 +157,14 @@ def load_pending(store: Any, pending: dict[str, Any]) -> tuple[LoadResult, dict[
     ver = data.version()
     aliases = tuple(sorted(store.aliases().items()))
     registry = data.table("schools") if data.has("schools") else None
+    known = store.read("indicators")
 
     def read(mapping: tuple) -> LoadResult:
         if pending.get("source") == "gsheets":
-            return _read_gsheet(pending["url"], opts_t, ver, aliases, mapping, int(pending.get("nonce", 0)), registry)
-        return _read_file(pending["sha"], pending["name"], opts_t, ver, aliases, mapping, pending["data"], registry)
+            return _read_gsheet(pending["url"], opts_t, ver, aliases, mapping, int(pending.get("nonce", 0)), registry,
+                                known)
+        return _read_file(pending["sha"], pending["name"], opts_t, ver, aliases, mapping, pending["data"], registry,
+                          known)
 
     result = read(())
     mapping = saved_mapping(store, result)

@@ -50,6 +50,32 @@ class Context:
     registry: pd.DataFrame | None = None  # schools table (model columns) for name matching
     aliases: dict[str, str] = field(default_factory=dict)  # alias text → school_id
     settings: dict | None = None
+    # Indicators already held (e.g. the store's): their stated direction, unit and group beat a guess.
+    known_indicators: pd.DataFrame | None = None
+    mappings: Any = None  # saved header mappings: a callable signature → mapping (or None), or a dict
+
+    def known_direction(self, indicator_id: str) -> str | None:
+        """The direction already known for an indicator (so a layout need not warn that it guessed)."""
+        if self.known_indicators is None or not len(self.known_indicators):
+            return None
+        cache = self.__dict__.setdefault("_known_dir", None)
+        if cache is None:
+            k = self.known_indicators
+            cache = {str(i).strip(): d for i, d in zip(k["indicator_id"], k.get("direction", pd.Series(
+                None, index=k.index))) if isinstance(d, str) and d} if "indicator_id" in k.columns else {}
+            self.__dict__["_known_dir"] = cache
+        return cache.get(str(indicator_id))
+
+    def saved_mapping(self, signature: str) -> dict[str, str] | None:
+        """The mapping saved for a header signature: from `mappings` when the caller gave them (the store),
+        else from the mappings file (`loaders.mappings`, for the command line)."""
+        if self.mappings is None:
+            from loaders.mappings import load_mapping
+            return load_mapping(signature)
+        if callable(self.mappings):
+            return self.mappings(signature)
+        m = self.mappings.get(signature)
+        return dict(m) if isinstance(m, dict) else None
 
     def problem(self, severity: str, message: str, sheet: Sheet | None = None, row: int | None = None,
                 column: str | None = None, value: Any = None) -> Problem:

@@ -286,6 +286,7 @@ class Forma1:
                 val_rows.append({"indicator_id": iid, "school_id": None, "year": year, "kind": kind,
                                  "value": value, "low": low, "high": high, "_row": rownum,
                                  "_col_value": cols[j][2], "_col_year": cols[j][2], "_col_kind": cols[j][2]})
+            guessed_unit = not unit
             unit = unit or unit_from_wording(clean)  # the name's tail and the cells said nothing
             base = next((v for k, _, v in parsed_vals if k == "baseline" and isinstance(v, float)), None)
             targ = next((v for k, _, v in parsed_vals if k == "target" and isinstance(v, float)), None)
@@ -295,16 +296,18 @@ class Forma1:
                 targ = yearly[-1] if yearly else None
             explicit = sheet.cell(i, role_col["direction"]) if "direction" in role_col else None
             direction, guessed = direction_of(explicit, base, targ, clean)
-            if guessed and not fact_sheet:  # a fact sheet rarely states direction; its plan sheet does
+            # a fact sheet rarely states direction (its plan sheet does); a known indicator keeps its direction
+            if guessed and not fact_sheet and not ctx.known_direction(iid):
                 out.problems.append(ctx.problem(
                     "warning", "направление показателя не указано и не следует из значений и формулировки — "
                                "считаем, что больше — лучше; при необходимости добавьте столбец «Направление»",
                     sheet, rownum, cols[name_j][2], clean))
             ind_rows.append({"indicator_id": iid, "name": clean, "unit": unit, "direction": direction,
-                             "group": group, "_guessed_direction": guessed, "_row": rownum,
+                             "group": group, "_guessed_direction": guessed,
+                             "_guessed_unit": guessed_unit and unit is not None, "_row": rownum,
                              "_col_name": cols[name_j][2]})
         ind = pd.DataFrame(ind_rows, columns=["indicator_id", "name", "unit", "direction", "group",
-                                              "_guessed_direction", "_row", "_col_name"])
+                                              "_guessed_direction", "_guessed_unit", "_row", "_col_name"])
         if len(ind):
             dup = ind.duplicated("indicator_id", keep="first")
             for _, r in ind[dup].iterrows():

@@ -34,7 +34,7 @@ from loaders.mappings import canonical_target, load_mapping
 from loaders.model import TABLES
 from loaders.school_names import normalise
 from loaders.thresholds import normalise_subject
-from loaders.units import indicator_unit
+from loaders.units import indicator_unit, unit_from_name
 
 SCAN_ROWS = 30
 RESULT_FIELDS = ("participants", "mean", "below_min", "high_scorers", "mark2", "mark3", "mark4", "mark5")
@@ -299,9 +299,12 @@ class OpenData:
             for j, name in ind_cols.items():
                 iid = indicator_id(name)
                 unit = indicator_unit(name)
+                words = direction_from_words(name)
+                # direction, unit and group are only assumed here: an indicator known elsewhere keeps its own
                 inds.append({"indicator_id": iid, "name": name, "unit": unit,
-                             "direction": direction_from_words(name) or "higher", "group": "Открытые данные",
-                             "_row": sheet.row_number(top)})
+                             "direction": words or "higher", "group": "Открытые данные",
+                             "_guessed_direction": words is None, "_guessed_unit": unit_from_name(name) is None,
+                             "_guessed_group": True, "_row": sheet.row_number(top)})
                 v, bad = to_numbers(frame[j])
                 if bad.any():
                     first = frame.loc[bad, "_row"].iloc[0]

@@ -144,15 +144,18 @@ class YearsRows:
             first_v = series[0][1] if series else None
             last_v = series[-1][1] if series else None
             direction, guessed = direction_of(None, first_v, last_v, name)
-            if guessed:
+            if guessed and not ctx.known_direction(indicator_id(name)):
                 out.problems.append(ctx.problem("warning", "направление показателя не следует из значений и "
                                                            "формулировки — считаем, что больше — лучше", sheet,
                                                 sheet.row_number(hrows[-1]), name))
             unit = next((u for u in (unit_from_name(p) for p in reversed(name.split(": "))) if u), None)
+            stated = unit or units.get(c)
             inds.append({"indicator_id": indicator_id(name), "name": name,
-                         "unit": unit or units.get(c) or unit_from_wording(name),
-                         "direction": direction, "group": None, "_row": sheet.row_number(hrows[0])})
+                         "unit": stated or unit_from_wording(name), "direction": direction, "group": None,
+                         "_guessed_direction": guessed, "_guessed_unit": not stated,
+                         "_row": sheet.row_number(hrows[0])})
         out.tables["indicators"] = pd.DataFrame(inds, columns=["indicator_id", "name", "unit", "direction", "group",
+                                                               "_guessed_direction", "_guessed_unit",
                                                                "_row"]).drop_duplicates("indicator_id")
         out.tables["values"] = pd.DataFrame(values, columns=["indicator_id", "school_id", "year", "kind", "value",
                                                              "low", "high", "_row", "_col_value"])

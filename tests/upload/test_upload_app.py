@@ -267,3 +267,47 @@ def test_table_type_and_layout_chosen_by_the_user_reach_the_loader(district_stor
     s = district_store.read("schools")
     assert s[s["school_id"] == "new1"][["name", "type", "locality"]].values.tolist() == [
         ["МБОУ «Новая СОШ»", "СОШ", "село"]]
+
+
+def test_a_fact_sheet_upload_keeps_the_stored_direction(district_store):
+    """The store knows the indicator is «меньше — лучше»; a «Факт» Форма 1 uploaded alone would guess «больше»."""
+    import io
+
+    import openpyxl
+
+    from loaders import load_bytes
+    from loaders.layouts.forma1 import indicator_id
+
+    store = district_store
+    name = "Индекс оценки качества подготовки обучающихся"
+    iid = indicator_id(name)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Код показателя", "Наименование показателя", "Единица измерения", "Направление"])
+    ws.append([iid, name, "ед.", "меньше — лучше"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    plan = load_bytes("показатели.xlsx", buf.getvalue())
+    store.accept(plan, "показатели.xlsx", buf.getvalue())
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Факт"
+    ws.append(["Фактические значения целевых показателей программы"])
+    ws.append(["№ п/п", "Наименование показателей", "Значения показателя по годам", None])
+    ws.append([None, None, "2025 год", "2026 год"])
+    ws.merge_cells("C2:D2")
+    ws.append([1, name, "4,1", "4,1"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = upload(started(), "факт.xlsx", buf.getvalue(), XLSX)
+    no_exception(at)
+    assert "Ошибок и предупреждений нет." in texts(at)
+    change = frame_with(at, "added", "changed", "replaced", "unchanged").set_index("table")
+    assert change.loc["indicators", ["changed", "unchanged"]].tolist() == [0, 1]  # the known indicator stays
+    button(at, "upl_accept").click().run()
+    no_exception(at)
+    stored = store.read("indicators").set_index("indicator_id")
+    assert stored.loc[iid, ["direction", "unit"]].tolist() == ["lower", "ед."]
+    v = store.read("values")
+    assert v[(v.indicator_id == iid) & (v.kind == "fact")]["year"].tolist() == [2025, 2026]
