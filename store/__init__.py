@@ -11,7 +11,7 @@ first start.
     store.read("results")                # model columns and dtypes, as the loaders give them
     d = store.diff(load_result)          # preview: added / changed (old → new) / replaced per table
     uid = store.accept(load_result, "ege_2026.xlsx", data, user="аноним")
-    store.history(); store.undo(uid); store.file_bytes(uid)
+    store.history(); store.dependents(uid); store.undo(uid); store.file_bytes(uid)
 
 Every method opens its own short connection, so one Store object may be shared
 between Streamlit sessions and threads. Refusals raise `StoreError` with a
@@ -166,6 +166,12 @@ class Store:
         """Restore every table to exactly its state before the upload (see store/audit.py for later uploads)."""
         with self._session() as con:
             audit.undo(con, upload_id, user=user, cascade=cascade)
+
+    def dependents(self, upload_id: int) -> list[int]:
+        """Later uploads (not undone) that changed rows this upload changed, directly or through one another,
+        newest first: they must be undone before it (or with it, `undo(..., cascade=True)`)."""
+        with self._session() as con:
+            return audit.dependents(con, int(upload_id))
 
     def file_bytes(self, upload_id: int) -> tuple[str, bytes]:
         """(file name, original bytes) of an upload; StoreError if they were not kept."""

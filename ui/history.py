@@ -84,11 +84,8 @@ def _user() -> str:
 
 def _later(store: Any, upload_id: int) -> list[int]:
     """Later uploads that changed the same rows (they have to be undone first)."""
-    from store import audit
-
     try:
-        with store._session() as con:  # read-only look-up of the undo journal (no public Store method yet)
-            return audit.dependents(con, upload_id)
+        return store.dependents(upload_id)
     except Exception:  # then a plain undo refuses with the same list in its message
         return []
 

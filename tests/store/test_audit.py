@@ -156,3 +156,16 @@ def test_header_mappings_are_saved_by_signature(store):
     assert store.mapping("abc123") == {"EDU_NAME": "school"}
     with pytest.raises(StoreError):
         store.save_mapping("x", {"a": 1})
+
+
+def test_dependents_lists_later_uploads_that_changed_the_same_rows(store):
+    u1 = store.accept(result(results=RESULTS), "ege.xlsx", b"1")
+    u2 = store.accept(result(results=[res(2024, "ЕГЭ", "Русский язык", "sos1", 48, 72.0, 11)]), "fix1.xlsx", b"2")
+    u3 = store.accept(result(results=[res(2024, "ЕГЭ", "Русский язык", "sos1", 49, 72.5, 11)]), "fix2.xlsx", b"3")
+    u4 = store.accept(result(schools=SCHOOLS), "registry.xlsx", b"4")  # touches nothing of the others
+    assert store.dependents(u1) == [u3, u2]  # newest first, u3 through u2
+    assert store.dependents(u2) == [u3]
+    assert store.dependents(u3) == [] and store.dependents(u4) == []
+    store.undo(u3)
+    assert store.dependents(u1) == [u2]  # an undone upload no longer counts
+    assert store.dependents(99) == []

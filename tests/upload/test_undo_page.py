@@ -44,7 +44,12 @@ def test_undo_asks_first_then_restores_the_previous_state(district_store):
     assert f"history_undo_{uid}" not in _undo_buttons(at)  # an undone upload has no «Отменить»
 
 
-def test_undo_of_an_upload_changed_later_undoes_the_later_ones_too(district_store):
+def test_undo_of_an_upload_changed_later_undoes_the_later_ones_too(district_store, monkeypatch):
+    from store import Store
+
+    asked = []
+    real = Store.dependents
+    monkeypatch.setattr(Store, "dependents", lambda self, uid: asked.append(uid) or real(self, uid))
     store = district_store
     before = store.table_checksums()
     first = _accept(store, "80,0", "first.csv")
@@ -56,6 +61,7 @@ def test_undo_of_an_upload_changed_later_undoes_the_later_ones_too(district_stor
     _undo_buttons(at)[f"history_undo_{first}"].click().run()
     no_exception(at)
     assert any(f"более поздние загрузки № {second}" in w.value for w in at.warning)
+    assert asked and set(asked) == {first}  # the page asks the store's public method
     yes = button(at, f"history_confirm_{first}_yes")
     assert yes.label == f"Да, отменить № {first} и № {second}"
     yes.click().run()
