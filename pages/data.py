@@ -8,6 +8,8 @@ template of every table for download, and the upload history
 """
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import pandas as pd
 import streamlit as st
 
@@ -105,15 +107,19 @@ else:
     (st.error if n_err else st.warning)(f"Начальная загрузка: ошибок {n_err}, предупреждений {n_warn}. "
                                         "Файлы с ошибками не загружены целиком.")
     pr["severity"] = pr["severity"].map({"error": "ошибка", "warning": "предупреждение"}).fillna(pr["severity"])
+    if "file" in pr:  # the file's name, not the server's folder
+        pr["file"] = pr["file"].map(lambda f: f if fmt.is_missing(f) or not str(f) else PurePath(str(f)).name)
+    if "row" in pr:
+        pr["row"] = pd.to_numeric(pr["row"], errors="coerce").astype("Int64")
     show_table(pr, {"severity": "Вид", "file": "Файл", "sheet": "Лист", "row": "Строка", "column": "Столбец",
                     "message": "Сообщение"}, what=("замечания_загрузки",), key="data_problems")
 
 # --- templates -----------------------------------------------------------------------------
 st.subheader("Шаблоны для заполнения")
 st.caption("Пустые таблицы с правильными заголовками: заполните и загрузите через боковую панель.")
-tcols = st.columns(3)
+tcols = st.columns(2)  # two per row: the names are long («Результаты оценочных процедур»)
 for i, name in enumerate(TABLES):
-    col = tcols[i % 3]
+    col = tcols[i % 2]
     with col:
         empty.template_button(name, key=f"data_tpl_{name}")
 

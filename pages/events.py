@@ -61,15 +61,17 @@ with data.guard("Ход выполнения"):
         fig = figure_cache.figure(("events_sections", data.store_path(), on_date),
                                   lambda: charts.state_bars(by_sec, "section", "Раздел"))
         st.plotly_chart(fig, key="events_sec_chart")
-        show_table(summary_view(by_sec), {"section": "Раздел", **SUMMARY_COLUMNS},
-                   what=("мероприятия_по_разделам",), key="events_sec")
+        show_table(summary_view(by_sec), {"section": st.column_config.TextColumn("Раздел", width=360),
+                                          **SUMMARY_COLUMNS},
+                   what=("мероприятия_по_разделам",), key="events_sec", wrap=False)
     with tab_resp:
         by_resp = data.roadmap_summary(on_date, "responsible")
         fig = figure_cache.figure(("events_responsible", data.store_path(), on_date),
                                   lambda: charts.state_bars(by_resp, "responsible", "Ответственные"))
         st.plotly_chart(fig, key="events_resp_chart")
-        show_table(summary_view(by_resp), {"responsible": "Ответственный", **SUMMARY_COLUMNS},
-                   what=("мероприятия_по_ответственным",), key="events_resp")
+        show_table(summary_view(by_resp), {"responsible": st.column_config.TextColumn("Ответственный", width=300),
+                                           **SUMMARY_COLUMNS},
+                   what=("мероприятия_по_ответственным",), key="events_resp", wrap=False)
         st.caption("Мероприятие с несколькими ответственными учтено у каждого из них.")
 
 with data.guard("Мероприятия"):
@@ -114,8 +116,8 @@ with data.guard("Мероприятия"):
             v = overdue.assign(last=overdue["last_passed_date"].map(fmt.date_ru),
                                days=overdue["days_overdue"].map(lambda x: fmt.value(x, None, 0)))
             show_table(v, {"number": "№", "title": "Мероприятие", "last": "Контрольная дата", "days": "Дней просрочки",
-                           "responsible": "Ответственные", "deadline_text": "Сроки", "section": "Раздел",
-                           "reason": "Пояснение"},
+                           "responsible": "Ответственные"},
+                       download_only={"deadline_text": "Сроки", "section": "Раздел", "reason": "Пояснение"},
                        what=("просроченные_мероприятия",), key="events_overdue")
 
         st.subheader("Все мероприятия")
@@ -124,5 +126,6 @@ with data.guard("Мероприятия"):
                          done_on=shown["completion_date"].map(fmt.date_ru))
         show_table(v, {"number": "№", "title": "Мероприятие", "state_text": "Состояние", "next": "Ближайшая дата",
                        "deadline_text": "Сроки", "done_on": "Дата выполнения", "responsible": "Ответственные",
-                       "section": "Раздел", "expected_result": "Ожидаемые результаты", "reason": "Пояснение"},
+                       "section": "Раздел", "expected_result": "Ожидаемые результаты"},
+                   download_only={"reason": "Пояснение"}, styler=fmt.state_styler(v["state"]),
                    what=("план_мероприятий",), key="events_all")

@@ -172,7 +172,7 @@ what = {"composite": ("рейтинг", "сводный", year),
         "indicator": ("рейтинг", "показатель", indicator_id, year)}[mode]
 show_table(disp, table_cols, what=what,
            key="ranking_table", styler=rv.arrow_styler if len(disp) <= rv.MAX_STYLED else None,
-           height=rv.table_height(len(disp)))
+           height=rv.table_height(len(disp)), wrap=False)
 
 tab_bars, tab_funnel, tab_grid = st.tabs(["Столбцы с линией района", "Воронка (контрольные границы)",
                                            "Уровень × изменение (5×5)"])
@@ -253,9 +253,10 @@ with tab_grid, data.guard("Уровень × изменение"):
                             change_text=grid["change"].map(lambda v: fmt.change(v, None, 2 if kind in ("score",) or (
                                 kind == "mean" and rank_exam not in ("ЕГЭ", "Пробный ЕГЭ")) else 1)))
         show_table(gdisp, {"school": "Школа", "value_text": f"{year}", "prev_text": f"{year - 1}",
-                           "change_text": "Изменение", "cell_label": "Клетка сетки", "reason": "Пояснение"},
+                           "change_text": "Изменение", "cell_label": "Клетка сетки"},
+                   download_only={"reason": "Пояснение"},
                    what=("уровень_изменение", MODES[mode], year), key="ranking_grid_table",
-                   height=rv.table_height(len(gdisp)))
+                   height=rv.table_height(len(gdisp)), wrap=False)
 
 # --- open a school's card (fallback to clicking the funnel) --------------------------------------
 st.divider()

@@ -15,6 +15,7 @@ from ui import format as fmt
 from ui import risk_view as rk
 from ui import school_view as sv
 from ui.figure_cache import figure, memo
+from ui.ranking_view import table_height
 from ui.tables import show_table
 
 VPR = "ВПР"
@@ -134,4 +135,5 @@ with data.guard("Все флаги"):
         st.caption("Флагов нет.")
     else:
         view = memo(("risk_flags_table", year), lambda: rk.flags_table(flags, names))
-        show_table(view, rk.FLAGS_COLUMNS, what=("флаги_риска", year), key="risk_all")
+        show_table(view, rk.FLAGS_COLUMNS, what=("флаги_риска", year), key="risk_all", wrap=False,
+                   download_only=rk.FLAGS_DOWNLOAD, height=table_height(len(view)))

@@ -271,3 +271,50 @@ def status_bar(counts: dict[str, int], title: str | None = None) -> go.Figure:
     fig.update_layout(barmode="stack", xaxis=dict(visible=False), yaxis=dict(visible=False),
                       legend=dict(y=-0.1, traceorder="normal"), margin=dict(l=0, r=0, t=30 if title else 0, b=0))
     return fig
+
+
+# --- point labels that do not overlap ----------------------------------------------------------------
+
+_CANDIDATES = (  # Plotly textposition, (dx, dy) of the label box centre in label-box units from the point
+    ("top center", (0.0, 1.0)), ("bottom center", (0.0, -1.0)), ("middle right", (0.5, 0.0)),
+    ("middle left", (-0.5, 0.0)), ("top right", (0.5, 1.0)), ("top left", (-0.5, 1.0)),
+    ("bottom right", (0.5, -1.0)), ("bottom left", (-0.5, -1.0)),
+)
+
+
+def label_positions(x: Iterable[Any], y: Iterable[Any], labels: Iterable[str], *, x_range: tuple[float, float],
+                    y_range: tuple[float, float], width_px: float = 800, height_px: float = 400,
+                    font_px: float = 10, marker_px: float = 10, order: Iterable[int] | None = None) -> list[str]:
+    """A Plotly `textposition` for each point's label so that labels overlap neither each other nor the
+    markers; "" where no place is free (that label is left off — the name stays in the hover).
+
+    Greedy over `order` (default: as given): each label takes the first free place of top, bottom, right,
+    left and the corners. Sizes are estimated in pixels from the axis ranges and the plot area."""
+    xs = np.asarray(pd.to_numeric(pd.Series(list(x)), errors="coerce"), dtype=float)
+    ys = np.asarray(pd.to_numeric(pd.Series(list(y)), errors="coerce"), dtype=float)
+    texts = [str(t or "") for t in labels]
+    n = len(texts)
+    sx = width_px / ((x_range[1] - x_range[0]) or 1.0)
+    sy = height_px / ((y_range[1] - y_range[0]) or 1.0)
+    px, py = (xs - x_range[0]) * sx, (ys - y_range[0]) * sy
+    r = marker_px / 2 + 1
+    taken: list[tuple[float, float, float, float]] = [(a - r, b - r, a + r, b + r) for a, b in zip(px, py)
+                                                      if np.isfinite(a) and np.isfinite(b)]
+    out = [""] * n
+    for i in (list(order) if order is not None else range(n)):
+        if not texts[i] or not (np.isfinite(px[i]) and np.isfinite(py[i])):
+            continue
+        w, h = 0.56 * font_px * len(texts[i]) + 2, 1.3 * font_px
+        for pos, (dx, dy) in _CANDIDATES:
+            cx = px[i] + dx * (w + marker_px)
+            cy = py[i] + dy * (h / 2 + marker_px / 2 + 1)
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if box[0] < 0 or box[2] > width_px or box[1] < 0 or box[3] > height_px + 10:
+                continue
+            own = (px[i] - r, py[i] - r, px[i] + r, py[i] + r)
+            if any(b != own and box[0] < b[2] and box[2] > b[0] and box[1] < b[3] and box[3] > b[1] for b in taken):
+                continue
+            taken.append(box)
+            out[i] = pos
+            break
+    return out

@@ -51,10 +51,28 @@ STATE_COLORS = {
     "done": GOOD,
     "in_progress": INFO,
     "overdue": BAD,
-    "not_yet_due": NEUTRAL,
+    "not_yet_due": "#90caf9",  # pale blue: planned, its date is ahead (not the grey of «без срока»)
     "continuous": "#6a1b9a",
     "unscheduled": "#bdbdbd",
 }
+
+# Light backgrounds of the same hues for table cells.
+STATE_BG = {"done": "#c8e6c9", "in_progress": "#bbdefb", "overdue": "#ffcdd2", "not_yet_due": "#e3f2fd",
+            "continuous": "#e1bee7", "unscheduled": "#eeeeee"}
+
+
+def state_styler(states: Any) -> Any:
+    """A function view -> Styler colouring the «Состояние» column (`state_text`) by the raw event
+    states, aligned by position with the rows of the view (the timeline's colours, lighter)."""
+    colours = [STATE_BG.get(str(s), "") for s in list(states)]
+
+    def _col(col: Any) -> list[str]:
+        if col.name != "state_text":
+            return [""] * len(col)
+        return [f"background-color: {c}; color: #212121" if c else "" for c in colours[: len(col)]]
+
+    return lambda view: view.style.apply(_col, axis=0)
+
 
 SEVERITY_LABELS = {"flag": "риск", "warning": "предупреждение", "good": "положительный"}
 

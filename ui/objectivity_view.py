@@ -85,7 +85,9 @@ def comparison_bars(rows: pd.DataFrame, label_col: str, *, title: str | None = N
     fig.add_annotation(x=100 - max_raised, y=1.06, yref="paper", yanchor="bottom", showarrow=False,
                        text=f"повысили > {fmt.num(max_raised, 0)} %", font=dict(size=11, color=fmt.BAD))
     base_layout(fig, title, height=max(300, 26 * len(d) + 150))
-    fig.update_layout(barmode="stack", xaxis=dict(range=[0, 100], ticksuffix=" %", title="доля участников"),
+    ticks = [0, 20, 40, 60, 70, 80, 100]
+    fig.update_layout(barmode="stack", xaxis=dict(range=[0, 100.5], tickvals=ticks,
+                                                  ticktext=[f"{t}{fmt.NBSP}%" for t in ticks], title="доля участников"),
                       yaxis=dict(title=None, autorange="reversed", automargin=True), margin=dict(t=60),
                       legend=dict(traceorder="normal"))
     return fig

@@ -13,9 +13,10 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from ui import format as fmt
-from ui.charts import base_layout
+from ui.charts import base_layout, label_positions
 
 LEVEL_LABELS = {1: "очень низкий", 2: "низкий", 3: "средний", 4: "высокий", 5: "очень высокий"}
 CHANGE_LABELS = {1: "значительное ухудшение", 2: "ухудшение", 3: "без изменений", 4: "улучшение",
@@ -31,10 +32,10 @@ RANK_COLUMNS = {
     "school": "Школа",
     "value_text": "Значение",
     "participants_text": "Участников",
-    "reliability": "Надёжность",
-    "avg3_text": "Среднее за 3 года (3:2:1)",
-    "n_years": "Лет в среднем",
-    "prev_rank_text": "Место в прошлом году",
+    "reliability": st.column_config.TextColumn("Надёжность", width=190),
+    "avg3_text": st.column_config.TextColumn("Среднее за 3 года", help="Веса лет 3:2:1, последний год — самый весомый"),
+    "n_years": st.column_config.NumberColumn("Лет", help="Сколько лет вошло в среднее", width=50),
+    "prev_rank_text": st.column_config.TextColumn("Место год назад", width=120),
 }
 
 
@@ -165,19 +166,36 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, names: dict[str, st
                   "inside": "в пределах случайных колебаний"}
         colors = {"bad": fmt.BAD, "good": fmt.GOOD, "inside": "#546e7a"}
         digits = 1 if measure == "below_share" or district > 10 else 2
+        # zoom on the schools (the limits fan out beyond): labels need the room; stay inside the scale
+        vals = pd.to_numeric(points["value"], errors="coerce")
+        lo_v, hi_v = float(min(vals.min(), district)), float(max(vals.max(), district))
+        pad = 0.3 * (hi_v - lo_v) or 1.0
+        y_lo, y_hi = lo_v - pad, hi_v + pad
+        scale = (axis or {}).get("range")
+        if scale:
+            y_lo, y_hi = max(y_lo, float(scale[0])), min(y_hi, float(scale[1]))
+        zoom = [y_lo, y_hi]
+        x_hi = nmax * 1.05
+        all_names = points["school_id"].astype(str).map(lambda s: names.get(s, s))
+        short = all_names.map(lambda s: s if len(s) <= 22 else s[:21] + "…")
+        if len(points) > MAX_LABELS:
+            short = short.where(status != "inside", "")
+        # flagged schools get their labels placed first, then the rest from the extremes inwards
+        priority = np.argsort(np.where(status != "inside", -1e9, 0) - (vals - district).abs().to_numpy())
+        positions = pd.Series(label_positions(points["participants"], vals, short, x_range=(0, x_hi),
+                                              y_range=(y_lo, y_hi), width_px=780, height_px=380,
+                                              order=priority), index=points.index)
         for key in ("inside", "bad", "good"):
             p = points[status == key]
             if p.empty:
                 continue
             out998 = p["outside998"].fillna(False).astype(bool).to_numpy()
-            school = p["school_id"].astype(str).map(lambda s: names.get(s, s))
-            label = school.map(lambda s: s if len(s) <= 22 else s[:21] + "…")
-            if len(points) > MAX_LABELS and key == "inside":
-                label = label.map(lambda _: "")
+            school = all_names[p.index]
+            label = short[p.index].where(positions[p.index] != "", "")
             vtext = p["value"].map(lambda v: fmt.num(float(v), digits) + (" %" if measure == "below_share" else ""))
             fig.add_trace(go.Scatter(
                 x=p["participants"], y=p["value"], mode="markers+text", name=labels[key],
-                text=label, textposition="top center",
+                text=label, textposition=positions[p.index].replace("", "top center").tolist(),
                 textfont=dict(size=10, color="#37474f"),
                 marker=dict(color=colors[key], size=np.where(out998, 14, 10).tolist(),
                             symbol=np.where(out998, "diamond", "circle").tolist(), line=dict(width=1, color="white")),
@@ -189,8 +207,11 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, names: dict[str, st
     yaxis = dict(title=value_title)
     if axis:
         yaxis.update(axis)
-    fig.update_layout(xaxis=dict(title="участников", rangemode="tozero"), yaxis=yaxis, clickmode="event+select",
-                      dragmode="pan")
+    xaxis = dict(title="участников", rangemode="tozero")
+    if len(points):
+        yaxis["range"] = zoom
+        xaxis["range"] = [0, x_hi]
+    fig.update_layout(xaxis=xaxis, yaxis=yaxis, clickmode="event+select", dragmode="pan")
     return fig
 
 

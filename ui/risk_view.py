@@ -18,7 +18,7 @@ import streamlit as st
 
 from ui import filters
 from ui import format as fmt
-from ui.charts import base_layout
+from ui.charts import base_layout, label_positions
 from ui.reasons import reason_block, split_reason
 from ui.school_view import rnum
 
@@ -35,18 +35,21 @@ def _years_text(years: Any) -> str:
 
 
 def flags_table(flags: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """All flags with display columns: school, flag label, severity label, years text."""
+    """All flags with display columns: school, flag label, severity label, years text, the reason's lead."""
     d = flags.copy()
     d["school"] = d["school_id"].astype(str).map(lambda s: names.get(s, s))
     d["flag_text"] = [lbl if not fmt.is_missing(lbl) else fmt.flag_label(f) for lbl, f in zip(d.get("label", d["flag"]),
                                                                                               d["flag"])]
     d["severity_text"] = d["severity"].map(lambda s: fmt.SEVERITY_LABELS.get(str(s), str(s)))
     d["years_text"] = d["years"].map(_years_text)
+    d["lead"] = d["reason"].map(lambda r: split_reason(r).lead)
     return d
 
 
-FLAGS_COLUMNS = {"school": "Школа", "flag_text": "Флаг", "severity_text": "Вид", "years_text": "Годы",
-                 "reason": "Причина"}
+FLAGS_COLUMNS = {"school": "Школа", "flag_text": st.column_config.TextColumn("Флаг", width=300),
+                 "severity_text": "Вид", "years_text": "Годы",
+                 "lead": st.column_config.TextColumn("Причина (главное)", width=420)}
+FLAGS_DOWNLOAD = {"reason": "Причина полностью"}
 
 
 def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str, *,
@@ -129,6 +132,19 @@ def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str
                       opacity=0.35, line_width=0, layer="below")
         fig.add_annotation(x=float(q4["index"].min()), y=1, yref="paper", xanchor="left", yanchor="bottom",
                            showarrow=False, text="ШНСУ: верхняя четверть по индексу", font=dict(size=11, color="#e65100"))
+    # labels that do not overlap: the notable schools first, then the others from the regression line outwards
+    short = d["name"].map(lambda s: s if len(s) <= 22 else s[:21] + "…")
+    if len(d) > MAX_LABELS:
+        short = short.where(res | below | (d["school_id"].astype(str) == str(highlight)), "")
+    xv, yv = pd.to_numeric(d["index"], errors="coerce"), pd.to_numeric(d["value"], errors="coerce")
+    x_lo, x_hi = float(xv.min()) - 0.25, float(xv.max()) + 0.35
+    y_lo, y_hi = float(yv.min()) - 0.25, float(yv.max()) + 0.3
+    notable = (res | below).to_numpy()
+    resid = pd.to_numeric(d.get("residual", pd.Series(0.0, index=d.index)), errors="coerce").abs().fillna(0)
+    priority = np.argsort(np.where(notable, -1e9, 0) - resid.to_numpy())
+    positions = pd.Series(label_positions(xv, yv, short, x_range=(x_lo, x_hi), y_range=(y_lo, y_hi),
+                                          width_px=760, height_px=400, marker_px=18, order=priority),
+                          index=d.index)
     groups = [("прочие школы", ~res & ~below, "#546e7a", "circle"),
               ("ниже ожидаемого с учётом контекста", below & ~res, fmt.BAD, "circle"),
               ("резильентные: неблагоприятные условия, результат выше ожидаемого", res, fmt.GOOD, "star")]
@@ -137,12 +153,10 @@ def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str
         if p.empty:
             continue
         hl = (p["school_id"].astype(str) == str(highlight)).to_numpy() if highlight else np.zeros(len(p), bool)
-        text = p["name"].map(lambda s: s if len(s) <= 22 else s[:21] + "…")
-        if len(d) > MAX_LABELS and label == "прочие школы":
-            text = text.where(hl, "")
+        text = short[p.index].where(positions[p.index] != "", "")
         fig.add_trace(go.Scatter(
             x=p["index"], y=p["value"], mode="markers+text", name=label,
-            text=text, textposition="top center",
+            text=text, textposition=positions[p.index].replace("", "top center").tolist(),
             textfont=dict(size=10, color="#37474f"),
             marker=dict(color=color, size=(size[mask] * np.where(hl, 1.4, 1.0)).tolist(), symbol=symbol,
                         line=dict(width=np.where(hl, 3, 1).tolist(), color=np.where(hl, "#000000", "white").tolist())),
@@ -158,6 +172,7 @@ def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str
                           "<br>Участников: %{customdata[6]}<br><i>щёлкните, чтобы открыть карточку</i><extra></extra>"))
     base_layout(fig, title, height=540)
     fig.update_layout(xaxis=dict(title="индекс социального неблагополучия (0 — средний по району, больше — хуже)",
-                                 zeroline=True),
-                      yaxis=dict(title=value_title, zeroline=True), clickmode="event+select", dragmode="pan")
+                                 zeroline=True, range=[x_lo, x_hi]),
+                      yaxis=dict(title=value_title, zeroline=True, range=[y_lo, y_hi]), clickmode="event+select",
+                      dragmode="pan")
     return fig
