@@ -117,11 +117,7 @@ else:
 # --- templates -----------------------------------------------------------------------------
 st.subheader("Шаблоны для заполнения")
 st.caption("Пустые таблицы с правильными заголовками: заполните и загрузите через боковую панель.")
-tcols = st.columns(2)  # two per row: the names are long («Результаты оценочных процедур»)
-for i, name in enumerate(TABLES):
-    col = tcols[i % 2]
-    with col:
-        empty.template_button(name, key=f"data_tpl_{name}")
+empty.template_row(TABLES, key="data_tpl")
 
 # --- history -------------------------------------------------------------------------------
 st.subheader("История загрузок")

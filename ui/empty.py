@@ -59,11 +59,14 @@ def empty_hint(needed: Iterable[str], what: str, key: str = "empty") -> None:
         "или положите файлы в папку данных. Ниже — шаблоны для заполнения.",
         icon=":material/info:",
     )
-    per_row = min(3, max(1, len(needed)))
-    cols = st.columns(per_row)
-    for i, t in enumerate(needed):
-        with cols[i % per_row]:
-            template_button(t, key=f"{key}_tpl_{t}")
+    template_row(needed, key=f"{key}_tpl")
+
+
+def template_row(tables: Iterable[str], key: str) -> None:
+    """The template buttons side by side, each as wide as its label, wrapping onto the next line."""
+    with st.container(horizontal=True, gap="small"):
+        for t in tables:
+            template_button(t, key=f"{key}_{t}")
 
 
 def no_school_data(school_label: str, year: int, what: str = "данных") -> None:

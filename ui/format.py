@@ -117,6 +117,8 @@ def _digits(unit: str | None, x: Any, digits: int | None) -> int:
         if d == 0 and not is_missing(x) and float(x) != round(float(x)):
             return 1
         return d
+    if not u and not is_missing(x) and float(x) == round(float(x)):
+        return 0  # a whole number without a unit is a count: «4», not «4,00»
     return 2 if not is_missing(x) and abs(float(x)) < 10 else 1
 
 
@@ -163,9 +165,10 @@ def metric_delta(x: Any, unit: str | None = None, digits: int | None = None) -> 
     "0" for no change (grey), None when missing."""
     if is_missing(x):
         return None
-    if float(x) == 0:
+    text = change(x, unit, digits)
+    if float(x) == 0 or not any(ch in "123456789" for ch in text):  # 0,004 → «+0,00» reads as growth: say «0»
         return "0"
-    return change(x, unit, digits).replace("−", "-")
+    return text.replace("−", "-")
 
 
 def delta_color(good_direction: Any) -> str:

@@ -69,3 +69,15 @@ def test_indicators_page_keeps_reasons_for_the_excel_file_only(shared_store, run
     no_exception(at)
     table = table_with(at, "name", "status_label", "plan_text", "fact_text")
     assert "reason" not in table.columns  # the words repeat the numbers beside them
+
+
+def test_key_figure_change_that_rounds_to_zero_is_grey_zero():
+    assert fmt.metric_delta(0.004, "отметка") == "0"   # not «+0,00» with a green arrow
+    assert fmt.metric_delta(-0.65, "балл") == "-0,65"  # Streamlit colours by the ASCII minus
+    assert fmt.metric_delta(0.3, "%") == "+0,3\u00a0п.\u00a0п."
+
+
+def test_whole_number_without_unit_is_a_count():
+    assert fmt.value(4.0) == "4"
+    assert fmt.value(3.65) == "3,65"
+    assert fmt.value(4.0, "отметка") == "4,00"
