@@ -60,9 +60,7 @@ if mode == "exam":
         empty.empty_hint(["results"], "нет результатов ЕГЭ или ОГЭ для рейтинга", key="ranking_noexam")
         st.stop()
     with c2:
-        rank_exam = st.selectbox("Процедура", rankable_exams,
-                                 index=rankable_exams.index(rank_exam) if rank_exam in rankable_exams else 0,
-                                 key="rank_exam")
+        rank_exam = filters.exam_picker(rankable_exams, key="rank_exam")
         subjects = rv.subject_order(list(res_year.loc[res_year["exam"] == rank_exam, "subject"].dropna().astype(str).unique()))
         subject = st.selectbox("Предмет", [ALL_SUBJECTS, *subjects],
                                format_func=lambda s: "Все предметы (сводный балл процедуры)" if s == ALL_SUBJECTS else s,
@@ -198,8 +196,7 @@ with tab_funnel, data.guard("Воронка"):
             st.info("Воронка строится по результатам ЕГЭ или ОГЭ — они не загружены.", icon=":material/info:")
             f_exam = None
         else:
-            f_exam = fc1.selectbox("Процедура", f_exams, key="funnel_exam",
-                                   index=f_exams.index(rank_exam) if rank_exam in f_exams else 0)
+            f_exam = filters.exam_picker(f_exams, key="funnel_exam", where=fc1)
             f_subjects = rv.subject_order(list(res_year.loc[res_year["exam"] == f_exam, "subject"].dropna().astype(str).unique()))
             f_subject = fc2.selectbox("Предмет", f_subjects, key="funnel_subject") if f_subjects else None
             f_measure = "mean"

@@ -8,7 +8,7 @@ set from outside (a deep link, a `page_link_with_filters`) and wins.
 
 Public: `sidebar_filters(show_exam=...)`, `current_year()`, `current_school()`,
 `current_exam()`, `today()`, `filter_params(**overrides)`,
-`page_link_with_filters(page, label, ...)`, `year_options()`, `school_options()`,
+`page_link_with_filters(page, label, ...)`, `exam_picker(options, key)`, `year_options()`, `school_options()`,
 `exam_options()`, `ALL_DISTRICT`.
 """
 from __future__ import annotations
@@ -208,6 +208,31 @@ def sidebar_filters(show_exam: bool = True) -> None:
             on_change=_copy, args=("w_exam", _KEYS["exam"]),
         )
     write_to_url()
+
+
+def exam_picker(options: list[str], key: str, label: str = "Процедура", where: Any = None) -> str | None:
+    """A page's own procedure selectbox kept in step with the sidebar's: it follows a sidebar (or URL)
+    change, and choosing here changes the sidebar and the URL too. `options` may leave some procedures
+    out (ВПР is never ranked); then the sidebar's choice is shown only when it is one of them."""
+    if not options:
+        return None
+    cur = current_exam()
+    if cur in options and st.session_state.get(_SYNCED.format(key)) != cur:
+        st.session_state[key] = cur  # the sidebar or a link changed the procedure: follow it
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    st.session_state[_SYNCED.format(key)] = cur if cur in options else st.session_state[key]
+    box = where if where is not None else st
+    return box.selectbox(label, options, key=key, on_change=_pick_exam, args=(key,))
+
+
+_SYNCED = "{}_synced_exam"
+
+
+def _pick_exam(key: str) -> None:
+    value = st.session_state[key]
+    st.session_state[_KEYS["exam"]] = value
+    st.session_state[_SYNCED.format(key)] = value
 
 
 def filter_params(**overrides: Any) -> dict[str, str]:

@@ -167,3 +167,16 @@ def test_empty_store_shows_the_hint(empty_store, run_page):
     no_exception(at)
     assert any("Нечего показать" in i.value for i in at.info)
     assert at.get("download_button"), "the template download is offered"
+
+
+def test_page_procedure_and_sidebar_procedure_are_one_choice(shared_store, run_page):
+    at = run_page("ranking", year=2026, exam="ЕГЭ")
+    at.radio(key="rank_mode").set_value("exam").run()
+    assert at.selectbox(key="rank_exam").value == "ЕГЭ"
+    at.selectbox(key="w_exam").set_value("ОГЭ").run()  # the sidebar
+    no_exception(at)
+    assert at.selectbox(key="rank_exam").value == "ОГЭ"
+    at.selectbox(key="rank_exam").set_value("ЕГЭ").run()  # the page
+    no_exception(at)
+    assert at.selectbox(key="w_exam").value == "ЕГЭ"
+    assert at.query_params["exam"] == ["ЕГЭ"] or at.query_params["exam"] == "ЕГЭ"
