@@ -1,7 +1,7 @@
 """What does the command line `python -m loaders` do?
 
     python -m loaders FILE [FILE…] [--year Y] [--exam ЕГЭ] [--table results] [--layout NAME]
-                      [--map "A=col,B=col"] [--map-file mapping.json] [--json]
+                      [--map "A=col,B=col"] [--map-file mapping.json] [--save-map] [--json]
     python -m loaders template TABLE [-o FILE]
 
 The first form reads the files as one batch and prints, in Russian, what was
@@ -49,6 +49,9 @@ def _load(argv: list[str]) -> int:
     p.add_argument("--layout", help="макет листа, если он не распознан")
     p.add_argument("--map", dest="mapping", help="соответствие столбцов: «Заголовок=поле,Заголовок=поле»")
     p.add_argument("--map-file", help="файл JSON с соответствием столбцов {\"Заголовок\": \"поле\"}")
+    p.add_argument("--save-map", action="store_true",
+                   help="сохранить соответствие (--map, --map-file) под подписью заголовков прочитанных листов: "
+                        "следующие файлы с такими же заголовками прочитаются с ним сами")
     p.add_argument("--json", action="store_true", help="вывести один объект JSON с таблицами и проблемами")
     args = p.parse_args(argv)
     try:
@@ -60,12 +63,32 @@ def _load(argv: list[str]) -> int:
         return EXIT_ERRORS
     result = load_files(args.files, year=args.year, exam=args.exam, table=args.table, layout=args.layout,
                         mapping=mapping or None)
+    if args.save_map:
+        saved = _save_map(result, mapping)
+        if saved:
+            print(f"Соответствие столбцов сохранено для {saved} вид(ов) заголовков.", file=sys.stderr)
     if args.json:
         json.dump(result_to_json(result), sys.stdout, ensure_ascii=False, indent=1, default=str)
         sys.stdout.write("\n")
     else:
         _print_report(result)
     return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def _save_map(result, mapping: dict[str, str]) -> int:
+    """Save the user's mapping under the header signature of every sheet read with it (only a clean load)."""
+    from loaders.mappings import load_mapping, save_mapping
+
+    if not mapping:
+        print("Нечего сохранять: укажите соответствие (--map или --map-file).", file=sys.stderr)
+        return 0
+    if not result.ok:
+        print("Соответствие не сохранено: в файлах есть ошибки.", file=sys.stderr)
+        return 0
+    signatures = sorted({d["signature"] for d in result.detected if d.get("signature")})
+    for sig in signatures:
+        save_mapping(sig, {**(load_mapping(sig) or {}), **mapping})
+    return len(signatures)
 
 
 def _print_report(result) -> None:

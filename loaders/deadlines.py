@@ -121,6 +121,35 @@ def years_from_title(text: str | None) -> ProgrammeYears | None:
     return None
 
 
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def programme_years(titles: Iterable, year: int | None = None,
+                    deadline_texts: Iterable | None = None) -> ProgrammeYears | None:
+    """The programme years of a plan: the first title (or sheet or file name) that names them, else the user's
+    (school) year, else the span of the years written in the deadlines themselves (`Март 2025`, `до
+    31.10.2026` → 2025–2026)."""
+    for text in titles:
+        y = years_from_title(text)
+        if y:
+            return y
+    if year:
+        return ProgrammeYears(int(year) - 1, int(year), school_year=True)
+    found = sorted({int(m) for t in (deadline_texts if deadline_texts is not None else ())
+                    if isinstance(t, str) for m in _ANY_YEAR.findall(t)})
+    if found and found[-1] - found[0] <= 15:
+        return ProgrammeYears(found[0], found[-1])
+    return None
+
+
+def needing_years(texts: Iterable) -> int:
+    """How many deadline texts give control dates only once the programme's years are known
+    (`Ежегодно ноябрь`, `Март`): the ones to warn about when no years were found."""
+    without = parse_deadlines(texts)["control_dates"]
+    with_years = parse_deadlines(texts, (2000, 2000))["control_dates"]
+    return int(sum(1 for a, b in zip(without, with_years) if not a and b))
+
+
 # --- internal representation -------------------------------------------------
 # A point is [day|None, month|None, year|None]; an item is {"start": point, "end": point|None, "year_only": bool}.
 

@@ -5,7 +5,9 @@ A user maps headers the loader could not place — on the command line
 or in the upload preview. The mapping is saved under the table's header
 signature (`loaders.headers.header_signature`) in a JSON file (default
 `data/mappings.json`, or the file named by DASHBOARD_MAPPINGS) and applied the
-next time a table of the same shape arrives.
+next time a table of the same shape arrives. The upload dialog keeps them in
+the store instead and passes the store's lookup to the loaders (`mappings=`);
+the JSON file is what the command line reads and `--save-map` writes.
 
 Targets are model columns (`participants`, `mean`, `year`…), `school_name`
 (`school`, `школа`, `ОО` are accepted for it), `skip` to ignore a column, or
@@ -118,6 +120,11 @@ def _read_all(path: Path) -> dict[str, dict[str, str]]:
     except (OSError, json.JSONDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def load_all(path: str | Path | None = None) -> dict[str, dict[str, str]]:
+    """Every saved mapping, signature → {header: target} (empty when the file is missing or unreadable)."""
+    return {sig: dict(m) for sig, m in _read_all(_store_path(path)).items() if isinstance(m, dict)}
 
 
 def load_mapping(signature: str, path: str | Path | None = None) -> dict[str, str] | None:

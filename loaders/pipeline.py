@@ -144,6 +144,7 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
         return _drop_tables(result)
     if exam is not None:
         exam = canonical_exam(exam)
+    mappings = _saved_mappings(mappings)
 
     def ctx_for(sheet: Sheet, reg: pd.DataFrame | None) -> Context:
         return Context(file=sheet.file, year=year, exam=exam, table=table, layout=layout,
@@ -187,6 +188,27 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
     if result.errors:
         _drop_tables(result)
     return result
+
+
+def _saved_mappings(mappings: Any) -> Any:
+    """The saved header mappings for one load: the caller's lookup asked once per signature, or — without
+    one — the mappings file read once."""
+    if mappings is None:
+        from loaders.mappings import load_all
+        return load_all()
+    if not callable(mappings):
+        return mappings
+    seen: dict[str, Any] = {}
+
+    def lookup(signature: str) -> Any:
+        if signature not in seen:
+            try:
+                seen[signature] = mappings(signature)
+            except Exception:  # a store that cannot answer: read as if nothing were saved
+                log.error("saved mapping lookup failed")
+                seen[signature] = None
+        return seen[signature]
+    return lookup
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame | None:

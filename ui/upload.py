@@ -108,19 +108,22 @@ def sha256(data: bytes) -> str:
 
 @st.cache_data(show_spinner="Читаю файл…", max_entries=8)
 def _read_file(sha: str, name: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple,
-               _data: bytes, _registry: pd.DataFrame | None, _known: pd.DataFrame | None = None) -> LoadResult:
+               _data: bytes, _registry: pd.DataFrame | None, _known: pd.DataFrame | None = None,
+               _mappings: Any = None) -> LoadResult:
     """Read an uploaded file; the cache key is the bytes' hash + options + store state (never the bytes object).
 
     `_known` are the store's indicators (same store version): a fact sheet's guessed direction, unit or group
-    never overwrites what the store knows."""
+    never overwrites what the store knows. `_mappings` is the store's lookup of saved header mappings
+    (signature → mapping), so a table of a shape mapped once is read with that mapping."""
     from loaders import load_bytes
 
     return load_bytes(name, _data, **dict(opts), registry=_registry, aliases=dict(aliases),
-                      mapping=dict(mapping) or None, known_indicators=_known)
+                      mapping=dict(mapping) or None, known_indicators=_known, mappings=_mappings)
 
 
 def _read_gsheet(url: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple, nonce: int,
-                 registry: pd.DataFrame | None, known: pd.DataFrame | None = None) -> LoadResult:
+                 registry: pd.DataFrame | None, known: pd.DataFrame | None = None,
+                 mappings: Any = None) -> LoadResult:
     """Read a Google Sheet (cached per session; «Обновить» changes the nonce)."""
     cache = st.session_state.setdefault("upl_gs_cache", {})
     key = (url, opts, ver, aliases, mapping, nonce)
@@ -129,7 +132,7 @@ def _read_gsheet(url: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple
 
         with st.spinner("Читаю Google Таблицу…"):
             result = load_gsheet(url, **dict(opts), registry=registry, aliases=dict(aliases),
-                                 mapping=dict(mapping) or None, known_indicators=known)
+                                 mapping=dict(mapping) or None, known_indicators=known, mappings=mappings)
         cache.clear()  # keep one reading per session
         cache[key] = result
     return cache[key]
@@ -162,9 +165,9 @@ def load_pending(store: Any, pending: dict[str, Any]) -> tuple[LoadResult, dict[
     def read(mapping: tuple) -> LoadResult:
         if pending.get("source") == "gsheets":
             return _read_gsheet(pending["url"], opts_t, ver, aliases, mapping, int(pending.get("nonce", 0)), registry,
-                                known)
+                                known, store.mapping)
         return _read_file(pending["sha"], pending["name"], opts_t, ver, aliases, mapping, pending["data"], registry,
-                          known)
+                          known, store.mapping)
 
     result = read(())
     mapping = saved_mapping(store, result)

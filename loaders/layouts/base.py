@@ -72,10 +72,8 @@ class Context:
         if self.mappings is None:
             from loaders.mappings import load_mapping
             return load_mapping(signature)
-        if callable(self.mappings):
-            return self.mappings(signature)
-        m = self.mappings.get(signature)
-        return dict(m) if isinstance(m, dict) else None
+        m = self.mappings(signature) if callable(self.mappings) else self.mappings.get(signature)
+        return dict(m) if isinstance(m, dict) and m else None
 
     def problem(self, severity: str, message: str, sheet: Sheet | None = None, row: int | None = None,
                 column: str | None = None, value: Any = None) -> Problem:

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from loaders import headers as H
-from loaders.deadlines import ProgrammeYears, parse_deadlines, years_from_title
+from loaders.deadlines import ProgrammeYears, needing_years, parse_deadlines, programme_years
 from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
@@ -63,13 +63,7 @@ def _header(sheet: Sheet, ctx: Context) -> tuple[int, dict[int, str], dict[int, 
 
 
 def _programme_years(sheet: Sheet, ctx: Context, titles: list[str]) -> ProgrammeYears | None:
-    for text in titles + [sheet.name, sheet.file.rsplit("/", 1)[-1]]:
-        y = years_from_title(text)
-        if y:
-            return y
-    if ctx.year:
-        return ProgrammeYears(ctx.year - 1, ctx.year, school_year=True)
-    return None
+    return programme_years(titles + [sheet.name, sheet.file.rsplit("/", 1)[-1]], ctx.year)
 
 
 class EventPlan:
@@ -168,10 +162,10 @@ class EventPlan:
             frame["deadline_text"] = dl["deadline_text"].where(dl["deadline_text"] != "", None).to_numpy()
             frame["control_dates"] = dl["control_dates"].to_numpy()
             frame["schedule"] = dl["schedule"].to_numpy()
-            no_years = (frame["schedule"] == "unscheduled") & frame["deadline_text"].notna() & (years is None)
-            if no_years.any():
+            no_years = needing_years(frame["deadline_text"]) if years is None else 0
+            if no_years:
                 out.problems.append(ctx.problem(
-                    "warning", f"годы программы не найдены в заголовке: {int(no_years.sum())} срок(ов) без года "
+                    "warning", f"годы программы не найдены в заголовке: {no_years} срок(ов) без года "
                                "оставлены без контрольных дат; укажите год (--year) или годы в заголовке "
                                "(«на 2023-2025 годы»)", sheet))
         else:

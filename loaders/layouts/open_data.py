@@ -30,7 +30,7 @@ from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
 from loaders.layouts.forma1 import cell_text, direction_from_words, indicator_id, title_texts
 from loaders.layouts.tabular import find_exam
-from loaders.mappings import canonical_target, load_mapping
+from loaders.mappings import canonical_target
 from loaders.model import TABLES
 from loaders.school_names import normalise
 from loaders.thresholds import normalise_subject
@@ -58,9 +58,9 @@ _GRADE = re.compile(r"grade[\s_-]*(\d{1,2})|(\d{1,2})\s*[-_ ]?(?:класс|кл
 
 
 def _mapping(ctx: Context, signature: str) -> dict[str, str]:
-    given = ctx.mapping or {}
-    saved = {} if given else (load_mapping(signature) or {})
-    return {H.norm(k): canonical_target(v) for k, v in {**saved, **given}.items()}
+    """The mapping saved for this header signature (the store's, or the mappings file), the user's on top."""
+    saved = ctx.saved_mapping(signature) or {}
+    return {H.norm(k): canonical_target(v) for k, v in {**saved, **(ctx.mapping or {})}.items()}
 
 
 def _known(label: str) -> str | None:

@@ -11,6 +11,9 @@ numbers the columns (`1 2 3 …`) is skipped, as are blank rows and total rows
 
 Values are left as found (validation coerces them). School names stay in the
 helper column `school_name`; the pipeline matches them to the registry.
+A mapping once saved for a header's signature is applied automatically. Events
+with a «Сроки» column but no «Контрольные даты» get their control dates and
+schedule parsed from the text (`loaders.deadlines`).
 """
 from __future__ import annotations
 
@@ -23,9 +26,11 @@ import pandas as pd
 
 from loaders import headers as H
 from loaders.cells import find_year
+from loaders.deadlines import needing_years, parse_deadlines, programme_years
 from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
+from loaders.mappings import canonical_target
 from loaders.model import EXAMS, TABLES
 
 SCAN_ROWS = 30
@@ -89,7 +94,14 @@ def _text(v: Any) -> str:
 
 
 def _mapping_lookup(ctx: Context) -> dict[str, str]:
-    return {H.norm(k): v for k, v in (ctx.mapping or {}).items()}
+    return {H.norm(k): canonical_target(v) for k, v in (ctx.mapping or {}).items()}
+
+
+def _skipped(mapping: dict[str, str], *labels: str) -> bool:
+    """Did the user map this header to «не загружать»? Then it is decided, not unplaced."""
+    if not mapping or not any(v in ("", "-", "skip") for v in mapping.values()):
+        return False
+    return any(mapping.get(H.norm(lab)) in ("", "-", "skip") for lab in labels if lab)
 
 
 def _match(text: str, table: str, mapping: dict[str, str]) -> str | None:
@@ -108,6 +120,7 @@ def _match(text: str, table: str, mapping: dict[str, str]) -> str | None:
 
 _CANONICAL = {t: {H.norm(c.header) for c in cols} for t, cols in TABLES.items()}
 _FIELDS = {t: {c.name for c in cols} | {H.SCHOOL_NAME, H.INDICATOR_NAME} for t, cols in TABLES.items()}
+_ALL_FIELDS = set().union(*_FIELDS.values())
 
 
 def _coverage(table: str, found: set[str]) -> bool:
@@ -138,7 +151,7 @@ def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, st
         elif top:
             f = _match(top, table, mapping)
         if f is None:
-            if label and H.norm(label) not in IGNORED_HEADERS:
+            if label and H.norm(label) not in IGNORED_HEADERS and not _skipped(mapping, top, sub, label):
                 unplaced.append(label)
             continue
         if f in used and j not in groups:
@@ -158,9 +171,37 @@ def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, st
     return Plan(table, i, 2 if two else 1, fields, labels, groups, unplaced, score)
 
 
+def header_signature_at(sheet: Sheet, top: int, rows: int) -> str:
+    """The signature of the header in rows top…top+rows-1 (what a mapping is saved under)."""
+    width = max((len(r) for r in sheet.rows[top:top + 2]), default=0)
+    return H.header_signature([_text(sheet.merged_value(r, j)) for r in range(top, top + rows) for j in range(width)])
+
+
+def _saved_lookup(ctx: Context, sheet: Sheet) -> Any:
+    """mapping(top, rows): the mapping saved for the header signature at that place (normalised header →
+    target) with the user's own on top; just the user's when nothing is saved."""
+    explicit = _mapping_lookup(ctx)
+    if ctx.mappings is not None and not callable(ctx.mappings) and not ctx.mappings:
+        return lambda top, rows: explicit  # nothing saved at all
+    cache: dict[tuple[int, int], dict[str, str]] = {}
+
+    def mapping(top: int, rows: int) -> dict[str, str]:
+        if (top, rows) not in cache:
+            saved = ctx.saved_mapping(header_signature_at(sheet, top, rows)) or {}
+            # only targets that are model fields: free text is an open-data indicator name, not ours to read
+            fields = {H.norm(k): t for k, t in ((k, canonical_target(v)) for k, v in saved.items())
+                      if t in _ALL_FIELDS or t == "skip"}
+            cache[(top, rows)] = {**fields, **explicit} if fields else explicit
+        return cache[(top, rows)]
+    return mapping
+
+
 def plan_sheet(sheet: Sheet, ctx: Context) -> Plan | None:
-    """The best header interpretation of a sheet, or None when no table header is found."""
-    mapping = _mapping_lookup(ctx)
+    """The best header interpretation of a sheet, or None when no table header is found.
+
+    A mapping saved for the header's signature (the store's or the mappings file, `ctx.saved_mapping`) is
+    applied as if the user had given it; the user's own mapping wins over it."""
+    mapping_at = _saved_lookup(ctx, sheet)
     tables = [ctx.table] if ctx.table else list(NEEDS)
     best: Plan | None = None
     n = min(len(sheet.rows), SCAN_ROWS)
@@ -173,7 +214,7 @@ def plan_sheet(sheet: Sheet, ctx: Context) -> Plan | None:
             for two in (False, True):
                 if two and i + 1 >= len(sheet.rows):
                     continue
-                plan = _plan_for(sheet, i, two, table, mapping, width)
+                plan = _plan_for(sheet, i, two, table, mapping_at(i, 2 if two else 1), width)
                 if plan and (best is None or plan.score > best.score + 1e-9):
                     best = plan
         if best is not None and i > best.header_top + 1:
@@ -229,7 +270,7 @@ class Tabular:
 
     @staticmethod
     def _key(sheet: Sheet, ctx: Context) -> tuple[int, int]:
-        return id(sheet), hash((ctx.table, tuple(sorted((ctx.mapping or {}).items()))))
+        return id(sheet), hash((ctx.table, tuple(sorted((ctx.mapping or {}).items())), id(ctx.mappings)))
 
     def _plan(self, sheet: Sheet, ctx: Context) -> Plan | None:
         key = self._key(sheet, ctx)
@@ -271,7 +312,7 @@ class Tabular:
         header_texts = [_text(sheet.merged_value(r, j)) for r in range(plan.header_top, plan.header_top + plan.header_rows)
                         for j in range(max((len(r) for r in sheet.rows[plan.header_top:plan.header_top + 2]), default=0))]
         info["header_texts"] = [h for h in header_texts if h]
-        info["signature"] = H.header_signature(header_texts)
+        info["signature"] = header_signature_at(sheet, plan.header_top, plan.header_rows)
         out.info = info
         out.unplaced_columns = list(plan.unplaced)
 
@@ -316,6 +357,8 @@ class Tabular:
         if not plan.groups:
             t = pd.DataFrame(base)
             t["_row"] = rows
+            if plan.table == "events":
+                _parse_event_deadlines(t, sheet, ctx, titles, out)
             out.tables[plan.table] = t
             out.headers[plan.table] = headers_map
             return out
@@ -342,6 +385,25 @@ class Tabular:
         out.headers[plan.table] = headers_map
         info["groups"] = list(by_group)
         return out
+
+
+def _parse_event_deadlines(t: pd.DataFrame, sheet: Sheet, ctx: Context, titles: list[str], out: Parsed) -> None:
+    """Events with a «Сроки» column but no «Контрольные даты»: control dates and schedule parsed from the
+    text (`loaders.deadlines`) within the programme years of the title, the user's year or the dates' own."""
+    if "deadline_text" not in t.columns or "control_dates" in t.columns or not len(t):
+        return
+    texts = t["deadline_text"].map(lambda v: "" if is_blank(v) else " ".join(str(v).split()))
+    years = programme_years([*titles, sheet.name, sheet.file.rsplit("/", 1)[-1]], ctx.year, texts)
+    dl = parse_deadlines(texts, years)
+    t["control_dates"] = dl["control_dates"].to_numpy()
+    if "schedule" not in t.columns:
+        t["schedule"] = dl["schedule"].to_numpy()
+    undated = needing_years(texts) if years is None else 0
+    if undated:
+        out.problems.append(ctx.problem(
+            "warning", f"годы программы не найдены ни в заголовке, ни в сроках: {undated} срок(ов) без "
+                       "года оставлены без контрольных дат; укажите год при загрузке (--year) или годы в заголовке "
+                       "(«на 2023-2025 годы»)", sheet))
 
 
 def _columns(body: list[list[Any]], width: int) -> tuple[list[np.ndarray], list[np.ndarray]]:

@@ -44,6 +44,13 @@ REGISTRY_ROWS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _no_saved_mappings(monkeypatch, tmp_path):
+    """A test never reads the mappings a developer saved in data/mappings.json (tests that need saved
+    mappings point DASHBOARD_MAPPINGS at their own file)."""
+    monkeypatch.setenv("DASHBOARD_MAPPINGS", str(tmp_path / "saved_mappings.json"))
+
+
 @pytest.fixture
 def registry_xlsx(tmp_path: Path) -> Path:
     p = tmp_path / "реестр_школ.xlsx"

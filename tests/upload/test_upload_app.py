@@ -185,7 +185,7 @@ def test_unplaced_column_is_mapped_saved_and_read_again(district_store):
 def _unplaced(store, text):
     from loaders import load_bytes
 
-    return load_bytes("ЕГЭ_2026.csv", text.encode("utf-8"), registry=store.read("schools")).unplaced_columns
+    return load_bytes("ЕГЭ_2026.csv", text.encode("utf-8"), registry=store.read("schools"), mappings={}).unplaced_columns
 
 
 def test_year_and_exam_set_by_the_user_when_the_file_does_not_say(district_store):
@@ -311,3 +311,24 @@ def test_a_fact_sheet_upload_keeps_the_stored_direction(district_store):
     assert stored.loc[iid, ["direction", "unit"]].tolist() == ["lower", "ед."]
     v = store.read("values")
     assert v[(v.indicator_id == iid) & (v.kind == "fact")]["year"].tolist() == [2025, 2026]
+
+
+def test_the_loader_reads_with_the_stores_saved_mappings(district_store, monkeypatch):
+    import loaders
+
+    store = district_store
+    text = ("Наименование ОО;Предмет;Количество участников;Средний балл;Сдали на 80+\r\n"
+            "МБОУ Сосновская СОШ №1;Химия;12;60;4\r\n")
+    sig = _unplaced(store, text)[0]["signature"]
+    store.save_mapping(sig, {"Сдали на 80+": "high_scorers"})  # saved earlier (another session, another file)
+    seen = []
+    real = loaders.load_bytes
+    monkeypatch.setattr(loaders, "load_bytes", lambda *a, **k: seen.append(k) or real(*a, **k))
+    at = upload(started(), "ЕГЭ_2026.csv", text.encode("utf-8"))
+    no_exception(at)
+    first = seen[0]
+    assert first["mapping"] is None and first["mappings"](sig) == {"Сдали на 80+": "high_scorers"}
+    assert first["known_indicators"] is not None
+    assert not any(s.label.startswith("«Сдали на 80+»") for s in at.selectbox)
+    preview = frame_with(at, "Высокобалльников", "Код ОО")
+    assert preview[["Код ОО", "Высокобалльников"]].values.tolist() == [["sos1", "4"]]
