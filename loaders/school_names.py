@@ -211,8 +211,9 @@ def _score_matrix(queries: list[str], choices: list[str],
     if both.any():
         uq, uc = sorted(set(qs_) - {""}), sorted(set(csettle) - {""})
         sim = process.cdist(uq, uc, scorer=fuzz.ratio, workers=1)
-        qi = np.array([uq.index(x) if x else -1 for x in qs_])
-        ci = np.array([uc.index(x) if x else -1 for x in csettle])
+        qpos, cpos = {x: k for k, x in enumerate(uq)}, {x: k for k, x in enumerate(uc)}
+        qi = np.array([qpos.get(x, -1) for x in qs_])
+        ci = np.array([cpos.get(x, -1) for x in csettle])
         pair = sim[np.clip(qi, 0, None)[:, None], np.clip(ci, 0, None)[None, :]]
         score = np.where(both & (pair < SETTLEMENT_SAME), score * 0.5, score)
     # Differing school numbers are never the same school: such a name may still be shown as a
