@@ -68,7 +68,7 @@ about.append(fmt.year_label(year))
 about.append(f"данные на {fmt.date_ru(on_date)}")
 st.caption(" · ".join(about))
 if printing:
-    filters.page_link_with_filters("pages/school.py", "← Обычный вид (с фильтрами)", icon=":material/arrow_back:")
+    filters.page_link_with_filters("pages/school.py", "Обычный вид (с фильтрами)", icon=":material/arrow_back:")
 else:
     st.toggle("Версия для печати", key="school_print", value=False,
               on_change=lambda: pv.set_print(bool(st.session_state.get("school_print"))),

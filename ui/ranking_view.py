@@ -32,10 +32,11 @@ RANK_COLUMNS = {
     "school": "Школа",
     "value_text": "Значение",
     "participants_text": "Участников",
-    "reliability": st.column_config.TextColumn("Надёжность", width=190),
+    "reliability": st.column_config.TextColumn("Надёжность", width=150,
+                                               help="⚠ — меньше участников, чем нужно для надёжного места"),
     "avg3_text": st.column_config.TextColumn("Среднее за 3 года", help="Веса лет 3:2:1, последний год — самый весомый"),
     "n_years": st.column_config.NumberColumn("Лет", help="Сколько лет вошло в среднее", width=50),
-    "prev_rank_text": st.column_config.TextColumn("Место год назад", width=120),
+    "prev_rank_text": st.column_config.TextColumn("Место год назад", width=105),
 }
 
 
@@ -85,7 +86,7 @@ def rank_display(ranked: pd.DataFrame, names: dict[str, str], fmt_value: Callabl
     d["avg3_text"] = d["avg3"].map(fmt_value)
     d["participants_text"] = d["participants"].map(lambda n: "—" if fmt.is_missing(n) else fmt.num(int(n)))
     low = d["low_reliability"].fillna(False).astype(bool)
-    d["reliability"] = np.where(low, "⚠ мало участников (< " + str(min_participants) + ")", "")
+    d["reliability"] = np.where(low, "⚠ мало участников", "")
     d["prev_rank_text"] = d["prev_rank"].map(lambda r: "—" if fmt.is_missing(r) else str(int(r)))
     d["rank"] = d["rank"].astype("Int64")
     return d

@@ -204,7 +204,11 @@ def _bullets(items: list[str]) -> str:
 
 def reason_markdown(label: str, reason: Reason, years: str = "") -> str:
     """The visible part of a flag: bold label, the lead sentence, the points as bullets."""
-    head = f"**{label}.** {reason.lead}." if reason.lead else f"**{label}.**"
+    stem = label.split("(")[0].strip().lower()
+    if reason.lead and len(stem) >= 12 and reason.lead.lower().startswith(stem):
+        head = f"**{reason.lead}.**"  # the lead restates the label, more exactly: say it once
+    else:
+        head = f"**{label}.** {reason.lead}." if reason.lead else f"**{label}.**"
     if years and not all(y in reason.lead for y in years.split(", ")):
         head += f" Годы: {years}."
     body = ""

@@ -94,3 +94,15 @@ def test_low_results_table_from_the_flag_details():
     assert first["Что выполнено"] == "нижняя четверть"
     assert t.iloc[1]["Что выполнено"] == "нижняя четверть, много ниже минимума"
     assert low_results_table({}).empty and low_results_table(None).empty
+
+
+def test_label_is_not_repeated_when_the_lead_restates_it():
+    from ui.reasons import reason_markdown
+
+    md = reason_markdown("Есть выпускники ниже минимального порога (ГИА)", split_reason(MIN_FAIL), "2026")
+    assert md.startswith("**Есть выпускники ниже минимального порога по обязательным предметам ГИА (всего 12).**")
+    assert md.count("Есть выпускники") == 1
+    assert "- ОГЭ по математике: 7 из 10 не преодолели минимальный порог" in md
+    low = reason_markdown("Низкие образовательные результаты (ШНОР)", split_reason(LOW), "2024, 2025, 2026")
+    assert low.startswith("**Низкие образовательные результаты (ШНОР).** Низкие результаты в 3 из 3 последних лет")
+    assert "Годы:" not in low  # the years are already in the lead
