@@ -73,7 +73,7 @@ def results_history(iv: pd.DataFrame, exam: str, cols: int = 3) -> go.Figure:
         err_lo = (p["mean"] - p["mean_low"]).to_numpy()
         fig.add_trace(go.Scatter(
             x=p["year"], y=p["mean"], mode="lines+markers", name="школа (95 % интервал)",
-            legendgroup="school", showlegend="school" not in seen,
+            legendgroup="school", showlegend=False,
             line=dict(color=fmt.INFO, width=1.5),
             marker=dict(size=10, color=np.where(small, "white", color).tolist(),
                         line=dict(width=2, color=color.tolist()), symbol="circle"),
@@ -87,6 +87,7 @@ def results_history(iv: pd.DataFrame, exam: str, cols: int = 3) -> go.Figure:
                           "<br>район: %{customdata[4]}<br>участников: %{customdata[0]}<br>%{customdata[5]}<extra></extra>"),
             row=r, col=c)
         seen.add("school")
+        seen.update(k for k, m in (("below", below[has_mean] & ~small), ("above", above[has_mean] & ~small)) if m.any())
         if small.any():
             fig.add_trace(go.Scatter(
                 x=p["year"][small], y=p["mean"][small], mode="markers", name="мало участников (полый маркер)",
@@ -94,6 +95,13 @@ def results_history(iv: pd.DataFrame, exam: str, cols: int = 3) -> go.Figure:
                 marker=dict(size=10, color="white", line=dict(width=2, color="#ef6c00")), hoverinfo="skip"),
                 row=r, col=c)
             seen.add("small")
+    # the legend explains the colours (a legend marker would otherwise take the first point's colour)
+    for key, name, colour in (("school", "школа (95 % интервал)", fmt.INFO), ("below", "значимо ниже района", fmt.BAD),
+                              ("above", "значимо выше района", fmt.GOOD)):
+        if key in seen:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines+markers" if key == "school" else "markers",
+                                     name=name, legendgroup=key, line=dict(color=fmt.INFO, width=1.5),
+                                     marker=dict(size=10, color=colour), hoverinfo="skip"), row=1, col=1)
     fig.update_yaxes(title=None)
     fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     base_layout(fig, None, height=max(300, 260 * rows + 60))

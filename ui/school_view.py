@@ -128,17 +128,17 @@ def results_frame(iv: pd.DataFrame) -> pd.DataFrame:
     return d
 
 
-RESULTS_COLUMNS = {
+RESULTS_COLUMNS = {  # the verdict next to the numbers it is about, before the details
     "exam": "Процедура",
     "subject_text": "Предмет",
     "grade_text": "Класс",
     "n_text": "Участников",
     "mean_text": "Средний балл",
-    "interval_text": "95 % интервал",
     "district_text": "Район",
+    "verdict": st.column_config.TextColumn("Вывод", width=230),
+    "interval_text": "95 % интервал",
     "below_text": "Ниже минимума",
-    "district_below_text": "Ниже минимума (район)",
-    "verdict": "Вывод",
+    "district_below_text": "Ниже мин. (район)",
 }
 
 

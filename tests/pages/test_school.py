@@ -55,6 +55,13 @@ def test_card_shows_the_school_and_its_numbers(shared_store, run_page, sample_ta
     kinds = {tr["name"] for tr in spec["data"]}
     assert {"среднее по району", "школа (95 % интервал)"} <= kinds
     assert any(tr.get("error_y") for tr in spec["data"])
+    # the legend's colours mean what the markers mean: blue school line, red / green only for significant years
+    legend = {tr["name"]: tr for tr in spec["data"] if tr.get("showlegend", True) and tr["name"] != "среднее по району"}
+    assert legend["школа (95 % интервал)"]["marker"]["color"] == fmt.INFO
+    every_year = metrics.intervals(sample_tables["results"])  # the chart shows all years
+    mine_all = every_year[(every_year["school_id"] == "sos1") & (every_year["exam"] == "ЕГЭ")]
+    sig_low = (mine_all["significantly_below"].fillna(False) & ~mine_all["small_n"].fillna(False)).any()
+    assert ("значимо ниже района" in legend) == bool(sig_low)
 
 
 def test_profile_has_the_district_median(shared_store, run_page, sample_tables):
