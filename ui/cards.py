@@ -34,7 +34,7 @@ def figure_grid(kf: pd.DataFrame, year: int, per_row: int = 4) -> None:
                 figure_card(
                     str(r["label"]),
                     fmt.value(r["value"], unit),
-                    delta=fmt.metric_delta(r.get("change"), unit),
+                    delta=fmt.metric_delta(r.get("change"), unit, fmt.digits_for(unit, r["value"])),
                     delta_color=fmt.delta_color(r.get("good_direction")),
                     help=(f"{year - 1} г.: {fmt.value(prev, unit)}" if not fmt.is_missing(prev)
                           else "Нет данных за прошлый год"),

@@ -111,6 +111,8 @@ def _digits(unit: str | None, x: Any, digits: int | None) -> int:
     if digits is not None:
         return digits
     u = (unit or "").strip().lower()
+    if u in ("балл", "баллы") and not is_missing(x) and abs(float(x)) >= 10:
+        return 1  # a score on the 100-point scale: «70,6», as in reports and in the flag reasons
     if u in UNIT_DIGITS:
         d = UNIT_DIGITS[u]
         # A count with a fractional part keeps one digit.
@@ -120,6 +122,11 @@ def _digits(unit: str | None, x: Any, digits: int | None) -> int:
     if not u and not is_missing(x) and float(x) == round(float(x)):
         return 0  # a whole number without a unit is a count: «4», not «4,00»
     return 2 if not is_missing(x) and abs(float(x)) < 10 else 1
+
+
+def digits_for(unit: str | None, x: Any) -> int:
+    """How many decimals `value(x, unit)` writes (a change beside it should use the same)."""
+    return _digits(unit, x, None)
 
 
 def value(x: Any, unit: str | None = None, digits: int | None = None) -> str:

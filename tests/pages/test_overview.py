@@ -33,7 +33,9 @@ def test_key_figures_are_the_metrics_numbers(shared_store, run_page, sample_tabl
     for r in kf.to_dict("records"):
         assert shown[r["label"]] == fmt.value(r["value"], r["unit"]), r["label"]
         if not fmt.is_missing(r["change"]) and r["change"] != 0:
-            expected = fmt.change(r["change"], r["unit"]).replace("−", "-")
+            # the change has as many decimals as its value: 70,6 ↓ −0,7 (ЕГЭ), 3,88 ↑ +0,01 (ОГЭ mark)
+            digits = 1 if r["unit"] in ("балл", "баллы") and abs(r["value"]) >= 10 else None
+            expected = fmt.change(r["change"], r["unit"], digits).replace("−", "-")
             if not any(d in expected for d in "123456789"):
                 expected = "0"  # a change that rounds to zero is shown grey as «0», not as «+0,00» growth
             assert deltas[r["label"]] == expected, r["label"]

@@ -81,3 +81,10 @@ def test_whole_number_without_unit_is_a_count():
     assert fmt.value(4.0) == "4"
     assert fmt.value(3.65) == "3,65"
     assert fmt.value(4.0, "отметка") == "4,00"
+
+
+def test_ege_scores_have_one_decimal_marks_two():
+    assert fmt.value(70.64, "балл") == "70,6"   # ЕГЭ, 100-point scale
+    assert fmt.value(3.876, "балл") == "3,88"   # a mark 2–5 called «балл» in a heading
+    assert fmt.digits_for("балл", 70.64) == 1
+    assert fmt.change(-0.65, "балл", fmt.digits_for("балл", 70.64)) == "−0,7"
