@@ -213,7 +213,10 @@ def _changed_long(p: Plan) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols}).astype(
             {k: convert_column(spec[k], pd.Series([], dtype=object)).dtype for k in keys})
-    long = pd.concat(parts).sort_values(["_order", "_col"], kind="stable").reset_index(drop=True)
+    # column-wise object arrays rather than pd.concat: parts whose old/new values are all empty must not sway dtypes
+    long = pd.DataFrame({c: np.concatenate([part[c].to_numpy(dtype=object) for part in parts])
+                         for c in parts[0].columns})
+    long = long.sort_values(["_order", "_col"], kind="stable").reset_index(drop=True)
     out = pd.DataFrame({k: convert_column(spec[k], long[k]) for k in keys})
     for c in ("column", "old", "new"):
         out[c] = long[c].astype(object)
