@@ -113,6 +113,22 @@ def is_blank(value: Any) -> bool:
     return False
 
 
+def is_numbering_row(values: list[Any]) -> bool:
+    """A row that only numbers the columns under a header (`1 2 3 …`, as Word tables carry): not data."""
+    nums = []
+    for v in values:
+        if is_blank(v):
+            continue
+        try:
+            f = float(str(v).strip().rstrip("."))
+        except ValueError:
+            return False
+        if not f.is_integer():
+            return False
+        nums.append(int(f))
+    return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
+
+
 def _fail(file: str, message: str) -> LoadError:
     return LoadError(Problem("error", message, file=file))
 

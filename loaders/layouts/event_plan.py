@@ -23,7 +23,7 @@ import pandas as pd
 
 from loaders import headers as H
 from loaders.deadlines import ProgrammeYears, needing_years, parse_deadlines, programme_years
-from loaders.grid import Sheet, is_blank
+from loaders.grid import Sheet, is_blank, is_numbering_row
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
 from loaders.layouts.forma1 import cell_text, title_texts
@@ -105,7 +105,7 @@ class EventPlan:
             row = sheet.rows[i]
             if all(is_blank(v) for v in row):
                 continue
-            if _numbering_row(row):
+            if is_numbering_row(row):
                 continue
             get = {f: cell_text(sheet.merged_value(i, j)) if f == "direction" else cell_text(sheet.cell(i, j))
                    for f, j in col.items()}
@@ -186,21 +186,6 @@ def section_of(number: str, numbered: dict[str, str], last: str | None) -> str |
         if hit is not None:
             return hit
     return last
-
-
-def _numbering_row(values: list[Any]) -> bool:
-    nums = []
-    for v in values:
-        if is_blank(v):
-            continue
-        try:
-            f = float(str(v).strip().rstrip("."))
-        except ValueError:
-            return False
-        if not f.is_integer():
-            return False
-        nums.append(int(f))
-    return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
 
 
 EVENT_PLAN = register(EventPlan())

@@ -29,7 +29,7 @@ import pandas as pd
 
 from loaders import headers as H
 from loaders.cells import CellError, parse_range
-from loaders.grid import Sheet, is_blank
+from loaders.grid import Sheet, is_blank, is_numbering_row
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
 from loaders.units import _UNIT_TAIL, unit_from_name, unit_from_wording  # noqa: F401  (unit_from_name: shared)
@@ -184,21 +184,6 @@ def _header_plan(sheet: Sheet, ctx: Context) -> dict | None:
     return None
 
 
-def _is_numbering_row(values: list[Any]) -> bool:
-    nums = []
-    for v in values:
-        if is_blank(v):
-            continue
-        try:
-            f = float(str(v).strip().rstrip("."))
-        except ValueError:
-            return False
-        if not f.is_integer():
-            return False
-        nums.append(int(f))
-    return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
-
-
 class Forma1:
     name = "forma1"
     title = "Форма 1: целевые показатели программы"
@@ -253,7 +238,7 @@ class Forma1:
             row = sheet.rows[i]
             if all(is_blank(v) for v in row):
                 continue
-            if i == start and _is_numbering_row(row):
+            if i == start and is_numbering_row(row):
                 continue
             rownum = sheet.row_number(i)
             name = cell_text(sheet.cell(i, name_j))

@@ -27,7 +27,7 @@ import pandas as pd
 from loaders import headers as H
 from loaders.cells import find_year
 from loaders.deadlines import needing_years, parse_deadlines, programme_years
-from loaders.grid import Sheet, is_blank
+from loaders.grid import Sheet, is_blank, is_numbering_row
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
 from loaders.mappings import canonical_target
@@ -230,21 +230,6 @@ def _title_texts(sheet: Sheet, plan: Plan | None) -> list[str]:
     return out
 
 
-def _is_numbering_row(values: list[Any]) -> bool:
-    nums = []
-    for v in values:
-        if is_blank(v):
-            continue
-        try:
-            f = float(str(v).strip().rstrip("."))
-        except ValueError:
-            return False
-        if not f.is_integer():
-            return False
-        nums.append(int(f))
-    return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
-
-
 def _group_field(label: str) -> tuple[str, Any]:
     """What a group label over result columns means: (field, value)."""
     exam = find_exam(label)
@@ -318,7 +303,7 @@ class Tabular:
 
         start = plan.header_top + plan.header_rows
         body = sheet.rows[start:]
-        if body and _is_numbering_row(body[0]):
+        if body and is_numbering_row(body[0]):
             body = body[1:]
             start += 1
         if not body:
