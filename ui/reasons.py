@@ -202,10 +202,16 @@ def _bullets(items: list[str]) -> str:
     return "\n".join(f"- {p}" for p in items)
 
 
+def _same_start(a: str, b: str, words: int = 3) -> bool:
+    """Do two phrases open with the same words, endings aside («Вышли из числа ШНОР» ~ «Вышла из числа ШНОР»)?"""
+    wa = [w[:4] for w in re.findall(r"\w+", a.lower())[:words]]
+    wb = [w[:4] for w in re.findall(r"\w+", b.lower())[:words]]
+    return len(wa) == words and wa == wb
+
+
 def reason_markdown(label: str, reason: Reason, years: str = "") -> str:
     """The visible part of a flag: bold label, the lead sentence, the points as bullets."""
-    stem = label.split("(")[0].strip().lower()
-    if reason.lead and len(stem) >= 12 and reason.lead.lower().startswith(stem):
+    if reason.lead and _same_start(label, reason.lead):
         head = f"**{reason.lead}.**"  # the lead restates the label, more exactly: say it once
     else:
         head = f"**{label}.** {reason.lead}." if reason.lead else f"**{label}.**"

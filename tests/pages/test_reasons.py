@@ -106,3 +106,6 @@ def test_label_is_not_repeated_when_the_lead_restates_it():
     low = reason_markdown("Низкие образовательные результаты (ШНОР)", split_reason(LOW), "2024, 2025, 2026")
     assert low.startswith("**Низкие образовательные результаты (ШНОР).** Низкие результаты в 3 из 3 последних лет")
     assert "Годы:" not in low  # the years are already in the lead
+
+    exit_md = reason_markdown("Вышли из числа ШНОР", split_reason(EXIT), "2024, 2026")
+    assert exit_md.startswith("**Вышла из числа ШНОР.** Годы: 2024, 2026.")
