@@ -28,7 +28,7 @@ import pandas as pd
 
 from metrics.format import num, pct
 from metrics.measures import fmt, prepare, procedure_scores, subject_phrase, wilson
-from metrics.vector import runs, text_by_value
+from metrics.vector import group_ids, group_quantile, runs, text_by_value
 from metrics.settings import get
 from metrics.social import SHARE_LABELS, context_adjusted_from, social_index
 
@@ -72,7 +72,8 @@ def procedure_years(prep: pd.DataFrame, settings: dict | None = None, rows: np.n
     exams = list(get(settings, "risk.low_results.procedures", ["ЕГЭ", "ОГЭ", "ВПР"]))
     ps = procedure_scores(prep, exams, rows)
     g = ps.groupby(["exam", "year"])
-    ps["q1"] = g["score"].transform(lambda s: s.quantile(0.25))
+    gid, _ = group_ids(pd.factorize(ps["exam"].to_numpy())[0], pd.factorize(ps["year"].to_numpy())[0])
+    ps["q1"] = group_quantile(gid, ps["score"].to_numpy(dtype=float), 0.25)
     ps["n_schools"] = g["score"].transform("count")
     dsum = g[["below", "below_total"]].transform("sum")
     ps["district_below_share"] = 100.0 * dsum["below"] / dsum["below_total"]

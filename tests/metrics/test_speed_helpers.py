@@ -122,3 +122,18 @@ def test_tidy_values_is_memoised_and_recomputes_on_change():
     assert tidy_values(values) is t
     other = values.assign(value=[1.0, 3.0])
     assert list(tidy_values(other)["point"]) == [1.0, 3.0]
+
+
+def test_group_quantile_matches_series_quantile_per_group():
+    from metrics.vector import group_quantile
+    gid = np.array([0, 1, 0, 0, 1, 2, 0])
+    x = np.array([4.0, 10.0, 1.0, 3.0, np.nan, np.nan, 2.0])
+    # group 0: 1, 2, 3, 4 → index 0,75 → 1 + 0,75 · (2 − 1) = 1,75; group 1: only 10; group 2: no value
+    got = group_quantile(gid, x, 0.25)
+    np.testing.assert_array_equal(got, [1.75, 10.0, 1.75, 1.75, 10.0, np.nan, 1.75])
+    rng = np.random.default_rng(3)
+    g, v = rng.integers(0, 5, 200), rng.normal(size=200)
+    v[rng.random(200) < 0.1] = np.nan
+    for q in (0.25, 0.5, 0.75):
+        exp = pd.Series(v).groupby(g).transform(lambda s: s.quantile(q)).to_numpy()
+        np.testing.assert_array_equal(group_quantile(g, v, q), exp)
