@@ -251,6 +251,11 @@ def pause_for_tests() -> None:
     time.sleep(float(seconds))
 
 
+def _tuples(frame: pd.DataFrame) -> list[tuple]:
+    """Rows of a frame of SQLite values as plain tuples (column lists zipped: 4× faster than itertuples)."""
+    return list(zip(*(frame[c].tolist() for c in frame.columns)))
+
+
 def _journal_and_apply(con: sqlite3.Connection, p: Plan, upload_id: int, filled: list[str]) -> None:
     table = p.table
     data, undo = data_table(table), undo_table(table)
@@ -261,7 +266,7 @@ def _journal_and_apply(con: sqlite3.Connection, p: Plan, upload_id: int, filled:
     if len(previous):
         con.executemany(
             f"INSERT INTO {undo} (upload_id, existed, _k, {cols}, _upload_id) VALUES ({upload_id}, 1, ?, "
-            f"{', '.join('?' * n)}, ?)", previous.itertuples(index=False, name=None))
+            f"{', '.join('?' * n)}, ?)", _tuples(previous))
         con.executemany(f"DELETE FROM {data} WHERE _k = ?", ((k,) for k in previous["_k"]))
     # …then the new rows (binding only the columns the file fills: an ЕГЭ export leaves the mark counts empty),
     # and a marker for every key that did not exist before.
@@ -269,13 +274,18 @@ def _journal_and_apply(con: sqlite3.Connection, p: Plan, upload_id: int, filled:
     con.executemany(
         f"INSERT INTO {data} ({', '.join(q(c) for c in filled)}, _upload_id) "
         f"VALUES ({', '.join('?' * len(filled))}, {upload_id})",
-        p.incoming[filled].itertuples(index=False, name=None))
-    # New rows get rowids above the previous maximum, so they are found by a rowid range.
-    con.execute(
-        f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, d._k FROM {data} d WHERE d.rowid > ? "
-        f"AND NOT EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = ? AND u.existed = 1 AND u._k = d._k)",
-        (upload_id, last_rowid, upload_id),
-    )
+        _tuples(p.incoming[filled]))
+    # New rows get rowids above the previous maximum, so they are found by a rowid range
+    # (when nothing was stored before, every new row is a new key: no look-up in the journal).
+    if len(previous):
+        con.execute(
+            f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, d._k FROM {data} d WHERE d.rowid > ? "
+            f"AND NOT EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = ? AND u.existed = 1 AND u._k = d._k)",
+            (upload_id, last_rowid, upload_id),
+        )
+    else:
+        con.execute(f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, _k FROM {data} WHERE rowid > ?",
+                    (upload_id, last_rowid))
 
 
 def store_version(con: sqlite3.Connection) -> int:
