@@ -39,7 +39,7 @@ def _pick(key: str) -> None:
 
 if school is None:
     st.title("Школа (карточка)")
-    if not data.has("schools") and not data.has("results"):
+    if not data.has("schools") and not data.has("results") and not data.has("values"):
         empty.empty_hint(["schools", "results"], "карточка школы строится по реестру школ и результатам",
                          key="school_empty")
         st.stop()
@@ -77,74 +77,84 @@ else:
 iv_all = data.intervals(None) if data.has("results") else pd.DataFrame()
 iv_school = iv_all[iv_all["school_id"].astype(str) == school] if len(iv_all) else iv_all
 iv_year = iv_school[pd.to_numeric(iv_school["year"], errors="coerce") == year] if len(iv_school) else iv_school
-if iv_year.empty:
+if iv_year.empty and data.has("results"):
     empty.no_school_data(label, year, "результатов оценочных процедур")
+if school not in names:
+    st.caption(f"Код школы «{school}»: её названия нет в загруженных данных — загрузите реестр школ.")
 
-# --- flags first: why the school is here ------------------------------------------------------
-st.subheader("Флаги и причины")
-with data.guard("Флаги и причины"):
-    if not data.has("results"):
-        st.caption("Флаги считаются по результатам оценочных процедур и реестру — результаты не загружены.")
-    else:
-        flags = data.risk_flags(year)
-        mine = flags[flags["school_id"].astype(str) == school] if len(flags) else flags
-        if mine.empty:
-            st.success(f"За {fmt.year_label(year)} у школы нет флагов риска.", icon=":material/check_circle:")
+core = data.has("results") or data.has("schools")  # flags, profile and results need one of them
+if not core:
+    st.info("Флаги риска, профиль школы и результаты по годам появятся, когда будут загружены «Результаты "
+            "оценочных процедур» и «Реестр школ». Ниже — то, что уже есть: показатели программы и мероприятия.",
+            icon=":material/info:")
+    if not printing:
+        empty.template_row(["results", "schools"], key="school_core_tpl")
+else:
+    # --- flags first: why the school is here ------------------------------------------------------
+    st.subheader("Флаги и причины")
+    with data.guard("Флаги и причины"):
+        if not data.has("results"):
+            st.caption("Флаги считаются по результатам оценочных процедур и реестру — результаты не загружены.")
         else:
-            sv.flag_boxes(mine, printing)
-        if not printing:
-            filters.page_link_with_filters("pages/risk.py", "Все школы в зоне риска", icon=":material/warning:",
-                                           school=None)
+            flags = data.risk_flags(year)
+            mine = flags[flags["school_id"].astype(str) == school] if len(flags) else flags
+            if mine.empty:
+                st.success(f"За {fmt.year_label(year)} у школы нет флагов риска.", icon=":material/check_circle:")
+            else:
+                sv.flag_boxes(mine, printing)
+            if not printing:
+                filters.page_link_with_filters("pages/risk.py", "Все школы в зоне риска", icon=":material/warning:",
+                                               school=None)
 
-# --- profile ----------------------------------------------------------------------------------------
-st.subheader("Профиль и социальный контекст")
-with data.guard("Профиль"):
-    prof = sv.profile_frame(schools, school, year)
-    if prof.empty:
-        st.caption("В реестре школ нет сведений об этой школе.")
-    else:
-        if reg_year is not None and reg_year != year:
-            st.caption(f"Реестр за {reg_year} год (за {year} год сведений нет).")
-        soc = data.metric("social_index", year=year)
-        srow = soc[soc["school_id"].astype(str) == school] if len(soc) else soc
-        if len(srow) and not fmt.is_missing(srow["index"].iloc[0]):
-            q = srow["quartile"].iloc[0]
-            qtxt = "" if fmt.is_missing(q) else f", {int(q)}-я четверть района" + (
-                " — наиболее неблагополучные условия" if int(q) == 4 else "")
-            st.markdown(f"**Индекс социального неблагополучия:** {sv.rnum(srow['index'].iloc[0], 2)}{qtxt} "
-                        "(0 — средний уровень района, больше — неблагополучнее).")
-        pv.table(prof, {"label": "Показатель", "school_text": label, "median_text": "Медиана по району"},
-                 what=("профиль", school, year), key="school_profile", printing=printing)
-
-# --- results over the years ---------------------------------------------------------------------------
-st.subheader("Результаты по годам в сравнении с районом")
-with data.guard("Результаты"):
-    if iv_school.empty:
-        st.caption("Результатов оценочных процедур по школе нет.")
-    else:
-        st.caption("Точка — средний балл школы, вертикальный отрезок — 95 % интервал (где может быть «истинный» "
-                   "результат при таком числе участников), пунктир — район. Красная точка — значимо ниже района, "
-                   "зелёная — значимо выше; полый маркер — мало участников.")
-        order = [e for e in filters.exam_options() if e in set(iv_school["exam"].astype(str))]
-        chosen = filters.current_exam()
-        if printing:
-            shown_exams = order
+    # --- profile ----------------------------------------------------------------------------------------
+    st.subheader("Профиль и социальный контекст")
+    with data.guard("Профиль"):
+        prof = sv.profile_frame(schools, school, year)
+        if prof.empty:
+            st.caption("В реестре школ нет сведений об этой школе.")
         else:
-            # one procedure at a time (the sidebar's, switchable here): each history is a many-panel figure
-            if st.session_state.get("school_exam") not in order:
-                st.session_state["school_exam"] = chosen if chosen in order else order[0]
-            shown_exams = [st.segmented_control("Процедура", order, key="school_exam", required=True)]
-        for ex in shown_exams:
+            if reg_year is not None and reg_year != year:
+                st.caption(f"Реестр за {reg_year} год (за {year} год сведений нет).")
+            soc = data.metric("social_index", year=year)
+            srow = soc[soc["school_id"].astype(str) == school] if len(soc) else soc
+            if len(srow) and not fmt.is_missing(srow["index"].iloc[0]):
+                q = srow["quartile"].iloc[0]
+                qtxt = "" if fmt.is_missing(q) else f", {int(q)}-я четверть района" + (
+                    " — наиболее неблагополучные условия" if int(q) == 4 else "")
+                st.markdown(f"**Индекс социального неблагополучия:** {sv.rnum(srow['index'].iloc[0], 2)}{qtxt} "
+                            "(0 — средний уровень района, больше — неблагополучнее).")
+            pv.table(prof, {"label": "Показатель", "school_text": label, "median_text": "Медиана по району"},
+                     what=("профиль", school, year), key="school_profile", printing=printing)
+
+    # --- results over the years ---------------------------------------------------------------------------
+    st.subheader("Результаты по годам в сравнении с районом")
+    with data.guard("Результаты"):
+        if iv_school.empty:
+            st.caption("Результатов оценочных процедур по школе нет.")
+        else:
+            st.caption("Точка — средний балл школы, вертикальный отрезок — 95 % интервал (где может быть «истинный» "
+                       "результат при таком числе участников), пунктир — район. Красная точка — значимо ниже района, "
+                       "зелёная — значимо выше; полый маркер — мало участников.")
+            order = [e for e in filters.exam_options() if e in set(iv_school["exam"].astype(str))]
+            chosen = filters.current_exam()
             if printing:
-                st.markdown(f"**{ex}**")
-            st.plotly_chart(figure(("school_history", school, ex), lambda: school_charts.results_history(iv_school, ex)),
-                            key=f"school_hist_{ex}",
-                            config={"displayModeBar": False, **({"staticPlot": True} if printing else {})})
-        if len(iv_year):
-            st.markdown(f"**{fmt.year_label(year).capitalize()}: результаты с интервалами**")
-            view = sv.results_frame(iv_year.sort_values(["exam", "grade", "subject"]))
-            pv.table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
-                     styler=sv.verdict_styler, printing=printing, height=table_height(len(view)))
+                shown_exams = order
+            else:
+                # one procedure at a time (the sidebar's, switchable here): each history is a many-panel figure
+                if st.session_state.get("school_exam") not in order:
+                    st.session_state["school_exam"] = chosen if chosen in order else order[0]
+                shown_exams = [st.segmented_control("Процедура", order, key="school_exam", required=True)]
+            for ex in shown_exams:
+                if printing:
+                    st.markdown(f"**{ex}**")
+                st.plotly_chart(figure(("school_history", school, ex), lambda: school_charts.results_history(iv_school, ex)),
+                                key=f"school_hist_{ex}",
+                                config={"displayModeBar": False, **({"staticPlot": True} if printing else {})})
+            if len(iv_year):
+                st.markdown(f"**{fmt.year_label(year).capitalize()}: результаты с интервалами**")
+                view = sv.results_frame(iv_year.sort_values(["exam", "grade", "subject"]))
+                pv.table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
+                         styler=sv.verdict_styler, printing=printing, height=table_height(len(view)))
 
 # --- programme indicators -----------------------------------------------------------------------------------
 st.subheader("Показатели программы по школе")

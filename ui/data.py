@@ -317,12 +317,14 @@ def _facets(path: str | None, ver: int) -> dict[str, Any]:
         "fact_years": years(facts),
         "exams": set(res["exam"].dropna().astype(str).unique()) if not res.empty else set(),
         "result_schools": set(res["school_id"].dropna().astype(str).unique()) if not res.empty else set(),
+        "value_schools": (set(vals["school_id"].dropna().astype(str).str.strip().unique()) - {""})
+        if not vals.empty else set(),
     }
 
 
 def facets() -> dict[str, Any]:
     """What the filters offer, computed once per data version: result_years, value_years,
-    fact_years, exams, result_schools (sets; shared — do not modify)."""
+    fact_years, exams, result_schools, value_schools (sets; shared — do not modify)."""
     return _facets(store_path(), version())
 
 

@@ -63,8 +63,9 @@ def school_options() -> list[str | None]:
     """None (= «Весь район») followed by school ids in name order."""
     names = data.school_names()
     ids = sorted(names, key=lambda i: names[i].lower())
-    # schools that appear only in results (no registry row) still get a choice
-    ids += sorted(data.facets()["result_schools"] - set(ids))
+    # schools that appear only in results or school-level indicator values (no registry row) still get a choice
+    fc = data.facets()
+    ids += sorted((fc["result_schools"] | fc.get("value_schools", set())) - set(ids))
     return [None, *ids]
 
 

@@ -142,6 +142,34 @@ def empty_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, empty_folder: P
     return path
 
 
+PROGRAMME_ONLY = ("programme_forma1.xlsx", "roadmap.xlsx", "school_indicators.xlsx")
+
+
+@pytest.fixture(scope="session")
+def programme_only_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store seeded from the sample district's programme, roadmap and school indicators only
+    (no registry, no results): a district that keeps only its programme."""
+    folder = tmp_path_factory.mktemp("programme_only_seed")
+    for name in PROGRAMME_ONLY:
+        if not (SAMPLE / name).exists():
+            pytest.skip(f"sample_data/{name} is missing")
+        shutil.copyfile(SAMPLE / name, folder / name)
+    from store import open_store
+
+    out = tmp_path_factory.mktemp("programme_only") / "store.sqlite"
+    open_store(path=out, seed_folder=folder)
+    _checkpoint(out)
+    return out
+
+
+@pytest.fixture
+def programme_only_store(monkeypatch: pytest.MonkeyPatch, programme_only_file: Path, tmp_path: Path,
+                         empty_folder: Path) -> Path:
+    path = _copy_store(programme_only_file, tmp_path / "store.sqlite")
+    _env(monkeypatch, path, empty_folder)
+    return path
+
+
 @pytest.fixture(scope="session")
 def sample_tables(seeded_store_file: Path) -> dict[str, Any]:
     """The tidy tables of the seeded sample district (for expected values computed with metrics/)."""

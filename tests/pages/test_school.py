@@ -204,3 +204,23 @@ def test_only_programme_tables(empty_store, empty_folder, run_page, sample_table
     no_exception(at)
     if page in ("risk", "objectivity"):
         assert any("Нечего показать" in i.value for i in at.info)
+
+
+def test_district_with_only_its_programme_can_open_a_school(programme_only_store, run_page):
+    """No registry, no results: the school-level indicators still make schools choosable, and the card
+    shows the school's programme indicators with one note on what else to load (no empty sections)."""
+    from store import open_store
+
+    values = open_store(path=programme_only_store).read_all()["values"]
+    school_ids = set(values["school_id"].dropna().astype(str)) - {""}
+    assert school_ids, "the school indicators file has school rows"
+    sid = sorted(school_ids)[0]
+    at = run_page("school", school=sid, year=2026)
+    no_exception(at)
+    assert at.selectbox(key="w_school").value == sid
+    assert set(at.selectbox(key="w_school").options) >= {str(s) for s in school_ids}
+    shown = texts(at)
+    assert "появятся, когда будут загружены" in shown
+    assert "Флаги и причины" not in shown and "Профиль и социальный контекст" not in shown
+    table = _frame_with(at, "plan_text")
+    assert len(table) == values[(values["school_id"] == sid) & (values["year"].astype(int) == 2026)]["indicator_id"].nunique()
