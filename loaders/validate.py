@@ -346,8 +346,8 @@ def _merge_repeated_records(table: str, out: pd.DataFrame, frame: pd.DataFrame |
 
 
 def _empty(col: Column, n: int) -> pd.Series:
-    if col.kind == "int" or col.kind == "year":
-        return pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
+    if col.kind == "int" or col.kind == "year":  # all missing, built from arrays (no per-cell coercion)
+        return pd.Series(pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool)))
     if col.kind == "float":
         return pd.Series(np.full(n, np.nan))
     if col.kind == "dates":
