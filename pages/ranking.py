@@ -157,18 +157,20 @@ if n_low:
                f"случайно; смотрите среднее за 3 года. Таких школ: {n_low}.")
 
 table_cols = dict(rv.RANK_COLUMNS)
-if mode == "indicator":
+extra_cols: dict[str, str] = {}
+if mode == "indicator" or disp["participants"].isna().all():  # no participants to count (programme indicators)
     table_cols.pop("participants_text")
     table_cols.pop("reliability")
 if mode == "composite":
     disp["components_text"] = disp["components"].map(
         lambda c: "; ".join(f"{k}: {fmt.num(v)}" for k, v in c.items()) if isinstance(c, dict) else "")
-    table_cols["n_measures"] = "Мер в сводном"
-    table_cols["components_text"] = "Процентили по мерам"
+    table_cols["n_measures"] = st.column_config.NumberColumn("Мер", width=60,
+                                                             help="Сколько мер вошло в сводное место")
+    extra_cols["components_text"] = "Процентили по мерам"  # dozens of measures: for the Excel file
 what = {"composite": ("рейтинг", "сводный", year),
         "exam": ("рейтинг", rank_exam, subject or "все_предметы", MEASURES[measure] if subject else None, year),
         "indicator": ("рейтинг", "показатель", indicator_id, year)}[mode]
-show_table(disp, table_cols, what=what,
+show_table(disp, table_cols, what=what, download_only=extra_cols,
            key="ranking_table", styler=rv.arrow_styler if len(disp) <= rv.MAX_STYLED else None,
            height=rv.table_height(len(disp)), wrap=False)
 

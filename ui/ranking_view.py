@@ -32,11 +32,11 @@ RANK_COLUMNS = {
     "school": "Школа",
     "value_text": "Значение",
     "participants_text": "Участников",
-    "reliability": st.column_config.TextColumn("Надёжность", width=150,
+    "reliability": st.column_config.TextColumn("Надёжность", width=140,
                                                help="⚠ — меньше участников, чем нужно для надёжного места"),
     "avg3_text": st.column_config.TextColumn("Среднее за 3 года", help="Веса лет 3:2:1, последний год — самый весомый"),
     "n_years": st.column_config.NumberColumn("Лет", help="Сколько лет вошло в среднее", width=50),
-    "prev_rank_text": st.column_config.TextColumn("Место год назад", width=105),
+    "prev_rank_text": st.column_config.TextColumn("Год назад", width=85, help="Место в прошлом году"),
 }
 
 
@@ -52,11 +52,11 @@ def subject_order(subjects: list[str]) -> list[str]:
 
 
 def arrow(change: Any, prev_rank: Any) -> str:
-    """«▲ 2» (moved up), «▼ 1» (down), «= без изменений» (same place), «новая в рейтинге» (not ranked last year)."""
+    """«▲ 2» (moved up), «▼ 1» (down), «= на месте» (same place), «новая в рейтинге» (not ranked last year)."""
     if fmt.is_missing(prev_rank):
         return "новая в рейтинге"
     if fmt.is_missing(change) or int(change) == 0:
-        return "= без изменений"
+        return "= на месте"
     c = int(change)
     return f"▲ {c}" if c > 0 else f"▼ {abs(c)}"
 
