@@ -215,6 +215,12 @@ def _rounded_key(vals: np.ndarray, digits: np.ndarray) -> list[np.ndarray]:
 def fmt_values(values: pd.Series, units: pd.Series | str = "") -> pd.Series:
     """Russian text of indicator values with their unit: 42,0 %, 4,38, 7 чел.; "" for missing.
     Each distinct (unit, digits, rounded value) is written once."""
+    gid, out = fmt_values_ids(values, units)
+    return pd.Series(out.take(gid), index=getattr(values, "index", None), dtype=object)
+
+
+def fmt_values_ids(values: pd.Series, units: pd.Series | str = "") -> tuple[np.ndarray, np.ndarray]:
+    """`fmt_values` as (per-row text id, texts by id): rows with one id have one text."""
     vals = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
     u = _units(units, len(vals))
     digits = _digits(vals, u)
@@ -225,8 +231,7 @@ def fmt_values(values: pd.Series, units: pd.Series | str = "") -> pd.Series:
     kinds = {x: ("" if x == "" or x.lower().startswith("балл") else NBSP + x) for x in pd.unique(uf)}
     kinds["%"] = NBSP + "%"
     suffix = pd.Series(uf, dtype=object).map(kinds).to_numpy(dtype=object)
-    out = np.where(text != "", text + suffix, "").astype(object)
-    return pd.Series(out.take(gid), index=getattr(values, "index", None), dtype=object)
+    return gid, np.where(text != "", text + suffix, "").astype(object)
 
 
 def fmt_plain(values: pd.Series, digits: int = 1) -> pd.Series:
@@ -238,17 +243,22 @@ def fmt_plain(values: pd.Series, digits: int = 1) -> pd.Series:
 def fmt_signed(values: pd.Series, digits: int | np.ndarray = 1) -> pd.Series:
     """Signed Russian number text (+1,2 / −0,5; a value that rounds to 0 has no sign; "" for missing).
     Each distinct (digits, rounded value, sign) is written once."""
+    gid, out = fmt_signed_ids(values, digits)
+    return pd.Series(out.take(gid), index=values.index, dtype=object)
+
+
+def fmt_signed_ids(values: pd.Series, digits: int | np.ndarray = 1) -> tuple[np.ndarray, np.ndarray]:
+    """`fmt_signed` as (per-row text id, texts by id)."""
     vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     d_all = np.broadcast_to(np.asarray(digits), vals.shape)
     if len(vals) == 0:
-        return pd.Series([], index=values.index, dtype=object)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
     gid, first = group_ids(*_rounded_key(vals, d_all))
     v, d = vals[first], d_all[first]
     text = fmt_digits(np.abs(v), d)
     zero = np.round(np.abs(np.nan_to_num(v)) * 10.0 ** d) == 0
     sign = np.where(zero, "", np.where(v < 0, "−", "+"))
-    out = np.where(text != "", sign + text, "").astype(object)
-    return pd.Series(out.take(gid), index=values.index, dtype=object)
+    return gid, np.where(text != "", sign + text, "").astype(object)
 
 
 # ---------------------------------------------------------------- glide path

@@ -16,8 +16,8 @@ import pandas as pd
 from metrics.format import NBSP, num
 from metrics.forecast import (
     baselines,
-    fmt_signed,
-    fmt_values,
+    fmt_signed_ids,
+    fmt_values_ids,
     glide_from_tidy,
     indicator_meta,
     school_id_out,
@@ -25,7 +25,7 @@ from metrics.forecast import (
     tidy_values,
 )
 from metrics.settings import get
-from metrics.vector import sort_rank, text_by_value
+from metrics.vector import group_ids, sort_rank, text_by_value
 
 COLUMNS = [
     "indicator_id", "name", "unit", "direction", "group", "school_id", "year",
@@ -70,27 +70,28 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     gl = gl[["_k", "year", "plan"]].merge(base[["_k", "baseline_year"]], on="_k")
     gl = gl[gl["year"] > gl["baseline_year"]][["_k", "year", "plan"]].rename(columns={"plan": "glide"})
 
-    # joins on the integer indicator × school key; its text comes back from one row per key
-    out = plans.merge(facts, on=["_k", "year"], how="outer")
-    out = out.merge(gl, on=["_k", "year"], how="outer")
-    # glide-only rows appear only when the indicator/school has no yearly plan that year
-    has_plan = out["plan"].notna() | out["plan_low"].notna() | out["plan_high"].notna()
-    out["plan_source"] = np.where(has_plan, "plan", np.where(out["glide"].notna(), "glide", None))
-    out["plan"] = out["plan"].where(has_plan, out["glide"])
-    if year is not None:
-        out = out[out["year"] == int(year)]
     kv = v["_k"].to_numpy()
     nk = int(kv.max()) + 1 if len(kv) else 0
     first = np.full(nk, -1, dtype=np.int64)
     first[kv[::-1]] = np.arange(len(kv) - 1, -1, -1)  # any row of the key: its text is the same
     k_ind = v["indicator_id"].to_numpy(dtype=object)[first] if nk else np.zeros(0, dtype=object)
     k_school = v["school_key"].to_numpy(dtype=object)[first] if nk else np.zeros(0, dtype=object)
+    out = _dense_join(plans, facts, gl, nk)
+    if out is None:  # a key × year repeated in the plans or facts: the joins keep every pairing
+        out = plans.merge(facts, on=["_k", "year"], how="outer").merge(gl, on=["_k", "year"], how="outer")
+    # glide-only rows appear only when the indicator/school has no yearly plan that year
+    has_plan = out["plan"].notna() | out["plan_low"].notna() | out["plan_high"].notna()
+    out["plan_source"] = np.where(has_plan, "plan", np.where(out["glide"].notna(), "glide", None))
+    out["plan"] = out["plan"].where(has_plan, out["glide"])
+    if year is not None:
+        out = out[out["year"] == int(year)]
+    # per-key columns (indicator text, its metadata, baseline, target) joined once per key, then gathered
+    keys = pd.DataFrame({"_k": np.arange(nk, dtype=np.int64), "indicator_id": k_ind, "school_key": k_school})
+    keys = keys.merge(meta, on="indicator_id", how="left")
+    keys = keys.merge(base[["_k", "baseline"]], on="_k", how="left").merge(tg[["_k", "target"]], on="_k", how="left")
     kk = out["_k"].to_numpy().astype(np.int64)
-    out.insert(0, "indicator_id", k_ind[kk])
-    out.insert(1, "school_key", k_school[kk])
-    out = out.merge(meta, on="indicator_id", how="left")
-    out = out.merge(base[["_k", "baseline"]], on="_k", how="left")
-    out = out.merge(tg[["_k", "target"]], on="_k", how="left")
+    extra = {c: keys[c].to_numpy()[kk] for c in keys.columns if c != "_k"}
+    out = pd.DataFrame({**extra, **{c: out[c].to_numpy() for c in out.columns}}, index=out.index)
     out["direction"] = out["direction"].fillna("higher")
     out["unit"] = out["unit"].fillna("")
     out["name"] = out["name"].fillna(out["indicator_id"])
@@ -132,6 +133,35 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     return pd.DataFrame({c: out[c].to_numpy()[order] for c in COLUMNS}, copy=False)
 
 
+def _dense_join(plans: pd.DataFrame, facts: pd.DataFrame, gl: pd.DataFrame, nk: int) -> pd.DataFrame | None:
+    """The outer join of plans, facts and glide plans on key × year, through one dense key × year grid: columns
+    _k, year, plan, plan_low, plan_high, fact, glide; None when a key × year repeats in plans or facts."""
+    parts = [plans, facts, gl]
+    years = np.concatenate([p["year"].to_numpy().astype(np.int64) for p in parts])
+    if nk == 0 or len(years) == 0:
+        return None
+    y0, ny = int(years.min()), int(years.max()) - int(years.min()) + 1
+    cells = [p["_k"].to_numpy().astype(np.int64) * ny + (p["year"].to_numpy().astype(np.int64) - y0) for p in parts]
+    if any(len(np.unique(c)) != len(c) for c in cells):
+        return None
+    size = nk * ny
+    present = np.zeros(size, dtype=bool)
+    for c in cells:
+        present[c] = True
+    at = np.flatnonzero(present)
+    pos = np.full(size, -1, dtype=np.int64)
+    pos[at] = np.arange(len(at))
+
+    def spread(cell: np.ndarray, x) -> np.ndarray:
+        col = np.full(len(at), np.nan)
+        col[pos[cell]] = np.asarray(x, dtype=float)
+        return col
+    return pd.DataFrame({"_k": at // ny, "year": at % ny + y0,
+                         "plan": spread(cells[0], plans["plan"]), "plan_low": spread(cells[0], plans["plan_low"]),
+                         "plan_high": spread(cells[0], plans["plan_high"]), "fact": spread(cells[1], facts["fact"]),
+                         "glide": spread(cells[2], gl["glide"])})
+
+
 _GLIDE_NOTE = " (по прямой от базового к целевому значению)"
 
 
@@ -151,30 +181,40 @@ def _reason(out: pd.DataFrame, is_range: pd.Series, ref: pd.Series) -> pd.Series
     year = out["year"].to_numpy().astype(np.int64)
     glide = (out["plan_source"] == "glide").to_numpy()
     rng = is_range.to_numpy(dtype=bool)
-    fact_t = fmt_values(out["fact"], unit).to_numpy(dtype=object)
-    plan_t = fmt_values(out["plan"], unit).to_numpy(dtype=object)
+    # texts by id (each distinct rounded number is written once and rows carry integer ids, not strings)
+    f_id, f_txt = fmt_values_ids(out["fact"], unit)
+    p_id, p_txt = fmt_values_ids(out["plan"], unit)
     rr = np.flatnonzero(rng)
     if len(rr):  # a range «3,8–4,0 %» (only the range rows are written)
-        plan_t[rr] = (fmt_values(out["plan_low"].iloc[rr], "") + "–"
-                      + fmt_values(out["plan_high"].iloc[rr], unit.iloc[rr])).to_numpy(dtype=object)
-    plan_t = text_by_value([plan_t, glide], lambda p, g: p + np.where(g, _GLIDE_NOTE, ""))
+        lo_id, lo_txt = fmt_values_ids(out["plan_low"].iloc[rr], "")
+        hi_id, hi_txt = fmt_values_ids(out["plan_high"].iloc[rr], unit.iloc[rr])
+        r_id, r_first = group_ids(lo_id, hi_id)
+        r_txt = lo_txt.take(lo_id[r_first]) + "–" + hi_txt.take(hi_id[r_first])
+        p_id = p_id.copy()
+        p_id[rr] = len(p_txt) + r_id
+        p_txt = np.concatenate([p_txt, r_txt])
+    pg_id, pg_first = group_ids(p_id, glide.astype(np.int64))
+    pg_txt = p_txt.take(p_id[pg_first]) + np.where(glide[pg_first], _GLIDE_NOTE, "").astype(object)
 
     r = np.flatnonzero(no_fact)
     if len(r):
-        reason[r] = text_by_value([year[r], plan_t[r]], lambda y, p: "Нет факта за " + y.astype(str) + " год; план " + p)
+        reason[r] = text_by_value([year[r], pg_id[r]], lambda y, p: "Нет факта за " + y.astype(str) + " год; план "
+                                  + pg_txt.take(p.to_numpy()))
     r = np.flatnonzero(no_plan)
     if len(r):
-        reason[r] = text_by_value([year[r], fact_t[r]],
-                                  lambda y, f: "План на " + y.astype(str) + " год не задан; факт " + f)
+        reason[r] = text_by_value([year[r], f_id[r]],
+                                  lambda y, f: "План на " + y.astype(str) + " год не задан; факт " + f_txt.take(f.to_numpy()))
     r = np.flatnonzero(full)
     if len(r):
         two = ((np.abs(np.nan_to_num(refv)) < 10) & (unit.to_numpy(dtype=object) != "%"))[r]
-        dev_t = fmt_signed(out["deviation"].iloc[r], np.where(two, 2, 1)).to_numpy(dtype=object)
-        rel_t = fmt_signed(out["rel_deviation"].iloc[r] * 100, 1).to_numpy(dtype=object)
-        a = text_by_value([fact_t[r]], lambda f: "Факт " + f + " при плане ")
-        b = text_by_value([plan_t[r]], lambda p: p + ": ")
-        c = text_by_value([dev_t, rel_t], lambda d, rel: "отклонение " + d
-                          + np.where(rel != "", " (" + rel + f"{NBSP}%)", "") + ", ")
+        dv_id, dv_txt = fmt_signed_ids(out["deviation"].iloc[r], np.where(two, 2, 1))
+        rl_id, rl_txt = fmt_signed_ids(out["rel_deviation"].iloc[r] * 100, 1)
+        a = ("Факт " + f_txt + " при плане ").take(f_id[r])
+        b = (pg_txt + ": ").take(pg_id[r])
+        c_id, c_first = group_ids(dv_id, rl_id)
+        rel = rl_txt.take(rl_id[c_first])
+        c = ("отклонение " + dv_txt.take(dv_id[c_first])
+             + np.where(rel != "", " (" + rel + f"{NBSP}%)", "").astype(object) + ", ").take(c_id)
 
         def verdict_text(status, tol, direction):
             verdict = status.map(STATUS_TEXT).fillna("")
