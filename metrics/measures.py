@@ -77,11 +77,6 @@ def _text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return clean.take(codes), code_u.take(codes), blank_u.take(codes)
 
 
-def _group_sum(gid: np.ndarray, x: np.ndarray, ngroups: int) -> np.ndarray:
-    """Per-row sum of x over the row's group (NaN treated as 0)."""
-    return np.bincount(gid, weights=np.nan_to_num(x), minlength=ngroups)[gid]
-
-
 _CACHE: list = []  # [(weakref to results, fingerprint, prepared)] — the last two inputs
 
 
@@ -188,30 +183,34 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     mean = data["mean"]
     below = data["below"]
     hm, hb = ~np.isnan(mean), ~np.isnan(below)
-    n_mean = _group_sum(gid, np.where(hm, n, 0.0), ng)
-    sum_mean = _group_sum(gid, np.where(hm, n * mean, 0.0), ng)
-    n_below = _group_sum(gid, np.where(hb, n, 0.0), ng)
-    sum_below = _group_sum(gid, np.where(hb, below, 0.0), ng)
-    pooled = np.column_stack([_group_sum(gid, cols0[j], ng) for j in range(4)]) if len(n) else np.zeros((0, 4))
+    # sums and district figures per group (a few thousand), spread over the rows once at the end
+    def gsum(x):
+        return np.bincount(gid, weights=np.nan_to_num(x), minlength=ng)
+    n_mean = gsum(np.where(hm, n, 0.0))
+    sum_mean = gsum(np.where(hm, n * mean, 0.0))
+    n_below = gsum(np.where(hb, n, 0.0))
+    sum_below = gsum(np.where(hb, below, 0.0))
+    pooled = np.column_stack([gsum(cols0[j]) for j in range(4)]) if len(n) else np.zeros((0, 4))
     with np.errstate(invalid="ignore", divide="ignore"):
-        dmean = np.where(n_mean > 0, sum_mean / n_mean, np.nan)
-        dbelow = np.where(n_below > 0, 100.0 * sum_below / n_below, np.nan)
+        g_dmean = np.where(n_mean > 0, sum_mean / n_mean, np.nan)
+        g_dbelow = np.where(n_below > 0, 100.0 * sum_below / n_below, np.nan)
         pn = pooled.sum(axis=1)
         pm = (pooled * kvec).sum(axis=1) / pn
         psd = np.sqrt((pooled * (kvec - pm[:, None]) ** 2).sum(axis=1) / (pn - 1))
-    data["district_participants"] = _group_sum(gid, n, ng)
-    data["n_schools"] = _group_sum(gid, np.ones(len(n)), ng)
+    dmean = g_dmean[gid]
+    data["district_participants"] = gsum(n)[gid]
+    data["n_schools"] = np.bincount(gid, minlength=ng).astype(float)[gid]
     data["district_mean"] = dmean
-    data["district_below_share"] = dbelow
+    data["district_below_share"] = g_dbelow[gid]
     fallback = np.where(dmean <= 5.0,
                         float(get(settings, "uncertainty.mark_sd", 0.8)),
                         float(get(settings, "uncertainty.ege_score_sd", 15.0)))
     pooled_ok = (pn >= 2) & np.isfinite(psd) & (psd > 0)
-    dsd = np.where(pooled_ok, psd, fallback)
+    dsd = np.where(pooled_ok[gid], psd[gid], fallback)
     data["district_sd"] = dsd
-    ss_between = _group_sum(gid, np.where(hm, n * (mean - dmean) ** 2, 0.0), ng)
+    ss_between = gsum(np.where(hm, n * (mean - dmean) ** 2, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        data["between_sd"] = np.where(n_mean > 0, np.sqrt(ss_between / n_mean), np.nan)
+        data["between_sd"] = np.where(n_mean > 0, np.sqrt(ss_between / n_mean), np.nan)[gid]
 
     min_own = float(get(settings, "uncertainty.min_marks_for_own_sd", 10))
     sdm = data["sd_marks"]
