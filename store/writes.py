@@ -263,6 +263,7 @@ def _journal_and_apply(con: sqlite3.Connection, p: Plan, upload_id: int, filled:
     n = len(columns(table))
     # The exact previous rows of every stored key the upload overwrites or removes…
     previous = pd.concat([p.old_matched, p.replaced], ignore_index=True)[["_k", *columns(table), "_upload_id"]]
+    previous = previous.sort_values("_k", kind="stable")  # key order (str order = SQLite BINARY): index appends
     if len(previous):
         con.executemany(
             f"INSERT INTO {undo} (upload_id, existed, _k, {cols}, _upload_id) VALUES ({upload_id}, 1, ?, "
@@ -276,15 +277,17 @@ def _journal_and_apply(con: sqlite3.Connection, p: Plan, upload_id: int, filled:
         f"VALUES ({', '.join('?' * len(filled))}, {upload_id})",
         _tuples(p.incoming[filled]))
     # New rows get rowids above the previous maximum, so they are found by a rowid range
-    # (when nothing was stored before, every new row is a new key: no look-up in the journal).
+    # (when nothing was stored before, every new row is a new key: no look-up in the journal);
+    # markers go in key order, so the journal's key indexes are appended to rather than scattered into.
     if len(previous):
         con.execute(
             f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, d._k FROM {data} d WHERE d.rowid > ? "
-            f"AND NOT EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = ? AND u.existed = 1 AND u._k = d._k)",
+            f"AND NOT EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = ? AND u.existed = 1 AND u._k = d._k) "
+            "ORDER BY d._k",
             (upload_id, last_rowid, upload_id),
         )
     else:
-        con.execute(f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, _k FROM {data} WHERE rowid > ?",
+        con.execute(f"INSERT INTO {undo} (upload_id, existed, _k) SELECT ?, 0, _k FROM {data} WHERE rowid > ? ORDER BY _k",
                     (upload_id, last_rowid))
 
 
