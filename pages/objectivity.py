@@ -129,4 +129,5 @@ with data.guard("Таблица ВПР"):
     else:
         view = memo(("obj_table", year, school), lambda: ov.objectivity_display(
             table.sort_values(["flagged", "school_id", "grade", "subject"], ascending=[False, True, True, True]), names))
-        show_table(view, ov.OBJ_COLUMNS, what=("ВПР_объективность", year), key="obj_table")
+        show_table(view, ov.OBJ_COLUMNS, what=("ВПР_объективность", year), key="obj_table", wrap=False,
+                   download_only=ov.OBJ_DOWNLOAD)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from ui import format as fmt
 from ui.charts import base_layout
@@ -45,9 +46,12 @@ def objectivity_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFra
 OBJ_COLUMNS = {
     "school": "Школа", "grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
     "confirmed_text": "Подтвердили", "lowered_text": "Понизили", "raised_text": "Повысили",
-    "mean_text": "Средняя отметка", "district_text": "Район", "flags_text": "Признаки",
-    "years_text": "Лет с признаками", "reason": "Пояснение",
+    "mean_text": st.column_config.TextColumn("Ср. отметка", help="Средняя отметка за ВПР"),
+    "district_text": st.column_config.TextColumn("Район", help="Средняя отметка по району"),
+    "flags_text": st.column_config.TextColumn("Признаки", width=210, help="Полный список — при наведении на ячейку"),
 }
+# per school (in its card above) and the numbers of each work in words: for the Excel file
+OBJ_DOWNLOAD = {"years_text": "Лет с признаками", "reason": "Пояснение"}
 
 
 def flagged_summary(flagged: pd.DataFrame, n_works: int, years_flagged: int) -> str:
@@ -86,7 +90,7 @@ def comparison_bars(rows: pd.DataFrame, label_col: str, *, title: str | None = N
                        text=f"повысили > {fmt.num(max_raised, 0)} %", font=dict(size=11, color=fmt.BAD))
     base_layout(fig, title, height=max(300, 26 * len(d) + 150))
     ticks = [0, 20, 40, 60, 70, 80, 100]
-    fig.update_layout(barmode="stack", xaxis=dict(range=[0, 100.5], tickvals=ticks,
+    fig.update_layout(barmode="stack", xaxis=dict(range=[0, 102], tickvals=ticks,
                                                   ticktext=[f"{t}{fmt.NBSP}%" for t in ticks], title="доля участников"),
                       yaxis=dict(title=None, autorange="reversed", automargin=True), margin=dict(t=60),
                       legend=dict(traceorder="normal"))
