@@ -31,12 +31,37 @@ def percentile_ranks(values: pd.Series, keys, higher_is_better) -> pd.Series:
     (ties get the average rank); 50 when a group has one value; NaN values stay NaN."""
     good = values if higher_is_better is True else (-values if higher_is_better is False else
                                                      values.where(higher_is_better, -values))
-    g = good.groupby(keys, sort=False)
-    r = g.rank(method="average", ascending=True)
-    cnt = g.transform("count")
+    r, cnt = _group_average_rank(good, keys)
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = 100.0 * (r - 1.0) / (cnt - 1.0)
     return pct.where(cnt > 1, 50.0).where(values.notna())
+
+
+def _group_average_rank(good: pd.Series, keys) -> tuple[pd.Series, pd.Series]:
+    """(ascending rank with ties averaged, count of values) within each key group, as pandas' groupby
+    rank(method="average") / transform("count"), in one sort. Keys: arrays or Series aligned with `good`."""
+    key_list = list(keys) if isinstance(keys, (list, tuple)) else [keys]
+    codes = [pd.factorize(np.asarray(k))[0] for k in key_list if not isinstance(k, str)]
+    if len(good) == 0 or len(codes) != len(key_list) or any(len(c) != len(good) or (c < 0).any() for c in codes):
+        g = good.groupby(keys, sort=False)  # names or missing keys: pandas' own way
+        return g.rank(method="average", ascending=True), g.transform("count")
+    gid, first = group_ids(*codes)
+    x = good.to_numpy(dtype=float)
+    ok = np.flatnonzero(~np.isnan(x))
+    order = ok[np.lexsort((x[ok], gid[ok]))]
+    gs, xs = gid[order], x[order]
+    cnt_g = np.bincount(gs, minlength=len(first))
+    pos = np.arange(len(order)) - (np.cumsum(cnt_g) - cnt_g)[gs]  # 0-based position within the group
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[1:] = (gs[1:] != gs[:-1]) | (xs[1:] != xs[:-1])
+    run_id = np.cumsum(new_run) - 1
+    run_first = pos[new_run]
+    ends = np.ones(len(order), dtype=bool)  # the last element of each run
+    ends[:-1] = new_run[1:]
+    run_last = pos[ends]
+    rank = np.full(len(x), np.nan)
+    rank[order] = (run_first[run_id] + run_last[run_id] + 2) / 2.0
+    return pd.Series(rank, index=good.index), pd.Series(cnt_g[gid], index=good.index)
 
 
 def _indicator_values(values: pd.DataFrame | None, indicators: pd.DataFrame | None,
@@ -65,16 +90,29 @@ def _indicator_values(values: pd.DataFrame | None, indicators: pd.DataFrame | No
     icode, iuniq = pd.factorize(v["indicator_id"], use_na_sentinel=False)
     iuniq = pd.Series(np.asarray(iuniq, dtype=object))
     scode, suniq = pd.factorize(v["school_id"], use_na_sentinel=False)
-    out = pd.DataFrame({
-        "school_id": pd.Index(suniq).astype(str).str.strip().to_numpy(dtype=object).take(scode),
-        "year": _float(v["year"]).astype("int64").to_numpy(),
-        "measure": ("indicator:" + iuniq.astype(str)).to_numpy(dtype=object).take(icode),
-        "label": iuniq.map(lambda i: str(names.get(i, i))).to_numpy(dtype=object).take(icode),
-        "value": val[keep],
-        "higher": iuniq.map(lambda i: bool(higher.get(i, True))).to_numpy(dtype=bool).take(icode),
-    }, index=v.index)
-    return out.groupby(["school_id", "year", "measure"], as_index=False).agg(
-        label=("label", "first"), value=("value", "mean"), higher=("higher", "first"))
+    s_txt = pd.Index(suniq).astype(str).str.strip().to_numpy(dtype=object)
+    m_txt = ("indicator:" + iuniq.astype(str)).to_numpy(dtype=object)
+    year = _float(v["year"]).astype("int64").to_numpy()
+    if len(v) == 0:
+        return pd.DataFrame(columns=cols)
+    # one integer key per school × year × measure whose order is the order of the texts (as a groupby on them)
+    s_rank = pd.factorize(s_txt, sort=True)[0].take(scode)
+    m_rank = pd.factorize(m_txt, sort=True)[0].take(icode)
+    yc = year - year.min()
+    key = (s_rank.astype(np.int64) * (int(yc.max()) + 1) + yc) * (int(m_rank.max()) + 1) + m_rank
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    first = order[np.concatenate(([True], ks[1:] != ks[:-1]))]  # first row of each key, keys ascending
+    mean = pd.Series(val[keep]).groupby(key).mean().to_numpy()
+    ic = icode[first]
+    return pd.DataFrame({
+        "school_id": s_txt.take(scode[first]),
+        "year": year[first],
+        "measure": m_txt.take(ic),
+        "label": iuniq.map(lambda i: str(names.get(i, i))).to_numpy(dtype=object).take(ic),
+        "value": mean,
+        "higher": iuniq.map(lambda i: bool(higher.get(i, True))).to_numpy(dtype=bool).take(ic),
+    })
 
 
 def _exam_measures(prep: pd.DataFrame, exams, with_below: bool, years: tuple[int, int] | None = None) -> pd.DataFrame:
