@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.format import num, pct
+from metrics.format import pct
 from metrics.measures import fmt, prepare, procedure_scores, subject_phrase, wilson
 from metrics.vector import group_ids, group_quantile, runs, text_by_value
 from metrics.settings import get
@@ -172,10 +172,10 @@ def _compulsory_sentences(prep: pd.DataFrame, year: int, settings: dict | None, 
     agg = agg.merge(cur, on=["school_id", "exam", "subject"])
     marks = (agg["dmean"] <= 5.0).to_numpy()  # 2–5 marks (ОГЭ, base maths) vs test scores
     what = np.where(marks, "средняя отметка ", "средний балл ")
-    digits = np.where(marks, 2, 1)
     phrase = _phrases(agg["exam"], agg["subject"])
-    m = pd.Series([num(v, d) for v, d in zip(agg["mean"], digits)], index=agg.index)
-    dm = pd.Series([num(v, d) for v, d in zip(agg["dmean"], digits)], index=agg.index)
+    # metrics.format.num text (means are positive and below 1 000), each distinct value written once
+    m = pd.Series(np.where(marks, fmt(agg["mean"], 2), fmt(agg["mean"], 1)), index=agg.index, dtype=object)
+    dm = pd.Series(np.where(marks, fmt(agg["dmean"], 2), fmt(agg["dmean"], 1)), index=agg.index, dtype=object)
     agg["text"] = (phrase + ": " + what + m + np.where(marks, " — ниже районной (", " — ниже районного (") + dm + ") "
                    + agg["n"].map(lambda n: _YEARS_WORD.get(int(n), f"{int(n)} лет подряд")))
     return agg.groupby("school_id")["text"].agg("; ".join)
