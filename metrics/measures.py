@@ -268,10 +268,9 @@ def procedure_scores(prep: pd.DataFrame, exams=None, rows: np.ndarray | None = N
 def procedure_groups(prep: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
     """The numbers of `procedure_scores` for the given rows of `prep`, one array element per
     school × exam × year group (in order of first appearance), plus `_sid` (school code) per group."""
-    sid = _take(prep, "school_id", rows)
-    sidc = prep["_sid"].to_numpy()[rows] if "_sid" in prep else pd.factorize(sid)[0]
-    exam = _take(prep, "exam", rows)
-    eidc = prep["_eid"].to_numpy()[rows] if "_eid" in prep else pd.factorize(exam)[0]
+    # texts are read only at one row per group; the integer codes of `prepare` group the rows
+    sidc = prep["_sid"].to_numpy()[rows] if "_sid" in prep else pd.factorize(_take(prep, "school_id", rows))[0]
+    eidc = prep["_eid"].to_numpy()[rows] if "_eid" in prep else pd.factorize(_take(prep, "exam", rows))[0]
     year = _take(prep, "year", rows).astype(np.int64)
     gid, first = group_ids(sidc, eidc, year - year.min())
     ng = len(first)
@@ -299,7 +298,9 @@ def procedure_groups(prep: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarr
         score = np.where(nz > 0, wz / nz, np.nan)
         se = np.where(nz > 0, wse / nz, np.nan)
         share = np.where(bt > 0, 100.0 * b / bt, np.nan)
-    return {"school_id": sid[first], "exam": exam[first], "year": year[first], "_sid": sidc[first],
+    at = rows[first]
+    return {"school_id": _take(prep, "school_id", at), "exam": _take(prep, "exam", at), "year": year[first],
+            "_sid": sidc[first],
             "score": score, "se": se, "participants": cohort, "below": b, "below_total": bt,
             "below_share": share, "n_subjects": subj.astype(np.int64)}
 

@@ -23,6 +23,15 @@ def group_ids(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for c in codes:
         c = np.asarray(c, dtype=np.int64)
         key = key * (int(c.max()) + 1) + c
+    size = int(key.max()) + 1
+    if size <= 4 * n + 1024:  # a dense table of the key's range: no hashing
+        first_at = np.full(size, n, dtype=np.int64)
+        first_at[key[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)  # the last write (smallest row) wins
+        used = np.flatnonzero(first_at < n)
+        first = np.sort(first_at[used])
+        gid_of = np.empty(size, dtype=np.int64)
+        gid_of[key[first]] = np.arange(len(first), dtype=np.int64)
+        return gid_of[key], first
     gid, _ = pd.factorize(key)
     gid = gid.astype(np.int64, copy=False)
     run = np.maximum.accumulate(gid)

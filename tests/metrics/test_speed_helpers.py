@@ -155,3 +155,17 @@ def test_group_average_rank_matches_pandas_groupby_rank():
     r, cnt = _group_average_rank(v, [keys])
     pd.testing.assert_series_equal(r, grp.rank(method="average"), check_names=False, check_exact=True)
     pd.testing.assert_series_equal(cnt, grp.transform("count"), check_names=False, check_exact=True)
+
+
+@pytest.mark.parametrize("spread", [3, 40, 100_000])
+def test_group_ids_dense_and_hashed_paths_agree(spread):
+    """Small key ranges use a dense table, large ones hashing: both give ids in order of first appearance."""
+    rng = np.random.default_rng(spread)
+    a, b = rng.integers(0, 5, 400), rng.integers(0, spread, 400)
+    gid, first = group_ids(a, b)
+    key = a.astype(np.int64) * (int(b.max()) + 1) + b
+    exp, _ = pd.factorize(key)
+    np.testing.assert_array_equal(gid, exp)
+    np.testing.assert_array_equal(gid[first], np.arange(len(first)))
+    assert (np.diff(first) > 0).all()
+    np.testing.assert_array_equal(group_ids(np.array([2, 0, 2, 1]))[0], [0, 1, 0, 2])
