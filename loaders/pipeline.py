@@ -13,8 +13,10 @@ inside a layout becomes one Russian error for that sheet.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -85,6 +87,34 @@ def load_many(items: list[tuple[str, bytes]], *, year: int | None = None, exam: 
     mappings: saved header mappings, signature → {header: field} (a dict or a callable); without them the
     mappings file of `loaders.mappings` is read. An explicit `mapping` applies to every sheet and wins.
     """
+    with _cyclic_gc_paused():
+        return _load_many(items, year=year, exam=exam, table=table, layout=layout, mapping=mapping,
+                          registry=registry, aliases=aliases, settings=settings,
+                          known_indicators=known_indicators, mappings=mappings)
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector while a batch loads.
+
+    Reading a 100,000-row sheet makes about a million small objects (the grid's row lists), and every
+    few hundred allocations the collector would walk them, and everything else alive, again: ~8 % of a
+    load. The load makes no reference cycles worth collecting meanwhile; collection resumes afterwards.
+    Process-wide but safe across threads: whoever found it enabled turns it back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_many(items: list[tuple[str, bytes]], *, year: int | None, exam: str | None, table: str | None,
+               layout: str | None, mapping: dict[str, str] | None, registry: pd.DataFrame | None,
+               aliases: dict[str, str] | None, settings: dict | None, known_indicators: pd.DataFrame | None,
+               mappings: Any) -> LoadResult:
     result = LoadResult()
     sheets: list[Sheet] = []
     for name, data in items:
