@@ -142,9 +142,9 @@ def _dense_join(plans: pd.DataFrame, facts: pd.DataFrame, gl: pd.DataFrame, nk: 
         return None
     y0, ny = int(years.min()), int(years.max()) - int(years.min()) + 1
     cells = [p["_k"].to_numpy().astype(np.int64) * ny + (p["year"].to_numpy().astype(np.int64) - y0) for p in parts]
-    if any(len(np.unique(c)) != len(c) for c in cells):
-        return None
     size = nk * ny
+    if any(len(c) and np.bincount(c, minlength=size).max() > 1 for c in cells):
+        return None
     present = np.zeros(size, dtype=bool)
     for c in cells:
         present[c] = True
