@@ -47,6 +47,21 @@ EXAM_PAGES = {"ranking"}
 page = st.navigation(PAGES, position="hidden" if PRINT else "sidebar")
 
 
+def russian_file_uploader() -> None:
+    """Streamlit writes its file uploader's button and size note in English («Upload», «50MB per file • …»)
+    and has no language setting: put Russian words in their place (CSS only, every uploader)."""
+    limit = st.get_option("server.maxUploadSize")
+    st.html(f"""<style>
+    [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
+    [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+        content: "Выбрать файл"; font-size: 0.875rem; }}
+    [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+    [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+        content: "или перетащите сюда · до {limit} МБ"; font-size: 0.8rem; }}
+    </style>""")
+
+
+
 def sidebar_source() -> None:
     """One line on where the data comes from and how fresh it is."""
     store = data.get_store()
@@ -63,6 +78,7 @@ def sidebar_source() -> None:
     st.sidebar.caption(f":material/database: Данные: хранилище «{store.path.name}», загрузок {uploads}{when}.")
 
 
+russian_file_uploader()
 if not PRINT:
     with st.sidebar:
         sidebar_source()

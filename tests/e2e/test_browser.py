@@ -128,6 +128,12 @@ def test_overview_filters_and_a_school_card(server, browser):
     assert page.locator("[data-testid=stException]").count() == 0
     shot(page, "01_overview")
 
+    # the sidebar's file uploader speaks Russian (Streamlit's own «Upload» / «… per file» replaced)
+    button = page.locator("[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p").first
+    assert button.evaluate("p => getComputedStyle(p, '::after').content") == '"Выбрать файл"'
+    note = page.locator("[data-testid=stFileUploaderDropzoneInstructions] span").first
+    assert "МБ" in note.evaluate("s => getComputedStyle(s, '::after').content")
+
     # an Excel download of the traffic-light table: built on click, named by what and when
     with page.expect_download(timeout=30_000) as dl:
         page.get_by_role("button", name="Скачать в Excel").first.click()
@@ -162,5 +168,16 @@ def test_overview_filters_and_a_school_card(server, browser):
     assert sidebar.get_by_role("combobox", name="Учебный год").input_value() == "2025/26"
     assert page.locator("[data-testid=stException]").count() == 0
     shot(page, "04_school_card")
+
+    # 5. a flagged school's card: the plain claims in the box, the per-year numbers one click away
+    page.goto(f"{server['url']}/school?school=kedr&year=2026")
+    settle(page)
+    page.get_by_text("три года подряд", exact=False).first.wait_for()
+    page.get_by_text("Числа и правило").first.click()
+    table = page.locator("[data-testid=stExpander] [data-testid=stDataFrame]").first
+    table.wait_for(state="visible", timeout=30_000)  # the grid draws on a canvas; its header is in the a11y table
+    table.locator("th", has_text="Результат, ст. откл.").first.wait_for(state="attached", timeout=30_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    shot(page, "05_flagged_school_numbers")
     assert not errors, errors
     page.close()
