@@ -190,9 +190,7 @@ with data.guard("Объективность ВПР"):
         yf = int(mine["years_flagged"].max()) if mine["years_flagged"].notna().any() else 0
         if len(flagged):
             st.error(ov.flagged_summary(flagged, len(mine), yf))
-            if printing:
-                st.caption(" ".join(f"{r}" for r in flagged["reason"].astype(str)))
-            else:
+            if not printing:  # on paper the table below names the signs of each work
                 with st.expander(f"Подробно по каждой работе ({len(flagged)})", icon=":material/calculate:"):
                     st.markdown("\n".join(f"- {r}" for r in flagged["reason"].astype(str)))
         else:

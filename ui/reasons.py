@@ -237,11 +237,14 @@ def reason_block(label: str, text: Any, *, severity: Any = "flag", years: Any = 
     sev = str(severity)
     table = low_results_table(details) if str(flag) == "low_results" else pd.DataFrame()
     more = r.points[MAX_POINTS:]
-    if printing:
+    if printing:  # a handout: no expanders; the per-year numbers as a compact table under the claims
         st.markdown(f"{PRINT_MARK.get(sev, '•')} {md}")
-        extra = [*more, *r.details]
-        if extra:
-            st.caption("; ".join(extra))
+        if more:
+            st.markdown(_bullets(more))
+        if len(table):
+            st.table(table, hide_index=True)
+        elif r.details:
+            st.caption("; ".join(r.details))
         return
     if box:
         getattr(st, BOX.get(sev, "info"))(md)

@@ -152,6 +152,12 @@ def test_print_view_hides_the_sidebar_and_widgets(shared_store, sample_tables):
     assert not at.get("download_button") and not at.toggle and not at.dataframe
     assert len(at.table) >= 3  # compact static tables
     assert "Низкие образовательные результаты" in texts(at)
+    # no expanders on paper: the low-results numbers are printed as a table right under the claims
+    assert not at.expander
+    flags = metrics.risk_flags(sample_tables["results"], sample_tables["schools"], 2026)
+    low = flags[(flags["school_id"] == STABLY_LOW) & (flags["flag"] == "low_results")].iloc[0]
+    printed = [t.value for t in at.table if "Результат, ст. откл." in t.value.columns]
+    assert len(printed) == 1 and len(printed[0]) == len(low["details"]["procedures"])
 
 
 def test_print_toggle_switches_to_the_print_view(shared_store, run_page):
