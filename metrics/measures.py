@@ -110,10 +110,12 @@ def prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame
 
 
 def clear_cache() -> None:
-    """Forget the memoised `prepare()` and `metrics.forecast.tidy_values()` results (benchmarks time a cold start)."""
+    """Forget the memoised `prepare()`, `metrics.forecast.tidy_values()` and `metrics.social` tables (benchmarks
+    time a cold start)."""
     _CACHE.clear()
-    from metrics import forecast
+    from metrics import forecast, social
     forecast.clear_cache()
+    social.clear_cache()
 
 
 def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:

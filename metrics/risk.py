@@ -30,7 +30,7 @@ from metrics.format import pct
 from metrics.measures import fmt, prepare, procedure_scores, subject_phrase, wilson
 from metrics.vector import group_ids, group_quantile, runs, text_by_value
 from metrics.settings import get
-from metrics.social import SHARE_LABELS, context_adjusted_from, social_index
+from metrics.social import SHARE_LABELS, context_adjusted_shared, social_index_shared
 
 Z95 = 1.959963984540054
 FLAG_LABELS = {
@@ -415,9 +415,9 @@ def risk_flags(results: pd.DataFrame, schools: pd.DataFrame, year: int, settings
         frames.append(st)
     frames.append(_exit(proc, ly, now, prev, year, settings))
     frames.append(_min_fail(prep, year, settings))
-    soc = social_index(schools, year, settings)
+    soc = social_index_shared(schools, year, settings)  # memoised: shared with context_adjusted
     frames.append(_social(soc, year))
-    ca = context_adjusted_from(prep, soc, year, settings=settings)
+    ca = context_adjusted_shared(prep, soc, year, settings=settings)
     frames.append(_context(ca, year))
     frames = [f for f in frames if len(f)]
     if not frames:

@@ -10,6 +10,9 @@ well ("resilient").
 """
 from __future__ import annotations
 
+import json
+import weakref
+
 import numpy as np
 import pandas as pd
 
@@ -58,6 +61,41 @@ def quartile_of(values: pd.Series) -> tuple[pd.Series, float, float, float]:
     return out, q1, q2, q3
 
 
+_MEMO: list = []  # [(weakrefs to the inputs, key, result)] — the last few social / context tables
+
+
+def _settings_key(settings: dict | None) -> str:
+    return json.dumps(settings, sort_keys=True, default=str)
+
+
+def _memo(objs: list, key: tuple, compute):
+    """The result of `compute()` for these input objects (by identity) and key, computed once while they live."""
+    for refs, k, out in _MEMO:
+        if k == key and len(refs) == len(objs) and all(r() is o for r, o in zip(refs, objs)):
+            return out
+    out = compute()
+    try:
+        _MEMO.insert(0, ([weakref.ref(o) for o in objs], key, out))
+        del _MEMO[6:]
+    except TypeError:
+        pass
+    return out
+
+
+def clear_cache() -> None:
+    """Forget the memoised social index and context tables."""
+    _MEMO.clear()
+
+
+def _schools_fingerprint(schools: pd.DataFrame) -> tuple:
+    """Shape, columns and the totals of the numeric context columns (inputs are treated as read-only)."""
+    if schools is None:
+        return (None,)
+    sums = tuple(float(np.nansum(_float(schools[c]).to_numpy())) for c in (*CONTEXT_SHARES, "year", "students")
+                 if c in schools)
+    return schools.shape, tuple(schools.columns), sums
+
+
 def social_index(schools: pd.DataFrame, year: int, settings: dict | None = None) -> pd.DataFrame:
     """Return the social disadvantage index per school for `year`.
 
@@ -70,6 +108,17 @@ def social_index(schools: pd.DataFrame, year: int, settings: dict | None = None)
     context_year, components (dict share → z), the raw shares (CONTEXT_SHARES) and district_<share>
     (plain mean across schools).
     """
+    return social_index_shared(schools, year, settings).copy()
+
+
+def social_index_shared(schools: pd.DataFrame, year: int, settings: dict | None = None) -> pd.DataFrame:
+    """`social_index`, memoised per schools table, year and settings (the result is shared: read-only)."""
+    key = ("social", int(year), _settings_key(settings), _schools_fingerprint(schools))
+    return _memo([schools], key, lambda: _social_index(schools, year, settings))
+
+
+def _social_index(schools: pd.DataFrame, year: int, settings: dict | None = None) -> pd.DataFrame:
+    """The social index table of `social_index` (computed; see there)."""
     rows = context_rows(schools, int(year))
     weights = get(settings, "risk.social.weights", {}) or {}
     zs, ws = [], []
@@ -157,7 +206,7 @@ def context_adjusted(results: pd.DataFrame, schools: pd.DataFrame, year: int, *,
     Columns: school_id, value, index, quartile, participants, predicted, residual, se, z, below_expectation,
     resilient, slope, intercept (repeated per row, for drawing the line), higher_is_better, n_schools.
     """
-    return context_adjusted_from(prepare(results, settings), social_index(schools, int(year), settings), year,
+    return context_adjusted_from(prepare(results, settings), social_index_shared(schools, int(year), settings), year,
                                  exam=exam, subject=subject, measure=measure, settings=settings)
 
 
@@ -165,6 +214,22 @@ def context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, e
                           subject: str | None = None, measure: str = "mean",
                           settings: dict | None = None) -> pd.DataFrame:
     """`context_adjusted` on the prepared results (`metrics.measures.prepare`) and a `social_index()` table."""
+    return context_adjusted_shared(prep, soc, year, exam=exam, subject=subject, measure=measure,
+                                   settings=settings).copy()
+
+
+def context_adjusted_shared(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, exam: str | None = None,
+                            subject: str | None = None, measure: str = "mean",
+                            settings: dict | None = None) -> pd.DataFrame:
+    """`context_adjusted_from`, memoised for the same `prep` and `soc` objects (the result is shared: read-only)."""
+    extra = ("context", int(year), exam, subject, measure, _settings_key(settings))
+    return _memo([prep, soc], extra, lambda: _context_adjusted_from(prep, soc, year, exam=exam, subject=subject,
+                                                                    measure=measure, settings=settings))
+
+
+def _context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, exam: str | None = None,
+                           subject: str | None = None, measure: str = "mean",
+                           settings: dict | None = None) -> pd.DataFrame:
     year = int(year)
     cols = ["school_id", "value", "index", "quartile", "participants", "predicted", "residual", "se", "z",
             "below_expectation", "resilient", "slope", "intercept", "higher_is_better", "n_schools"]

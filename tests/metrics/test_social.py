@@ -108,3 +108,15 @@ def test_context_adjusted_default_standardised_and_too_few():
     assert ca.loc["c", "value"] == pytest.approx((40.0 - means.mean()) / 15)
     assert bool(ca.loc["c", "below_expectation"]) is True
     assert context_adjusted(results.iloc[:4], schools, 2024).empty
+
+
+def test_social_index_memo_follows_changed_numbers_and_hands_out_copies():
+    schools = SCHOOLS.copy()
+    first = social_index(schools, 2024)
+    first.loc[0, "index"] = 99.0  # a caller writing into its result does not reach the memo
+    again = social_index(schools, 2024).set_index("school_id")
+    assert again.loc["a", "index"] == pytest.approx((-ZL - 0.5) / 2)
+    schools.loc[schools["school_id"] == "a", "single_parent_pct"] = 25.0  # single_parent now 25, 5, 5, 25
+    changed = social_index(schools, 2024).set_index("school_id")
+    # single_parent: mean 15, SD √(400/3) → z of 25 = 10 / √(400/3)
+    assert changed.loc["a", "components"]["single_parent_pct"] == pytest.approx(10 / math.sqrt(400 / 3), abs=1e-3)
