@@ -13,6 +13,7 @@ from metrics.format import NBSP, signed
 from metrics.format import num as _num
 from metrics.format import pct as _pct
 from metrics.risk import FLAG_LABELS as _METRIC_FLAG_LABELS
+from metrics.roadmap import STATE_LABELS  # roadmap state names, said once where the states are made
 
 __all__ = [
     "num", "pct", "signed", "value", "change", "is_missing",
@@ -39,14 +40,6 @@ STATUS_COLORS = {"achieved": GOOD, "near": NEAR, "missed": BAD, "no data": NEUTR
 STATUS_BG = {"achieved": "#c8e6c9", "near": "#ffe082", "missed": "#ffcdd2", "no data": "#eeeeee"}
 
 # Roadmap event states (metrics.roadmap_progress `state`).
-STATE_LABELS = {
-    "done": "выполнено",
-    "in_progress": "в работе",
-    "overdue": "просрочено",
-    "not_yet_due": "срок не наступил",
-    "continuous": "постоянно",
-    "unscheduled": "без срока",
-}
 STATE_COLORS = {
     "done": GOOD,
     "in_progress": INFO,
