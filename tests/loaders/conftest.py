@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,20 @@ def xlsx_bytes(sheets: dict[str, list[list[Any]]], merges: dict[str, list[str]] 
             ws.merge_cells(rng)
     buf = io.BytesIO()
     wb.save(buf)
+    return buf.getvalue()
+
+
+def with_zip_bomb(workbook: bytes, megabytes: int = 300) -> bytes:
+    """The same workbook plus a member that inflates to `megabytes` MB (zeros compress ~1000:1)."""
+    good = zipfile.ZipFile(io.BytesIO(workbook))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in good.infolist():
+            z.writestr(item.filename, good.read(item))
+        with z.open("xl/media/padding.bin", "w") as fh:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(megabytes):
+                fh.write(chunk)
     return buf.getvalue()
 
 

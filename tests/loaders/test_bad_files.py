@@ -8,7 +8,7 @@ import pytest
 from loaders.grid import read_sheets
 from loaders.pipeline import load_bytes, load_files
 from loaders.report import LoadError
-from tests.loaders.conftest import xlsx_bytes
+from tests.loaders.conftest import with_zip_bomb, xlsx_bytes
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 
@@ -60,22 +60,8 @@ def test_csv_in_unknown_encoding():
     _one_error(load_bytes("utf16.csv", text.encode("utf-16-le")), "кодировк")
 
 
-def _zip_bomb() -> bytes:
-    """A small xlsx whose worksheet inflates to 300 MB (zeros compress ~1000:1)."""
-    good = zipfile.ZipFile(io.BytesIO(xlsx_bytes({"S": [["a"], [1]]})))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in good.infolist():
-            z.writestr(item.filename, good.read(item))
-        with z.open("xl/media/padding.bin", "w") as fh:
-            chunk = b"\0" * (1024 * 1024)
-            for _ in range(300):
-                fh.write(chunk)
-    return buf.getvalue()
-
-
 def test_zip_bomb_is_refused_before_reading():
-    data = _zip_bomb()
+    data = with_zip_bomb(xlsx_bytes({"S": [["a"], [1]]}))
     assert len(data) < 2_000_000
     _one_error(load_bytes("бомба.xlsx", data), "распакованном виде", "200 МБ")
     # a district may lower the limit in settings

@@ -22,6 +22,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.loaders.conftest import with_zip_bomb
 from tests.pages.conftest import (  # noqa: F401  (autouse fixture re-exported for this folder)
     _navigation_mode, make_app, no_exception, texts,
 )
@@ -122,17 +123,8 @@ def patch_sheet(data: bytes, fn) -> bytes:
 
 
 def zip_bomb() -> bytes:
-    """A valid results workbook plus a member that inflates to 300 MB (zeros compress ~1000:1)."""
-    good = zipfile.ZipFile(io.BytesIO(results_xlsx([["МБОУ Сосновская СОШ №1", "Химия", 10, 60]])))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in good.infolist():
-            z.writestr(item.filename, good.read(item))
-        with z.open("xl/media/padding.bin", "w") as fh:
-            chunk = b"\0" * (1024 * 1024)
-            for _ in range(300):
-                fh.write(chunk)
-    return buf.getvalue()
+    """A valid results workbook plus a member that inflates to 300 MB."""
+    return with_zip_bomb(results_xlsx([["МБОУ Сосновская СОШ №1", "Химия", 10, 60]]))
 
 
 def claims_millions_of_rows() -> bytes:
