@@ -299,6 +299,16 @@ def to_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _map_unique(series, parse_date)
 
 
+def list_text(value: Any) -> str | None:
+    """A multi-line list cell (responsible parties): each line's spaces tidied; a line break is kept where it alone
+    separates two items («Отдел образования⏎ИМЦ») and becomes a space after a written separator («…,⏎ИМЦ»)."""
+    if not isinstance(value, str):
+        return value
+    lines = [" ".join(line.split()) for line in value.splitlines() if line.strip()]
+    return "".join(line if k == 0 else (" " if lines[k - 1][-1] in ",;" else "\n") + line
+                   for k, line in enumerate(lines)) or None
+
+
 def to_texts(series: pd.Series) -> pd.Series:
     """Object Series of stripped texts (None for blank); numbers that are whole print without «.0»."""
     def one(v: Any) -> str | None:

@@ -186,6 +186,8 @@ def _coerce(col: Column, raw: pd.Series, rep: _Report) -> tuple[pd.Series, np.nd
             out = _normalise_choice(out, _LOCALITY_LOOKUP, rep, name, "местность", LOCALITIES)
         elif name == "exam":
             out = cells.map_unique(out, lambda v: _EXAM_LOOKUP.get(norm(v), v) if isinstance(v, str) else v)
+        elif name == "responsible":
+            out = cells.map_unique(out, cells.list_text)
         return out, None
     if kind in ("int", "float"):
         values, bad = cells.to_numbers(raw)

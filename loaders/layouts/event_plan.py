@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from loaders import headers as H
+from loaders.cells import list_text
 from loaders.deadlines import ProgrammeYears, needing_years, parse_deadlines, programme_years
 from loaders.grid import Sheet, is_blank, is_numbering_row
 from loaders.layouts import register
@@ -107,7 +108,9 @@ class EventPlan:
                 continue
             if is_numbering_row(row):
                 continue
-            get = {f: cell_text(sheet.merged_value(i, j)) if f == "direction" else cell_text(sheet.cell(i, j))
+            get = {f: cell_text(sheet.merged_value(i, j)) if f == "direction"
+                   else (list_text(str(sheet.cell(i, j))) if cell_text(sheet.cell(i, j)) else "") if f == "responsible"
+                   else cell_text(sheet.cell(i, j))
                    for f, j in col.items()}
             filled = [j for j in range(width) if not is_blank(sheet.cell(i, j))]
             rng = sheet.merged_range(i, filled[0]) if filled else None

@@ -52,6 +52,7 @@ def cell_text(v: Any) -> str:
     return " ".join(str(v).split())
 
 
+
 def title_texts(sheet: Sheet, upto: int) -> list[str]:
     """Texts of the rows above the header (titles), top to bottom."""
     out = []

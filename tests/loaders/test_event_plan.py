@@ -143,3 +143,18 @@ def test_sample_roadmap_events_5_2_to_5_6_are_in_section_5():
     ev = res.tables["events"].set_index("number")["section"]
     assert ev["5.1.1"].startswith("5.1. ")
     assert {ev[n] for n in ("5.2", "5.3", "5.4", "5.5")} == {"5. Подготовка к государственной итоговой аттестации"}
+
+
+def test_line_breaks_that_separate_responsible_parties_are_kept(tmp_path):
+    """«Отдел образования⏎ИМЦ» in one cell is two parties (the roadmap summary counts each); a break after a
+    comma is only wrapping."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["План мероприятий на 2024-2025 годы"])
+    ws.append(["№", "Мероприятие", "Сроки", "Ответственные"])
+    ws.append(["1.1", "Семинар", "Март 2024 г.", "Отдел образования\nИМЦ"])
+    ws.append(["1.2", "Совещание", "Май 2024 г.", "Отдел образования,\n  ИМЦ"])
+    wb.save(tmp_path / "plan.xlsx")
+    ev = load_files([tmp_path / "plan.xlsx"]).tables["events"].set_index("number")
+    assert ev.loc["1.1", "responsible"] == "Отдел образования\nИМЦ"
+    assert ev.loc["1.2", "responsible"] == "Отдел образования, ИМЦ"
