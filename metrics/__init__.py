@@ -1,21 +1,16 @@
 """What can the pages call from metrics?
 
 The public metric functions: pure functions over the tidy tables of
-`loaders/model.py` that return DataFrames. Each engineer keeps an own block.
+`loaders/model.py` that return DataFrames.
 """
-# --- M1 exports ---
 from metrics.forecast import forecast_to_target, glide_path  # noqa: F401
 from metrics.key_figures import key_figures  # noqa: F401
 from metrics.level_change import level_change_grid  # noqa: F401
 from metrics.plan_fact import plan_vs_fact  # noqa: F401
-from metrics.roadmap import events_due, roadmap_progress, roadmap_summary  # noqa: F401
-# --- end M1 exports ---
-
-# --- M2 exports ---
-from metrics.measures import district_measure, procedure_scores, results_measure, wilson  # noqa: E402,F401
-from metrics.objectivity import objectivity_flags, objectivity_summary  # noqa: E402,F401
-from metrics.ranking import rank_schools  # noqa: E402,F401
-from metrics.risk import FLAG_LABELS, risk_flags, risk_summary  # noqa: E402,F401
-from metrics.social import context_adjusted, social_index  # noqa: E402,F401
-from metrics.uncertainty import funnel, intervals  # noqa: E402,F401
-# --- end M2 exports ---
+from metrics.roadmap import events_due, roadmap_progress, roadmap_summary, select_events  # noqa: F401
+from metrics.measures import district_measure, procedure_scores, results_measure, wilson  # noqa: F401
+from metrics.objectivity import objectivity_flags, objectivity_summary  # noqa: F401
+from metrics.ranking import rank_schools  # noqa: F401
+from metrics.risk import FLAG_LABELS, risk_flags, risk_summary  # noqa: F401
+from metrics.social import context_adjusted, social_index  # noqa: F401
+from metrics.uncertainty import funnel, intervals  # noqa: F401

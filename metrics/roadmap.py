@@ -8,6 +8,7 @@ one cell are split) or direction, with the share done and the share done on time
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -212,3 +213,26 @@ def events_due(progress: pd.DataFrame, on_date: date | str, days: int | None = 3
     out = out[out["state"] != "done"]
     out["days_left"] = (out["due_date"] - on).dt.days.astype("int64")
     return out.sort_values(["due_date", "number"]).reset_index(drop=True)
+
+
+def _plan_number_key(number: Any) -> tuple:
+    """Sort key for event numbers in plan order: «1.2» before «1.10»."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(number)))
+
+
+def select_events(progress: pd.DataFrame, *, sections: Any = (), parties: Any = (), states: Any = ()) -> pd.DataFrame:
+    """Events of `roadmap_progress` in the chosen sections, responsible parties and states, in plan order.
+
+    Parties are matched as whole parties after splitting `responsible` the way `roadmap_summary` does
+    («Руководители ОО» does not pick «Заместители руководителей ОО»). Empty choices select everything.
+    """
+    out = progress
+    if len(sections):
+        out = out[out["section"].astype(str).isin(list(sections))]
+    if len(parties):
+        split = split_responsible(out.assign(_pos=np.arange(len(out))))
+        out = out.iloc[np.sort(split.loc[split["responsible"].isin(list(parties)), "_pos"].unique())]
+    if len(states):
+        out = out[out["state"].isin(list(states))]
+    order = sorted(range(len(out)), key=lambda i: _plan_number_key(out["number"].iat[i]))  # a plan's few events
+    return out.iloc[order]

@@ -11,6 +11,7 @@ import streamlit as st
 
 from ui import charts, data, empty, figure_cache, filters
 from ui import format as fmt
+from metrics import select_events
 from ui.tables import show_table
 
 on_date = filters.today()
@@ -77,7 +78,7 @@ with data.guard("Ход выполнения"):
 
 with data.guard("Мероприятия"):
     progress = data.roadmap_progress(on_date)
-    progress = progress.iloc[sorted(range(len(progress)), key=lambda i: fmt.natural_key(progress["number"].iloc[i]))]
+    progress = select_events(progress)  # plan order: 1.2 before 1.10
     st.subheader("Сроки мероприятий")
     sections = [s for s in progress["section"].dropna().astype(str).unique().tolist() if s.strip()]
     parties = data.roadmap_summary(on_date, "responsible")["responsible"].astype(str).tolist()
@@ -87,17 +88,7 @@ with data.guard("Мероприятия"):
     sel_resp = f2.multiselect("Ответственный", parties, placeholder="все", key="ev_resp")
     sel_state = f3.multiselect("Состояние", states, format_func=fmt.state_label, placeholder="все состояния",
                                key="ev_states")
-    shown = progress
-    if sel_sec:
-        shown = shown[shown["section"].astype(str).isin(sel_sec)]
-    if sel_resp:
-        resp_text = shown["responsible"].fillna("").astype(str)
-        mask = pd.Series(False, index=shown.index)
-        for party in sel_resp:  # a few chosen parties
-            mask |= resp_text.str.contains(party, regex=False)
-        shown = shown[mask]
-    if sel_state:
-        shown = shown[shown["state"].isin(sel_state)]
+    shown = select_events(progress, sections=sel_sec, parties=sel_resp, states=sel_state)
 
     if shown.empty:
         st.caption("Под выбранные фильтры не подходит ни одно мероприятие.")

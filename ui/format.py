@@ -274,9 +274,3 @@ def works(n: int) -> str:
     """«1 работа», «3 работы», «19 работ»."""
     return f"{n} {plural(n, 'работа', 'работы', 'работ')}"
 
-
-def natural_key(text: Any) -> tuple:
-    """Sort key for event numbers: «1.2» before «1.10»."""
-    import re
-
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(text)))

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from metrics.roadmap import events_due, roadmap_progress, roadmap_summary, split_responsible
+from metrics.roadmap import events_due, roadmap_progress, roadmap_summary, select_events, split_responsible
 
 ON = "2024-05-15"
 
@@ -106,6 +106,17 @@ def test_summary_by_responsible_splits_parties(progress):
     assert math.isnan(s.loc["ОО", "share_done_on_time"])
     whole = roadmap_summary(progress.reset_index(), None)
     assert whole.loc[0, "group"] == "Всего" and whole.loc[0, "total"] == 10
+
+
+def test_select_events_by_whole_party_section_and_state_in_plan_order(progress):
+    p = progress.reset_index().iloc[::-1]  # any input order
+    assert select_events(p)["number"].tolist()[:4] == ["1.1", "1.2", "1.3", "2.1"]
+    # «ОО» is a party of its own: «руководители ОО» (1.1) is not picked by a substring match
+    assert select_events(p, parties=["ОО"])["number"].tolist() == ["2.2", "2.3", "2.4"]
+    assert select_events(p, parties=["ОО", "руководители ОО"])["number"].tolist() == ["1.1", "2.2", "2.3", "2.4"]
+    assert select_events(p, sections=["Работа с учащимися"], states=["overdue"])["number"].tolist() == ["1.3"]
+    ten = pd.DataFrame({"number": ["1.10", "2.1", "1.2"], "section": None, "responsible": None, "state": "done"})
+    assert select_events(ten)["number"].tolist() == ["1.2", "1.10", "2.1"]
 
 
 def test_split_responsible_keeps_events_without_party():

@@ -101,4 +101,3 @@ def test_russian_formats():
     assert fmt.year_label(2026) == "2025/26 учебный год"
     assert fmt.first_sentence("Низкие результаты в 3 из 3 лет (2024, 2025). 2026: ВПР — ниже.") == \
         "Низкие результаты в 3 из 3 лет (2024, 2025)."
-    assert sorted(["1.10", "1.2", "2.1"], key=fmt.natural_key) == ["1.2", "1.10", "2.1"]
