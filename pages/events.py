@@ -57,24 +57,17 @@ with data.guard("Итоги"):
 
 with data.guard("Ход выполнения"):
     st.subheader("Ход выполнения")
-    tab_sec, tab_resp = st.tabs(["По разделам", "По ответственным"])
-    with tab_sec:
-        by_sec = data.roadmap_summary(on_date, "section")
-        fig = figure_cache.figure(("events_sections", data.store_path(), on_date),
-                                  lambda: charts.state_bars(by_sec, "section", "Раздел"))
-        st.plotly_chart(fig, key="events_sec_chart")
-        show_table(summary_view(by_sec), {"section": st.column_config.TextColumn("Раздел", width=360),
-                                          **SUMMARY_COLUMNS},
-                   what=("мероприятия_по_разделам",), key="events_sec", wrap=False)
-    with tab_resp:
-        by_resp = data.roadmap_summary(on_date, "responsible")
-        fig = figure_cache.figure(("events_responsible", data.store_path(), on_date),
-                                  lambda: charts.state_bars(by_resp, "responsible", "Ответственные"))
-        st.plotly_chart(fig, key="events_resp_chart")
-        show_table(summary_view(by_resp), {"responsible": st.column_config.TextColumn("Ответственный", width=300),
-                                           **SUMMARY_COLUMNS},
-                   what=("мероприятия_по_ответственным",), key="events_resp", wrap=False)
-        st.caption("Мероприятие с несколькими ответственными учтено у каждого из них.")
+    for tab, by, label, width, what in zip(st.tabs(["По разделам", "По ответственным"]),
+                                           ("section", "responsible"), ("Раздел", "Ответственный"), (360, 300),
+                                           ("мероприятия_по_разделам", "мероприятия_по_ответственным")):
+        with tab:
+            summary = data.roadmap_summary(on_date, by)
+            fig = figure_cache.figure((f"events_{by}", data.store_path(), on_date),
+                                      lambda: charts.state_bars(summary, by, label))
+            st.plotly_chart(fig, key=f"events_{by}_chart")
+            show_table(summary_view(summary), {by: st.column_config.TextColumn(label, width=width), **SUMMARY_COLUMNS},
+                       what=(what,), key=f"events_{by}", wrap=False)
+    st.caption("Мероприятие с несколькими ответственными учтено у каждого из них.")
 
 with data.guard("Мероприятия"):
     progress = data.roadmap_progress(on_date)
