@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics.profile import registry_row
 from ui import data, empty, filters
 from ui import format as fmt
 from ui import print_view as pv
@@ -52,7 +53,7 @@ if school is None:
 
 label = filters.school_label(school)
 schools = data.table("schools")
-reg, reg_year = sv.registry_row(schools, school, year)
+reg, reg_year = registry_row(schools, school, year)
 
 # --- header --------------------------------------------------------------------------------
 st.title(label)

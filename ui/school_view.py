@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.model import TABLES
+from metrics.profile import school_profile
 from ui import format as fmt
 from ui.reasons import reason_block
 
@@ -45,50 +46,20 @@ def rnum(x: Any, digits: int = 2) -> str:
     return fmt.num(float(x), digits).replace("-", "−")
 
 
-def registry_row(schools: pd.DataFrame, school_id: str, year: int) -> tuple[pd.Series | None, int | None]:
-    """The school's registry row for `year` (else the latest earlier year, else any undated row) and its year."""
-    if schools is None or schools.empty:
-        return None, None
-    s = schools[schools["school_id"].astype(str) == str(school_id)].copy()
-    if s.empty:
-        return None, None
-    s["_y"] = pd.to_numeric(s["year"], errors="coerce")
-    exact = s[s["_y"] == year]
-    if len(exact):
-        return exact.iloc[-1], year
-    earlier = s[s["_y"] < year].sort_values("_y")
-    if len(earlier):
-        r = earlier.iloc[-1]
-        return r, int(r["_y"])
-    undated = s[s["_y"].isna()]
-    if len(undated):
-        return undated.iloc[-1], None
-    r = s.sort_values("_y").iloc[0]
-    return r, int(r["_y"])
-
-
 def profile_frame(schools: pd.DataFrame, school_id: str, year: int) -> pd.DataFrame:
-    """Rows «показатель | школа | медиана по району» for the registry columns the school has in `year`."""
-    row, ry = registry_row(schools, school_id, year)
-    if row is None:
-        return pd.DataFrame(columns=["label", "school_text", "median_text", "column"])
-    same = schools[pd.to_numeric(schools["year"], errors="coerce") == ry] if ry is not None else \
-        schools[pd.to_numeric(schools["year"], errors="coerce").isna()]
-    cols = [c for c in PROFILE_COLUMNS if c in schools.columns]
-    nums = same[cols].apply(pd.to_numeric, errors="coerce")
-    medians = nums.median()
-    out = []
-    for c in cols:  # ten registry columns
-        v = pd.to_numeric(pd.Series([row.get(c)]), errors="coerce").iloc[0]
+    """Rows «показатель | школа | медиана по району» (`metrics.profile.school_profile`, formatted)."""
+    prof = school_profile(schools, school_id, year)
+
+    def text(c: str, v: float) -> str:
         if pd.isna(v):
-            continue
+            return "—"
         unit = PROFILE_COLUMNS[c]
-        digits = 0 if unit == "" else 1
-        out.append({"column": c, "label": HEADERS.get(c, c),
-                    "school_text": fmt.value(v, unit or "чел.", digits) if unit else fmt.num(int(round(v))),
-                    "median_text": (fmt.value(medians[c], unit, digits) if unit else fmt.num(int(round(medians[c]))))
-                    if not pd.isna(medians.get(c)) else "—"})
-    return pd.DataFrame(out, columns=["column", "label", "school_text", "median_text"])
+        return fmt.value(v, unit, 1) if unit else fmt.num(int(round(v)))
+
+    return pd.DataFrame({"column": prof["column"], "label": [HEADERS.get(c, c) for c in prof["column"]],
+                         "school_text": [text(c, v) for c, v in zip(prof["column"], prof["value"])],
+                         "median_text": [text(c, v) for c, v in zip(prof["column"], prof["district_median"])]},
+                        columns=["column", "label", "school_text", "median_text"])
 
 
 def verdict(r: pd.Series) -> str:
