@@ -17,6 +17,7 @@ import hashlib
 import re
 from functools import lru_cache
 
+from loaders import vocabulary
 from loaders.model import TABLES
 
 # Helper fields a layout resolves into model columns.
@@ -192,19 +193,29 @@ def _candidates(text: object) -> list[str]:
     return out
 
 
+EXACT = 10.0  # the score of a known phrasing, above any the vocabulary gives
+
+
 @lru_cache(maxsize=16384)
-def _match_cached(text: str, table: str) -> str | None:
+def _match_cached(text: str, table: str) -> tuple[str, float] | None:
     return _match_column(text, table)
 
 
 def match_column(text: object, table: str) -> str | None:
     """Model column (or helper field) of `table` that a header means, or None."""
+    found = match_scored(text, table)
+    return found[0] if found else None
+
+
+def match_scored(text: object, table: str) -> tuple[str, float] | None:
+    """(field, score) a header means: a known phrasing scores `EXACT`, a wording judged by its words
+    (`loaders.vocabulary`) its vocabulary score; None when it means nothing, or two fields equally."""
     if isinstance(text, str):
         return _match_cached(text, table)
     return _match_column(text, table)
 
 
-def _match_column(text: object, table: str) -> str | None:
+def _match_column(text: object, table: str) -> tuple[str, float] | None:
     if text is None or table not in TABLES:
         return None
     has_pct = "%" in str(text)
@@ -217,8 +228,11 @@ def _match_column(text: object, table: str) -> str | None:
             continue
         if has_pct and not _is_pct_column(table, col) and col not in ("name", "title", INDICATOR_NAME):
             return None  # «…, %» is a share, never a count or a mean
-        return col
-    return None
+        return col, EXACT
+    field = vocabulary.best(text, table)  # not a known phrasing: judged by the words it contains
+    if field is None:
+        return None
+    return field, dict(vocabulary.scores(str(text), table))[field]
 
 
 def match_header(text: object, table: str | None = None) -> tuple[str, str] | None:

@@ -32,6 +32,7 @@ from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
 from loaders.mappings import canonical_target
 from loaders.model import EXAMS, TABLES
+from loaders.vocabulary import vocabulary
 
 SCAN_ROWS = 30
 
@@ -83,6 +84,7 @@ class Plan:
     groups: dict[int, str] = field(default_factory=dict)  # column index → group label (upper header row)
     unplaced: list[str] = field(default_factory=list)
     score: float = 0.0
+    totals: list[str] = field(default_factory=list)  # headers of columns that total the groups (not loaded)
 
 
 def _text(v: Any) -> str:
@@ -104,7 +106,12 @@ def _skipped(mapping: dict[str, str], *labels: str) -> bool:
     return any(mapping.get(H.norm(lab)) in ("", "-", "skip") for lab in labels if lab)
 
 
-def _match(text: str, table: str, mapping: dict[str, str]) -> str | None:
+MAPPED = 100.0  # the score of a header the user mapped
+
+
+def _match(text: str, table: str, mapping: dict[str, str]) -> tuple[str, float] | None:
+    """(field, score) a header means in `table`: the user's mapping first, then the known phrasings and the
+    vocabulary (`loaders.headers.match_scored`)."""
     if not text:
         return None
     n = H.norm(text)
@@ -113,62 +120,106 @@ def _match(text: str, table: str, mapping: dict[str, str]) -> str | None:
         if target in ("", "-", "skip"):
             return None
         if target in _FIELDS[table]:
-            return target
-        return H.match_column(target, table)  # a mapping to a Russian header text
-    return H.match_column(text, table)
+            return target, MAPPED
+        found = H.match_scored(target, table)  # a mapping to a Russian header text
+        return (found[0], MAPPED) if found else None
+    return H.match_scored(text, table)
 
 
 _CANONICAL = {t: {H.norm(c.header) for c in cols} for t, cols in TABLES.items()}
-_FIELDS = {t: {c.name for c in cols} | {H.SCHOOL_NAME, H.INDICATOR_NAME} for t, cols in TABLES.items()}
+_FIELDS = {t: {c.name for c in cols} | {H.SCHOOL_NAME, H.INDICATOR_NAME} | {f.name for f in vocabulary().fields.get(t, ())}
+           for t, cols in TABLES.items()}
 _ALL_FIELDS = set().union(*_FIELDS.values())
+# Fields that say what a row is about, not what was measured: never read from under a group label.
+_ROW_FIELDS = {H.SCHOOL_NAME, "school_id", "municipality", "name", "short_name", H.INDICATOR_NAME, "indicator_id",
+               "number", "title"}
 
 
 def _coverage(table: str, found: set[str]) -> bool:
     return all(any(f in found for f in alt) for alt in NEEDS[table])
 
 
-def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, str], width: int) -> Plan | None:
-    fields: dict[int, str] = {}
-    labels: dict[int, str] = {}
-    groups: dict[int, str] = {}
-    unplaced: list[str] = []
-    used: set[str] = set()
+def _is_label_text(sub: str) -> bool:
+    """Could a cell of the second header row be a header (not a data cell such as a school's name or a number)?"""
+    return bool(sub) and not any(ch.isdigit() for ch in sub) and len(sub.split()) <= 3
+
+
+def _header_cells(sheet: Sheet, i: int, two: bool, width: int) -> list[tuple[str, str]]:
+    """(upper, lower) header texts of each column. In a two-row header a group label written only over the
+    first column of its group (a csv, or cells left unmerged) stands over the following columns too, as long as
+    their upper cell is blank and their lower cell is filled."""
+    cells = []
+    group = ""
     for j in range(width):
         top = _text(sheet.merged_value(i, j))
         sub = _text(sheet.merged_value(i + 1, j)) if two else ""
         if two and sub == top:
             sub = ""  # a header cell merged down over both rows
-        f = None
+        if top:
+            group = top if sub else ""
+        elif sub and group:
+            top = group
+        else:
+            group = ""
+        cells.append((top, sub))
+    return cells
+
+
+def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, str], width: int) -> Plan | None:
+    """How the header at row i (one or two rows) reads as `table`: every column is scored, and each field goes to
+    the column that signals it best (a field may repeat once per group label)."""
+    labels: dict[int, str] = {}
+    groups: dict[int, str] = {}
+    unplaced: list[str] = []
+    candidates: list[tuple[float, int, str]] = []
+    for j, (top, sub) in enumerate(_header_cells(sheet, i, two, width)):
+        found = None
         label = sub or top
         if sub:
-            f = _match(sub, table, mapping)
-            if f is None and top:
-                f = _match(f"{top} {sub}", table, mapping)
-                label = f"{top} {sub}"
-            if f is not None and top and _match(top, table, mapping) is None:
+            combined = f"{top} {sub}" if top else ""
+            if combined and H.norm(combined) in mapping:
+                found, label = _match(combined, table, mapping), combined
+            else:
+                found = _match(sub, table, mapping)
+                if found is None and top and _is_label_text(sub):
+                    found, label = _match(combined, table, mapping), combined  # «Не преодолели порог» over «чел.»
+            if found is not None and top and label == sub and found[0] not in _ROW_FIELDS \
+                    and _match(top, table, mapping) is None:
                 groups[j] = top
                 label = f"{top} / {sub}"
         elif top:
-            f = _match(top, table, mapping)
-        if f is None:
+            found = _match(top, table, mapping)
+        if found is None:
             if label and H.norm(label) not in IGNORED_HEADERS and not _skipped(mapping, top, sub, label):
                 unplaced.append(label)
             continue
-        if f in used and j not in groups:
-            unplaced.append(label)  # a second column for the same field: keep the first
-            continue
-        used.add(f)
-        fields[j] = f
         labels[j] = label
+        candidates.append((found[1], j, found[0]))
+    fields: dict[int, str] = {}
+    taken: set[tuple[str, str]] = set()  # (group label or "", field)
+    for _, j, f in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        key = (groups.get(j, ""), f)
+        if key in taken:
+            unplaced.append(labels.pop(j))  # a second column for the same field: the better-signalled one keeps it
+            continue
+        taken.add(key)
+        fields[j] = f
+    grouped = {f for g, f in taken if g}
+    totals = [j for j, f in fields.items() if j not in groups and f in grouped]
+    for j in totals:  # «Всего участников» beside per-subject «участников»: a total over the groups, not a field
+        del fields[j]
+    groups = {j: g for j, g in groups.items() if j in fields}
     if two and not groups:
         return None  # a second header row only makes sense with groups over it
+    used = set(fields.values())
     if not _coverage(table, used):
         return None
-    if table == "results" and groups:
-        # each group must be the same kind of thing; the group label becomes subject/year/exam/grade
-        pass
-    score = len(used) / max(len(TABLES[table]), 1) + (0.05 if two else 0)
-    return Plan(table, i, 2 if two else 1, fields, labels, groups, unplaced, score)
+    explained = len(fields) + len(totals)
+    share = explained / max(explained + len(unplaced), 1)
+    score = share + 0.01 * len(used) + (0.05 if two else 0)
+    plan = Plan(table, i, 2 if two else 1, fields, {j: labels[j] for j in fields}, groups, unplaced, score)
+    plan.totals = [labels[j] for j in totals]
+    return plan
 
 
 def header_signature_at(sheet: Sheet, top: int, rows: int) -> str:

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = pd.DataFrame({"school_id": ["sos1", "sos2"],
                          "name": ["МБОУ «Сосновская СОШ № 1»", "МБОУ «Сосновская СОШ № 2»"]})
 EXPORT = csv_bytes([["Результаты ЕГЭ 2025 года"],
-                    ["Наименование ОО", "Предмет", "Участников", "Средний балл", "Сдали на 80+"],
+                    ["Наименование ОО", "Предмет", "Участников", "Средний балл", "HS_CNT"],
                     ["Сосновская СОШ № 1", "Химия", 12, "60,5", 4],
                     ["Сосновская СОШ № 2", "Химия", 9, "55", 1]])
 FOREIGN = csv_bytes([["EDU_NAME", "SUBJ", "PASSED", "AVG_SCORE"],
@@ -35,7 +35,7 @@ def _signature(data: bytes, name: str = "ege_2025.csv") -> str:
 
 def test_unplaced_column_is_reported_with_the_signature_of_its_header():
     r = load_bytes("ege_2025.csv", EXPORT, registry=REGISTRY, mappings={})
-    assert [u["column"] for u in r.unplaced_columns] == ["Сдали на 80+"]
+    assert [u["column"] for u in r.unplaced_columns] == ["HS_CNT"]
     assert r.tables["results"]["high_scorers"].isna().all()
 
 
@@ -45,20 +45,20 @@ def test_a_mapping_saved_by_the_store_is_applied_by_the_generic_reader():
 
     def lookup(signature):
         asked.append(signature)
-        return {"Сдали на 80+": "high_scorers"} if signature == sig else None
+        return {"HS_CNT": "high_scorers"} if signature == sig else None
 
     r = load_bytes("ege_2025.csv", EXPORT, registry=REGISTRY, mappings=lookup)
     assert r.ok and not r.unplaced_columns and not r.warnings
     assert r.tables["results"].set_index("school_id")["high_scorers"].to_dict() == {"sos1": 4, "sos2": 1}
     assert len(asked) == len(set(asked))  # each signature asked once per load
-    same = load_bytes("ege_2025.csv", EXPORT, registry=REGISTRY, mappings={sig: {"Сдали на 80+": "high_scorers"}})
+    same = load_bytes("ege_2025.csv", EXPORT, registry=REGISTRY, mappings={sig: {"HS_CNT": "high_scorers"}})
     assert same.tables["results"]["high_scorers"].tolist() == [4, 1]
 
 
 def test_the_command_line_reads_the_mappings_file(tmp_path, monkeypatch):
     sig = _signature(EXPORT)
     path = tmp_path / "mappings.json"
-    save_mapping(sig, {"Сдали на 80+": "высокобалльников"}, path)
+    save_mapping(sig, {"HS_CNT": "высокобалльников"}, path)
     monkeypatch.setenv("DASHBOARD_MAPPINGS", str(path))
     r = load_bytes("ege_2025.csv", EXPORT, registry=REGISTRY)  # no mappings given: the file is read
     assert r.tables["results"]["high_scorers"].tolist() == [4, 1]
@@ -75,8 +75,8 @@ def test_the_command_line_reads_the_mappings_file(tmp_path, monkeypatch):
 
 def test_the_users_own_mapping_wins_over_the_saved_one():
     sig = _signature(EXPORT)
-    r = load_bytes("ege_2025.csv", EXPORT, registry=REGISTRY, mappings={sig: {"Сдали на 80+": "high_scorers"}},
-                   mapping={"Сдали на 80+": "skip"})
+    r = load_bytes("ege_2025.csv", EXPORT, registry=REGISTRY, mappings={sig: {"HS_CNT": "high_scorers"}},
+                   mapping={"HS_CNT": "skip"})
     assert r.tables["results"]["high_scorers"].isna().all() and not r.unplaced_columns
 
 

@@ -162,21 +162,21 @@ def test_a_wrong_fuzzy_match_is_corrected_to_another_school(district_store):
 
 def test_unplaced_column_is_mapped_saved_and_read_again(district_store):
     store = district_store
-    text = ("Наименование ОО;Предмет;Количество участников;Средний балл;Сдали на 80+\r\n"
+    text = ("Наименование ОО;Предмет;Количество участников;Средний балл;HS_CNT\r\n"
             "МБОУ Сосновская СОШ №1;Химия;12;60;4\r\n")
     at = upload(started(), "ЕГЭ_2026.csv", text.encode("utf-8"))
     problems = frame_with(at, "severity", "message")
-    assert problems[["severity", "column"]].values.tolist() == [["предупреждение", "Сдали на 80+"]]
-    pick = next(s for s in at.selectbox if s.label.startswith("«Сдали на 80+»"))
+    assert problems[["severity", "column"]].values.tolist() == [["предупреждение", "HS_CNT"]]
+    pick = next(s for s in at.selectbox if s.label.startswith("«HS_CNT»"))
     assert pick.options[0] == "— не загружать —" and "Высокобалльников (high_scorers)" in pick.options
     pick.select("high_scorers").run()
     next(b for b in at.button if b.label == "Сохранить сопоставление и перечитать файл").click().run()
     no_exception(at)
     saved = [store.mapping(d) for d in {u["signature"] for u in _unplaced(store, text)}]
-    assert saved == [{"Сдали на 80+": "high_scorers"}]
+    assert saved == [{"HS_CNT": "high_scorers"}]
     preview = frame_with(at, "Высокобалльников", "Код ОО")
     assert preview[["Код ОО", "Высокобалльников"]].values.tolist() == [["sos1", "4"]]
-    assert not any(s.label.startswith("«Сдали на 80+»") for s in at.selectbox)
+    assert not any(s.label.startswith("«HS_CNT»") for s in at.selectbox)
     # the next file with the same headers is mapped without asking
     at2 = upload(started(), "ЕГЭ_2026.csv", text.replace(";4\r\n", ";5\r\n").encode("utf-8"))
     assert frame_with(at2, "Высокобалльников", "Код ОО")["Высокобалльников"].tolist() == ["5"]
@@ -317,18 +317,18 @@ def test_the_loader_reads_with_the_stores_saved_mappings(district_store, monkeyp
     import loaders
 
     store = district_store
-    text = ("Наименование ОО;Предмет;Количество участников;Средний балл;Сдали на 80+\r\n"
+    text = ("Наименование ОО;Предмет;Количество участников;Средний балл;HS_CNT\r\n"
             "МБОУ Сосновская СОШ №1;Химия;12;60;4\r\n")
     sig = _unplaced(store, text)[0]["signature"]
-    store.save_mapping(sig, {"Сдали на 80+": "high_scorers"})  # saved earlier (another session, another file)
+    store.save_mapping(sig, {"HS_CNT": "high_scorers"})  # saved earlier (another session, another file)
     seen = []
     real = loaders.load_bytes
     monkeypatch.setattr(loaders, "load_bytes", lambda *a, **k: seen.append(k) or real(*a, **k))
     at = upload(started(), "ЕГЭ_2026.csv", text.encode("utf-8"))
     no_exception(at)
     first = seen[0]
-    assert first["mapping"] is None and first["mappings"](sig) == {"Сдали на 80+": "high_scorers"}
+    assert first["mapping"] is None and first["mappings"](sig) == {"HS_CNT": "high_scorers"}
     assert first["known_indicators"] is not None
-    assert not any(s.label.startswith("«Сдали на 80+»") for s in at.selectbox)
+    assert not any(s.label.startswith("«HS_CNT»") for s in at.selectbox)
     preview = frame_with(at, "Высокобалльников", "Код ОО")
     assert preview[["Код ОО", "Высокобалльников"]].values.tolist() == [["sos1", "4"]]
