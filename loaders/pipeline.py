@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import headers as H
+from loaders import vocabulary
 from loaders.cells import find_year, map_unique
 from loaders.grid import Sheet, read_sheets
 from loaders.known import apply_known
@@ -31,6 +32,7 @@ from loaders.layouts import LAYOUTS, get as get_layout
 from loaders.layouts.base import Context, Parsed
 from loaders.layouts.tabular import canonical_exam, find_exam, plan_sheet
 from loaders.model import TABLE_TITLES, TABLES
+from loaders.proposals import PROPOSED, merge_variants
 from loaders.report import LoadError, LoadResult, Problem, empty_table
 from loaders.school_names import fuzzy_notice, match_many
 from loaders.validate import MISSING_HINTS, validate
@@ -200,10 +202,11 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
             if _missing_context(t, frame, sheet, result):
                 continue  # the sheet's rows cannot be keyed; the load already has an error
             frames[t].append(frame)
-            if t == "schools" and len(frame):
-                loaded_registry.append(frame)
+            if t == "schools" and len(frame) and PROPOSED not in frame.columns:
+                loaded_registry.append(frame)  # a registry; schools a results file names are only proposed
 
     combined = {t: _concat(fs) for t, fs in frames.items()}
+    _settle_proposals(combined, result)
     reg = _combined_registry(registry, loaded_registry)
     for t, frame in combined.items():
         if frame is not None and len(frame) and t != "schools":
@@ -218,6 +221,30 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
     if result.errors:
         _drop_tables(result)
     return result
+
+
+def _settle_proposals(combined: dict[str, pd.DataFrame | None], result: LoadResult) -> None:
+    """Schools proposed from results files (no registry loaded): spellings of one school across the sheets of the
+    load become one school (with a warning), each school is listed once, and one warning per file says that its
+    schools are only proposed."""
+    schools = combined.get("schools")
+    if schools is None or PROPOSED not in schools.columns:
+        return
+    remap, problems = merge_variants(schools)
+    result.problems.extend(problems)
+    if remap:
+        for t in ("schools", "results", "values"):
+            frame = combined.get(t)
+            if frame is not None and "school_id" in frame.columns:
+                frame["school_id"] = frame["school_id"].map(lambda v: remap.get(v, v))
+    proposed = schools[PROPOSED].fillna(False).astype(bool)
+    dup = proposed & schools["school_id"].duplicated(keep="first")
+    schools = schools[~dup.to_numpy()].reset_index(drop=True)
+    combined["schools"] = schools
+    for file, n in schools[schools[PROPOSED].fillna(False).astype(bool)].groupby("_file", sort=False).size().items():
+        result.problems.append(Problem(
+            "warning", f"реестр школ не загружен: {n} школ(ы) из этого файла предложены как реестр с созданными "
+                       "кодами — проверьте их или загрузите реестр вместе с файлом", file=file))
 
 
 def _saved_mappings(mappings: Any) -> Any:
@@ -298,9 +325,29 @@ def _choose_layout(sheet: Sheet, ctx: Context) -> tuple[Any, float]:
     return best, best_score
 
 
+def _not_results(sheet: Sheet) -> str | None:
+    """What a sheet that looks like results but is not holds, as a phrase («заявления на участие в экзамене
+    («Информация о поданных … заявлениях…»)»); None for any other sheet. Read from its title lines: the rows
+    above the table that hold a single text."""
+    for row in sheet.rows[:10]:
+        texts = [v for v in row if isinstance(v, str) and v.strip()]
+        if len([v for v in row if not (v is None or v == "")]) == 1 and texts and vocabulary.is_applications(texts[0]):
+            title = " ".join(texts[0].split())
+            return f"заявления на участие в экзамене («{title[:120]}»)"
+    return None
+
+
 def _parse_sheet(sheet: Sheet, ctx: Context, result: LoadResult) -> Parsed | None:
     if not any(not (v is None or v == "") for r in sheet.rows[:200] for v in r):
         return None  # an empty sheet says nothing
+    if ctx.table is None and ctx.layout is None:
+        what = _not_results(sheet)
+        if what:
+            result.problems.append(Problem(
+                "warning", f"лист пропущен: это {what}, а не результаты — ничего не загружено; если это всё же "
+                           "таблица результатов, укажите тип таблицы (--table results)", file=sheet.file,
+                sheet=sheet.name))
+            return None
     lay, score = _choose_layout(sheet, ctx)
     if lay is None or score < MIN_CONFIDENCE:
         if sheet.name.strip().lower() not in SKIP_SHEETS:
@@ -432,6 +479,9 @@ def _resolve_schools(table: str, frame: pd.DataFrame, registry: pd.DataFrame | N
         need = ids.isna() & names.notna()
         if need.any():
             matches = _match_names(names[need].unique().tolist(), registry, aliases)
+            other = _other_municipalities(frame, names, need, matches, result)
+            drop |= other
+            need &= ~other
             ids = ids.copy()
             ids[need] = map_unique(names[need], lambda n: matches[n][0])
             fuzzy = need & map_unique(names, lambda n: n is not None and n in matches
@@ -469,6 +519,32 @@ def _resolve_schools(table: str, frame: pd.DataFrame, registry: pd.DataFrame | N
     if has_name:
         frame = frame.drop(columns=[H.SCHOOL_NAME])
     return frame[~drop.to_numpy()] if drop.any() else frame
+
+
+def _other_municipalities(frame: pd.DataFrame, names: pd.Series, need: pd.Series,
+                          matches: dict[str, tuple[str | None, str, list]], result: LoadResult) -> pd.Series:
+    """Rows of a regional file that belong to other municipalities: the district's own are those where the
+    registry's schools are found by name (exactly), at least half as many as in the best one. Their rows are
+    skipped with one summary line; a school of an own municipality that does not match stays an error."""
+    none = pd.Series(False, index=frame.index)
+    if "municipality" not in frame.columns:
+        return none
+    munis = map_unique(frame["municipality"], lambda v: H.norm(v) or None if isinstance(v, str) else None)
+    found = need & map_unique(names, lambda n: n in matches and matches[n][1] in ("exact", "alias")).astype(bool)
+    counts = pd.Series([matches[n][0] for n in names[found]], index=names[found].index).groupby(
+        munis[found]).nunique()
+    if not len(counts) or counts.max() < 1:
+        return none
+    own = set(counts[counts >= max(1, counts.max() / 2)].index)
+    other = need & munis.notna() & ~munis.isin(own)
+    if other.any():
+        first = frame[other].iloc[0]
+        n_schools, n_munis = names[other].nunique(), munis[other].nunique()
+        result.problems.append(Problem(
+            "warning", f"пропущено {n_schools} школ(ы) других муниципалитетов ({n_munis}): их нет в реестре района, "
+                       f"а в «{', '.join(sorted(str(frame.loc[munis == m, 'municipality'].iloc[0]) for m in own))}» "
+                       "реестр найден", file=first["_file"], sheet=first["_sheet"]))
+    return other
 
 
 def _match_names(names: list[str], registry: pd.DataFrame | None,

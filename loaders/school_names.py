@@ -51,7 +51,7 @@ _TYPES = (
 )
 _NUMBER = re.compile(r"(?:№|(?<![а-яa-z])(?:no|n)\.?)\s*(\d+)")
 _IMENI = re.compile(r"(?<![а-я])им(?:\.|\s)|(?<![а-я])имени(?![а-я])")
-_PUNCT = re.compile(r"[«»\"“”„‟'`’‘()\[\].,;:!?/\\_+*–—-]")
+_PUNCT = re.compile(r"[«»\"“”„‟'`’‘()\[\].,;:!?/\\_+*–—<>-]")
 _DIGITS = re.compile(r"\d+")
 _CITY = re.compile(r"(?<![а-я])(?:города|г)\s+(?:москвы|санкт петербурга|севастополя)(?![а-я])")
 _GENERIC_WORDS = re.compile(r"(?<![а-я])(?:сош|оош|нош|школа|школы)(?![а-я])")
@@ -153,7 +153,7 @@ class Match:
 def _choices(registry: pd.DataFrame | None) -> pd.DataFrame:
     """One row per (school, spelling): school_id, name (display), norm."""
     if registry is None or len(registry) == 0:
-        return pd.DataFrame({"school_id": [], "name": [], "norm": [], "settlement": []}, dtype="object")
+        return pd.DataFrame({"school_id": [], "name": [], "spelling": [], "norm": [], "settlement": []}, dtype="object")
     reg = registry.drop_duplicates("school_id") if "school_id" in registry else registry
     parts = []
     for col in ("name", "short_name"):
@@ -246,8 +246,21 @@ def match_many(names: Iterable[object], registry: pd.DataFrame | None,
         if q and q not in exact and len(keyed.get(school_key(q), ())) == 1:
             exact[q] = keyed[school_key(q)]
     names_by_id = dict(zip(ch["school_id"], ch["name"]))
+    # A name written exactly as one registry school writes it is that school, however many others normalise alike.
+    verbatim: dict[str, set[str]] = {}
+    for sid, sp in zip(ch["school_id"], ch["spelling"]):
+        verbatim.setdefault(_verbatim(sp), set()).add(sid)
+    # A name that differs from one school's only by spaces («Сосновскаясош № 1») is that school, shown as fuzzy.
+    compact: dict[str, set[str]] = {}
+    for sid, nm in zip(ch["school_id"], ch["norm"]):
+        compact.setdefault(nm.replace(" ", ""), set()).add(sid)
 
-    todo = [n for n in uniq if norms[n] and norms[n] not in alias_norm and len(exact.get(norms[n], ())) != 1]
+    def single(table: dict[str, set[str]], key: str) -> str | None:
+        hit = table.get(key, ())
+        return next(iter(hit)) if len(hit) == 1 else None
+
+    todo = [n for n in uniq if norms[n] and norms[n] not in alias_norm and not single(verbatim, _verbatim(n))
+            and len(exact.get(norms[n], ())) != 1]
     qnorm = list(dict.fromkeys(norms[n] for n in todo))
     scores, loose = _score_matrix(qnorm, ch["norm"].tolist(), ch["settlement"].tolist())
     ids = ch["school_id"].to_numpy()
@@ -272,12 +285,19 @@ def match_many(names: Iterable[object], registry: pd.DataFrame | None,
         elif q in alias_norm:
             sid = alias_norm[q]
             out[n] = Match(sid, "alias", [(sid, names_by_id.get(sid, sid), 100.0)])
+        elif single(verbatim, _verbatim(n)):
+            sid = single(verbatim, _verbatim(n))
+            out[n] = Match(sid, "exact", [(sid, names_by_id[sid], 100.0)])
         elif len(exact.get(q, ())) == 1:
             sid = next(iter(exact[q]))
             out[n] = Match(sid, "exact", [(sid, names_by_id[sid], 100.0)])
         else:
             cands = ranked.get(q, [])
-            if not cands or cands[0][2] < cutoff:
+            joined = single(compact, q.replace(" ", ""))
+            if joined and (not cands or cands[0][0] != joined or cands[0][2] < cutoff):
+                cands = [(joined, names_by_id[joined], 100.0)] + [c for c in cands if c[0] != joined][:top - 1]
+                out[n] = Match(joined, "fuzzy", cands)
+            elif not cands or cands[0][2] < cutoff:
                 fits = numbered.get(q, [])
                 # «Сосновская СОШ» when the registry has Сосновская СОШ № 1 and № 2: which one is not said
                 if len(fits) > 1:
@@ -289,6 +309,11 @@ def match_many(names: Iterable[object], registry: pd.DataFrame | None,
             else:
                 out[n] = Match(cands[0][0], "fuzzy", cands)
     return out
+
+
+def _verbatim(name: object) -> str:
+    """A name as written, only its case and runs of spaces evened out."""
+    return " ".join(str(name).split()).casefold() if name is not None else ""
 
 
 def fuzzy_notice(name: object, school_id: str, candidates: list, *, file: str | None = None,

@@ -73,7 +73,7 @@ def normalise_subject(text: object) -> str:
             return "Математика (базовая)"
     for canon in FOREIGN_LANGUAGES[:-1]:
         if k.startswith(_key(canon).split()[0][:5]):
-            return canon
+            return f"{canon} (устный)" if "устн" in k else canon  # the oral part is an exam of its own
     return " ".join(str(text).split())
 
 

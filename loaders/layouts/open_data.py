@@ -16,7 +16,6 @@ warning.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
@@ -29,9 +28,10 @@ from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
 from loaders.layouts.forma1 import cell_text, direction_from_words, indicator_id, title_texts
-from loaders.layouts.tabular import find_exam
+from loaders.layouts.tabular import TABULAR, find_exam
 from loaders.mappings import canonical_target
 from loaders.model import TABLES
+from loaders.proposals import GENERATED, PROPOSED, proposed_id
 from loaders.school_names import normalise
 from loaders.thresholds import normalise_subject
 from loaders.units import indicator_unit, unit_from_name
@@ -163,10 +163,6 @@ def _plan(sheet: Sheet, ctx: Context) -> dict | None:
     return None
 
 
-def _school_id(name: str) -> str:
-    return "s" + hashlib.sha1(normalise(name).encode("utf-8")).hexdigest()[:8]
-
-
 class OpenData:
     name = "open_data"
     title = "Открытые данные: школы по строкам, показатели по столбцам"
@@ -178,6 +174,9 @@ class OpenData:
         kinds = [r[0] for r in plan["roles"].values()]
         if "subject" in kinds or "registry" in kinds:
             return 0.2  # a results export with a subject column: the generic layout reads it
+        grouped = TABULAR.plan(sheet, ctx)
+        if grouped is not None and grouped.groups and grouped.table == "results":
+            return 0.2  # subject groups over measures (a regional form): results, read by the generic layout
         results = [r[1] for r in plan["roles"].values() if r[0] == "result"]
         with_subject = any(sub for _, sub in results)
         indicators = kinds.count("indicator")
@@ -235,7 +234,7 @@ class OpenData:
         if codes is not None:
             ids = codes
         elif proposing:
-            ids = names.map(lambda n: _school_id(n) if n else None)
+            ids = names.map(lambda n: proposed_id(n) if n else None)
         else:
             ids = pd.Series(None, index=frame.index, dtype=object)
         if proposing:
@@ -243,12 +242,11 @@ class OpenData:
                                     "short_name": short.to_numpy() if short is not None else None,
                                     "_row": frame["_row"].to_numpy()})
             schools = schools[schools["school_id"].notna()].drop_duplicates("school_id")
+            schools[PROPOSED] = True
+            schools[GENERATED] = codes is None
             out.tables["schools"] = schools.reset_index(drop=True)
             out.headers["schools"] = {"name": labels.get(name_j, ""), "school_id": labels.get(col.get("school_id"),
                                                                                             labels.get(name_j, ""))}
-            out.problems.append(ctx.problem(
-                "warning", f"реестр школ не загружен: {len(schools)} школ(ы) из этого файла предложены как реестр с "
-                           "созданными кодами — проверьте их или загрузите реестр вместе с файлом", sheet))
         base = pd.DataFrame({"school_id": ids.to_numpy(), H.SCHOOL_NAME: names.to_numpy(),
                              "year": year.to_numpy(), "_row": frame["_row"].to_numpy()})
         school_label = labels.get(col.get("school_id"), labels.get(name_j, ""))

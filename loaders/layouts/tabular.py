@@ -25,13 +25,16 @@ import numpy as np
 import pandas as pd
 
 from loaders import headers as H
-from loaders.cells import find_year
+from loaders.cells import find_year, to_numbers
 from loaders.deadlines import needing_years, parse_deadlines, programme_years
-from loaders.grid import Sheet, is_blank, is_numbering_row
+from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
+from loaders.layouts.rows import RowKinds, classify, fill_merged
 from loaders.mappings import canonical_target
 from loaders.model import EXAMS, TABLES
+from loaders.proposals import propose
+from loaders.thresholds import normalise_subject
 from loaders.vocabulary import vocabulary
 
 SCAN_ROWS = 30
@@ -85,6 +88,7 @@ class Plan:
     unplaced: list[str] = field(default_factory=list)
     score: float = 0.0
     totals: list[str] = field(default_factory=list)  # headers of columns that total the groups (not loaded)
+    hundreds: list[str] = field(default_factory=list)  # «получили 100 баллов» columns (not a model field)
 
 
 def _text(v: Any) -> str:
@@ -208,17 +212,21 @@ def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, st
     totals = [j for j, f in fields.items() if j not in groups and f in grouped]
     for j in totals:  # «Всего участников» beside per-subject «участников»: a total over the groups, not a field
         del fields[j]
+    hundreds = [j for j, f in fields.items() if f == "hundred_scorers"]
+    for j in hundreds:  # «получили 100 баллов»: known, but the model has no such field
+        del fields[j]
     groups = {j: g for j, g in groups.items() if j in fields}
     if two and not groups:
         return None  # a second header row only makes sense with groups over it
     used = set(fields.values())
     if not _coverage(table, used):
         return None
-    explained = len(fields) + len(totals)
+    explained = len(fields) + len(totals) + len(hundreds)
     share = explained / max(explained + len(unplaced), 1)
     score = share + 0.01 * len(used) + (0.05 if two else 0)
     plan = Plan(table, i, 2 if two else 1, fields, {j: labels[j] for j in fields}, groups, unplaced, score)
     plan.totals = [labels[j] for j in totals]
+    plan.hundreds = [labels[j] for j in hundreds]
     return plan
 
 
@@ -292,7 +300,7 @@ def _group_field(label: str) -> tuple[str, Any]:
         return "grade", int(m.group(1) or m.group(2))
     if re.fullmatch(r"(?:19|20)\d\d.*", n) and find_year(label):
         return "year", find_year(label)
-    return "subject", label
+    return "subject", normalise_subject(label)
 
 
 class Tabular:
@@ -308,7 +316,8 @@ class Tabular:
     def _key(sheet: Sheet, ctx: Context) -> tuple[int, int]:
         return id(sheet), hash((ctx.table, tuple(sorted((ctx.mapping or {}).items())), id(ctx.mappings)))
 
-    def _plan(self, sheet: Sheet, ctx: Context) -> Plan | None:
+    def plan(self, sheet: Sheet, ctx: Context) -> Plan | None:
+        """The header plan of a sheet (shared by detect and parse, and asked by other layouts)."""
         key = self._key(sheet, ctx)
         hit = self._cache.get(key)
         if hit is None or hit[0] is not sheet:
@@ -319,7 +328,7 @@ class Tabular:
         return hit[1]
 
     def detect(self, sheet: Sheet, ctx: Context) -> float:
-        plan = self._plan(sheet, ctx)
+        plan = self.plan(sheet, ctx)
         if plan is None:
             return 0.0
         # A recognised header gives 0.6; the larger the share of its header cells we can place, the surer:
@@ -332,7 +341,7 @@ class Tabular:
         return round(0.6 + 0.39 * share, 3)
 
     def parse(self, sheet: Sheet, ctx: Context) -> Parsed:
-        plan = self._plan(sheet, ctx)
+        plan = self.plan(sheet, ctx)
         self._cache.pop(self._key(sheet, ctx), None)
         out = Parsed()
         if plan is None:
@@ -354,73 +363,182 @@ class Tabular:
 
         start = plan.header_top + plan.header_rows
         body = sheet.rows[start:]
-        if body and is_numbering_row(body[0]):
-            body = body[1:]
-            start += 1
         if not body:
             out.tables[plan.table] = pd.DataFrame(columns=["_row"])
             return out
         width = max(max(plan.fields) + 1 if plan.fields else 0, min(3, max(map(len, body))))
         columns, blanks = _columns(body, width)
+        fill_merged(sheet, start, columns, blanks)
         n = len(body)
         rows = np.arange(n) + sheet.row_number(start)
-        filled = {j: ~blanks[j] for j in plan.fields}
         keep = np.zeros(n, dtype=bool)
         for j in plan.fields:
-            keep |= filled[j]
-        # total rows: the school label (or, without one, the first text cells) says «Итого», «Всего»…
-        school_labels = (H.SCHOOL_NAME, "school_id") + (("name", "short_name") if plan.table == "schools" else ())
-        label_cols = [j for j, f in plan.fields.items() if f in school_labels]
-        if plan.table in ("indicators", "events"):
-            first_cols = []  # an indicator or event named «Средний балл…» is never a total row
-        else:
-            first_cols = label_cols or list(range(min(3, len(columns))))
-        total = np.zeros(n, dtype=bool)
-        for j in first_cols[:3]:
-            col = columns[j]
-            codes, uniques = pd.factorize(col, use_na_sentinel=True)
-            flags = np.array([isinstance(u, str) and H.is_total_label(u) for u in uniques] + [False], dtype=bool)
-            total |= flags[codes]
-        skipped_totals = int((keep & total).sum())
+            keep |= ~blanks[j]
+        kinds = _row_kinds(plan, body, columns)
+        keep &= ~kinds.numbering
+        skipped_totals = int((keep & kinds.total).sum())
         if skipped_totals:
             info["total_rows_skipped"] = skipped_totals
-        keep &= ~total
-        rows = rows[keep]
+        total_rows = keep & kinds.total & ~kinds.subtotal
+        keep &= ~kinds.total
+        if (keep & kinds.number_as_name).any():
+            bad = rows[keep & kinds.number_as_name]
+            out.problems.append(ctx.problem(
+                "warning", f"строк(и) пропущены: в столбце школы число, а не название ({_row_list(bad)}) — это "
+                           "не школы (номера столбцов или итоги без подписи)", sheet, int(bad[0]),
+                plan.labels.get(_field_col(plan, H.SCHOOL_NAME))))
+            keep &= ~kinds.number_as_name
 
         shared = {j: f for j, f in plan.fields.items() if j not in plan.groups}
         headers_map = {f: plan.labels[j] for j, f in shared.items()}
-        base = {f: columns[j][keep] for j, f in shared.items()}
         if not plan.groups:
-            t = pd.DataFrame(base)
-            t["_row"] = rows
+            t = pd.DataFrame({f: columns[j][keep] for j, f in shared.items()})
+            t["_row"] = rows[keep]
             if plan.table == "events":
                 _parse_event_deadlines(t, sheet, ctx, titles, out)
             out.tables[plan.table] = t
             out.headers[plan.table] = headers_map
+            _propose_schools(out, plan, t, ctx, sheet)
             return out
 
-        # Unfold merged column groups: one block of rows per group label.
-        by_group: dict[str, dict[int, str]] = {}
-        for j, label in plan.groups.items():
-            by_group.setdefault(label, {})[j] = plan.fields[j]
-        parts = []
-        for label, cols in by_group.items():
-            gfield, gvalue = _group_field(label)
-            measure = np.zeros(int(keep.sum()), dtype=bool)
-            for j in cols:
-                measure |= filled[j][keep]
-            part = pd.DataFrame({f: a[measure] for f, a in base.items()})
-            for j, f in cols.items():
-                part[f] = columns[j][keep][measure]
-                part[f"_col_{f}"] = plan.labels[j]
-            part[gfield] = gvalue
-            part["_row"] = rows[measure]
-            parts.append(part)
-        t = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_row"])
+        t = _unfold(plan, columns, keep, rows)
+        info["groups"] = list(dict.fromkeys(plan.groups.values()))
+        if plan.hundreds:
+            out.problems.append(ctx.problem(
+                "warning", f"столбцы «{plan.hundreds[0].split(' / ')[-1]}» не загружены (в модели нет такого поля): "
+                           "«высокобалльники» здесь — только те, кого так называет файл, без получивших 100 баллов",
+                sheet))
+        if plan.table == "results" and total_rows.any():
+            _check_totals(plan, _unfold(plan, columns, total_rows, rows), t, sheet, ctx, out)
         out.tables[plan.table] = t
         out.headers[plan.table] = headers_map
-        info["groups"] = list(by_group)
+        _propose_schools(out, plan, t, ctx, sheet)
         return out
+
+
+COUNT_FIELDS = ("participants", "below_min", "high_scorers", "mark2", "mark3", "mark4", "mark5", "lowered",
+                "confirmed", "raised")
+
+
+def _field_col(plan: Plan, field: str) -> int | None:
+    return next((j for j, f in plan.fields.items() if f == field and j not in plan.groups), None)
+
+
+def _row_kinds(plan: Plan, body: list[list[Any]], columns: list[np.ndarray]) -> RowKinds:
+    """Numbering, total, subtotal rows: the labels are looked for in the school, name and municipality columns,
+    and in the first and last columns that hold no measure."""
+    shared = {j: f for j, f in plan.fields.items() if j not in plan.groups}
+    name_col = next((j for j, f in shared.items() if f in (H.SCHOOL_NAME, "name", "title", H.INDICATOR_NAME)), None)
+    muni = _field_col(plan, "municipality")
+    if plan.table in ("indicators", "events"):
+        return classify(body, columns, [], name_col, None, totals_allowed=False)  # «Средний балл…» is no total
+    labels = [j for j, f in shared.items() if f in _ROW_FIELDS or f in ("name", "short_name")]
+    free = [j for j in range(len(columns)) if j not in plan.fields]
+    edge = ([free[0]] if free and free[0] < min(plan.fields, default=0) else []) + \
+        ([free[-1]] if free and free[-1] > max(plan.fields, default=0) else [])
+    label_cols = list(dict.fromkeys(labels + edge)) or list(range(min(3, len(columns))))
+    return classify(body, columns, label_cols, name_col, muni, totals_allowed=True)
+
+
+def _row_list(rows: np.ndarray, limit: int = 10) -> str:
+    shown = ", ".join(str(int(r)) for r in rows[:limit])
+    return "строки " + shown + (f" и ещё {len(rows) - limit}" if len(rows) > limit else "")
+
+
+def _numbers(a: np.ndarray) -> np.ndarray:
+    vals, bad = to_numbers(pd.Series(a, dtype=object))
+    out = vals.to_numpy(dtype="float64", copy=True)
+    out[bad.to_numpy()] = np.inf  # text that is not a number: something was written, validation names it
+    return out
+
+
+def _unfold(plan: Plan, columns: list[np.ndarray], keep: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
+    """One block of rows per group label (subject, year…): a row for each kept body row whose group holds a
+    result. A blank group — or one of zeros only — means the subject was not sat: no row, no error."""
+    shared = {j: f for j, f in plan.fields.items() if j not in plan.groups}
+    base = {f: columns[j][keep] for j, f in shared.items()}
+    by_group: dict[str, dict[int, str]] = {}
+    for j, label in plan.groups.items():
+        by_group.setdefault(label, {})[j] = plan.fields[j]
+    parts = []
+    for label, cols in by_group.items():
+        gfield, gvalue = _group_field(label)
+        values = {j: columns[j][keep] for j in cols}
+        measure = np.zeros(int(keep.sum()), dtype=bool)
+        for j in cols:
+            nums = _numbers(values[j])
+            measure |= ~np.isnan(nums) & (nums != 0)
+        part = pd.DataFrame({f: a[measure] for f, a in base.items()})
+        for j, f in cols.items():
+            part[f] = values[j][measure]
+            part[f"_col_{f}"] = plan.labels[j]
+        part[gfield] = gvalue
+        part["_row"] = rows[keep][measure]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_row"])
+
+
+def _check_totals(plan: Plan, totals: pd.DataFrame, loaded: pd.DataFrame, sheet: Sheet, ctx: Context,
+                  out: Parsed) -> None:
+    """Compare the counts of the school rows with the file's own total row, per group: a mismatch is a warning
+    with both numbers. Means are not compared — a total row's mean is often not weighted by participants."""
+    if not len(totals):
+        return
+    gfield = _group_field(next(iter(plan.groups.values())))[0]
+    counts = [f for f in COUNT_FIELDS if f in totals.columns]
+    if not counts or gfield not in totals.columns:
+        return
+    tot = totals.copy()
+    for f in counts:
+        tot[f] = to_numbers(tot[f].astype(object))[0]
+    # the grand total: of several total rows, the one with the most participants over all groups
+    size = tot.groupby("_row")[counts[0]].sum()
+    grand_row = int(size.idxmax())
+    grand = tot[tot["_row"] == grand_row].set_index(gfield)
+    sums = loaded.assign(**{f: to_numbers(loaded[f].astype(object))[0] for f in counts if f in loaded.columns})
+    sums = sums.groupby(gfield)[[f for f in counts if f in sums.columns]].sum(min_count=1)
+    names = {c.name: c.header for c in TABLES["results"]}
+    wrong = []
+    for group, row in grand.iterrows():
+        for f in counts:
+            want = row.get(f)
+            if want is None or pd.isna(want):
+                continue
+            got = sums.at[group, f] if group in sums.index and f in sums.columns else 0.0
+            got = 0.0 if pd.isna(got) else got
+            if abs(got - want) > 1e-9:
+                wrong.append(f"{group}, {names.get(f, f).lower()}: в итоговой строке {_n(want)}, "
+                             f"сумма по школам {_n(got)}")
+    if wrong:
+        more = f" и ещё {len(wrong) - 5}" if len(wrong) > 5 else ""
+        out.problems.append(ctx.problem(
+            "warning", "количества по школам не сходятся с итоговой строкой файла: " + "; ".join(wrong[:5]) + more
+                       + " — проверьте, все ли школы прочитаны", sheet, grand_row))
+    else:
+        out.info["totals_checked"] = grand_row
+
+
+def _n(v: float) -> str:
+    return f"{int(v):,}".replace(",", "\u00a0") if float(v).is_integer() else str(v).replace(".", ",")
+
+
+def _propose_schools(out: Parsed, plan: Plan, t: pd.DataFrame, ctx: Context, sheet: Sheet) -> None:
+    """Without a registry, the schools a results file names are proposed as the registry (`loaders.proposals`),
+    with codes from the municipality and the name; the pipeline merges the proposals of all sheets."""
+    if plan.table != "results" or H.SCHOOL_NAME not in t.columns or "school_id" in t.columns or not len(t):
+        return
+    if ctx.registry is not None and len(ctx.registry):
+        return
+    names = t[H.SCHOOL_NAME].map(lambda v: None if is_blank(v) else " ".join(str(v).split()))
+    munis = t["municipality"].map(lambda v: None if is_blank(v) else " ".join(str(v).split())) \
+        if "municipality" in t.columns else None
+    ids, schools = propose(names, munis, t["_row"])
+    t["school_id"] = ids.to_numpy()
+    t.drop(columns=[H.SCHOOL_NAME], inplace=True)
+    t["_col_school_id"] = plan.labels.get(_field_col(plan, H.SCHOOL_NAME), "")
+    out.tables["schools"] = schools
+    out.headers["schools"] = {"name": t["_col_school_id"].iloc[0], "school_id": t["_col_school_id"].iloc[0]}
+    out.info["proposed_schools"] = len(schools)
 
 
 def _parse_event_deadlines(t: pd.DataFrame, sheet: Sheet, ctx: Context, titles: list[str], out: Parsed) -> None:
