@@ -30,9 +30,9 @@ from loaders.grid import Sheet, read_sheets
 from loaders.known import apply_known
 from loaders.layouts import LAYOUTS, get as get_layout
 from loaders.layouts.base import Context, Parsed
-from loaders.layouts.tabular import canonical_exam, find_exam, plan_sheet
+from loaders.layouts.tabular import canonical_exam, find_exam, find_grade, plan_sheet
 from loaders.model import TABLE_TITLES, TABLES
-from loaders.proposals import PROPOSED, merge_variants
+from loaders.proposals import GENERATED, PROPOSED, merge_variants
 from loaders.report import LoadError, LoadResult, Problem, empty_table
 from loaders.school_names import fuzzy_notice, match_many
 from loaders.validate import MISSING_HINTS, validate
@@ -241,10 +241,12 @@ def _settle_proposals(combined: dict[str, pd.DataFrame | None], result: LoadResu
     dup = proposed & schools["school_id"].duplicated(keep="first")
     schools = schools[~dup.to_numpy()].reset_index(drop=True)
     combined["schools"] = schools
-    for file, n in schools[schools[PROPOSED].fillna(False).astype(bool)].groupby("_file", sort=False).size().items():
+    made = schools[GENERATED].fillna(False).astype(bool) if GENERATED in schools.columns else proposed
+    for file, grp in schools[schools[PROPOSED].fillna(False).astype(bool)].groupby("_file", sort=False):
+        codes = "созданными кодами" if made[grp.index].all() else "кодами из файла"
         result.problems.append(Problem(
-            "warning", f"реестр школ не загружен: {n} школ(ы) из этого файла предложены как реестр с созданными "
-                       "кодами — проверьте их или загрузите реестр вместе с файлом", file=file))
+            "warning", f"реестр школ не загружен: {len(grp)} школ(ы) из этого файла предложены как реестр с {codes} "
+                       "— проверьте их или загрузите реестр вместе с файлом", file=file))
 
 
 def _saved_mappings(mappings: Any) -> Any:
@@ -397,9 +399,11 @@ def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx:
     if table == "results":
         _fill(frame, "year", ctx.year, parsed.info.get("year"), find_year(sheet.name), find_year(Path(sheet.file).name))
         _fill(frame, "exam", ctx.exam, parsed.info.get("exam"), find_exam(sheet.name), find_exam(Path(sheet.file).name))
+        named = next((g for g in (find_grade(t) for t in (*parsed.info.get("titles", ()), sheet.name,
+                                                            Path(sheet.file).name)) if g), None)
         if "exam" in frame.columns:  # without it validation names what is missing and how to give it
             frame["exam"] = map_unique(frame["exam"], canonical_exam)
-            grade = map_unique(frame["exam"], GRADE_BY_EXAM.get)
+            grade = map_unique(frame["exam"], lambda e: named or GRADE_BY_EXAM.get(e))
             if "grade" not in frame.columns:
                 frame["grade"] = grade
             else:
@@ -525,7 +529,8 @@ def _other_municipalities(frame: pd.DataFrame, names: pd.Series, need: pd.Series
                           matches: dict[str, tuple[str | None, str, list]], result: LoadResult) -> pd.Series:
     """Rows of a regional file that belong to other municipalities: the district's own are those where the
     registry's schools are found by name (exactly), at least half as many as in the best one. Their rows are
-    skipped with one summary line; a school of an own municipality that does not match stays an error."""
+    skipped with one summary line for the load; a school of an own municipality that does not match stays an
+    error, and a registry school found by its exact name in another municipality is kept."""
     none = pd.Series(False, index=frame.index)
     if "municipality" not in frame.columns:
         return none
@@ -537,6 +542,11 @@ def _other_municipalities(frame: pd.DataFrame, names: pd.Series, need: pd.Series
         return none
     own = set(counts[counts >= max(1, counts.max() / 2)].index)
     other = need & munis.notna() & ~munis.isin(own)
+    # a registry school found by its exact name elsewhere stays — unless its name is found in an own municipality
+    # too («МБОУ СОШ № 1» of every municipality)
+    ids = names.map(lambda n: matches[n][0] if n in matches else None)
+    own_ids = set(ids[found & munis.isin(own)])
+    other &= ~(found & ~ids.isin(own_ids))
     if other.any():
         first = frame[other].iloc[0]
         n_schools, n_munis = names[other].nunique(), munis[other].nunique()

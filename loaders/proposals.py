@@ -34,13 +34,14 @@ def proposed_id(name: Any, municipality: Any = None) -> str:
 
 
 def variant_key(name: Any) -> str:
-    """What two spellings of one school share: its number, special kind (гимназия, лицей…) and distinctive words,
-    with spaces ignored; the generic type (СОШ/школа) is left out, so «Школа № 892» meets «СОШ № 892»."""
+    """What two spellings of one numbered school share: its number, special kind (гимназия, лицей…) and distinctive
+    words, with spaces ignored; the generic type (СОШ/школа) is left out, so «Школа № 892» meets «СОШ № 892».
+    "" for a name without a number: such names are never merged."""
     n = normalise(name)
     words = sorted(_distinct(n))
     numbers = _numbers(n)
-    if not numbers and not words:
-        return ""
+    if not numbers:
+        return ""  # without a number, words alone («Климент Охридски») name schools of many places
     return f"{_type(n)[1]}|{numbers}|{re.sub(r'[^а-яa-z]', '', ''.join(words))}"
 
 

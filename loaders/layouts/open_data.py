@@ -28,7 +28,7 @@ from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
 from loaders.layouts.forma1 import cell_text, direction_from_words, indicator_id, title_texts
-from loaders.layouts.tabular import TABULAR, find_exam
+from loaders.layouts.tabular import TABULAR, canonical_exam, find_exam, find_grade
 from loaders.mappings import canonical_target
 from loaders.model import TABLES
 from loaders.proposals import GENERATED, PROPOSED, proposed_id
@@ -52,15 +52,18 @@ _MEASURES: list[tuple[str, tuple[str, ...]]] = [
 _REGISTRY_FIELDS = {c.name for c in TABLES["schools"]} - {"school_id", "name", "short_name", "year"}
 _FIELD_NAMES = {c.name: c.header for c in TABLES["results"]}
 _ID_LIKE = re.compile(r"(?:^|[\s_])(?:id|ogrn|inn|kpp|okpo|oktmo|global id|system object id)$|^(?:id|№|n)$|"
-                      r"огрн|инн|кпп|окпо|октмо|индекс|телефон|адрес|сайт|email|почт", re.I)
+                      r"огрн|инн|кпп|окпо|октмо|индекс|телефон|адрес|сайт|email|почт|(?:^|\s)код(?:\s|$)", re.I)
 _CYR = re.compile(r"[а-яё]", re.I)
-_GRADE = re.compile(r"grade[\s_-]*(\d{1,2})|(\d{1,2})\s*[-_ ]?(?:класс|кл\b)", re.I)
 
 
 def _mapping(ctx: Context, signature: str) -> dict[str, str]:
-    """The mapping saved for this header signature (the store's, or the mappings file), the user's on top."""
+    """The mapping saved for this header signature (the store's, or the mappings file), the user's on top; the
+    saved procedure («@exam») stays under its own key."""
     saved = ctx.saved_mapping(signature) or {}
-    return {H.norm(k): canonical_target(v) for k, v in {**saved, **(ctx.mapping or {})}.items()}
+    out = {H.norm(k): canonical_target(v) for k, v in {**saved, **(ctx.mapping or {})}.items() if not k.startswith("@")}
+    if saved.get("@exam"):
+        out["@exam"] = str(saved["@exam"])
+    return out
 
 
 def _known(label: str) -> str | None:
@@ -79,7 +82,8 @@ def _known(label: str) -> str | None:
 
 
 def _measure(label: str) -> tuple[str, str | None] | None:
-    """(result field, subject or None) for a measure header, possibly followed by a subject."""
+    """(result field, subject or None) for a measure header, the subject after it («Явили се БЕЛ») or before it
+    («БЕЛ Брой», «РЕСр.успех»)."""
     n = H.norm(label)
     for field, words in _MEASURES:
         for w in sorted(words, key=len, reverse=True):
@@ -88,6 +92,11 @@ def _measure(label: str) -> tuple[str, str | None] | None:
             if n.startswith(w + " "):
                 subject = " ".join(str(label).split()[len(w.split()):]).strip(" .,:;()")
                 return field, subject or None
+            m = re.search(r"[\W_]*".join(map(re.escape, w.split())) + r"\W*$", str(label), re.I)
+            if m and m.start() > 0 and n.endswith(w):
+                subject = str(label)[:m.start()].strip(" .,:;()")
+                if subject and any(ch.isalpha() for ch in subject):
+                    return field, subject
     r = H.match_column(label, "results")
     if r in RESULT_FIELDS:
         return r, None
@@ -141,6 +150,9 @@ def _plan(sheet: Sheet, ctx: Context) -> dict | None:
             column = [r[j] if j < len(r) else None for r in body]
             numeric = _numeric_share(column) >= 0.8
             meas = _measure(label)
+            if meas and numeric and meas[1] and H.is_total_label(meas[1]):
+                roles[j] = ("total", None)  # «общо Брой»: over all subjects, not a subject
+                continue
             if meas and numeric:
                 roles[j] = ("result", meas)
                 continue
@@ -159,6 +171,7 @@ def _plan(sheet: Sheet, ctx: Context) -> dict | None:
         data = [r[0] for r in roles.values() if r[0] in ("result", "indicator")]
         if has_school and data:
             return {"top": i, "roles": roles, "labels": labels, "unplaced": unplaced, "signature": signature,
+                    "exam": mapping.get("@exam"),
                     "header_texts": texts}
     return None
 
@@ -258,9 +271,8 @@ class OpenData:
                 field, subject = detail
                 results.setdefault(subject, {})[field] = j
         if results:
-            exam = ctx.exam or find_exam(title_all)
-            m = _GRADE.search(title_all)
-            grade = int(m.group(1) or m.group(2)) if m else None
+            exam = ctx.exam or find_exam(title_all) or (canonical_exam(plan["exam"]) if plan["exam"] else None)
+            grade = find_grade(title_all)
             parts = []
             for subject, fields in results.items():
                 part = base.copy()

@@ -33,7 +33,7 @@ from loaders.layouts.base import Context, Parsed
 from loaders.layouts.rows import RowKinds, classify, fill_merged
 from loaders.mappings import canonical_target
 from loaders.model import EXAMS, TABLES
-from loaders.proposals import propose
+from loaders.proposals import GENERATED, PROPOSED, propose
 from loaders.thresholds import normalise_subject
 from loaders.vocabulary import vocabulary
 
@@ -64,6 +64,20 @@ def find_exam(text: Any) -> str | None:
     return None
 
 
+_GRADE_IN_TEXT = re.compile(r"grade[\s_-]*(\d{1,2})(?!\d)|(?<![\d.])(\d{1,2})\s*[-_ ]?(?:[ -]?(?:х|ых|й|го))?\s*(?:класс|клас|кл\b)"
+                            r"|(?<![a-zа-я])(xi|x|ix|viii|vii|vi|v|iv)\s+(?:класс|клас)", re.I)
+_ROMAN = {"iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11}
+
+
+def find_grade(text: Any) -> int | None:
+    """The grade named in a title or a file name: «ВПР 5 класс», «за VII клас», «nvo_grade7» → 5, 7, 7."""
+    m = _GRADE_IN_TEXT.search(str(text or ""))
+    if not m:
+        return None
+    g = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else _ROMAN[m.group(3).lower()]
+    return g if 1 <= g <= 11 else None
+
+
 def canonical_exam(text: Any) -> Any:
     """Known procedure names in their canonical spelling («егэ» → «ЕГЭ»); unknown texts unchanged."""
     if not isinstance(text, str):
@@ -89,6 +103,7 @@ class Plan:
     score: float = 0.0
     totals: list[str] = field(default_factory=list)  # headers of columns that total the groups (not loaded)
     hundreds: list[str] = field(default_factory=list)  # «получили 100 баллов» columns (not a model field)
+    directives: dict[str, str] = field(default_factory=dict)  # what the user said about the sheet (DIRECTIVES)
 
 
 def _text(v: Any) -> str:
@@ -169,9 +184,11 @@ def _header_cells(sheet: Sheet, i: int, two: bool, width: int) -> list[tuple[str
     return cells
 
 
-def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, str], width: int) -> Plan | None:
+def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, str], width: int,
+              forced: bool = False) -> Plan | None:
     """How the header at row i (one or two rows) reads as `table`: every column is scored, and each field goes to
-    the column that signals it best (a field may repeat once per group label)."""
+    the column that signals it best (a field may repeat once per group label). `forced`: the user said this is
+    the header and the table — the plan is made whatever it covers (validation names what is missing)."""
     labels: dict[int, str] = {}
     groups: dict[int, str] = {}
     unplaced: list[str] = []
@@ -216,10 +233,10 @@ def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, st
     for j in hundreds:  # «получили 100 баллов»: known, but the model has no such field
         del fields[j]
     groups = {j: g for j, g in groups.items() if j in fields}
-    if two and not groups:
+    if two and not groups and not forced:
         return None  # a second header row only makes sense with groups over it
     used = set(fields.values())
-    if not _coverage(table, used):
+    if not _coverage(table, used) and not forced:
         return None
     explained = len(fields) + len(totals) + len(hundreds)
     share = explained / max(explained + len(unplaced), 1)
@@ -227,6 +244,7 @@ def _plan_for(sheet: Sheet, i: int, two: bool, table: str, mapping: dict[str, st
     plan = Plan(table, i, 2 if two else 1, fields, {j: labels[j] for j in fields}, groups, unplaced, score)
     plan.totals = [labels[j] for j in totals]
     plan.hundreds = [labels[j] for j in hundreds]
+    plan.directives = {k: v for k, v in mapping.items() if k in DIRECTIVES}
     return plan
 
 
@@ -238,8 +256,9 @@ def header_signature_at(sheet: Sheet, top: int, rows: int) -> str:
 
 def _saved_lookup(ctx: Context, sheet: Sheet) -> Any:
     """mapping(top, rows): the mapping saved for the header signature at that place (normalised header →
-    target) with the user's own on top; just the user's when nothing is saved."""
-    explicit = _mapping_lookup(ctx)
+    target) with the user's own on top; just the user's when nothing is saved. A saved mapping may also hold
+    what the user said about the sheet itself (`DIRECTIVES`: its table type, first data row, procedure)."""
+    explicit = {k: v for k, v in _mapping_lookup(ctx).items() if not k.startswith("@")}
     if ctx.mappings is not None and not callable(ctx.mappings) and not ctx.mappings:
         return lambda top, rows: explicit  # nothing saved at all
     cache: dict[tuple[int, int], dict[str, str]] = {}
@@ -250,22 +269,33 @@ def _saved_lookup(ctx: Context, sheet: Sheet) -> Any:
             # only targets that are model fields: free text is an open-data indicator name, not ours to read
             fields = {H.norm(k): t for k, t in ((k, canonical_target(v)) for k, v in saved.items())
                       if t in _ALL_FIELDS or t == "skip"}
+            fields.update({k: str(v) for k, v in saved.items() if k in DIRECTIVES})
             cache[(top, rows)] = {**fields, **explicit} if fields else explicit
         return cache[(top, rows)]
     return mapping
+
+
+# What a saved mapping may say about a sheet besides its columns (the upload dialog saves them when the user
+# tells what a skipped sheet is): the table type, the first data row (a spreadsheet row number), the procedure.
+DIRECTIVES = ("@table", "@data_row", "@exam")
 
 
 def plan_sheet(sheet: Sheet, ctx: Context) -> Plan | None:
     """The best header interpretation of a sheet, or None when no table header is found.
 
     A mapping saved for the header's signature (the store's or the mappings file, `ctx.saved_mapping`) is
-    applied as if the user had given it; the user's own mapping wins over it."""
+    applied as if the user had given it; the user's own mapping wins over it. A saved mapping that names the
+    table type fixes the header at the place it was saved for: the user has said what the sheet is."""
     mapping_at = _saved_lookup(ctx, sheet)
     tables = [ctx.table] if ctx.table else list(NEEDS)
     best: Plan | None = None
     n = min(len(sheet.rows), SCAN_ROWS)
     width = max((len(r) for r in sheet.rows[: n + 2]), default=0)  # header rows only: never scan 100k rows
     for i in range(n):
+        for rows in (1, 2):
+            m = mapping_at(i, rows)
+            if m.get("@table") in TABLES and i + rows <= len(sheet.rows):
+                return _plan_for(sheet, i, rows == 2, m["@table"], m, width, forced=True)
         row = sheet.rows[i]
         if sum(1 for v in row if not is_blank(v)) < 2 and not any(r[0] <= i <= r[2] for r in sheet.merged):
             continue
@@ -333,6 +363,8 @@ class Tabular:
             return 0.0
         # A recognised header gives 0.6; the larger the share of its header cells we can place, the surer:
         # a header made only of known columns (our templates) is certainly ours (0.99).
+        if plan.directives.get("@table"):
+            return 1.0  # the user said what the sheet is
         if plan.header_rows == 1 and not plan.unplaced and all(
                 H.norm(label) in _CANONICAL[plan.table] for label in plan.labels.values()):
             return 1.0  # exactly our canonical template headers: nobody reads them better
@@ -350,10 +382,13 @@ class Tabular:
                          "(например «Наименование ОО», «Участников», «Средний балл») не распознан", sheet))
             return out
         titles = _title_texts(sheet, plan)
-        info: dict[str, Any] = {"header_row": sheet.row_number(plan.header_top), "table": plan.table}
+        info: dict[str, Any] = {"header_row": sheet.row_number(plan.header_top), "table": plan.table,
+                                "titles": titles}
         for t in titles:
             info.setdefault("year", find_year(t)) if find_year(t) else None
             info.setdefault("exam", find_exam(t)) if find_exam(t) else None
+        if plan.directives.get("@exam"):
+            info.setdefault("exam", canonical_exam(plan.directives["@exam"]))
         header_texts = [_text(sheet.merged_value(r, j)) for r in range(plan.header_top, plan.header_top + plan.header_rows)
                         for j in range(max((len(r) for r in sheet.rows[plan.header_top:plan.header_top + 2]), default=0))]
         info["header_texts"] = [h for h in header_texts if h]
@@ -362,6 +397,8 @@ class Tabular:
         out.unplaced_columns = list(plan.unplaced)
 
         start = plan.header_top + plan.header_rows
+        if str(plan.directives.get("@data_row", "")).isdigit():
+            start = max(start, int(plan.directives["@data_row"]) - sheet.first_row)
         body = sheet.rows[start:]
         if not body:
             out.tables[plan.table] = pd.DataFrame(columns=["_row"])
@@ -379,7 +416,7 @@ class Tabular:
         skipped_totals = int((keep & kinds.total).sum())
         if skipped_totals:
             info["total_rows_skipped"] = skipped_totals
-        total_rows = keep & kinds.total & ~kinds.subtotal
+        total_rows = keep & kinds.total
         keep &= ~kinds.total
         if (keep & kinds.number_as_name).any():
             bad = rows[keep & kinds.number_as_name]
@@ -491,9 +528,12 @@ def _check_totals(plan: Plan, totals: pd.DataFrame, loaded: pd.DataFrame, sheet:
     tot = totals.copy()
     for f in counts:
         tot[f] = to_numbers(tot[f].astype(object))[0]
-    # the grand total: of several total rows, the one with the most participants over all groups
+    # the grand total: of several total rows (subtotals per municipality and the total), the one with the most
+    # participants — compared only when it totals the others too (subtotals alone give no grand total)
     size = tot.groupby("_row")[counts[0]].sum()
     grand_row = int(size.idxmax())
+    if len(size) > 1 and abs(size.sum() - 2 * size.max()) > 1e-9:
+        return
     grand = tot[tot["_row"] == grand_row].set_index(gfield)
     sums = loaded.assign(**{f: to_numbers(loaded[f].astype(object))[0] for f in counts if f in loaded.columns})
     sums = sums.groupby(gfield)[[f for f in counts if f in sums.columns]].sum(min_count=1)
@@ -523,21 +563,30 @@ def _n(v: float) -> str:
 
 
 def _propose_schools(out: Parsed, plan: Plan, t: pd.DataFrame, ctx: Context, sheet: Sheet) -> None:
-    """Without a registry, the schools a results file names are proposed as the registry (`loaders.proposals`),
-    with codes from the municipality and the name; the pipeline merges the proposals of all sheets."""
-    if plan.table != "results" or H.SCHOOL_NAME not in t.columns or "school_id" in t.columns or not len(t):
+    """Without a registry, the schools a results file names are proposed as the registry (`loaders.proposals`):
+    with the file's codes when it has them, else with codes made from the municipality and the name; the
+    pipeline merges the proposals of all sheets."""
+    if plan.table != "results" or H.SCHOOL_NAME not in t.columns or not len(t):
         return
     if ctx.registry is not None and len(ctx.registry):
         return
     names = t[H.SCHOOL_NAME].map(lambda v: None if is_blank(v) else " ".join(str(v).split()))
     munis = t["municipality"].map(lambda v: None if is_blank(v) else " ".join(str(v).split())) \
         if "municipality" in t.columns else None
-    ids, schools = propose(names, munis, t["_row"])
-    t["school_id"] = ids.to_numpy()
+    label = plan.labels.get(_field_col(plan, H.SCHOOL_NAME), "")
+    if "school_id" in t.columns:
+        codes = t["school_id"].map(lambda v: None if is_blank(v) else _text(v))
+        schools = pd.DataFrame({"school_id": codes.to_numpy(), "name": names.to_numpy(), "_row": t["_row"].to_numpy()})
+        schools = schools[schools["school_id"].notna()].drop_duplicates("school_id").reset_index(drop=True)
+        schools[PROPOSED], schools[GENERATED] = True, False
+        out.headers["schools"] = {"name": label, "school_id": plan.labels.get(_field_col(plan, "school_id"), "")}
+    else:
+        ids, schools = propose(names, munis, t["_row"])
+        t["school_id"] = ids.to_numpy()
+        t["_col_school_id"] = label
+        out.headers["schools"] = {"name": label, "school_id": label}
     t.drop(columns=[H.SCHOOL_NAME], inplace=True)
-    t["_col_school_id"] = plan.labels.get(_field_col(plan, H.SCHOOL_NAME), "")
     out.tables["schools"] = schools
-    out.headers["schools"] = {"name": t["_col_school_id"].iloc[0], "school_id": t["_col_school_id"].iloc[0]}
     out.info["proposed_schools"] = len(schools)
 
 

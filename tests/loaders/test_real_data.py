@@ -107,9 +107,21 @@ def test_moscow_years_matched(moscow_2015, moscow_2016):
         assert old.loc[by_new.loc[n494[0], "old_id"], "short_name"] == "ГБОУ школа № 494"
 
 
-def test_bulgaria_grade7():
-    res = load_files([REAL / "bulgaria_grade7_2019.csv"], mapping={"Училище": "school"},
-                     exam="Муниципальная диагностика")
+BULGARIAN_MAP = {"Училище": "school", "Код по Админ": "school_id", "@exam": "Муниципальная диагностика"}
+
+
+def _with_saved_mapping(path, tmp_path, monkeypatch, mapping=BULGARIAN_MAP):
+    """Load once to learn the header signature, save the mapping under it, load again: what a user does once."""
+    monkeypatch.setenv("DASHBOARD_MAPPINGS", str(tmp_path / "mappings.json"))
+    first = load_files([path])
+    sigs = {d["signature"] for d in first.detected} | {u["signature"] for u in first.unplaced_columns}
+    for sig in sigs:
+        save_mapping(sig, mapping, tmp_path / "mappings.json")
+    return load_files([path])
+
+
+def test_bulgaria_grade7_2019(tmp_path, monkeypatch):
+    res = _with_saved_mapping(REAL / "bulgaria_grade7_2019.csv", tmp_path, monkeypatch)
     assert res.ok, [p.text() for p in res.errors][:5]
     r = res.tables["results"]
     sch = r[r.school_id == "105201"].set_index("subject")
@@ -117,3 +129,103 @@ def test_bulgaria_grade7():
     assert sch.loc["MAT", "participants"] == 57 and sch.loc["MAT", "mean"] == pytest.approx(28.08)
     assert set(r["year"]) == {2019} and set(r["grade"]) == {7}
     assert len(res.tables["schools"]) == 1735
+    assert res.tables["schools"].set_index("school_id").loc["105201", "name"] == "СУ Неофит Рилски"
+
+
+def test_bulgaria_grade7_2023_subject_over_the_first_column_of_its_pair(tmp_path, monkeypatch):
+    res = _with_saved_mapping(REAL / "bulgaria_grade7_2023.csv", tmp_path, monkeypatch)
+    assert res.ok, [p.text() for p in res.errors][:5]
+    r = res.tables["results"]
+    sch = r[r.school_id == "105201"].set_index("subject")
+    assert sch.loc["БЕЛ", "participants"] == 78 and sch.loc["БЕЛ", "mean"] == pytest.approx(52.4)
+    # the МАТ pair has its own mean, never the БЕЛ one
+    assert sch.loc["Математика", "participants"] == 77 and sch.loc["Математика", "mean"] == pytest.approx(30.37)
+    assert set(r["year"]) == {2023} and set(r["grade"]) == {7}  # «учебна 2022/2023», «VII клас»
+    assert len(res.tables["schools"]) == 1735
+    assert "Неофит Рилски" in res.tables["schools"].set_index("school_id").loc["105201", "name"]
+
+
+def test_bulgaria_matura_2018_subject_before_its_measure(tmp_path, monkeypatch):
+    res = _with_saved_mapping(REAL / "bulgaria_matura_2018.csv", tmp_path, monkeypatch)
+    assert res.ok, [p.text() for p in res.errors][:5]
+    r = res.tables["results"]
+    first = r[r.school_id == "102015"].set_index("subject")  # ПГ по електроника и енергетика, Банско
+    assert first.loc["БЕЛ", "participants"] == 38 and first.loc["БЕЛ", "mean"] == pytest.approx(4.048)
+    assert first.loc["РЕ", "participants"] == 2 and first.loc["РЕ", "mean"] == pytest.approx(5.635)  # «РЕСр.успех»
+    assert "Математика" not in first.index  # «0», «0»: not taken
+    assert "общо" not in set(r["subject"])  # the all-subjects total is not a subject
+    assert set(r["year"]) == {2018}
+
+
+@pytest.fixture(scope="module")
+def zabaikalsky():
+    return load_files([REAL / "zabaikalsky_ege_by_school_2022-2024.xlsx"])
+
+
+def _school(res, ending, municipality_word=None):
+    s = res.tables["schools"]
+    hit = s[s["name"].str.endswith(ending)]
+    return set(hit["school_id"])
+
+
+def test_zabaikalsky_reads_the_regional_form(zabaikalsky):
+    res = zabaikalsky
+    assert res.ok, [p.text() for p in res.errors][:5]
+    r = res.tables["results"]
+    assert set(r["exam"]) == {"ЕГЭ"} and set(r["year"]) == {2022, 2023}  # 2022's header says «в 2023 году»
+    first = _school(res, "\"Средняя общеобразовательная школа №1\"")
+    chita = [sid for sid in first if (r[(r.school_id == sid) & (r.year == 2023)]["participants"] == 51).any()]
+    assert len(chita) == 1
+    y23 = r[(r.school_id == chita[0]) & (r.year == 2023)].set_index("subject")
+    ru = y23.loc["Русский язык"]
+    assert (ru["participants"], ru["below_min"], ru["high_scorers"], ru["mean"]) == (51, 0, 13, pytest.approx(71.61))
+    assert y23.loc["Математика (профильная)", "participants"] == 23
+    assert y23.loc["Математика (профильная)", "mean"] == pytest.approx(57.35)
+    y22 = r[(r.school_id == chita[0]) & (r.year == 2022)].set_index("subject")
+    assert y22.loc["Русский язык", "participants"] == 61 and y22.loc["Русский язык", "mean"] == pytest.approx(70.52)
+    aga = _school(res, "\"Агинская средняя общеобразовательная школа №1\" городского округа \"Посёлок Агинское\"")
+    ag = r[r.school_id.isin(aga) & (r.year == 2023) & (r.subject == "Русский язык")]
+    assert ag["participants"].tolist() == [77] and ag["mean"].tolist() == [pytest.approx(61.32)]
+
+
+def test_zabaikalsky_totals_blank_groups_and_applications(zabaikalsky):
+    res = zabaikalsky
+    r = res.tables["results"]
+    ru23 = r[(r.year == 2023) & (r.subject == "Русский язык")]
+    # the region total row: the school rows add up to it exactly, so the load checked it without a warning
+    assert (ru23["participants"].sum(), ru23["below_min"].sum(), ru23["high_scorers"].sum()) == (4955, 7, 687)
+    assert not [w for w in res.warnings if "не сходятся" in w.message and w.sheet == "2023"]
+    # 2022's file is not consistent: one school states a high scorer in German, the total row says 0 — shown
+    mismatch = [w.message for w in res.warnings if "не сходятся" in w.message]
+    assert len(mismatch) == 1 and "Немецкий язык, высокобалльников: в итоговой строке 0, сумма по школам 1" in \
+        mismatch[0]
+    checked = {d["sheet"] for d in res.detected if d.get("total_rows_skipped") == 1}
+    assert checked == {"2022", "2023"}
+    ru22 = r[(r.year == 2022) & (r.subject == "Русский язык")]
+    assert (ru22["participants"].sum(), ru22["below_min"].sum()) == (5211, 64)
+    # 373 school rows in 2023, 59 of them with a blank Русский язык group: no row, no error
+    assert ru23["school_id"].nunique() == 373 - 59
+    # the total row's mean (61.76) is not the participant-weighted mean of the schools (62.02): never compared
+    weighted = (ru23["mean"] * ru23["participants"]).sum() / ru23["participants"].sum()
+    assert weighted == pytest.approx(62.02, abs=0.005)
+    # more Russian-language participants than graduates is allowed (earlier years' graduates sit too)
+    # the 2024 sheet holds applications, not results: named, nothing stored
+    assert 2024 not in set(r["year"])
+    assert any(w.sheet == "2024" and "заявления на участие" in w.message for w in res.warnings)
+    assert not any(d["sheet"] == "2024" for d in res.detected)
+
+
+def test_zabaikalsky_applications_read_only_when_the_user_says_so():
+    res = load_files([REAL / "zabaikalsky_ege_by_school_2022-2024.xlsx"], table="results")
+    assert not any("заявления" in w.message for w in res.warnings)
+
+
+def test_zabaikalsky_with_a_district_registry_skips_other_municipalities(zabaikalsky):
+    s, r = zabaikalsky.tables["schools"], zabaikalsky.tables["results"]
+    names = s[s["name"].str.contains("Агинск")]
+    reg = names[["school_id", "name"]].assign(school_id=lambda d: "aga" + d.index.astype(str))
+    res = load_files([REAL / "zabaikalsky_ege_by_school_2022-2024.xlsx"], registry=reg)
+    assert res.ok, [p.text() for p in res.errors][:5]
+    assert set(res.tables["results"]["school_id"]) == set(reg["school_id"])  # all 7, from two municipalities
+    skipped = [w.message for w in res.warnings if "других муниципалитетов" in w.message]
+    assert len(skipped) == 1  # one line for the load, not hundreds of errors
