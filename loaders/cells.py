@@ -79,8 +79,8 @@ def parse_number(value: Any) -> float | None:
 _RANGE_RE = re.compile(
     r"^\s*(?:от\s*)?(?P<a>[+-]?\d[\d\s\u00a0]*(?:[.,]\d+)?)\s*%?\s*(?:-|–|—|до|\.\.\.?|…)\s*"
     r"(?P<b>[+-]?\d[\d\s\u00a0]*(?:[.,]\d+)?)\s*(?P<tail>.*)$", re.I)
-_AT_LEAST_RE = re.compile(r"^\s*(?:не\s+менее|не\s+ниже|не\s+меньше|≥|>=|от)\s*(?P<a>.+)$", re.I)
-_AT_MOST_RE = re.compile(r"^\s*(?:не\s+более|не\s+выше|не\s+больше|≤|<=|до)\s*(?P<a>.+)$", re.I)
+_AT_LEAST_RE = re.compile(r"^\s*(?:не\s+менее|не\s+ниже|не\s+меньше|более|свыше|≥|>=|>|от)\s*(?P<a>.+)$", re.I)
+_AT_MOST_RE = re.compile(r"^\s*(?:не\s+более|не\s+выше|не\s+больше|менее|≤|<=|<|до)\s*(?P<a>.+)$", re.I)
 
 
 def parse_range(value: Any) -> tuple[float | None, float | None, float | None]:

@@ -207,6 +207,7 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
 
     combined = {t: _concat(fs) for t, fs in frames.items()}
     _settle_proposals(combined, result)
+    _separate_event_plans(combined, result)
     reg = _combined_registry(registry, loaded_registry)
     for t, frame in combined.items():
         if frame is not None and len(frame) and t != "schools":
@@ -221,6 +222,30 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
     if result.errors:
         _drop_tables(result)
     return result
+
+
+def _separate_event_plans(combined: dict[str, pd.DataFrame | None], result: LoadResult) -> None:
+    """Two plans of events in one load numbered alike (a workbook with a plan on each of two sheets): the later
+    sheet's numbers take its name («Sheet5: 1.1») so that no event replaces another; one warning says so."""
+    events = combined.get("events")
+    if events is None or "number" not in events.columns or events["_sheet"].nunique() < 2:
+        return
+    where = events["_file"].astype(str) + "\x00" + events["_sheet"].astype(str)
+    numbers = events["number"].map(_norm_id)
+    seen: set = set()
+    events = events.copy()
+    for place in where.unique():
+        mine = where == place
+        clash = set(numbers[mine]) & seen
+        if clash:
+            sheet = str(events.loc[mine, "_sheet"].iloc[0])
+            events.loc[mine, "number"] = numbers[mine].map(lambda n: f"{sheet}: {n}")
+            result.problems.append(Problem(
+                "warning", f"номера мероприятий этого листа уже есть на другом листе ({len(clash)}): номера "
+                           f"записаны с именем листа — «{sheet}: {sorted(clash)[0]}»",
+                file=str(events.loc[mine, "_file"].iloc[0]), sheet=sheet))
+        seen |= set(events.loc[mine, "number"].map(_norm_id))
+    combined["events"] = events
 
 
 def _settle_proposals(combined: dict[str, pd.DataFrame | None], result: LoadResult) -> None:

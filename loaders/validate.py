@@ -297,6 +297,11 @@ def validate_table(table: str, frame: pd.DataFrame, problems: list[Problem]) -> 
         if len(merged) != len(out):
             out, frame = merged, frame.loc[merged.index]
             rep = _Report(table, frame, problems)
+    if table == "values":
+        keep = _merge_repeated_values(out, rep)
+        if not keep.all():
+            out, frame = out[keep], frame[keep]
+            rep = _Report(table, frame, problems)
     _check_rules(table, out, frame, rep)
     return out.reset_index(drop=True)
 
@@ -345,6 +350,46 @@ def _merge_repeated_records(table: str, out: pd.DataFrame, frame: pd.DataFrame |
         restore = mask & out[field].isna().to_numpy()
         out.loc[restore, field] = orig.loc[restore, field]
     return out.drop(index=drop) if drop else out
+
+
+def _merge_repeated_values(out: pd.DataFrame, rep: _Report) -> np.ndarray:
+    """A value repeated on another sheet — the baseline and target a methodologist copies from the «План» sheet
+    to the «Факт» sheet — is one value when equal; when it differs, that is one error naming both cells. Returns
+    the rows to keep (later repeats dropped either way, so the duplicate check does not report them again)."""
+    keys = list(KEYS["values"])
+    key_frame = out[keys].astype(object).where(out[keys].notna(), None)
+    dup = key_frame.duplicated(keep=False).to_numpy()
+    keep = np.ones(len(out), dtype=bool)
+    if not dup.any():
+        return keep
+    sheets = rep.frame["_sheet"] if "_sheet" in rep.frame.columns else pd.Series(None, index=out.index)
+    labels = {"baseline": "базовое значение", "target": "целевое значение", "plan": "плановое значение",
+              "fact": "фактическое значение"}
+    for _, idxs in key_frame[dup].groupby(keys, dropna=False, sort=False).groups.items():
+        idxs = list(idxs)
+        if len({sheets.at[i] for i in idxs}) < 2:
+            continue  # repeated within one sheet: a real duplicate, reported by the duplicate check
+        first = idxs[0]
+        for later in idxs[1:]:
+            same = all((pd.isna(out.at[first, c]) and pd.isna(out.at[later, c])) or out.at[first, c] == out.at[later, c]
+                       for c in ("value", "low", "high"))
+            if not same:
+                file, sheet, row = rep._meta(first)
+                kind = labels.get(out.at[first, "kind"], out.at[first, "kind"])
+                rep.problems.append(Problem(
+                    "error", f"{kind} за {out.at[first, 'year']} год на этом листе — "
+                             f"{_num(out.at[later, 'value'])}, а на листе «{sheet}» (строка {row}, столбец "
+                             f"«{rep.column_label('value', first)}») — {_num(out.at[first, 'value'])}; исправьте одно "
+                             "из них", file=rep._meta(later)[0], sheet=rep._meta(later)[1], row=rep._meta(later)[2],
+                    column=rep.column_label("value", later), value=None))
+            keep[out.index.get_loc(later)] = False
+    return keep
+
+
+def _num(v: Any) -> str:
+    if v is None or pd.isna(v):
+        return "пусто"
+    return str(int(v)) if float(v).is_integer() else f"{v:g}".replace(".", ",")
 
 
 def _empty(col: Column, n: int) -> pd.Series:

@@ -22,12 +22,12 @@ from typing import Any
 import pandas as pd
 
 from loaders import headers as H
-from loaders.cells import list_text
+from loaders.cells import BLANK_WORDS, list_text
 from loaders.deadlines import ProgrammeYears, needing_years, parse_deadlines, programme_years
 from loaders.grid import Sheet, is_blank, is_numbering_row
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
-from loaders.layouts.forma1 import cell_text, title_texts
+from loaders.layouts.forma1 import cell_text, repeated_text, title_texts
 
 SCAN_ROWS = 30
 _NUMBER = re.compile(r"^\s*(\d+(?:\s*\.\s*\d+)*)\s*\.?\s*$")
@@ -108,18 +108,19 @@ class EventPlan:
                 continue
             if is_numbering_row(row):
                 continue
-            get = {f: cell_text(sheet.merged_value(i, j)) if f == "direction"
-                   else (list_text(str(sheet.cell(i, j))) if cell_text(sheet.cell(i, j)) else "") if f == "responsible"
-                   else cell_text(sheet.cell(i, j))
-                   for f, j in col.items()}
+            get = _row_fields(sheet, i, col)
             filled = [j for j in range(width) if not is_blank(sheet.cell(i, j))]
             rng = sheet.merged_range(i, filled[0]) if filled else None
             spans = rng is not None and rng[3] - rng[1] + 1 >= max(2, (width + 1) // 2) and rng[0] == i
             has_content = any(get.get(f) for f in content_fields)
             title = get.get("title", "")
             number = norm_number(get.get("number", ""))
-            if spans or not has_content:
-                text = " ".join(cell_text(sheet.cell(i, j)) for j in filled if fields.get(j) != "direction")
+            repeated = repeated_text(row)
+            if not (spans or has_content or repeated) and _leaf(sheet, i, col, number or _leading(title)):
+                has_content = True  # «2.4.2.3.1. …» with nothing else filled: an event, not a section
+            if spans or not has_content or repeated:
+                texts = list(dict.fromkeys(cell_text(sheet.cell(i, j)) for j in filled if fields.get(j) != "direction"))
+                text = max(texts, key=len, default="") if repeated else " ".join(texts)
                 if not text:
                     continue
                 m = _LEADING_NUMBER.match(text)
@@ -136,6 +137,8 @@ class EventPlan:
             if not title:
                 out.problems.append(ctx.problem("error", "у мероприятия не указано название", sheet,
                                                 sheet.row_number(i), labels.get(col.get("title"))))
+            if number in BLANK_WORDS:
+                number = ""  # «-»: a row without a number of its own, kept as one
             if not number:
                 m = _LEADING_NUMBER.match(title)
                 if m:
@@ -153,6 +156,7 @@ class EventPlan:
                 "school_id": get.get("school_id") or None,
                 "_row": sheet.row_number(i),
             })
+        _unique_numbers(records, out, ctx, sheet)
         frame = pd.DataFrame(records, columns=["number", "section", "direction", "title", "deadline_text",
                                                "responsible", "expected_result", "status", "completion_date",
                                                "school_id", "_row"])
@@ -177,6 +181,57 @@ class EventPlan:
         out.headers["events"] = {f: labels[j] for j, f in fields.items()}
         out.tables["events"] = frame
         return out
+
+
+def _row_fields(sheet: Sheet, i: int, col: dict[str, int]) -> dict[str, str]:
+    """The row's cells by field, as Excel shows them: a cell merged down over several rows (a title over twelve
+    monthly rows, a responsible over a block) gives its text to every row it spans."""
+    get = {}
+    for f, j in col.items():
+        text = cell_text(sheet.merged_value(i, j))
+        if f == "responsible" and text:
+            raw = sheet.merged_value(i, j)
+            text = list_text(str(raw)) or ""
+        get[f] = text
+    return get
+
+
+def _leading(title: str) -> str:
+    m = _LEADING_NUMBER.match(title or "")
+    return m.group(1) if m else ""
+
+
+def _leaf(sheet: Sheet, i: int, col: dict[str, int], number: str) -> bool:
+    """Is a numbered row with nothing but its title an event (no later row's number continues it, «2.4.2.3.1»
+    before «2.4.2.3.2») rather than a section heading («2.4» before «2.4.1»)?"""
+    if not number or not _NUMBER.match(number):
+        return False
+    for k in range(i + 1, min(i + 50, len(sheet.rows))):
+        if all(is_blank(v) for v in sheet.rows[k]):
+            continue
+        get = _row_fields(sheet, k, col)
+        nxt = norm_number(get.get("number", "")) or _leading(get.get("title", ""))
+        return not nxt.startswith(number + ".")
+    return True
+
+
+def _unique_numbers(records: list[dict], out: Parsed, ctx: Context, sheet: Sheet) -> None:
+    """Every row is an event even when its number repeats (numbering restarted in a new section, or a typo): a
+    repeat becomes «1.1 (2)», and one warning lists the repeated numbers."""
+    seen: dict[str, int] = {}
+    repeated: list[tuple[str, int]] = []
+    for rec in records:
+        n = rec["number"]
+        seen[n] = seen.get(n, 0) + 1
+        if seen[n] > 1:
+            repeated.append((n, rec["_row"]))
+            rec["number"] = f"{n} ({seen[n]})"
+    if repeated:
+        shown = ", ".join(f"«{n}» (строка {r})" for n, r in repeated[:10]) + (
+            f" и ещё {len(repeated) - 10}" if len(repeated) > 10 else "")
+        out.problems.append(ctx.problem(
+            "warning", f"номера мероприятий повторяются: {shown} — все строки сохранены, повтор номера записан с "
+                       f"его порядковым номером: «{repeated[0][0]} (2)»", sheet))
 
 
 def section_of(number: str, numbered: dict[str, str], last: str | None) -> str | None:

@@ -28,7 +28,8 @@ from typing import Any
 import pandas as pd
 
 from loaders import headers as H
-from loaders.cells import CellError, parse_range
+from loaders import vocabulary
+from loaders.cells import CellError, find_year, parse_range
 from loaders.grid import Sheet, is_blank, is_numbering_row
 from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
@@ -71,6 +72,16 @@ def indicator_key(name: str) -> str:
 def indicator_id(name: str) -> str:
     """Stable id from the normalised name: "i" + 8 hex of sha1."""
     return "i" + hashlib.sha1(indicator_key(name).encode("utf-8")).hexdigest()[:8]
+
+
+def repeated_text(row: list[Any]) -> bool:
+    """A section row written into every cell (a sheet saved without merges: «СЦ1. …» across the whole table):
+    one text (two, with a numbered copy in the first cell) fills at least two thirds of the row, no number."""
+    texts = [cell_text(v) for v in row if not is_blank(v)]
+    if len(texts) < 3 or any(not isinstance(v, str) for v in row if not is_blank(v)):
+        return False
+    common = max(set(texts), key=texts.count)
+    return texts.count(common) >= max(3, 2 * len(row) // 3) and len(set(texts)) <= 2
 
 
 def clean_name(name: str) -> str:
@@ -116,8 +127,14 @@ def _first_number(v: Any) -> float | None:
 
 # ------------------------------------------------------------------ header reading
 
-def _classify(label: str) -> tuple[str, Any]:
-    """What a composed header label means: (role, detail)."""
+_NOT_VALUES = re.compile(r"обоснован|причин|пояснен|примечан|комментар|источник|ответствен|исполнител|методик|"
+                        r"формул|расчет")
+_PREVIOUS = re.compile(r"предшеств|прошл|предыдущ")
+
+
+def _classify(label: str, parts: list[str] | None = None) -> tuple[str, Any]:
+    """What a composed header label means: (role, detail). `parts` are its header cells top to bottom: the
+    deepest one that says «план» or «факт» decides the kind («отчетный год» over «План | Факт или оценка»)."""
     n = H.norm(label)
     if not n:
         return "blank", None
@@ -133,14 +150,18 @@ def _classify(label: str) -> tuple[str, Any]:
         return "unit", None
     if "направлен" in n or "что лучше" in n:
         return "direction", None
+    if _NOT_VALUES.search(n):
+        return "other", None
     years = [int(y) for y in _YEAR.findall(n)]
     if "базов" in n or "исходн" in n:
         return "baseline", years[-1] if years else None
     if "целев" in n:
         return "target", years[-1] if years else None
+    kind = next((k for k in (vocabulary.kind_of(p) for p in reversed(parts or [label])) if k), None)
     if years:
-        kind = "fact" if "факт" in n else ("plan" if "план" in n else None)
         return "year", (years[-1], kind)
+    if kind:  # «План», «Факт или оценка», «год, предшествующий отчетному»: the year is the title's
+        return "year", (None, kind, -1 if _PREVIOUS.search(n) else 0)
     return "other", None
 
 
@@ -161,7 +182,8 @@ def _header_plan(sheet: Sheet, ctx: Context) -> dict | None:
             words = " ".join(H.norm(t) for t in texts)
             if name_here and sheet.merged_range(k, name_j) is None:
                 break
-            if _YEAR.search(words) or "план" in words or "факт" in words or "целев" in words or "базов" in words:
+            if _YEAR.search(words) or any(w in words for w in ("план", "факт", "целев", "базов", "отчетн", "оценк",
+                                                                  "предшеств", "прогноз")):
                 last = k
             else:
                 break
@@ -174,7 +196,7 @@ def _header_plan(sheet: Sheet, ctx: Context) -> dict | None:
                     parts.append(t)
             label = " ".join(parts)
             mapped = ctx.mapping.get(label) if ctx.mapping else None
-            role, detail = _classify(label)
+            role, detail = _classify(label, parts)
             if mapped in ("skip", ""):
                 role = "other"
             cols[j] = (role, detail, label)
@@ -207,10 +229,15 @@ class Forma1:
             return out
         cols = plan["cols"]
         titles = title_texts(sheet, plan["top"])
-        fact_sheet = bool(re.search(r"факт", H.norm(" ".join([sheet.name] + titles))))
+        said = vocabulary.kind_of(sheet.name) or next((k for k in map(vocabulary.kind_of, titles) if k), None)
+        fact_sheet = said == "fact"  # a sheet «Факт», «Отчет», «Исполнение» or a title that says so
         default_kind = "fact" if fact_sheet else "plan"
+        title_year = next((y for y in map(find_year, titles) if y), None) or find_year(sheet.name)
+        for j, (r, d, lab) in list(cols.items()):
+            if r == "year" and d[0] is None:  # Form 9: «План | Факт или оценка» under «отчетный год» of the title
+                cols[j] = (r, (title_year + d[2] if title_year else None, d[1]), lab)
         year_cols = {j: d for j, (r, d, _) in cols.items() if r == "year"}
-        years = sorted({d[0] for d in year_cols.values()})
+        years = sorted({d[0] for d in year_cols.values() if d[0] is not None})
         first_year = years[0] if years else None
         last_year = years[-1] if years else None
         role_col = {}
@@ -247,8 +274,9 @@ class Forma1:
             merged = sheet.merged_range(i, filled[0]) if filled else None
             has_values = any(not is_blank(sheet.cell(i, j)) for j, _, _ in value_cols)
             spans = merged is not None and merged[3] - merged[1] + 1 >= max(2, width // 2)
-            if spans or (not has_values and len(filled) <= 2):
-                text = " ".join(cell_text(sheet.cell(i, j)) for j in filled)
+            if spans or (not has_values and len(filled) <= 2) or repeated_text(row):
+                texts = list(dict.fromkeys(cell_text(sheet.cell(i, j)) for j in filled))
+                text = max(texts, key=len) if repeated_text(row) else " ".join(texts)
                 group = clean_name(text) or text
                 continue
             if not name:
@@ -275,6 +303,10 @@ class Forma1:
             guessed_unit = not unit
             unit = unit or unit_from_wording(clean)  # the name's tail and the cells said nothing
             base = next((v for k, _, v in parsed_vals if k == "baseline" and isinstance(v, float)), None)
+            if base is None:  # no baseline column: the earliest yearly value is where the indicator started
+                early = [v for k, _, v in sorted(parsed_vals, key=lambda x: x[1] or 0)
+                         if k in ("plan", "fact") and isinstance(v, float)]
+                base = early[0] if len(early) > 1 else None
             targ = next((v for k, _, v in parsed_vals if k == "target" and isinstance(v, float)), None)
             if targ is None:
                 yearly = [v for k, _, v in sorted(parsed_vals, key=lambda x: x[1] or 0)

@@ -229,3 +229,41 @@ def test_zabaikalsky_with_a_district_registry_skips_other_municipalities(zabaika
     assert set(res.tables["results"]["school_id"]) == set(reg["school_id"])  # all 7, from two municipalities
     skipped = [w.message for w in res.warnings if "других муниципалитетов" in w.message]
     assert len(skipped) == 1  # one line for the load, not hundreds of errors
+
+
+@pytest.fixture(scope="module")
+def voronezh():
+    return load_files([REAL / "voronezh_strategy_plan.xlsx"])
+
+
+def test_voronezh_indicators_reported_estimated_and_planned(voronezh):
+    res = voronezh
+    assert res.ok, [p.text() for p in res.errors][:5]
+    ind = res.tables["indicators"]
+    first = ind[ind["name"].str.startswith("Отношение объема государственного долга")]
+    assert len(first) == 1 and first["unit"].item() == "%"
+    assert first["direction"].item() == "lower"  # 56.6 (2016) → 25.5 (2035)
+    v = res.tables["values"]
+    got = v[v.indicator_id == first["indicator_id"].item()].set_index("year")
+    assert got.loc[2016:2020, "value"].tolist() == [56.6, 49.0, 37.7, 32.6, 18.7]
+    assert set(got.loc[2016:2021, "kind"]) == {"fact"}  # «2016, отчет» … «2021, оценка»
+    assert got.loc[2021, "value"] == 16.3
+    assert got.loc[2022, ("value")] == 14.7 and got.loc[2035, "value"] == 25.5
+    assert set(got.loc[2022:, "kind"]) == {"plan"}
+    # section rows repeated in every cell are groups, never indicators
+    assert not ind["name"].str.startswith(("СЦ", "Генеральная цель")).any()
+    assert first["group"].item().startswith("СЦ0.0. Генеральная цель")
+
+
+def test_voronezh_event_plan_quarters_and_continuous(voronezh):
+    e = voronezh.tables["events"]
+    ev = e[e.title.str.startswith("Разработан прогноз социально-экономического развития")]
+    assert len(ev) == 1 and ev["number"].item() == "1.1"
+    assert ev["control_dates"].item() == ["2019-09-30", "2019-12-31", "2020-09-30", "2020-12-31"]
+    assert ev["section"].item().startswith("СЦ0.0. Генеральная цель")
+    first = e[e.number == "1"].iloc[0]
+    assert first["schedule"] == "continuous" and first["control_dates"] == []  # «2019 - 2035 годы (постоянно)»
+    # every row is kept: repeated numbers and the second plan (Sheet5) numbered alike are kept apart
+    assert e["number"].is_unique and len(e) == 1080 + 65  # rows with a title that are not sections
+    assert any(n.startswith("Sheet5: ") for n in e["number"])
+    assert not e["title"].str.startswith("Генеральная цель").any()
