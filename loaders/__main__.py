@@ -7,7 +7,9 @@
 The first form reads the files as one batch and prints, in Russian, what was
 understood (per sheet: table, layout, rows; then warnings and errors); with
 `--json` it prints one JSON object with the tidy tables and the problems.
-Exit code 0 when everything is valid, 2 on errors. The second form writes the
+Repeated messages are grouped («пустая ячейка …: строки 12–5 300 (5 213 ячеек)»), the first 50 groups
+printed. Exit code 0 when everything is valid and something was read, 2 on errors — a file in which nothing
+was understood, or only headers, is an error too. The second form writes the
 canonical xlsx template of a table. Never a traceback.
 """
 from __future__ import annotations
@@ -18,9 +20,11 @@ import sys
 from pathlib import Path
 
 from loaders.mappings import MappingError, parse_map_arg, read_mapping_file
+from loaders.report import group_problems
 from loaders.model import TABLE_TITLES, TABLES
 
 EXIT_OK, EXIT_ERRORS = 0, 2
+MAX_GROUPS = 50  # repeated messages are grouped; this many groups are printed
 
 
 def _template(argv: list[str]) -> int:
@@ -110,13 +114,14 @@ def _print_report(result) -> None:
                 print(f"  {TABLE_TITLES[t]}: {len(frame)} строк(и)")
     for label, items in (("Предупреждения", result.warnings), ("Ошибки", result.errors)):
         if items:
+            groups = group_problems(items)
             print(f"{label} ({len(items)}):")
-            for prob in items:
-                print(f"  {prob.text()}")
+            for group in groups[:MAX_GROUPS]:
+                print(f"  {group.text()}")
+            if len(groups) > MAX_GROUPS:
+                print(f"  …и ещё {len(groups) - MAX_GROUPS} сообщений другого вида (все — в --json)")
     if result.errors:
         print("Файлы не приняты: исправьте ошибки — при ошибках не загружается ничего.")
-    elif not any(len(f) for f in result.tables.values()):
-        print("Данных не найдено.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,28 +56,80 @@ def canonical_target(target: str) -> str:
     return TARGET_ALIASES.get(t.lower().replace("ё", "е"), t)
 
 
-_SPLIT = re.compile(r"[;\n]|,(?=[^,;=]+=)")
+_QUOTES = {'"': '"', "'": "'", "«": "»"}
+
+
+def _parts(text: str) -> list[str]:
+    """Split `A=x, B=y; C=z` at `,`, `;` and new lines outside quotes. A comma splits only when a `KEY=` follows
+    it, so a target may hold commas (`X=Набравших 220+, чел.`); a header with a comma is written in quotes
+    (`"Доля детей, %"=low_income_pct`)."""
+    parts, cur, quote = [], "", None
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == _QUOTES[quote]:
+                quote = None
+            cur += ch
+        elif ch in _QUOTES and not cur.strip():
+            quote = ch
+            cur += ch
+        elif ch in ";\n" or (ch == "," and _key_follows(text[i + 1:])):
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+        i += 1
+    parts.append(cur)
+    return parts
+
+
+def _key_follows(rest: str) -> bool:
+    """Does a `KEY=` (or a quoted `"KEY"=`) start the rest of the text?"""
+    rest = rest.lstrip()
+    if rest[:1] in _QUOTES:
+        end = rest.find(_QUOTES[rest[0]], 1)
+        return end > 0 and rest[end + 1:].lstrip().startswith("=")
+    return bool(re.match(r"[^,;=\n]+=", rest))
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] in _QUOTES and text[-1] == _QUOTES[text[0]]:
+        return text[1:-1].strip()
+    return text.strip("\"'«»")
 
 
 def parse_map_arg(text: str) -> dict[str, str]:
     """`"EDU_NAME=school,PASSED_NUMBER_FULL=participants"` → {"EDU_NAME": "school_name", "PASSED_NUMBER_FULL": "participants"}.
 
     Pairs are separated by `,`, `;` or new lines; a comma inside a target that is not
-    followed by `KEY=` stays part of it (`X=Набравших 220+, чел.`). Quotes around parts are dropped.
+    followed by `KEY=` stays part of it (`X=Набравших 220+, чел.`). A header that holds a comma is quoted
+    (`"Доля детей, %"=low_income_pct`); quotes around parts are dropped.
     """
     out: dict[str, str] = {}
-    for part in _SPLIT.split(text or ""):
+    for part in _parts(text or ""):
         part = part.strip()
         if not part:
             continue
-        if "=" not in part:
+        src, sep, dst = _split_pair(part)
+        if not sep:
             raise MappingError(f"в сопоставлении «{part}» нет знака «=»; пишите «ЗАГОЛОВОК=поле»")
-        src, dst = part.split("=", 1)
-        src, dst = src.strip().strip("\"'«»"), dst.strip().strip("\"'«»")
+        src, dst = _unquote(src), _unquote(dst)
         if not src:
             raise MappingError(f"в сопоставлении «{part}» не указан заголовок столбца")
         out[src] = canonical_target(dst)
     return out
+
+
+def _split_pair(part: str) -> tuple[str, str, str]:
+    """KEY=VALUE, the `=` outside the quotes of a quoted KEY."""
+    if part[:1] in _QUOTES:
+        end = part.find(_QUOTES[part[0]], 1)
+        if end > 0:
+            head, sep, tail = part[end + 1:].partition("=")
+            return part[:end + 1] + head, sep, tail
+    return part.partition("=")
 
 
 def read_mapping_file(path: str | Path) -> dict[str, str]:

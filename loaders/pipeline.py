@@ -25,7 +25,7 @@ import pandas as pd
 
 from loaders import headers as H
 from loaders import vocabulary
-from loaders.cells import find_year, map_unique
+from loaders.cells import CellError, find_year, map_unique, parse_year
 from loaders.grid import Sheet, read_sheets
 from loaders.known import apply_known
 from loaders.layouts import LAYOUTS, get as get_layout
@@ -33,7 +33,7 @@ from loaders.layouts.base import Context, Parsed
 from loaders.layouts.tabular import canonical_exam, find_exam, find_grade, plan_sheet
 from loaders.model import TABLE_TITLES, TABLES
 from loaders.proposals import GENERATED, PROPOSED, merge_variants
-from loaders.report import LoadError, LoadResult, Problem, empty_table
+from loaders.report import LoadError, LoadResult, Problem, empty_table, unique_problems
 from loaders.school_names import fuzzy_notice, match_many
 from loaders.validate import MISSING_HINTS, validate
 
@@ -198,7 +198,7 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
         for t, frame in parsed.tables.items():
             if t not in TABLES or frame is None:
                 continue
-            frame = _prepare(t, frame, parsed, sheet, ctx)
+            frame = _prepare(t, frame, parsed, sheet, ctx, result)
             if _missing_context(t, frame, sheet, result):
                 continue  # the sheet's rows cannot be keyed; the load already has an error
             frames[t].append(frame)
@@ -219,9 +219,37 @@ def _load_sheets(sheets: list[Sheet], result: LoadResult, *, year: int | None, e
     tables, problems = validate({t: f for t, f in combined.items() if f is not None})
     result.problems.extend(problems)
     result.tables = tables
+    if sheets or result.problems:  # something was given to read
+        _unused_choices(result, table=table, exam=exam, year=year)
+    result.problems = unique_problems(result.problems)
     if result.errors:
         _drop_tables(result)
     return result
+
+
+def _unused_choices(result: LoadResult, *, table: str | None, exam: str | None, year: int | None) -> None:
+    """Say what the user's choices could not be applied to, and refuse a load that understood nothing."""
+    has = {t for t, f in result.tables.items() if f is not None and len(f)}
+    if exam is not None and "results" not in has and not result.errors:
+        result.problems.append(Problem("warning", f"процедура «{exam}» выбрана при загрузке, но в файле нет "
+                                                  "результатов — выбор не применён"))
+    if year is not None and not has & {"results", "values", "events"} and not result.errors:
+        result.problems.append(Problem("warning", f"год {year} выбран при загрузке, но в файле нет результатов, "
+                                                  "значений показателей или мероприятий — выбор не применён"))
+    if has or result.errors:
+        return
+    files = ", ".join(sorted({str(p.file) for p in result.problems if p.file} |
+                             {str(d["file"]) for d in result.detected})) or None
+    if table is not None:
+        message = (f"ни один лист не читается как «{TABLE_TITLES[table]}» (выбранный тип таблицы): ничего не "
+                   "загружено; проверьте выбор или сопоставьте столбцы")
+    elif result.detected:
+        where = ", ".join(sorted({f"«{d['sheet']}»" for d in result.detected}))
+        message = (f"в файле только заголовки таблицы (лист {where}), строк с данными нет — загружать нечего")
+    else:
+        message = ("в файле не понято ничего: ни один лист не похож на известную таблицу — укажите тип таблицы и "
+                   "сопоставьте столбцы (в окне загрузки или --table и --map)")
+    result.problems.append(Problem("error", message, file=files))
 
 
 def _separate_event_plans(combined: dict[str, pd.DataFrame | None], result: LoadResult) -> None:
@@ -337,19 +365,40 @@ def _combined_registry(given: pd.DataFrame | None, loaded: list[pd.DataFrame]) -
     return reg.drop_duplicates("school_id").reset_index(drop=True)
 
 
-def _choose_layout(sheet: Sheet, ctx: Context) -> tuple[Any, float]:
+def _ranked_layouts(sheet: Sheet, ctx: Context) -> list[tuple[Any, float]]:
+    """The layouts that recognise the sheet, surest first (the user's layout alone when given)."""
     if ctx.layout:
-        return get_layout(ctx.layout), 1.0
-    best, best_score = None, 0.0
+        return [(get_layout(ctx.layout), 1.0)]
+    found = []
     for lay in LAYOUTS:
         try:
             score = float(lay.detect(sheet, ctx))
         except Exception:  # a layout's detector must never break the load
             log.exception("layout %s failed to detect on %s/%s", lay.name, sheet.file, sheet.name)
             continue
-        if score > best_score:
-            best, best_score = lay, score
-    return best, best_score
+        if score >= MIN_CONFIDENCE:
+            found.append((lay, score))
+    return sorted(found, key=lambda x: -x[1])
+
+
+# Tables a layout may give beside the one the user asked for (--table): the schools a results file proposes,
+# the indicators whose values a sheet holds.
+COMPANIONS = {"results": {"schools"}, "values": {"indicators"}}
+
+
+def _obey_table(parsed: Parsed, table: str, lay: Any, sheet: Sheet, result: LoadResult) -> bool:
+    """Keep only the asked-for table (and its companions); False when the layout did not give it at all."""
+    if table not in parsed.tables:
+        return False
+    extra = [t for t in parsed.tables if t != table and t not in COMPANIONS.get(table, ())]
+    for t in extra:
+        del parsed.tables[t]
+    if extra:
+        result.problems.append(Problem(
+            "warning", f"по выбранному типу таблицы («{TABLE_TITLES[table]}») с листа загружается только он; не "
+                       f"загружено: {', '.join('«' + TABLE_TITLES[t] + '»' for t in extra)}", file=sheet.file,
+            sheet=sheet.name))
+    return True
 
 
 def _not_results(sheet: Sheet) -> str | None:
@@ -375,21 +424,30 @@ def _parse_sheet(sheet: Sheet, ctx: Context, result: LoadResult) -> Parsed | Non
                            "таблица результатов, укажите тип таблицы (--table results)", file=sheet.file,
                 sheet=sheet.name))
             return None
-    lay, score = _choose_layout(sheet, ctx)
-    if lay is None or score < MIN_CONFIDENCE:
+    ranked = _ranked_layouts(sheet, ctx)
+    if not ranked:
         if sheet.name.strip().lower() not in SKIP_SHEETS:
             result.problems.append(Problem(
                 "warning", "лист пропущен: не найдена ни одна известная таблица (реестр школ, показатели, значения "
                            "показателей, план мероприятий, результаты). Проверьте заголовки столбцов или укажите "
                            "тип таблицы (--table) и соответствие столбцов (--map)", file=sheet.file, sheet=sheet.name))
         return None
-    try:
-        parsed = lay.parse(sheet, ctx)
-    except Exception as exc:
-        log.exception("layout %s failed on %s/%s", lay.name, sheet.file, sheet.name)
-        result.problems.append(Problem("error", f"лист не удалось разобрать как «{lay.title}»: внутренняя ошибка "
-                                                f"({type(exc).__name__}); проверьте структуру листа или выберите "
-                                                "другой макет", file=sheet.file, sheet=sheet.name))
+    for lay, score in ranked:
+        try:
+            parsed = lay.parse(sheet, ctx)
+        except Exception as exc:
+            log.exception("layout %s failed on %s/%s", lay.name, sheet.file, sheet.name)
+            result.problems.append(Problem("error", f"лист не удалось разобрать как «{lay.title}»: внутренняя ошибка "
+                                                    f"({type(exc).__name__}); проверьте структуру листа или выберите "
+                                                    "другой макет", file=sheet.file, sheet=sheet.name))
+            return None
+        if ctx.table is None or _obey_table(parsed, ctx.table, lay, sheet, result):
+            break
+    else:
+        found = ", ".join(f"«{TABLE_TITLES.get(t, t)}»" for t in parsed.tables) or "ничего"
+        result.problems.append(Problem(
+            "warning", f"лист не читается как «{TABLE_TITLES[ctx.table]}» (выбранный тип таблицы): на нём найдено "
+                       f"{found} — лист не загружен", file=sheet.file, sheet=sheet.name))
         return None
     result.problems.extend(parsed.problems)
     header_texts = parsed.info.get("header_texts") or parsed.unplaced_columns
@@ -411,7 +469,8 @@ def _parse_sheet(sheet: Sheet, ctx: Context, result: LoadResult) -> Parsed | Non
     return parsed
 
 
-def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx: Context) -> pd.DataFrame:
+def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx: Context,
+             result: LoadResult) -> pd.DataFrame:
     """Add where-from columns and fill what the sheet implies (year, procedure, grade)."""
     frame = frame.copy(deep=False)
     frame["_file"] = sheet.file
@@ -422,6 +481,8 @@ def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx:
         if f"_col_{field}" not in frame.columns:
             frame[f"_col_{field}"] = header
     if table == "results":
+        _check_override(frame, "year", ctx.year, sheet, result, "год", map_year)
+        _check_override(frame, "exam", ctx.exam, sheet, result, "процедура", canonical_exam)
         _fill(frame, "year", ctx.year, parsed.info.get("year"), find_year(sheet.name), find_year(Path(sheet.file).name))
         _fill(frame, "exam", ctx.exam, parsed.info.get("exam"), find_exam(sheet.name), find_exam(Path(sheet.file).name))
         named = next((g for g in (find_grade(t) for t in (*parsed.info.get("titles", ()), sheet.name,
@@ -436,8 +497,34 @@ def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx:
                 if blank.any():
                     frame["grade"] = frame["grade"].where(~blank, grade)
     elif table == "values" and ctx.year is not None:
-        frame["year"] = ctx.year
+        if not _check_override(frame, "year", ctx.year, sheet, result, "год", map_year):
+            _fill(frame, "year", None, ctx.year)  # only where the sheet gives no year
     return frame
+
+
+def map_year(v: Any) -> Any:
+    try:
+        return parse_year(v)
+    except CellError:
+        return v
+
+
+def _check_override(frame: pd.DataFrame, field: str, override: Any, sheet: Sheet, result: LoadResult, what: str,
+                    canon: Any) -> bool:
+    """The user's year or procedure against the one the sheet's own cells state: another value is refused with
+    one error (never silently replaced); True when it was refused."""
+    if override is None or field not in frame.columns or str(frame.get(f"_col_{field}", pd.Series([""])).iloc[0] if
+                                                                 len(frame) else "").startswith("("):
+        return False
+    stated = {canon(v) for v in frame[field] if not (v is None or (isinstance(v, float) and np.isnan(v))
+                                                     or (isinstance(v, str) and not v.strip()))}
+    other = sorted(str(v) for v in stated if v != canon(override))
+    if not other:
+        return False
+    result.problems.append(Problem(
+        "error", f"{what} выбран(а) при загрузке — {override}, а в ячейках листа — {', '.join(other[:5])}: выбор не "
+                 f"применён; уберите его или исправьте файл", file=sheet.file, sheet=sheet.name))
+    return True
 
 
 def _missing_context(table: str, frame: pd.DataFrame, sheet: Sheet, result: LoadResult) -> bool:

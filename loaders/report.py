@@ -98,3 +98,78 @@ class LoadError(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.text())
         self.problem = problem
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """Problems that say the same thing in the same file, sheet and column, on different rows."""
+
+    severity: str
+    message: str
+    file: str | None
+    sheet: str | None
+    column: str | None
+    rows: tuple[int, ...]
+    values: tuple[Any, ...]
+    count: int
+
+    def text(self) -> str:
+        """«Файл «x», лист «y», столбец «z»: пустая ячейка в обязательном столбце — строки 12–5 300 (5 213 ячеек)»;
+        a single problem reads as `Problem.text` does."""
+        if self.count == 1:
+            return Problem(self.severity, self.message, self.file, self.sheet, self.rows[0] if self.rows else None,
+                           self.column, self.values[0] if self.values else None).text()
+        where = Problem(self.severity, self.message, self.file, self.sheet, None, self.column).location()
+        what = f"{self.message} — {row_ranges(self.rows)} ({_thousands(self.count)} {_cells(self.count)})"
+        return f"{where}: {what}" if where else what
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def _cells(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return "ячейка"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return "ячейки"
+    return "ячеек"
+
+
+def row_ranges(rows: tuple[int, ...] | list[int], limit: int = 6) -> str:
+    """«строки 12–20, 25, 31–5 300»: consecutive rows as ranges, the first `limit` ranges shown."""
+    if not rows:
+        return ""
+    rs = sorted(set(rows))
+    spans: list[tuple[int, int]] = []
+    for r in rs:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], r)
+        else:
+            spans.append((r, r))
+    parts = [_thousands(a) if a == b else f"{_thousands(a)}–{_thousands(b)}" for a, b in spans[:limit]]
+    more = f" и ещё {len(spans) - limit} диапазон(ов)" if len(spans) > limit else ""
+    word = "строка" if len(rs) == 1 else "строки"
+    return f"{word} {', '.join(parts)}{more}"
+
+
+def unique_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems without repeats: one message per cell at most."""
+    seen: dict[tuple, Problem] = {}
+    for p in problems:
+        seen.setdefault((p.severity, p.file, p.sheet, p.row, p.column, p.message, str(p.value)), p)
+    return list(seen.values())
+
+
+def group_problems(problems: list[Problem]) -> list[ProblemGroup]:
+    """Repeated messages grouped: one group per (severity, file, sheet, column, message), rows as ranges, in
+    the order their first problem came."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in unique_problems(problems):
+        groups.setdefault((p.severity, p.file, p.sheet, p.column, p.message), []).append(p)
+    out = []
+    for (severity, file, sheet, column, message), items in groups.items():
+        rows = tuple(p.row for p in items if p.row is not None)
+        out.append(ProblemGroup(severity, message, file, sheet, column, rows, tuple(p.value for p in items),
+                                len(items)))
+    return out

@@ -90,7 +90,8 @@ def test_missing_file_and_non_table_files(tmp_path):
     _one_error(result, "не найден")
     (tmp_path / "README.md").write_text("# readme")
     result = load_files([tmp_path / "README.md"])
-    assert result.ok and result.warnings and "пропущен" in result.warnings[0].text()
+    assert result.warnings and "пропущен" in result.warnings[0].text()
+    assert not result.ok and "не понято ничего" in result.errors[0].message  # nothing read is never «accepted»
 
 
 def test_one_bad_file_spoils_the_batch(tmp_path):

@@ -121,3 +121,23 @@ def test_parse_deadlines_is_aligned_and_keeps_text():
     assert out["control_dates"].tolist() == [["2013-03-31"], [], [], ["2013-03-31"]]
     assert out["schedule"].tolist() == ["dated", "continuous", "unscheduled", "dated"]
     assert out["deadline_text"].tolist() == ["Март 2013 г.", "Постоянно", "", "Март 2013 г."]
+
+
+@pytest.mark.parametrize("text,years,dates", [
+    ("III кв. 2019 года", None, ["2019-09-30"]),
+    ("III кв. 2019 года,\nIV кв. 2019 года,\nIII кв. 2020 года,\nIV кв. 2020 года", None,
+     ["2019-09-30", "2019-12-31", "2020-09-30", "2020-12-31"]),
+    ("IV квартал", (2023, 2024), ["2023-12-31", "2024-12-31"]),
+    ("1 кв. 2022", None, ["2022-03-31"]),
+    ("3-й кв. 2021", None, ["2021-09-30"]),
+    ("I полугодие 2020", None, ["2020-06-30"]),
+    ("II полугодие 2021 года", None, ["2021-12-31"]),
+])
+def test_quarters_and_half_years(text, years, dates):
+    d = parse_deadline(text, years)
+    assert [x.isoformat() for x in d.dates] == dates and d.schedule == "dated"
+
+
+def test_years_with_a_continuous_note_are_continuous():
+    d = parse_deadline("2019 - 2035 годы\n(постоянно)")
+    assert d.schedule == "continuous" and d.dates == []

@@ -167,8 +167,12 @@ def test_mapping_places_foreign_headers(write):
 
 
 def test_unrecognised_sheet_is_a_warning(write):
-    result = _load(write, [("заметки.xlsx", xlsx_bytes({"Заметки": [["Просто", "текст"], ["ещё", "строка"]]}))])
+    notes = ("заметки.xlsx", xlsx_bytes({"Заметки": [["Просто", "текст"], ["ещё", "строка"]]}))
+    reg = ("реестр.xlsx", xlsx_bytes({"Реестр": [["Код ОО", "Наименование ОО"], ["sos1", "Сосновская СОШ"]]}))
+    result = _load(write, [notes, reg])
     assert result.ok and len(result.warnings) == 1 and "лист пропущен" in result.warnings[0].text()
+    alone = _load(write, [notes])  # a file in which nothing was understood is refused, not accepted empty
+    assert not alone.ok and "не понято ничего" in alone.errors[0].text()
 
 
 def test_layout_exception_becomes_one_error(write, monkeypatch):
