@@ -303,14 +303,16 @@ class Forma1:
             guessed_unit = not unit
             unit = unit or unit_from_wording(clean)  # the name's tail and the cells said nothing
             base = next((v for k, _, v in parsed_vals if k == "baseline" and isinstance(v, float)), None)
-            if base is None:  # no baseline column: the earliest yearly value is where the indicator started
-                early = [v for k, _, v in sorted(parsed_vals, key=lambda x: x[1] or 0)
-                         if k in ("plan", "fact") and isinstance(v, float)]
-                base = early[0] if len(early) > 1 else None
+            if base is None:  # no baseline column: the earliest value is where the indicator started, when the
+                # plan goes on from it (what was achieved says nothing of the direction wanted)
+                early = sorted(((y, k, v) for k, y, v in parsed_vals if k in ("plan", "fact") and isinstance(v, float)
+                                and y is not None), key=lambda x: x[0])
+                if len(early) > 1 and early[-1][1] == "plan":
+                    base = early[0][2]
             targ = next((v for k, _, v in parsed_vals if k == "target" and isinstance(v, float)), None)
             if targ is None:
                 yearly = [v for k, _, v in sorted(parsed_vals, key=lambda x: x[1] or 0)
-                          if k in ("plan", "fact") and isinstance(v, float)]
+                          if k == "plan" and isinstance(v, float)]
                 targ = yearly[-1] if yearly else None
             explicit = sheet.cell(i, role_col["direction"]) if "direction" in role_col else None
             direction, guessed = direction_of(explicit, base, targ, clean)
