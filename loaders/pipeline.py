@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import headers as H
-from loaders import vocabulary
+from loaders import personal, vocabulary
 from loaders.cells import CellError, find_year, map_unique, parse_year
 from loaders.grid import Sheet, read_sheets
 from loaders.known import apply_known
@@ -43,6 +43,7 @@ SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".csv", ".t
 MIN_CONFIDENCE = 0.3
 SKIP_SHEETS = {"пояснения", "инструкция", "справка", "readme"}
 GRADE_BY_EXAM = {"ЕГЭ": 11, "Пробный ЕГЭ": 11, "ОГЭ": 9, "Пробный ОГЭ": 9}
+SCAN_PERSONS = 60  # header rows and first data rows looked at for a column of people's names
 _REGISTRY_NAME_RE = re.compile(r"реестр|школ|registry|schools|контекст", re.I)
 
 
@@ -401,6 +402,37 @@ def _obey_table(parsed: Parsed, table: str, lay: Any, sheet: Sheet, result: Load
     return True
 
 
+def _mark_personal(file: str, result: LoadResult) -> None:
+    if file not in result.personal_files:
+        result.personal_files.append(file)
+
+
+def _note_names(sheet: Sheet, result: LoadResult) -> None:
+    """A sheet nobody could read may still list people (a class list): its file's bytes are never kept."""
+    width = max((len(r) for r in sheet.rows[:SCAN_PERSONS]), default=0)
+    for top in range(min(len(sheet.rows), 10)):
+        if personal.name_column(sheet, top, width) is not None:
+            _mark_personal(sheet.file, result)
+            return
+
+
+def _names_instead_of_schools(parsed: Parsed, sheet: Sheet, result: LoadResult) -> bool:
+    """A table whose school (or name) column holds people's names is a list of pupils, whatever layout read it:
+    it is refused with one error, never loaded as schools or results, and its file's bytes are never kept."""
+    for table, frame in parsed.tables.items():
+        for field in (H.SCHOOL_NAME, "name"):
+            if frame is None or field not in frame.columns or table not in ("results", "schools", "values"):
+                continue
+            if personal.names_share(frame[field].head(personal.SAMPLE)) >= personal.SHARE:
+                _mark_personal(sheet.file, result)
+                result.problems.append(Problem(
+                    "error", "в столбце школы — имена людей: это список учащихся, а не таблица по школам; такой "
+                             "список читается как протокол, если в нём есть столбцы школы и балла или отметки "
+                             "(имена не сохраняются)", file=sheet.file, sheet=sheet.name))
+                return True
+    return False
+
+
 def _not_results(sheet: Sheet) -> str | None:
     """What a sheet that looks like results but is not holds, as a phrase («заявления на участие в экзамене
     («Информация о поданных … заявлениях…»)»); None for any other sheet. Read from its title lines: the rows
@@ -426,6 +458,7 @@ def _parse_sheet(sheet: Sheet, ctx: Context, result: LoadResult) -> Parsed | Non
             return None
     ranked = _ranked_layouts(sheet, ctx)
     if not ranked:
+        _note_names(sheet, result)
         if sheet.name.strip().lower() not in SKIP_SHEETS:
             result.problems.append(Problem(
                 "warning", "лист пропущен: не найдена ни одна известная таблица (реестр школ, показатели, значения "
@@ -448,6 +481,10 @@ def _parse_sheet(sheet: Sheet, ctx: Context, result: LoadResult) -> Parsed | Non
         result.problems.append(Problem(
             "warning", f"лист не читается как «{TABLE_TITLES[ctx.table]}» (выбранный тип таблицы): на нём найдено "
                        f"{found} — лист не загружен", file=sheet.file, sheet=sheet.name))
+        return None
+    if parsed.info.get("personal"):
+        _mark_personal(sheet.file, result)
+    elif _names_instead_of_schools(parsed, sheet, result):
         return None
     result.problems.extend(parsed.problems)
     header_texts = parsed.info.get("header_texts") or parsed.unplaced_columns

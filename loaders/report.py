@@ -75,6 +75,8 @@ class LoadResult:
     unmatched_schools: list[dict[str, Any]] = field(default_factory=list)
     # Source columns the loader could not place: {"file", "sheet", "column", "signature"}
     unplaced_columns: list[dict[str, Any]] = field(default_factory=list)
+    # Files that held people's names (a per-pupil list): their original bytes must never be kept
+    personal_files: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:

@@ -58,6 +58,33 @@ def _key(text: object) -> str:
 _INDEX = {_key(syn): canon for canon, syns in SUBJECTS.items() for syn in syns + [canon]}
 
 
+def _stems(canon: str) -> tuple[str, ...]:
+    """Word stems of a subject that any grammatical case keeps: «по математике» ← математ, «по русскому языку» ←
+    русск + язык (a stem of at least four letters)."""
+    return tuple(w[:max(4, len(w) - 2)] for w in _key(re.sub(r"\(.*\)", "", canon)).split())
+
+
+def find_subject(text: object) -> str | None:
+    """The subject a title names in any case («Результаты ВПР по математике, 5 класс» → Математика); the most
+    specific one when several fit («профильной математике» → Математика (профильная)); None when none."""
+    words = _key(text).split()
+    if not words:
+        return None
+    best, best_len = None, 0
+    for canon in SUBJECTS:
+        stems = _stems(canon)
+        if all(any(w.startswith(st) for w in words) for st in stems):
+            extra = 0
+            m = re.search(r"\((\w+)", canon)
+            if m:
+                if not any(w.startswith(m.group(1)[:5].lower()) for w in words):
+                    continue
+                extra = 1
+            if len(stems) + extra > best_len:
+                best, best_len = canon, len(stems) + extra
+    return best
+
+
 @lru_cache(maxsize=4096)
 def normalise_subject(text: object) -> str:
     """Canonical subject name; an unknown subject comes back trimmed as written."""

@@ -104,6 +104,7 @@ def vocabulary() -> Vocabulary:
     settings = data.pop("settings", {})
     kinds = {k: tuple(_term(w) for w in v) for k, v in data.pop("kinds", {}).items()}
     sheets = {k: tuple(_term(w) for w in v) for k, v in data.pop("sheets", {}).items()}
+    data.pop("persons", None)  # read by loaders.personal
     fields: dict[str, tuple[Field, ...]] = {}
     for table, spec in data.items():
         fields[table] = tuple(

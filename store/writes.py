@@ -107,8 +107,10 @@ def now_iso() -> str:
 
 
 def is_protocol(result: LoadResult) -> bool:
-    """Did any sheet of this load come from a per-participant protocol (names and codes in the file)?"""
-    return any(str(d.get("layout") or "").startswith("protocol") for d in (result.detected or []))
+    """Did any sheet of this load come from a per-participant protocol, or did any file hold people's names
+    (`LoadResult.personal_files`)? Then the original bytes are not kept."""
+    return bool(getattr(result, "personal_files", None)) or any(
+        str(d.get("layout") or "").startswith("protocol") for d in (result.detected or []))
 
 
 def prepare(result: LoadResult) -> Prepared:

@@ -30,8 +30,9 @@ from loaders.layouts import register
 from loaders.layouts.base import Context, Parsed
 from loaders.layouts.forma1 import cell_text, title_texts
 from loaders.layouts.tabular import canonical_exam, find_exam
+from loaders.personal import name_column
 from loaders.school_names import fuzzy_notice, match_many, normalise
-from loaders.thresholds import high_score_band, min_score, normalise_subject
+from loaders.thresholds import find_subject, high_score_band, min_score, normalise_subject
 
 SCAN_ROWS = 30
 SCORE_EXAMS = {"ЕГЭ", "Пробный ЕГЭ"}
@@ -43,7 +44,9 @@ _ROLE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("surname", ("фамилия",)),
     ("first_name", ("имя",)),
     ("patronymic", ("отчество",)),
-    ("fio", ("фио", "ф и о", "фамилия имя отчество", "участник", "обучающийся", "учащийся", "выпускник")),
+    ("fio", ("фио", "ф и о", "фамилия имя отчество", "участник", "обучающийся", "учащийся", "выпускник", "ученик",
+             "ученица", "фи", "ф и", "фи ученика", "фи обучающегося", "фио ученика", "фио обучающегося",
+             "фио участника", "фамилия имя", "фамилия и имя", "фамилия имя ученика", "список", "список класса")),
     ("code", ("код участника", "код работы", "уникальный код", "код обучающегося", "идентификатор участника",
               "регистрационный номер", "номер участника", "код", "шифр")),
     ("document", ("документ", "паспорт", "снилс", "серия", "номер документа")),
@@ -59,7 +62,8 @@ _ROLE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("passed", ("зачет", "зачёт", "преодолел порог", "результат зачет", "преодолел", "сдал", "статус")),
     ("mark", ("отметка", "оценка", "отметка по пятибалльной шкале", "итоговая отметка")),
     ("score", ("тестовый балл", "балл", "итоговый балл", "баллы", "сумма баллов", "балл по 100 балльной шкале",
-               "балл егэ", "тестовый балл егэ")),
+               "балл егэ", "тестовый балл егэ", "результат", "итог", "итоговый результат", "количество баллов",
+               "набранный балл", "набранные баллы")),
     ("primary", ("первичный балл", "первичные баллы", "сумма первичных баллов")),
 ]
 _PASS_NO = {"нет", "незачет", "не зачет", "не сдал", "не преодолел", "-", "0", "н", "не прошел", "ниже порога",
@@ -95,9 +99,15 @@ def _header(sheet: Sheet, ctx: Context) -> tuple[int, dict[int, str], dict[int, 
                 roles[j] = r
                 labels[j] = label
         found = set(roles.values())
-        if ({"school", "school_id"} & found) and ({"score", "mark", "primary"} & found) and \
-                (set(PERSONAL) - {"rownum"}) & found:
-            return i, roles, labels
+        if not ({"score", "mark", "primary"} & found):
+            continue
+        if not (set(PERSONAL) - {"rownum"}) & found:
+            # whatever the headers say, a column of people's names below them makes the sheet a list of pupils
+            j = name_column(sheet, i + 1, max((len(r) for r in sheet.rows[i:i + 50]), default=0))
+            if j is None or j in roles:
+                continue
+            roles[j], labels[j] = "fio", cell_text(sheet.rows[i][j]) if j < len(sheet.rows[i]) else ""
+        return i, roles, labels
     return None
 
 
@@ -116,7 +126,14 @@ class Protocol:
                                                      "(или отметки) и участника", sheet))
             return out
         top, roles, labels = h
+        out.info["personal"] = True  # names were on this sheet: its file's bytes are never kept
         col = {r: j for j, r in roles.items() if r not in PERSONAL}
+        if not ({"school", "school_id"} & set(col)):
+            out.problems.append(ctx.problem(
+                "error", "это список учащихся (по строке на участника), но в нём нет столбца школы — результаты не по "
+                         "чему собрать; добавьте столбец «ОО» (имена и коды не сохраняются)", sheet,
+                sheet.row_number(top)))
+            return out
         if "score" not in col and "primary" in col:
             col["score"] = col.pop("primary")
         col.pop("primary", None)
@@ -129,7 +146,8 @@ class Protocol:
         keep = frame.drop(columns="_row").apply(lambda c: ~c.map(is_blank)).any(axis=1) if len(frame) else \
             pd.Series(dtype=bool)
         frame = frame[keep.to_numpy()] if len(frame) else frame
-        out.info = {"header_row": sheet.row_number(top), "table": "results", "participants_rows": int(len(frame)),
+        out.info |= {"header_row": sheet.row_number(top), "table": "results", "participants_rows": int(len(frame)),
+                     "titles": titles,
                     "header_texts": [labels[j] for j in sorted(labels) if roles[j] not in PERSONAL]}
         out.unplaced_columns = [cell_text(v) for j, v in enumerate(sheet.rows[top])
                                 if j not in roles and cell_text(v)]
@@ -172,7 +190,8 @@ class Protocol:
         if "subject" in frame:
             subject = frame["subject"].map(normalise_subject)
         else:
-            subj = next((s for s in (normalise_subject(t) for t in titles) if s in _known_subjects()), None)
+            subj = next((s for s in (normalise_subject(t) for t in titles) if s in _known_subjects()), None) or \
+                next((s for s in map(find_subject, titles) if s), None)
             subject = pd.Series(subj, index=frame.index, dtype=object)
         frame["subject"] = subject
 
