@@ -30,7 +30,7 @@ from loaders.grid import Sheet, read_sheets
 from loaders.known import apply_known
 from loaders.layouts import LAYOUTS, get as get_layout
 from loaders.layouts.base import Context, Parsed
-from loaders.layouts.tabular import canonical_exam, find_exam, find_grade, plan_sheet
+from loaders.layouts.tabular import canonical_exam, find_exam, find_grade, header_candidates, plan_sheet
 from loaders.model import TABLE_TITLES, TABLES
 from loaders.proposals import GENERATED, PROPOSED, merge_variants
 from loaders.report import LoadError, LoadResult, Problem, empty_table, unique_problems
@@ -402,6 +402,16 @@ def _obey_table(parsed: Parsed, table: str, lay: Any, sheet: Sheet, result: Load
     return True
 
 
+def _offer_description(sheet: Sheet, result: LoadResult, status: str, table: str | None = None,
+                       header_row: int | None = None, header_rows: int = 1) -> None:
+    """Let the user say what a sheet is: its header candidates go into `LoadResult.sheet_headers`."""
+    if sheet.file in result.personal_files:
+        return  # a list of people is never offered for reading column by column
+    result.sheet_headers.append({"file": sheet.file, "sheet": sheet.name, "status": status, "table": table,
+                                 "header_row": header_row, "header_rows": header_rows,
+                                 "candidates": header_candidates(sheet)})
+
+
 def _mark_personal(file: str, result: LoadResult) -> None:
     if file not in result.personal_files:
         result.personal_files.append(file)
@@ -459,6 +469,7 @@ def _parse_sheet(sheet: Sheet, ctx: Context, result: LoadResult) -> Parsed | Non
     ranked = _ranked_layouts(sheet, ctx)
     if not ranked:
         _note_names(sheet, result)
+        _offer_description(sheet, result, "skipped")
         if sheet.name.strip().lower() not in SKIP_SHEETS:
             result.problems.append(Problem(
                 "warning", "лист пропущен: не найдена ни одна известная таблица (реестр школ, показатели, значения "
@@ -495,6 +506,9 @@ def _parse_sheet(sheet: Sheet, ctx: Context, result: LoadResult) -> Parsed | Non
                                 "confidence": round(score, 2), "signature": signature,
                                 **{k: v for k, v in parsed.info.items() if k in ("year", "exam", "header_row",
                                                                                  "groups", "total_rows_skipped")}})
+    if parsed.unplaced_columns:
+        _offer_description(sheet, result, "read", next(iter(parsed.tables), None), parsed.info.get("header_row"),
+                           2 if parsed.info.get("groups") else 1)
     for col in parsed.unplaced_columns:
         result.unplaced_columns.append({"file": sheet.file, "sheet": sheet.name, "column": col,
                                         "signature": signature})

@@ -14,6 +14,8 @@ expander (`ui.gsheets`). A new file opens the review dialog
   user to confirm or correct (they do not block accepting);
 - columns the loader could not place, with the model field to map them to
   (saved under the header signature, `Store.save_mapping`, and read again);
+- for a skipped sheet, or one with columns not placed, the whole description:
+  table type, header row, first data row and a field for every column;
 - a preview of the tidy rows and the diff against the store (`Store.diff`:
   new rows, changed values old → new, rows that would be replaced).
 
@@ -109,12 +111,13 @@ def sha256(data: bytes) -> str:
 @st.cache_data(show_spinner="Читаю файл…", max_entries=8)
 def _read_file(sha: str, name: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple,
                _data: bytes, _registry: pd.DataFrame | None, _known: pd.DataFrame | None = None,
-               _mappings: Any = None) -> LoadResult:
+               _mappings: Any = None, described: tuple = ()) -> LoadResult:
     """Read an uploaded file; the cache key is the bytes' hash + options + store state (never the bytes object).
 
     `_known` are the store's indicators (same store version): a fact sheet's guessed direction, unit or group
     never overwrites what the store knows. `_mappings` is the store's lookup of saved header mappings
-    (signature → mapping), so a table of a shape mapped once is read with that mapping."""
+    (signature → mapping), so a table of a shape mapped once is read with that mapping. `described`: the sheet
+    descriptions saved for this file's header candidates (only part of the cache key: the loaders ask the store)."""
     from loaders import load_bytes
 
     return load_bytes(name, _data, **dict(opts), registry=_registry, aliases=dict(aliases),
@@ -123,10 +126,10 @@ def _read_file(sha: str, name: str, opts: tuple, ver: int, aliases: tuple, mappi
 
 def _read_gsheet(url: str, opts: tuple, ver: int, aliases: tuple, mapping: tuple, nonce: int,
                  registry: pd.DataFrame | None, known: pd.DataFrame | None = None,
-                 mappings: Any = None) -> LoadResult:
+                 mappings: Any = None, described: tuple = ()) -> LoadResult:
     """Read a Google Sheet (cached per session; «Обновить» changes the nonce)."""
     cache = st.session_state.setdefault("upl_gs_cache", {})
-    key = (url, opts, ver, aliases, mapping, nonce)
+    key = (url, opts, ver, aliases, mapping, nonce, described)
     if key not in cache:
         from loaders import load_gsheet
 
@@ -147,8 +150,8 @@ def saved_mapping(store: Any, result: LoadResult) -> dict[str, str]:
     """The header mappings the store keeps for the signatures of this load, merged."""
     merged: dict[str, str] = {}
     for sig in _signatures(result):
-        merged.update(store.mapping(sig) or {})
-    return merged
+        merged.update({k: v for k, v in (store.mapping(sig) or {}).items() if not k.startswith("@")})
+    return merged  # what a mapping says about its sheet («@table») applies to that header only: the loaders ask
 
 
 def load_pending(store: Any, pending: dict[str, Any]) -> tuple[LoadResult, dict[str, str]]:
@@ -162,18 +165,30 @@ def load_pending(store: Any, pending: dict[str, Any]) -> tuple[LoadResult, dict[
     registry = data.table("schools") if data.has("schools") else None
     known = store.read("indicators")
 
-    def read(mapping: tuple) -> LoadResult:
+    def read(mapping: tuple, described: tuple = ()) -> LoadResult:
         if pending.get("source") == "gsheets":
             return _read_gsheet(pending["url"], opts_t, ver, aliases, mapping, int(pending.get("nonce", 0)), registry,
-                                known, store.mapping)
+                                known, store.mapping, described)
         return _read_file(pending["sha"], pending["name"], opts_t, ver, aliases, mapping, pending["data"], registry,
-                          known, store.mapping)
+                          known, store.mapping, described)
 
     result = read(())
     mapping = saved_mapping(store, result)
-    if mapping:
-        result = read(tuple(sorted(mapping.items())))
+    described = _described(store, result)
+    if mapping or described:
+        result = read(tuple(sorted(mapping.items())), described)
     return result, mapping
+
+
+def _described(store: Any, result: LoadResult) -> tuple:
+    """The sheet descriptions («@table» …) the store keeps for the header candidates of this load's sheets."""
+    found = []
+    for sh in result.sheet_headers or []:
+        for c in sh.get("candidates") or []:
+            m = store.mapping(c["signature"])
+            if m and "@table" in m:
+                found.append((c["signature"], tuple(sorted(m.items()))))
+    return tuple(sorted(found))
 
 
 @st.cache_data(show_spinner="Сравниваю с хранилищем…", max_entries=8)
@@ -494,6 +509,69 @@ def _show_unplaced(store: Any, result: LoadResult, mapping: dict[str, str], toke
         st.rerun()
 
 
+def _show_sheet_descriptions(store: Any, result: LoadResult, token: str) -> None:
+    """For a skipped sheet, or one with columns not placed, the user says what it is: the table type, the header
+    row (one or two rows), the first data row and a field for every column. The choice is saved under the
+    signature of that header (`Store.save_mapping`, with `@table` and `@data_row`), and the file read again;
+    the next file with the same header is read the same way. Header texts are shown as plain text."""
+    from loaders.headers import match_column
+
+    sheets = result.sheet_headers or []
+    if not sheets:
+        return
+    st.subheader("Указать, что на листе", divider="gray")
+    st.caption("Если лист пропущен или столбцы прочитаны не так, укажите тип таблицы, строку заголовка и поле "
+               "для каждого столбца. Выбор сохранится и применится к таблицам с такими же заголовками.")
+    for n, sh in enumerate(sheets):
+        with st.expander(f"Лист № {n + 1}" + (" — пропущен" if sh["status"] == "skipped" else ""),
+                         expanded=sh["status"] == "skipped", icon=":material/table_edit:"):
+            st.text(f"Лист «{sh['sheet']}» файла «{sh['file']}»")
+            cands = sh.get("candidates") or []
+            if not cands:
+                st.caption("На листе нет строк с текстом.")
+                continue
+            key = f"upl_desc_{token}_{n}"
+            tables = list(TABLES)
+            table = st.selectbox("Тип таблицы", tables, index=tables.index(sh["table"]) if sh.get("table") in tables
+                                 else None, placeholder="выберите тип", format_func=lambda t: TABLE_TITLES[t],
+                                 key=f"{key}_table")
+            rows = sorted({c["row"] for c in cands})
+            default_row = sh.get("header_row") if sh.get("header_row") in rows else rows[0]
+            row = st.selectbox("Строка заголовка", rows, index=rows.index(default_row), key=f"{key}_row",
+                               format_func=lambda r: f"строка {r}")
+            depth = st.radio("Заголовок занимает", [1, 2], index=0 if sh.get("header_rows", 1) == 1 else 1,
+                             horizontal=True, key=f"{key}_depth",
+                             format_func=lambda d: "одну строку" if d == 1 else "две строки")
+            cand = next((c for c in cands if c["row"] == row and c["rows"] == depth), None)
+            if cand is None:
+                st.caption("Под этой строкой нет второй строки заголовка.")
+                continue
+            first = st.number_input("Первая строка данных", min_value=row + depth, value=row + depth, step=1,
+                                    key=f"{key}_data")
+            if table is None:
+                continue
+            options = [SKIP, *_targets(table)]
+            chosen: dict[str, str] = {}
+            for j, label in enumerate(cand["labels"]):
+                if not label:
+                    continue
+                c1, c2 = st.columns([3, 2])
+                c1.text(label)
+                found = match_column(label.replace(" / ", " "), table) or match_column(label.split(" / ")[-1], table)
+                pick = c2.selectbox(f"Поле столбца {j + 1}", options,
+                                    index=options.index(found) if found in options else 0,
+                                    format_func=lambda f, t=table: _target_label(t, f), label_visibility="collapsed",
+                                    key=f"{key}_col_{j}_{row}_{depth}")
+                chosen[label] = pick
+            if st.button("Сохранить и перечитать файл", key=f"{key}_save", icon=":material/table_edit:"):
+                try:
+                    store.save_mapping(cand["signature"], {**chosen, "@table": table, "@data_row": str(int(first))})
+                except Exception as exc:
+                    st.error(str(exc))
+                    return
+                st.rerun()
+
+
 def _show_preview(result: LoadResult) -> None:
     present = [t for t, df in result.tables.items() if df is not None and len(df)]
     if not present:
@@ -654,6 +732,7 @@ def review_dialog() -> None:
         _show_problems(result)
         _show_unmatched(store, result, token)
         _show_unplaced(store, result, mapping, token)
+        _show_sheet_descriptions(store, result, token)
         _show_preview(result)
         if result.ok and any(len(df) for df in result.tables.values()):
             try:

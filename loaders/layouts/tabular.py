@@ -254,6 +254,26 @@ def header_signature_at(sheet: Sheet, top: int, rows: int) -> str:
     return H.header_signature([_text(sheet.merged_value(r, j)) for r in range(top, top + rows) for j in range(width)])
 
 
+def header_candidates(sheet: Sheet, limit: int = 15) -> list[dict[str, Any]]:
+    """Where a header may start, for a user who says it herself: for each of the first rows with text, read as a
+    one- or two-row header — the spreadsheet row, the column labels as the loaders key a mapping on them, and the
+    signature a mapping for that header is saved under."""
+    width = max((len(r) for r in sheet.rows[:limit + 2]), default=0)
+    out = []
+    for i in range(min(len(sheet.rows), limit)):
+        if not any(not is_blank(v) for v in sheet.rows[i]):
+            continue
+        for rows in (1, 2):
+            if i + rows > len(sheet.rows):
+                continue
+            labels = []
+            for top, sub in _header_cells(sheet, i, rows == 2, width):
+                labels.append(f"{top} / {sub}" if top and sub else (sub or top))
+            out.append({"row": sheet.row_number(i), "rows": rows, "labels": labels,
+                        "signature": header_signature_at(sheet, i, rows)})
+    return out
+
+
 def _saved_lookup(ctx: Context, sheet: Sheet) -> Any:
     """mapping(top, rows): the mapping saved for the header signature at that place (normalised header →
     target) with the user's own on top; just the user's when nothing is saved. A saved mapping may also hold
