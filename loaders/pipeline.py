@@ -35,6 +35,7 @@ from loaders.model import TABLE_TITLES, TABLES
 from loaders.proposals import GENERATED, PROPOSED, merge_variants
 from loaders.report import LoadError, LoadResult, Problem, empty_table, unique_problems
 from loaders.school_names import fuzzy_notice, match_many
+from loaders.thresholds import find_subject
 from loaders.validate import MISSING_HINTS, validate
 
 log = logging.getLogger(__name__)
@@ -536,6 +537,8 @@ def _prepare(table: str, frame: pd.DataFrame, parsed: Parsed, sheet: Sheet, ctx:
         _check_override(frame, "exam", ctx.exam, sheet, result, "процедура", canonical_exam)
         _fill(frame, "year", ctx.year, parsed.info.get("year"), find_year(sheet.name), find_year(Path(sheet.file).name))
         _fill(frame, "exam", ctx.exam, parsed.info.get("exam"), find_exam(sheet.name), find_exam(Path(sheet.file).name))
+        _fill(frame, "subject", None, *(find_subject(t) for t in (*parsed.info.get("titles", ()), sheet.name,
+                                                                 Path(sheet.file).stem)))
         named = next((g for g in (find_grade(t) for t in (*parsed.info.get("titles", ()), sheet.name,
                                                             Path(sheet.file).name)) if g), None)
         if "exam" in frame.columns:  # without it validation names what is missing and how to give it
