@@ -48,7 +48,9 @@ def variant_key(name: Any) -> str:
 def propose(names: pd.Series, municipalities: pd.Series | None, rows: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
     """(codes per row, the proposed schools) for the school names of a sheet."""
     munis = municipalities if municipalities is not None else pd.Series(None, index=names.index, dtype=object)
-    ids = pd.Series([proposed_id(n, m) if n else None for n, m in zip(names, munis)], index=names.index, dtype=object)
+    made: dict[tuple, str] = {}  # once per distinct school: a form repeats it on every subject's row
+    ids = pd.Series([(made.get((n, m)) or made.setdefault((n, m), proposed_id(n, m))) if n else None
+                     for n, m in zip(names, munis)], index=names.index, dtype=object)
     schools = pd.DataFrame({"school_id": ids.to_numpy(), "name": names.to_numpy(), "_municipality": munis.to_numpy(),
                             "_row": rows.to_numpy()})
     schools = schools[schools["school_id"].notna()].drop_duplicates("school_id").reset_index(drop=True)

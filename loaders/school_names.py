@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 import numpy as np
@@ -63,6 +64,18 @@ def _core(norm: str) -> str:
 
 
 def normalise(name: object) -> str:
+    """Comparable form of a school name (see `_normalise`), computed once per distinct text."""
+    if isinstance(name, str):
+        return _normalise_cached(name)
+    return _normalise(name)
+
+
+@lru_cache(maxsize=65536)
+def _normalise_cached(name: str) -> str:
+    return _normalise(name)
+
+
+def _normalise(name: object) -> str:
     """Comparable form of a school name: lower case, ё→е, no quotes, no org-form
     prefix or legal form, `им.`→`имени`, `средняя общеобразовательная школа`→`сош`,
     `№1`/`N 1`/`No1` → `№1`, initials spaced (`а с пушкина`)."""

@@ -139,6 +139,11 @@ def best(text: object, table: str) -> str | None:
 def kind_of(text: object) -> str | None:
     """«fact» or «plan» when a label says so («2016, отчет», «2021, оценка», «План»); None when it says neither
     or both («План/факт»)."""
+    return _kind_of(str(text or ""))
+
+
+@lru_cache(maxsize=16384)
+def _kind_of(text: str) -> str | None:
     ws = words(text)
     voc = vocabulary()
     said = {k for k, terms in voc.kinds.items() if any(_has(ws, t) for t in terms)}

@@ -18,6 +18,7 @@ settings (`exams.high_score_band`, default 80).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -78,6 +79,11 @@ def _role(label: str, mapping: dict[str, str]) -> str | None:
     if n in mapping:
         t = mapping[n]
         return {"school_name": "school", "participants": None}.get(t, t)
+    return _role_of(n)
+
+
+@lru_cache(maxsize=16384)
+def _role_of(n: str) -> str | None:
     for role, words in _ROLE_WORDS:
         if n in words:
             return role

@@ -51,6 +51,14 @@ def is_municipality_label(text: Any) -> bool:
     return bool(_MUNICIPAL_WORDS.search(n)) and not _SCHOOL_WORDS.search(n)
 
 
+_TOTAL_WORDS = re.compile(r"^(?:итого|итог|всего|total|общо|в целом|в среднем)(?![а-я])")
+
+
+def is_total_word(text: Any) -> bool:
+    """A label that says «total» in so many words («Итого по краю», «Всего»), not just a district's name."""
+    return isinstance(text, str) and bool(_TOTAL_WORDS.match(H.norm(text)))
+
+
 def _flags(col: np.ndarray, test) -> np.ndarray:
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     flags = np.array([bool(test(u)) for u in uniques] + [False], dtype=bool)
@@ -72,7 +80,9 @@ def classify(body: list[list[Any]], columns: list[np.ndarray], label_cols: list[
     if totals_allowed:
         for j in label_cols:
             if j < len(columns):
-                total |= _flags(columns[j], lambda u: isinstance(u, str) and H.is_total_label(u))
+                # a municipality column names districts («Сосновский район»): only «Итого», «Всего» mark a total there
+                test = is_total_word if j == municipality_col else H.is_total_label
+                total |= _flags(columns[j], lambda u, test=test: isinstance(u, str) and test(u))
         if name_col is not None and name_col < len(columns):
             names = columns[name_col]
             subtotal |= _flags(names, is_municipality_label)
@@ -80,10 +90,15 @@ def classify(body: list[list[Any]], columns: list[np.ndarray], label_cols: list[
                 munis = columns[municipality_col]
                 blank_name = np.array([v is None for v in names], dtype=bool)
                 subtotal |= blank_name & np.array([v is not None for v in munis], dtype=bool)
-                same = np.array([a is not None and b is not None and H.norm(a) == H.norm(b)
-                                 for a, b in zip(names, munis)], dtype=bool) if n < 50_000 else \
-                    np.zeros(n, dtype=bool)
-                subtotal |= same
+                normed: dict[Any, str] = {}
+
+                def key(v: Any) -> str | None:
+                    if v is None:
+                        return None
+                    if v not in normed:
+                        normed[v] = H.norm(v)
+                    return normed[v]
+                subtotal |= np.array([a is not None and key(a) == key(b) for a, b in zip(names, munis)], dtype=bool)
         subtotal &= ~numbering
         total |= subtotal
     total &= ~numbering

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from loaders import headers as H
-from loaders.cells import find_year, to_numbers
+from loaders.cells import find_year, map_unique, to_numbers
 from loaders.deadlines import needing_years, parse_deadlines, programme_years
 from loaders.grid import Sheet, is_blank
 from loaders.layouts import register
@@ -582,6 +582,10 @@ def _n(v: float) -> str:
     return f"{int(v):,}".replace(",", "\u00a0") if float(v).is_integer() else str(v).replace(".", ",")
 
 
+def _label_text(v: Any) -> str | None:
+    return None if is_blank(v) else " ".join(str(v).split())
+
+
 def _propose_schools(out: Parsed, plan: Plan, t: pd.DataFrame, ctx: Context, sheet: Sheet) -> None:
     """Without a registry, the schools a results file names are proposed as the registry (`loaders.proposals`):
     with the file's codes when it has them, else with codes made from the municipality and the name; the
@@ -590,12 +594,11 @@ def _propose_schools(out: Parsed, plan: Plan, t: pd.DataFrame, ctx: Context, she
         return
     if ctx.registry is not None and len(ctx.registry):
         return
-    names = t[H.SCHOOL_NAME].map(lambda v: None if is_blank(v) else " ".join(str(v).split()))
-    munis = t["municipality"].map(lambda v: None if is_blank(v) else " ".join(str(v).split())) \
-        if "municipality" in t.columns else None
+    names = map_unique(t[H.SCHOOL_NAME], _label_text)
+    munis = map_unique(t["municipality"], _label_text) if "municipality" in t.columns else None
     label = plan.labels.get(_field_col(plan, H.SCHOOL_NAME), "")
     if "school_id" in t.columns:
-        codes = t["school_id"].map(lambda v: None if is_blank(v) else _text(v))
+        codes = map_unique(t["school_id"], lambda v: None if is_blank(v) else _text(v))
         schools = pd.DataFrame({"school_id": codes.to_numpy(), "name": names.to_numpy(), "_row": t["_row"].to_numpy()})
         schools = schools[schools["school_id"].notna()].drop_duplicates("school_id").reset_index(drop=True)
         schools[PROPOSED], schools[GENERATED] = True, False

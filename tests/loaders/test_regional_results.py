@@ -120,3 +120,12 @@ def test_an_applications_sheet_is_named_and_nothing_is_stored():
     assert any("заявления на участие" in w.message for w in res.warnings)
     chosen = load_bytes("ege_2024.xlsx", xlsx_bytes({"2024": sheet}), table="results")
     assert not any("заявления" in w.message for w in chosen.warnings)  # the user chose: it is read as asked
+
+
+def test_district_names_in_the_municipality_column_are_not_totals():
+    """«Район 3» in a municipality column names a district; only «Итого»/«Всего» make a total row there."""
+    rows = [["Сосновский район", "МБОУ «Сосновская СОШ № 1»", 51, 0, 13, 71.61, 23, None, None, 57.35],
+            ["Район 3", "МБОУ «СОШ № 4»", 10, 0, 1, 65, None, None, None, None]]
+    res = load_bytes("ege.xlsx", _form(rows))
+    assert res.ok, [p.text() for p in res.errors]
+    assert set(res.tables["schools"]["name"]) == {"МБОУ «Сосновская СОШ № 1»", "МБОУ «СОШ № 4»"}
