@@ -127,11 +127,12 @@ class ProblemGroup:
             return Problem(self.severity, self.message, self.file, self.sheet, self.rows[0] if self.rows else None,
                            self.column, self.values[0] if self.values else None).text()
         where = Problem(self.severity, self.message, self.file, self.sheet, None, self.column).location()
-        what = f"{self.message} — {row_ranges(self.rows)} ({_thousands(self.count)} {_cells(self.count)})"
+        what = f"{self.message} — {row_ranges(self.rows)} ({thousands(self.count)} {_cells(self.count)})"
         return f"{where}: {what}" if where else what
 
 
-def _thousands(n: int) -> str:
+def thousands(n: int) -> str:
+    """«5 300» with a no-break space, as Russian text writes counts."""
     return f"{n:,}".replace(",", "\u00a0")
 
 
@@ -154,7 +155,7 @@ def row_ranges(rows: tuple[int, ...] | list[int], limit: int = 6) -> str:
             spans[-1] = (spans[-1][0], r)
         else:
             spans.append((r, r))
-    parts = [_thousands(a) if a == b else f"{_thousands(a)}–{_thousands(b)}" for a, b in spans[:limit]]
+    parts = [thousands(a) if a == b else f"{thousands(a)}–{thousands(b)}" for a, b in spans[:limit]]
     more = f" и ещё {len(spans) - limit} диапазон(ов)" if len(spans) > limit else ""
     word = "строка" if len(rs) == 1 else "строки"
     return f"{word} {', '.join(parts)}{more}"

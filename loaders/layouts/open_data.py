@@ -32,7 +32,6 @@ from loaders.layouts.tabular import TABULAR, canonical_exam, find_exam, find_gra
 from loaders.mappings import canonical_target
 from loaders.model import TABLES
 from loaders.proposals import GENERATED, PROPOSED, proposed_id
-from loaders.school_names import normalise
 from loaders.thresholds import normalise_subject
 from loaders.units import indicator_unit, unit_from_name
 

@@ -17,9 +17,7 @@ settings (`exams.high_score_band`, default 80).
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import pandas as pd

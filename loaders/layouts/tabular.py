@@ -34,6 +34,7 @@ from loaders.layouts.rows import RowKinds, classify, fill_merged
 from loaders.mappings import canonical_target
 from loaders.model import EXAMS, TABLES
 from loaders.proposals import GENERATED, PROPOSED, propose
+from loaders.report import thousands
 from loaders.thresholds import normalise_subject
 from loaders.vocabulary import vocabulary
 
@@ -423,7 +424,7 @@ class Tabular:
         if not body:
             out.tables[plan.table] = pd.DataFrame(columns=["_row"])
             return out
-        width = max(max(plan.fields) + 1 if plan.fields else 0, min(3, max(map(len, body))))
+        width = max(max(plan.fields) + 1 if plan.fields else 0, max(map(len, body)))  # the last column may say «Итого»
         columns, blanks = _columns(body, width)
         fill_merged(sheet, start, columns, blanks)
         n = len(body)
@@ -579,7 +580,7 @@ def _check_totals(plan: Plan, totals: pd.DataFrame, loaded: pd.DataFrame, sheet:
 
 
 def _n(v: float) -> str:
-    return f"{int(v):,}".replace(",", "\u00a0") if float(v).is_integer() else str(v).replace(".", ",")
+    return thousands(int(v)) if float(v).is_integer() else str(v).replace(".", ",")
 
 
 def _label_text(v: Any) -> str | None:

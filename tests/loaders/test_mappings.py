@@ -48,3 +48,8 @@ def test_mapping_files(tmp_path):
     bad.write_text("{oops", encoding="utf-8")
     with pytest.raises(MappingError, match="JSON"):
         read_mapping_file(bad)
+
+
+def test_quoted_headers_may_hold_commas():
+    got = parse_map_arg('"Доля детей, %"=low_income_pct,"Всего, чел."=participants; «Ф, И»=skip')
+    assert got == {"Доля детей, %": "low_income_pct", "Всего, чел.": "participants", "Ф, И": "skip"}

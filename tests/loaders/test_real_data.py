@@ -120,29 +120,21 @@ def _with_saved_mapping(path, tmp_path, monkeypatch, mapping=BULGARIAN_MAP):
     return load_files([path])
 
 
-def test_bulgaria_grade7_2019(tmp_path, monkeypatch):
-    res = _with_saved_mapping(REAL / "bulgaria_grade7_2019.csv", tmp_path, monkeypatch)
+@pytest.mark.parametrize("name,year,bel,mat,school", [
+    ("bulgaria_grade7_2019.csv", 2019, (57, 48.17), ("MAT", 57, 28.08), "СУ Неофит Рилски"),
+    # 2023: the subject stands over the first column of its pair only; the МАТ pair has its own mean
+    ("bulgaria_grade7_2023.csv", 2023, (78, 52.4), ("Математика", 77, 30.37), "Средно училище \"Неофит Рилски\""),
+])
+def test_bulgaria_grade7(name, year, bel, mat, school, tmp_path, monkeypatch):
+    res = _with_saved_mapping(REAL / name, tmp_path, monkeypatch)
     assert res.ok, [p.text() for p in res.errors][:5]
     r = res.tables["results"]
     sch = r[r.school_id == "105201"].set_index("subject")
-    assert sch.loc["БЕЛ", "participants"] == 57 and sch.loc["БЕЛ", "mean"] == pytest.approx(48.17)
-    assert sch.loc["MAT", "participants"] == 57 and sch.loc["MAT", "mean"] == pytest.approx(28.08)
-    assert set(r["year"]) == {2019} and set(r["grade"]) == {7}
+    assert (sch.loc["БЕЛ", "participants"], sch.loc["БЕЛ", "mean"]) == (bel[0], pytest.approx(bel[1]))
+    assert (sch.loc[mat[0], "participants"], sch.loc[mat[0], "mean"]) == (mat[1], pytest.approx(mat[2]))
+    assert set(r["year"]) == {year} and set(r["grade"]) == {7}  # 2023: «учебна 2022/2023», «VII клас»
     assert len(res.tables["schools"]) == 1735
-    assert res.tables["schools"].set_index("school_id").loc["105201", "name"] == "СУ Неофит Рилски"
-
-
-def test_bulgaria_grade7_2023_subject_over_the_first_column_of_its_pair(tmp_path, monkeypatch):
-    res = _with_saved_mapping(REAL / "bulgaria_grade7_2023.csv", tmp_path, monkeypatch)
-    assert res.ok, [p.text() for p in res.errors][:5]
-    r = res.tables["results"]
-    sch = r[r.school_id == "105201"].set_index("subject")
-    assert sch.loc["БЕЛ", "participants"] == 78 and sch.loc["БЕЛ", "mean"] == pytest.approx(52.4)
-    # the МАТ pair has its own mean, never the БЕЛ one
-    assert sch.loc["Математика", "participants"] == 77 and sch.loc["Математика", "mean"] == pytest.approx(30.37)
-    assert set(r["year"]) == {2023} and set(r["grade"]) == {7}  # «учебна 2022/2023», «VII клас»
-    assert len(res.tables["schools"]) == 1735
-    assert "Неофит Рилски" in res.tables["schools"].set_index("school_id").loc["105201", "name"]
+    assert res.tables["schools"].set_index("school_id").loc["105201", "name"] == school
 
 
 def test_bulgaria_matura_2018_subject_before_its_measure(tmp_path, monkeypatch):
@@ -221,7 +213,7 @@ def test_zabaikalsky_applications_read_only_when_the_user_says_so():
 
 
 def test_zabaikalsky_with_a_district_registry_skips_other_municipalities(zabaikalsky):
-    s, r = zabaikalsky.tables["schools"], zabaikalsky.tables["results"]
+    s = zabaikalsky.tables["schools"]
     names = s[s["name"].str.contains("Агинск")]
     reg = names[["school_id", "name"]].assign(school_id=lambda d: "aga" + d.index.astype(str))
     res = load_files([REAL / "zabaikalsky_ege_by_school_2022-2024.xlsx"], registry=reg)

@@ -129,3 +129,13 @@ def test_district_names_in_the_municipality_column_are_not_totals():
     res = load_bytes("ege.xlsx", _form(rows))
     assert res.ok, [p.text() for p in res.errors]
     assert set(res.tables["schools"]["name"]) == {"МБОУ «Сосновская СОШ № 1»", "МБОУ «СОШ № 4»"}
+
+
+def test_a_total_label_in_the_last_column():
+    reg = pd.DataFrame({"school_id": ["sos1"], "name": ["МБОУ «Сосновская СОШ № 1»"]})
+    rows = [["Результаты ОГЭ 2024"], ["Наименование ОО", "Предмет", "Участников", "Средняя отметка", ""],
+            ["Сосновская СОШ № 1", "Математика", 20, 3.8, ""],
+            [None, "Математика", 20, 3.8, "Итого"]]
+    res = load_bytes("oge.xlsx", xlsx_bytes({"ОГЭ": rows}), registry=reg)
+    assert res.ok, [p.text() for p in res.errors]
+    assert res.tables["results"]["school_id"].tolist() == ["sos1"]

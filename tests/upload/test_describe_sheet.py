@@ -2,7 +2,7 @@
 when the loader skipped it or left columns unplaced, with the choice saved under the header's signature?"""
 from __future__ import annotations
 
-from tests.upload.conftest import all_text, button, frame_with, no_exception, started, upload
+from tests.upload.conftest import all_text, frame_with, no_exception, started, upload
 
 FOREIGN = ("Выгрузка из системы 2026\r\n"
            "\r\n"
