@@ -79,7 +79,7 @@ class LoadResult:
     personal_files: list[str] = field(default_factory=list)
     # Sheets the user may have to describe herself (skipped, or with columns not placed): {"file", "sheet",
     # "status" ("skipped" | "read"), "table", "header_row", "header_rows", "candidates": [{"row", "rows",
-    # "labels", "signature"}]} — the upload dialog offers the table type, a field for every column and the header
+    # "labels", "letters", "signature"}]} — the upload dialog offers the table type, a field for every column and the header
     # and first data rows, saved under the chosen header's signature (`loaders.layouts.tabular.DIRECTIVES`)
     sheet_headers: list[dict[str, Any]] = field(default_factory=list)
 

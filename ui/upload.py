@@ -327,8 +327,8 @@ def problems_frame(result: LoadResult) -> pd.DataFrame:
 
 def _show_detected(result: LoadResult) -> None:
     if not result.detected:
-        st.warning("В файле не найдено ни одной известной таблицы. Укажите тип таблицы и макет в «Параметрах файла» "
-                   "в боковой панели.", icon=":material/help:")
+        st.warning("В файле не найдено ни одной известной таблицы. Укажите ниже, в разделе «Указать, что на листе», "
+                   "что это за таблица и что в каждом столбце.", icon=":material/help:")
         return
     det = pd.DataFrame(result.detected)
     det["table_title"] = det["table"].map(lambda t: TABLE_TITLES.get(t, t))
@@ -556,7 +556,7 @@ def _show_sheet_descriptions(store: Any, result: LoadResult, token: str) -> None
                 if not label:
                     continue
                 c1, c2 = st.columns([3, 2])
-                c1.text(label)
+                c1.text(f"{cand['letters'][j]} · {label}")
                 found = match_column(label.replace(" / ", " "), table) or match_column(label.split(" / ")[-1], table)
                 pick = c2.selectbox(f"Поле столбца {j + 1}", options,
                                     index=options.index(found) if found in options else 0,

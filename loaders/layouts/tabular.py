@@ -257,8 +257,8 @@ def header_signature_at(sheet: Sheet, top: int, rows: int) -> str:
 
 def header_candidates(sheet: Sheet, limit: int = 15) -> list[dict[str, Any]]:
     """Where a header may start, for a user who says it herself: for each of the first rows with text, read as a
-    one- or two-row header — the spreadsheet row, the column labels as the loaders key a mapping on them, and the
-    signature a mapping for that header is saved under."""
+    one- or two-row header — the spreadsheet row, the column labels as the loaders key a mapping on them, their
+    column letters, and the signature a mapping for that header is saved under."""
     width = max((len(r) for r in sheet.rows[:limit + 2]), default=0)
     out = []
     for i in range(min(len(sheet.rows), limit)):
@@ -271,6 +271,7 @@ def header_candidates(sheet: Sheet, limit: int = 15) -> list[dict[str, Any]]:
             for top, sub in _header_cells(sheet, i, rows == 2, width):
                 labels.append(f"{top} / {sub}" if top and sub else (sub or top))
             out.append({"row": sheet.row_number(i), "rows": rows, "labels": labels,
+                        "letters": [sheet.column_letter(j) for j in range(len(labels))],
                         "signature": header_signature_at(sheet, i, rows)})
     return out
 
