@@ -455,6 +455,9 @@ class Tabular:
             t["_row"] = rows[keep]
             if plan.table == "events":
                 _parse_event_deadlines(t, sheet, ctx, titles, out)
+            if plan.table == "results" and total_rows.any():
+                totals = pd.DataFrame({f: columns[j][total_rows] for j, f in shared.items()})
+                _check_totals(plan, totals.assign(_row=rows[total_rows]), t, sheet, ctx, out)
             out.tables[plan.table] = t
             out.headers[plan.table] = headers_map
             _propose_schools(out, plan, t, ctx, sheet)
@@ -543,20 +546,25 @@ def _check_totals(plan: Plan, totals: pd.DataFrame, loaded: pd.DataFrame, sheet:
     with both numbers. Means are not compared — a total row's mean is often not weighted by participants."""
     if not len(totals):
         return
-    gfield = _group_field(next(iter(plan.groups.values())))[0]
+    gfield = _group_field(next(iter(plan.groups.values())))[0] if plan.groups else "subject"
     counts = [f for f in COUNT_FIELDS if f in totals.columns]
-    if not counts or gfield not in totals.columns:
+    if not counts or gfield not in totals.columns or gfield not in loaded.columns:
         return
     tot = totals.copy()
     for f in counts:
         tot[f] = to_numbers(tot[f].astype(object))[0]
-    # the grand total: of several total rows (subtotals per municipality and the total), the one with the most
-    # participants — compared only when it totals the others too (subtotals alone give no grand total)
-    size = tot.groupby("_row")[counts[0]].sum()
-    grand_row = int(size.idxmax())
-    if len(size) > 1 and abs(size.sum() - 2 * size.max()) > 1e-9:
-        return
-    grand = tot[tot["_row"] == grand_row].set_index(gfield)
+    if plan.groups:
+        # the grand total: of several total rows (subtotals per municipality and the total), the one with the most
+        # participants — compared only when it totals the others too (subtotals alone give no grand total)
+        size = tot.groupby("_row")[counts[0]].sum()
+        grand_row = int(size.idxmax())
+        if len(size) > 1 and abs(size.sum() - 2 * size.max()) > 1e-9:
+            return
+        grand = tot[tot["_row"] == grand_row].set_index(gfield)
+    else:  # a long table: a total row per subject, «Итого по району | Русский язык | 42»
+        if tot[gfield].duplicated().any():
+            return  # subtotals too: which row totals what is not said
+        grand, grand_row = tot.set_index(gfield), int(tot["_row"].min())
     sums = loaded.assign(**{f: to_numbers(loaded[f].astype(object))[0] for f in counts if f in loaded.columns})
     sums = sums.groupby(gfield)[[f for f in counts if f in sums.columns]].sum(min_count=1)
     names = {c.name: c.header for c in TABLES["results"]}

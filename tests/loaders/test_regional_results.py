@@ -139,3 +139,16 @@ def test_a_total_label_in_the_last_column():
     res = load_bytes("oge.xlsx", xlsx_bytes({"ОГЭ": rows}), registry=reg)
     assert res.ok, [p.text() for p in res.errors]
     assert res.tables["results"]["school_id"].tolist() == ["sos1"]
+
+
+def test_a_long_table_checks_each_subjects_total_row():
+    reg = pd.DataFrame({"school_id": ["sos1", "sos2"], "name": ["Сосновская СОШ № 1", "Сосновская СОШ № 2"]})
+    rows = [["Результаты ЕГЭ 2024"], ["Наименование ОО", "Предмет", "Участников", "Не преодолели порог"],
+            ["Сосновская СОШ № 1", "Русский язык", 20, 1], ["Сосновская СОШ № 2", "Русский язык", 15, 0],
+            ["Итого по району", "Русский язык", 35, 1],
+            ["Сосновская СОШ № 1", "Химия", 5, 0], ["Итого по району", "Химия", 6, 0]]
+    res = load_bytes("ege.xlsx", xlsx_bytes({"ЕГЭ": rows}), registry=reg)
+    assert res.ok
+    warned = [w.message for w in res.warnings if "не сходятся" in w.message]
+    assert len(warned) == 1 and "Химия, участников: в итоговой строке 6, сумма по школам 5" in warned[0]
+    assert "Русский язык" not in warned[0]
