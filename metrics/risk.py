@@ -34,7 +34,7 @@ import pandas as pd
 from metrics.explain import Explanation, Point, q, render
 from metrics.measures import prepare, procedure_scores, subject_phrase
 from metrics.settings import get
-from metrics.social import SHARE_LABELS, context_adjusted_shared, social_index_shared
+from metrics.social import SCORE_NOTE, SHARE_LABELS, context_adjusted_shared, social_index_shared
 from metrics.stats import Z95, wilson
 from metrics.vector import group_ids, group_quantile, runs
 
@@ -51,8 +51,6 @@ SEVERITY = {"low_results": "flag", "stable_low": "flag", "min_fail_warning": "wa
             "below_expectation": "flag", "resilient": "good", "exit": "good"}
 OUT_COLUMNS = ["school_id", "year", "flag", "severity", "label", "explanation", "reason", "years", "procedures",
                "details"]
-SCORE_NOTE = Point("Сводный балл процедуры — средний по предметам результат школы относительно района: 0 — уровень "
-                   "района, −1 — ниже на величину обычного разброса результатов учеников")
 
 
 def _records_by_school(df: pd.DataFrame, cols: list[str]) -> dict:
@@ -398,23 +396,6 @@ def _social(soc: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def context_explanation(r, flag: str) -> Explanation:
-    """Why a school is below expectation or resilient given its social context (one `context_adjusted` row)."""
-    pts = (Point("сводный балл {0} при ожидаемом {1} для такого индекса неблагополучия ({2})",
-                 (q(r["value"], "index", r["participants"], signed=True), q(r["predicted"], "index", signed=True),
-                  q(r["index"], "index", signed=True))),
-           Point("разница {0}, с учётом погрешности от {1} до {2}",
-                 (q(r["residual"], "index", signed=True), q(r["residual"] - Z95 * r["se"], "index", signed=True),
-                  q(r["residual"] + Z95 * r["se"], "index", signed=True))))
-    caveats = (Point("Зависимость результатов от условий построена по {0}; она объясняет {1} различий между ними",
-                     (q(r["n_schools"], "schools"), q(100 * r["r2"], "%"))),
-               SCORE_NOTE)
-    head = (Point("Результаты ниже, чем можно ожидать при социальных условиях школы, с учётом погрешности")
-            if flag == "below_expectation" else
-            Point("Условия трудные, а результат выше ожидаемого с учётом погрешности"))
-    return Explanation(head, pts, caveats)
-
-
 def _context(ca: pd.DataFrame, year: int, settings) -> pd.DataFrame:
     if ca.empty:
         return pd.DataFrame(columns=OUT_COLUMNS)
@@ -422,7 +403,7 @@ def _context(ca: pd.DataFrame, year: int, settings) -> pd.DataFrame:
     exams = list(get(settings, "risk.context.exams", ["ЕГЭ", "ОГЭ"]))
     for flag in ("below_expectation", "resilient"):
         for _, r in ca[ca[flag]].iterrows():  # a few schools
-            rows.append(dict(school_id=r["school_id"], flag=flag, explanation=context_explanation(r, flag),
+            rows.append(dict(school_id=r["school_id"], flag=flag, explanation=r["explanation"],
                              years=[year], procedures=exams,
                              details={k: (round(float(r[k]), 4)) for k in ("value", "predicted", "residual", "se", "z",
                                                                           "index", "slope", "intercept",

@@ -18,7 +18,9 @@ import pandas as pd
 
 from loaders.model import CONTEXT_SHARES
 from metrics.measures import _blank, _float, _measure_from_prep, prepare, procedure_scores
+from metrics.explain import Explanation, Point, q
 from metrics.settings import get
+from metrics.stats import Z95
 
 SHARE_LABELS = {
     "low_income_pct": "малоимущие семьи",
@@ -28,7 +30,8 @@ SHARE_LABELS = {
     "disability_pct": "дети с ОВЗ",
     "non_native_pct": "русский язык не родной",
 }
-Z95 = 1.959963984540054
+SCORE_NOTE = Point("Сводный балл — средний по предметам результат школы относительно района: 0 — уровень района, "
+                   "−1 — ниже на величину обычного разброса результатов учеников")
 
 
 def context_rows(schools: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -207,7 +210,8 @@ def context_adjusted(results: pd.DataFrame, schools: pd.DataFrame, year: int, *,
     "interval": the residual's 95 % interval above 0 in the good direction, or "pisa": results in the district's
     best quarter (PISA's rule for resilient pupils, applied to schools).
     Columns: school_id, value, index, quartile, participants, predicted, residual, se, z, below_expectation,
-    resilient, slope, intercept (repeated per row, for drawing the line), higher_is_better, n_schools, r2.
+    resilient, slope, intercept (repeated per row, for drawing the line), higher_is_better, n_schools, r2,
+    explanation (`metrics.explain.Explanation` of a below-expectation or resilient school, else None).
     """
     return context_adjusted_from(prepare(results, settings), social_index_shared(schools, int(year), settings), year,
                                  exam=exam, subject=subject, measure=measure, settings=settings)
@@ -235,7 +239,8 @@ def _context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, 
                            settings: dict | None = None) -> pd.DataFrame:
     year = int(year)
     cols = ["school_id", "value", "index", "quartile", "participants", "predicted", "residual", "se", "z",
-            "below_expectation", "resilient", "slope", "intercept", "higher_is_better", "n_schools", "r2"]
+            "below_expectation", "resilient", "slope", "intercept", "higher_is_better", "n_schools", "r2",
+            "explanation"]
     higher = True
     if exam is not None and subject is not None:
         at = np.flatnonzero((prep["year"].to_numpy() == year) & (prep["exam"].to_numpy() == exam)
@@ -291,4 +296,24 @@ def _context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, 
     else:  # the residual's 95 % interval lies above 0
         better = (good - zc * out["se"]) > 0
     out["resilient"] = (top_disadv & big & better).fillna(False).astype(bool)
+    out["explanation"] = [context_explanation(r, "below_expectation") if r["below_expectation"] else
+                          context_explanation(r, "resilient") if r["resilient"] else None
+                          for _, r in out.iterrows()]
     return out[cols].sort_values("school_id").reset_index(drop=True)
+
+
+def context_explanation(r, flag: str) -> Explanation:
+    """Why a school is below expectation or resilient given its social context (one `context_adjusted` row)."""
+    pts = (Point("сводный балл {0} при ожидаемом {1} для такого индекса неблагополучия ({2})",
+                 (q(r["value"], "index", r["participants"], signed=True), q(r["predicted"], "index", signed=True),
+                  q(r["index"], "index", signed=True))),
+           Point("разница {0}, с учётом погрешности от {1} до {2}",
+                 (q(r["residual"], "index", signed=True), q(r["residual"] - Z95 * r["se"], "index", signed=True),
+                  q(r["residual"] + Z95 * r["se"], "index", signed=True))))
+    caveats = (Point("Школ в расчёте зависимости результатов от условий: {0}; она объясняет {1} различий между ними",
+                     (str(int(r["n_schools"])), q(100 * r["r2"], "%"))),
+               SCORE_NOTE)
+    head = (Point("Результаты ниже, чем можно ожидать при социальных условиях школы, с учётом погрешности")
+            if flag == "below_expectation" else
+            Point("Условия трудные, а результат выше ожидаемого с учётом погрешности"))
+    return Explanation(head, pts, caveats)

@@ -67,7 +67,7 @@ def state_styler(states: Any) -> Any:
     return lambda view: view.style.apply(_col, axis=0)
 
 
-SEVERITY_LABELS = {"flag": "риск", "warning": "предупреждение", "good": "положительный"}
+SEVERITY_LABELS = {"flag": "риск", "warning": "предупреждение", "info": "условия", "good": "положительный"}
 
 # Units not repeated after the number (the label already says what it is).
 _NO_SUFFIX = ("балл", "баллы", "отметка", "шт.", "шт", "ед.", "ед")
@@ -230,7 +230,8 @@ def flag_label(flag: Any) -> str:
     return FLAG_LABELS.get(str(flag), str(flag))
 
 
-SEVERITY_ICONS = {"flag": ":material/report:", "warning": ":material/warning:", "good": ":material/thumb_up:"}
+SEVERITY_ICONS = {"flag": ":material/report:", "warning": ":material/warning:", "info": ":material/info:",
+                  "good": ":material/thumb_up:"}
 
 
 def first_sentence(text: Any, limit: int = 220) -> str:
