@@ -143,7 +143,7 @@ if ranked is None or ranked.empty:
 
 fmt_value = rv.value_formatter(kind, rank_exam, indicator_unit)
 all_ranked = ranked
-groups = list(dict.fromkeys(ranked["type_group"].astype(str)))
+groups = list(ranked["type_group"].astype(str).value_counts(sort=True).index)  # the largest list first
 if len(groups) > 1:
     group = st.segmented_control("Список", groups, default=groups[0], key="rank_group", required=True,
                                  help="Школы разных типов ранжируются отдельно: у них разные процедуры и показатели")
@@ -161,10 +161,10 @@ if mode == "composite":
                "минимум (меньше — лучше) и школьным показателям-долям программы, с весами по числу участников; "
                "результаты меньше чем 10 участников и количества (они отражают размер школы) не учитываются; "
                "100 — лучший в списке, 50 — середина.")
-st.caption("«С учётом погрешности» — в каких пределах может быть место при таком числе участников; стрелка изменения "
-           "места — только когда эти пределы в этом и прошлом году не пересекаются.")
 elif kind == "below_share":
     st.caption("Меньше — лучше: первое место у школы с наименьшей долей не преодолевших минимальный порог.")
+st.caption("«С учётом погрешности» — в каких пределах может быть место при таком числе участников; стрелка изменения "
+           "места — только когда эти пределы в этом и прошлом году не пересекаются.")
 if not higher_is_better and kind == "indicator":
     st.caption("Для этого показателя меньше — лучше.")
 if n_low:

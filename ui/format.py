@@ -92,7 +92,7 @@ def pct(x: Any, digits: int = 1) -> str:
 
 def is_missing(x: Any) -> bool:
     """True for None, NaN and pandas NA."""
-    if x is None:
+    if x is None or type(x).__name__ == "NAType":  # pandas NA: comparing it raises
         return True
     try:
         return bool(x != x) or (isinstance(x, float) and math.isnan(x))

@@ -30,12 +30,13 @@ BOX = {"flag": "error", "warning": "warning", "good": "success", "info": "info"}
 PRINT_MARK = {"flag": ":red[■ риск]", "warning": ":orange[■ внимание]", "good": ":green[■ хорошо]",
               "info": ":blue[■ условия]"}
 MAX_POINTS = 8
+_LINES = re.compile(r"[\r\n\t]+")  # line breaks only: a no-break space stays
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&])")
 
 
 def md_escape(text: Any) -> str:
     """Text that Markdown shows as written (every Markdown, directive and math character escaped, lines joined)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", _LINES.sub(" ", str(text)))
 
 
 def point_markdown(p: Point) -> str:
