@@ -288,7 +288,7 @@ def _context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, 
     good = sign * out["residual"]
     big = out["participants"] >= min_n
     out["below_expectation"] = (big & (sign * out["z"] <= -zc)).fillna(False).astype(bool)
-    rule = str(get(settings, "risk.context.resilient_rule", "interval"))
+    rule = str(get(settings, "risk.context.resilient_rule", "pisa"))
     top_disadv = (out["quartile"] == 4).fillna(False)
     if rule == "pisa":  # PISA: a quarter most disadvantaged and a quarter best results
         value_good = sign * out["value"]
