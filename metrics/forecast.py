@@ -387,7 +387,7 @@ def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings:
     higher = out["direction"] == "higher"
     tref = np.where(higher, out["target_low"].fillna(out["target"]), out["target_high"].fillna(out["target"]))
     tref = pd.Series(tref, index=out.index, dtype=float)
-    out["target"] = np.where(out["target"].isna(), tref, out["target"])
+    out["target"] = tref  # for a range: its bound on the bad side, the value the verdict is judged against
     known = out["forecast"].notna() & tref.notna()
     short = np.where(higher, tref - out["forecast"], out["forecast"] - tref)
     out["gap"] = np.where(known, np.clip(short, 0, None), np.nan)
