@@ -391,8 +391,9 @@ def rank_schools(results: pd.DataFrame, year: int, by: str = "composite", *, exa
     cur["year"] = year
     cur["prev_rank"] = cur["prev_rank"].astype("Int64")
     cur["rank_change"] = (cur["prev_rank"] - cur["rank"]).astype("Int64")
-    up = cur["rank_high"] < cur["prev_rank_low"]
-    down = cur["rank_low"] > cur["prev_rank_high"]
+    with np.errstate(invalid="ignore"):
+        up = cur["rank_high"].to_numpy(float) < cur["prev_rank_low"].to_numpy(float)
+        down = cur["rank_low"].to_numpy(float) > cur["prev_rank_high"].to_numpy(float)
     known = cur[["rank_low", "rank_high", "prev_rank_low", "prev_rank_high"]].notna().all(axis=1)
     cur["rank_moved"] = pd.array(np.where(up, 1, np.where(down, -1, 0)), dtype="Int64")
     cur.loc[~known, "rank_moved"] = pd.NA
@@ -420,7 +421,7 @@ def _explanation(r: dict, composite: bool, unit: str, min_n: float) -> Explanati
     head_args = [_place(r["rank"]), str(int(r["n_in_group"])), r["type_group"]]
     if pd.notna(r["rank_low"]) and r["rank_low"] != r["rank_high"]:
         head = Point("{0} место из {1} ({2}); с учётом погрешности — от {3} до {4}",
-                     (*head_args, _place(r["rank_low"]), _place(r["rank_high"])))
+                     (*head_args, str(int(r["rank_low"])), str(int(r["rank_high"]))))
     else:
         head = Point("{0} место из {1} ({2})", tuple(head_args))
     value_unit = "" if composite else unit
@@ -439,7 +440,7 @@ def _explanation(r: dict, composite: bool, unit: str, min_n: float) -> Explanati
         else:
             pts.append(Point("в прошлом году — {0} место (с учётом погрешности от {1} до {2}): место " +
                              ("выросло" if r["rank_moved"] > 0 else "снизилось") + " сверх случайных колебаний",
-                             (_place(r["prev_rank"]), _place(r["prev_rank_low"]), _place(r["prev_rank_high"]))))
+                             (_place(r["prev_rank"]), str(int(r["prev_rank_low"])), str(int(r["prev_rank_high"])))))
     if r["low_reliability"]:
         caveats.append(Point("мало участников ({0}) — место ненадёжно", (q(r["participants"], "pupils"),)))
     small = [e for e in r["excluded"] if e.endswith("участников)")]
@@ -447,7 +448,7 @@ def _explanation(r: dict, composite: bool, unit: str, min_n: float) -> Explanati
     if small:
         subjects = dict.fromkeys(e.split(" (")[0].replace(" · средний результат", "").replace(" · доля ниже минимума", "")
                                  for e in small)
-        caveats.append(Point("не учтены результаты, где меньше {0} участников: {1}",
+        caveats.append(Point("не учтены результаты, где меньше {0}: {1}",
                              (q(min_n, "pupils"), ", ".join(subjects))))
     if other:
         caveats.append(Point("не учтены количества (они отражают размер школы): {0}",
