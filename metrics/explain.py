@@ -152,8 +152,9 @@ def quantity_text(q: Quantity, with_n: bool = False, with_interval: bool = False
 
 
 def arg_text(a: Arg) -> str:
+    """An argument as text: a Quantity with its unit and, when it has one, its interval «4,38 (3,95–4,81)»."""
     if isinstance(a, Quantity):
-        return quantity_text(a)
+        return quantity_text(a, with_interval=True)
     if isinstance(a, float):
         return num(a)
     return str(a)

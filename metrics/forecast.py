@@ -441,7 +441,7 @@ def _forecast_explanation(r: dict, points: int, min_points: int, level: float) -
         head = Point("Прогноз не строится: фактических значений {0}, нужно не меньше {1}",
                      (str(int(r["n_points"])), str(min_points)))
         return Explanation(head, (), tuple(caveats), extra={"verdict": verdict})
-    fc = q(r["forecast"], u, low=r["forecast_low"], high=r["forecast_high"])
+    fc = q(r["forecast"], u)
     pts = [Point("по линейному тренду {0} последних фактических значений (по {1} год); с вероятностью {2} значение "
                  "будет от {3} до {4}", (str(int(r["n_points"])), str(int(r["last_fact_year"])), q(100 * level, "%"),
                                          q(r["forecast_low"], u), q(r["forecast_high"], u)))]

@@ -321,13 +321,13 @@ def sign_points(c: dict, i: int, codes) -> list[Point]:
             lo, hi = wilson(c["confirmed"][i], cmp_n)
             pts.append(Point("журнальную отметку подтвердили {0} участников (с учётом погрешности не больше {1}); "
                              "ориентир — не меньше {2}",
-                             (q(c["confirmed_pct"][i], "%", cmp_n, 100 * lo, 100 * hi), q(100 * hi, "%"),
+                             (q(c["confirmed_pct"][i], "%", cmp_n), q(100 * hi, "%"),
                               q(s["conf"], "%"))))
         elif code == "high_raised":
             lo, hi = wilson(c["raised"][i], cmp_n)
             pts.append(Point("отметка за ВПР выше журнальной у {0} участников (с учётом погрешности не меньше {1}); "
                              "ориентир — не больше {2}",
-                             (q(c["raised_pct"][i], "%", cmp_n, 100 * lo, 100 * hi), q(100 * lo, "%"),
+                             (q(c["raised_pct"][i], "%", cmp_n), q(100 * lo, "%"),
                               q(s["raised"], "%"))))
         elif code == "above_district_vs_oge":
             pts.append(Point("средняя отметка {0} — намного выше, чем в остальных школах района ({1}), а результат "
