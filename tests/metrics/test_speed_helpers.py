@@ -139,24 +139,6 @@ def test_group_quantile_matches_series_quantile_per_group():
         np.testing.assert_array_equal(group_quantile(g, v, q), exp)
 
 
-def test_group_average_rank_matches_pandas_groupby_rank():
-    from metrics.ranking import _group_average_rank
-    g = np.array([0, 0, 0, 1, 1, 0, 1])
-    x = pd.Series([3.0, 1.0, 3.0, np.nan, 2.0, 5.0, 2.0], index=[10, 11, 12, 13, 14, 15, 16])
-    r, cnt = _group_average_rank(x, [g])
-    # group 0: 1 → 1, the two 3 → (2 + 3) / 2 = 2,5, 5 → 4; group 1: the two 2 → 1,5, NaN stays NaN
-    np.testing.assert_array_equal(r.to_numpy(), [2.5, 1.0, 2.5, np.nan, 1.5, 4.0, 1.5])
-    assert cnt.tolist() == [4, 4, 4, 2, 2, 4, 2]
-    rng = np.random.default_rng(11)
-    keys = rng.integers(0, 4, 300)
-    v = pd.Series(rng.integers(0, 8, 300).astype(float) / 4 - 1)
-    v[rng.random(300) < 0.1] = np.nan
-    grp = v.groupby([keys], sort=False)
-    r, cnt = _group_average_rank(v, [keys])
-    pd.testing.assert_series_equal(r, grp.rank(method="average"), check_names=False, check_exact=True)
-    pd.testing.assert_series_equal(cnt, grp.transform("count"), check_names=False, check_exact=True)
-
-
 @pytest.mark.parametrize("spread", [3, 40, 100_000])
 def test_group_ids_dense_and_hashed_paths_agree(spread):
     """Small key ranges use a dense table, large ones hashing: both give ids in order of first appearance."""
