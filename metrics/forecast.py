@@ -5,8 +5,8 @@ when the programme gives no yearly plan). `forecast_to_target` fits a
 least-squares line through the latest facts and projects it to the target's
 year, saying whether the target will be reached and by how much it falls short.
 
-Also holds the small value helpers shared by `metrics/plan_fact.py`: the
-district/school key and Russian formatting of indicator values with units.
+Also holds the small value helpers shared by `metrics/plan_fact.py`: the tidy
+values table, the district/school key, baselines and targets.
 """
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.explain import Explanation, Point, q, render
-from metrics.format import NBSP
-from metrics.vector import group_ids, sort_rank, text_by_value
+from metrics.vector import group_ids, sort_rank
 from metrics.settings import get
 
 KEY = ["indicator_id", "school_key"]
@@ -138,128 +137,6 @@ def targets(v: pd.DataFrame) -> pd.DataFrame:
     """Latest target per indicator × school: KEY, final_year, target, target_low, target_high."""
     t = _first_last(v, "target", last=True)
     return t.rename(columns={"year": "final_year", "point": "target", "low": "target_low", "high": "target_high"})
-
-
-_POW10 = 10 ** np.arange(19, dtype=np.int64)
-
-
-def fmt_array(x, digits: int = 1) -> np.ndarray:
-    """Russian text of many numbers at once (like metrics.format.num with fixed digits), "" for NaN.
-
-    The value is first rounded to an integer number of units of the last digit (np.round(|x|·10^digits));
-    that integer is written with a decimal comma, thin-space grouping of thousands and "-" for negatives.
-    Vectorised with numpy string functions; only values ≥ 1000 (grouping) take a per-value path.
-    """
-    x = np.asarray(x, dtype=float)
-    if len(x) == 0:
-        return np.zeros(0, dtype=object)
-    ok = np.isfinite(x)
-    scale = 10 ** digits
-    v = np.round(np.abs(np.where(ok, x, 0.0)) * scale)
-    neg = (x < 0) & (v > 0)
-    if len(x) > 64:  # the text depends only on (v, sign): write each distinct pair once
-        key = np.where(ok, np.where(neg, -v - 1.0, v), np.nan)
-        codes, uniq = pd.factorize(key)
-        if len(uniq) < len(x):
-            u = np.asarray(uniq, dtype=float)
-            text_u = fmt_array(np.where(u < 0, -(u + 1.0), u) / scale * np.where(u < 0, -1.0, 1.0), digits)
-            return np.append(text_u, "").astype(object).take(codes)
-    small = v < 1000 * scale
-    s = np.where(small, v, 0.0).astype(np.int64).astype(str)
-    if digits:
-        z = np.strings.zfill(s, digits + 1)
-        s = np.strings.add(np.strings.add(np.strings.slice(z, 0, -digits), ","), np.strings.slice(z, -digits, None))
-    text = s.astype(object)
-    big = np.flatnonzero(~small & ok)
-    if len(big):
-        def grouped(i: int) -> str:
-            ip, fp = divmod(i, scale)
-            head = f"{ip:,}".replace(",", NBSP)
-            return head + ("," + str(fp).zfill(digits) if digits else "")
-        text[big] = [grouped(int(i)) for i in v[big]]
-    if neg.any():
-        text[neg] = "-" + text[neg]
-    text[~ok] = ""
-    return text
-
-
-def _digits(values: np.ndarray, units: np.ndarray) -> np.ndarray:
-    a = np.abs(values.astype(float))
-    whole = np.isfinite(a) & (np.abs(a - np.round(a)) < 1e-9)
-    pct_unit = units == "%"
-    return np.where(pct_unit, 1, np.where(whole & ~pct_unit & (a >= 10), 0, np.where(a < 10, 2, 1)))
-
-
-def fmt_digits(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
-    """fmt_array with a number of digits per element (0, 1 or 2)."""
-    out = np.full(len(values), "", dtype=object)
-    for d in np.unique(digits):
-        m = digits == d
-        out[m] = fmt_array(values[m], int(d))
-    return out
-
-
-def _units(units: pd.Series | str, n: int) -> np.ndarray:
-    if isinstance(units, str):
-        return np.full(n, units.strip(), dtype=object)
-    return text_clean(pd.Series(units)).to_numpy(dtype=object)
-
-
-def _rounded_key(vals: np.ndarray, digits: np.ndarray) -> list[np.ndarray]:
-    """Integer codes that fix the text of fmt_array(vals, digits): the digits, the rounded magnitude, the sign, NaN."""
-    ok = np.isfinite(vals)
-    mag = np.round(np.abs(np.where(ok, vals, 0.0)) * 10.0 ** digits)
-    return [pd.factorize(digits)[0], pd.factorize(np.where(ok, mag, -1.0))[0], (vals < 0).astype(np.int8),
-            ok.astype(np.int8)]
-
-
-def fmt_values(values: pd.Series, units: pd.Series | str = "") -> pd.Series:
-    """Russian text of indicator values with their unit: 42,0 %, 4,38, 7 чел.; "" for missing.
-    Each distinct (unit, digits, rounded value) is written once."""
-    gid, out = fmt_values_ids(values, units)
-    return pd.Series(out.take(gid), index=getattr(values, "index", None), dtype=object)
-
-
-def fmt_values_ids(values: pd.Series, units: pd.Series | str = "") -> tuple[np.ndarray, np.ndarray]:
-    """`fmt_values` as (per-row text id, texts by id): rows with one id have one text."""
-    vals = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
-    u = _units(units, len(vals))
-    digits = _digits(vals, u)
-    gid, first = group_ids(pd.factorize(u)[0], *_rounded_key(vals, digits)) if len(vals) else (
-        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    vf, uf = vals[first], u[first]
-    text = fmt_digits(vf, digits[first])
-    kinds = {x: ("" if x == "" or x.lower().startswith("балл") else NBSP + x) for x in pd.unique(uf)}
-    kinds["%"] = NBSP + "%"
-    suffix = pd.Series(uf, dtype=object).map(kinds).to_numpy(dtype=object)
-    return gid, np.where(text != "", text + suffix, "").astype(object)
-
-
-def fmt_plain(values: pd.Series, digits: int = 1) -> pd.Series:
-    """Russian number text of a numeric Series ("" for missing)."""
-    vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    return pd.Series(fmt_array(vals, digits), index=values.index, dtype=object)
-
-
-def fmt_signed(values: pd.Series, digits: int | np.ndarray = 1) -> pd.Series:
-    """Signed Russian number text (+1,2 / −0,5; a value that rounds to 0 has no sign; "" for missing).
-    Each distinct (digits, rounded value, sign) is written once."""
-    gid, out = fmt_signed_ids(values, digits)
-    return pd.Series(out.take(gid), index=values.index, dtype=object)
-
-
-def fmt_signed_ids(values: pd.Series, digits: int | np.ndarray = 1) -> tuple[np.ndarray, np.ndarray]:
-    """`fmt_signed` as (per-row text id, texts by id)."""
-    vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    d_all = np.broadcast_to(np.asarray(digits), vals.shape)
-    if len(vals) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
-    gid, first = group_ids(*_rounded_key(vals, d_all))
-    v, d = vals[first], d_all[first]
-    text = fmt_digits(np.abs(v), d)
-    zero = np.round(np.abs(np.nan_to_num(v)) * 10.0 ** d) == 0
-    sign = np.where(zero, "", np.where(v < 0, "−", "+"))
-    return gid, np.where(text != "", sign + text, "").astype(object)
 
 
 # ---------------------------------------------------------------- glide path

@@ -461,12 +461,6 @@ def district_measure(results: pd.DataFrame, exam: str, subject: str, measure: st
     return out[["year", "value", "participants"]]
 
 
-def quartile_bounds(values: pd.Series, keys) -> tuple[pd.Series, pd.Series]:
-    """Per group (keys), the 25th and 75th percentiles of values (linear interpolation), aligned to values."""
-    g = values.groupby(keys, sort=False)
-    return g.transform(lambda s: s.quantile(0.25)), g.transform(lambda s: s.quantile(0.75))
-
-
 # Dative forms for «ЕГЭ по математике»; other subjects fall back to «ЕГЭ, предмет «…»».
 _DATIVE = {
     "русский язык": "русскому языку",
@@ -504,36 +498,3 @@ def subject_phrase(exam: str, subject: str, grade=None) -> str:
     if grade is not None and not (isinstance(grade, float) and np.isnan(grade)):
         text += f", {int(grade)} класс"
     return text
-
-
-def _fmt_unique(arr: np.ndarray, digits: int, sign: bool) -> np.ndarray:
-    """The text of `fmt` for an array of distinct floats (NaN included)."""
-    ok = np.isfinite(arr)
-    text = np.char.mod(f"%.{digits}f", np.where(ok, arr, 0.0)).astype(object)
-    big = ok & (np.abs(arr) >= 1000)
-    if big.any():  # thousands get the thin grouping space of metrics.format.num
-        from metrics.format import num
-        text[big] = [num(float(v), digits) for v in arr[big]]
-    out = pd.Series(text).str.replace(".", ",", regex=False).str.replace("-", "−", regex=False).to_numpy(dtype=object)
-    if sign:
-        out = np.where(arr > 0, "+" + out, out)
-    return np.where(ok, out, None)
-
-
-def fmt(x, digits: int = 1, *, unit: str = "", sign: bool = False) -> pd.Series:
-    """Vectorised Russian number text for reason sentences: decimal comma, true minus, "" for missing;
-    unit "%" appends « %»; sign=True writes "+" before positive values. Same text as metrics.format.num/pct/signed.
-    Each distinct value is formatted once."""
-    s = pd.Series(x) if not isinstance(x, pd.Series) else x
-    arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    nan = np.isnan(arr)
-    bits = np.where(nan, 0.0, arr).view(np.int64)  # bit patterns: −0.0 keeps its own text
-    codes, uniq_bits = pd.factorize(bits)
-    uniq = uniq_bits.astype(np.int64).view(np.float64)
-    codes = np.where(nan, -1, codes)
-    text = _fmt_unique(uniq, digits, sign)
-    if unit:
-        text = np.where(text == None, None, text + ("\u00a0" + unit))  # noqa: E711
-    text = np.append(text, "").astype(object)  # NaN (code −1) → ""
-    text[pd.isna(text)] = ""
-    return pd.Series(text.take(codes), index=s.index, dtype=object)

@@ -454,9 +454,3 @@ def _explanation(r: dict, composite: bool, unit: str, min_n: float) -> Explanati
         caveats.append(Point("не учтены количества (они отражают размер школы): {0}",
                              ("; ".join(e.split(" (")[0] for e in other),)))
     return Explanation(head, tuple(pts), tuple(caveats), extra={"type_group": r["type_group"]})
-
-
-def ranking_reason(row: pd.Series) -> str:
-    """The plain text of one row of `rank_schools()` (its explanation rendered)."""
-    from metrics.explain import render
-    return render(row["explanation"])

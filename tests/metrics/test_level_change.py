@@ -9,7 +9,7 @@ import pytest
 
 from metrics.explain import render
 from metrics.level_change import level_change_grid, quintile_level
-from metrics.stats import Z95, two_sided_p
+from metrics.stats import two_sided_p
 
 
 def table(cur: dict, prev: dict, se: float | None = 1.0, n: dict | None = None) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.special import ndtri
 
-from metrics.stats import Z95, bh_significant, overdispersion, t_quantile, two_sided_p
+from metrics.stats import Z95, bh_significant, overdispersion, two_sided_p
 from metrics.uncertainty import funnel, intervals
 
 NO_TAILS = {"uncertainty": {"min_tail": 10_000}}  # the district spread from settings (15 points)

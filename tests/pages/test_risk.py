@@ -8,7 +8,7 @@ import numpy as np
 
 import metrics
 from tests.pages.conftest import no_exception, page_links, texts
-from ui.reasons import md_escape, point_markdown
+from ui.reasons import point_markdown
 
 STABLY_LOW = ("kedr", "lesn")  # planted, sample_data/README.md
 RESILIENT = "rodn"
