@@ -319,9 +319,14 @@ def _forecast_explanation(r: dict, points: int, min_points: int, level: float) -
                      (str(int(r["n_points"])), str(min_points)))
         return Explanation(head, (), tuple(caveats), extra={"verdict": verdict})
     fc = q(r["forecast"], u)
-    pts = [Point("по линейному тренду {0} последних фактических значений (по {1} год); с вероятностью {2} значение "
-                 "будет от {3} до {4}", (str(int(r["n_points"])), str(int(r["last_fact_year"])), q(100 * level, "%"),
-                                         q(r["forecast_low"], u), q(r["forecast_high"], u)))]
+    if r["forecast_high"] - r["forecast_low"] > 1e-9:
+        pts = [Point("по линейному тренду {0} последних фактических значений (по {1} год); с вероятностью {2} значение "
+                     "будет от {3} до {4}", (str(int(r["n_points"])), str(int(r["last_fact_year"])),
+                                             f"{round(100 * level)}\u00a0%", q(r["forecast_low"], u),
+                                             q(r["forecast_high"], u)))]
+    else:
+        pts = [Point("по линейному тренду {0} последних фактических значений (по {1} год); они лежат точно на прямой, "
+                     "поэтому разброс оценить нельзя", (str(int(r["n_points"])), str(int(r["last_fact_year"]))))]
     if pd.isna(r["target"]):
         head = Point("Прогноз на {0} год: {1}; цель не задана", (fy, fc))
         return Explanation(head, tuple(pts), tuple(caveats), extra={"verdict": verdict})

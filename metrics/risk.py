@@ -166,23 +166,21 @@ def _compulsory_points(prep: pd.DataFrame, year: int, settings: dict | None, sch
 
 
 def _year_point(y: int, part: pd.DataFrame, thr: float) -> Point:
-    """«2026: ВПР — среди четверти школ с самыми низкими результатами, ниже района с учётом погрешности (сводный
-    балл −0,95 при границе четверти −0,35; 46 участников); ОГЭ — ниже минимума 65,0 % участников (не меньше 41,3 %
-    с учётом погрешности; порог 30 %)»."""
+    """«2026: ВПР — среди худших (сводный балл −0,95, граница четверти −0,35; 46 участников); ОГЭ — ниже минимума
+    65,0 % участников (с учётом погрешности не меньше 41,3 %)». What «среди худших» means is a caveat of the flag."""
     pieces, args = [], [str(y)]
     for r in part.itertuples():
         k = len(args)
         args.append(r.exam)
         claims = []
         if r.counts_bottom:
-            claims.append("среди четверти школ с самыми низкими результатами и ниже района с учётом погрешности "
-                          "(сводный балл {%d} при границе четверти {%d}; {%d})" % (len(args), len(args) + 1,
-                                                                                    len(args) + 2))
+            claims.append("среди худших (сводный балл {%d}, граница четверти {%d}; {%d})" % (len(args), len(args) + 1,
+                                                                                            len(args) + 2))
             args += [q(r.score, "index", signed=True), q(r.q1, "index", signed=True), q(r.participants, "pupils")]
         if r.counts_share:
-            claims.append("ниже минимума {%d} участников (с учётом погрешности не меньше {%d}; порог {%d})"
-                          % (len(args), len(args) + 1, len(args) + 2))
-            args += [q(r.below_share, "%"), q(r.below_low, "%"), q(thr, "%")]
+            claims.append("ниже минимума {%d} участников (с учётом погрешности не меньше {%d})" % (len(args),
+                                                                                                   len(args) + 1))
+            args += [q(r.below_share, "%"), q(r.below_low, "%")]
         pieces.append("{%d} — " % k + ", ".join(claims))
     return Point("{0}: " + "; ".join(pieces), tuple(args))
 
@@ -216,7 +214,9 @@ def _low_results(proc, ly, status, prep, year, settings, excluded_note) -> pd.Da
         pts += comp.get(r.school_id, [])
         yrs = ", ".join(str(y) for y in r.low_years)
         head = Point("Низкие результаты {0} из {1} последних лет ({2})", (q(r.n_low, "years"), str(window), yrs))
-        caveats = [SCORE_NOTE] + ([excluded_note] if excluded_note is not None else [])
+        caveats = [Point("«Среди худших» — среди четверти школ района с самыми низкими результатами и ниже района с "
+                         "учётом погрешности; «ниже минимума» — не меньше {0} участников с учётом погрешности",
+                         (q(thr, "%"),)), SCORE_NOTE] + ([excluded_note] if excluded_note is not None else [])
         own = sel[sel["school_id"] == r.school_id]
         details = own.assign(score=own["score"].round(3), q1=own["q1"].round(3),
                              below_share=own["below_share"].round(1))

@@ -29,7 +29,7 @@ MAX_STYLED = 200   # a pandas Styler over more rows costs seconds per rerun: pla
 RANK_COLUMNS = {
     "rank": "Место",
     "interval_text": st.column_config.TextColumn(
-        "С учётом погрешности", width=120,
+        "Интервал места", width=110,
         help="В каких пределах может быть место при таком числе участников (95 %, параметрический бутстреп)"),
     "arrow": st.column_config.TextColumn(
         "Изменение места", help="Стрелка — только когда интервалы мест этого и прошлого года не пересекаются"),

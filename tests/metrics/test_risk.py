@@ -53,7 +53,8 @@ def test_low_results_two_of_three_years_and_stable_low():
     assert sorted(flags[("A", "low_results")].procedures) == ["ЕГЭ", "ОГЭ"]
     e = flags[("A", "low_results")].explanation
     assert flags[("A", "low_results")].reason.startswith(f"Низкие результаты 2{NB}года из 3 последних лет (2022, 2023).")
-    assert "среди четверти школ с самыми низкими результатами и ниже района с учётом погрешности" in \
+    assert "«Среди худших» — среди четверти школ района с самыми низкими результатами и ниже района с учётом " \
+           "погрешности" in \
         flags[("A", "low_results")].reason
     assert "квартил" not in flags[("A", "low_results")].reason
     assert list(e.details["Год"]) == [2024, 2024, 2023, 2023, 2022, 2022]
