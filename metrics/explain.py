@@ -28,9 +28,11 @@ rounds to zero is written without a sign («0,0», never «−0,0»).
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Iterator, Union
 
 from metrics.format import NBSP, num
 
@@ -120,7 +122,7 @@ def _digits_suffix(unit: str) -> tuple[int, str]:
 
 def number_text(value: float, digits: int) -> str:
     """A number with `digits` decimals, a true minus, and no sign on a value that rounds to zero."""
-    text = num(value, digits)
+    text = (f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}").replace(",", NBSP).replace(".", ",")
     if value < 0 and any(ch in "123456789" for ch in text):
         return MINUS + text.lstrip("-")
     return text.lstrip("-")
@@ -178,15 +180,34 @@ def headline_text(e: Explanation | None) -> str:
     return point_text(e.headline) if e is not None else ""
 
 
-def q(value, unit: str = "", n=None, low=None, high=None, signed: bool = False) -> Quantity:
-    """A Quantity from numpy / pandas scalars: NaN bounds become None, counts become int."""
-    def clean(x):
-        if x is None:
-            return None
+def _clean(x):
+    """A number as a float, None for missing (NaN, pandas NA)."""
+    if x is None:
+        return None
+    try:
         x = float(x)
-        return None if math.isnan(x) else x
-    nn = None if n is None or (isinstance(n, float) and math.isnan(n)) else int(n)
-    return Quantity(clean(value), unit, nn, clean(low), clean(high), signed)
+    except TypeError:  # pandas NA
+        return None
+    return None if x != x else x
+
+
+def q(value, unit: str = "", n=None, low=None, high=None, signed: bool = False) -> Quantity:
+    """A Quantity from numpy / pandas scalars: NaN becomes None, n an int."""
+    nn = _clean(n)
+    return Quantity(_clean(value), unit, None if nn is None else int(nn), _clean(low), _clean(high), signed)
+
+
+@contextlib.contextmanager
+def many() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a metric builds one explanation per row: tens of thousands of
+    small acyclic objects otherwise trigger collection after collection over the whole heap (3× slower)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def plain(text: str) -> Explanation:

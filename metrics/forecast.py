@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.explain import Explanation, Point, q, render
+from metrics.explain import Explanation, Point, many, q
 from metrics.vector import group_ids, sort_rank
 from metrics.settings import get
 
@@ -198,7 +198,8 @@ def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings:
     None), last_fact_year, last_fact, n_points, slope (per year), forecast, forecast_low, forecast_high (80 %),
     will_reach (True for «достигнет»/«достигнута», False for «не достигнет»/«не достигнута», None otherwise),
     verdict, gap (shortfall of the forecast in the good direction, 0 when reached; in п. п. for %), gap_unit
-    ("pp" for %, else the value's unit code), direction, unit, explanation (`metrics.explain.Explanation`), reason.
+    ("pp" for %, else the value's unit code), direction, unit, explanation (`metrics.explain.Explanation`;
+    `metrics.explain.render` gives its text).
     """
     from metrics.stats import t_quantile
     from metrics.units import feasible_range, unit_kind
@@ -284,11 +285,11 @@ def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings:
     out["final_year"] = out["final_year"].astype("Int64")
     out["last_fact_year"] = out["last_fact_year"].astype("Int64")
     out["target_source"] = out["target_source"].where(out["target_source"].notna(), None)
-    out["explanation"] = [_forecast_explanation(r, points, min_points, level) for r in out.to_dict("records")]
-    out["reason"] = out["explanation"].map(render)
+    with many():
+        out["explanation"] = [_forecast_explanation(r, points, min_points, level) for r in out.to_dict("records")]
     cols = ["indicator_id", "school_id", "final_year", "target", "target_source", "last_fact_year", "last_fact",
             "n_points", "slope", "forecast", "forecast_low", "forecast_high", "will_reach", "verdict", "gap", "gap_unit",
-            "direction", "unit", "explanation", "reason"]
+            "direction", "unit", "explanation"]
     order = np.lexsort((sort_rank(out["school_key"].to_numpy()), sort_rank(out["indicator_id"].to_numpy())))
     return pd.DataFrame({c: out[c].array[order] for c in cols}, copy=False)
 

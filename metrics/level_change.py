@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.explain import Explanation, Point, q
+from metrics.explain import Explanation, Point, many, q
 from metrics.settings import get
 from metrics.stats import Z95, bh_significant, two_sided_p
 
@@ -114,7 +114,8 @@ def level_change_grid(table: pd.DataFrame, year: int, value_col: str = "value", 
                                                np.where(out["prev_value"].isna(), NO_PREV, NO_SE)))
     out["change_label"] = change_label
     out["cell_label"] = np.where(placed, out["level_label"] + ", " + out["change_label"], SMALL)
-    out["explanation"] = [_explanation(r, int(year), higher_is_better, unit) for r in out.to_dict("records")]
+    with many():
+        out["explanation"] = [_explanation(r, int(year), higher_is_better, unit) for r in out.to_dict("records")]
     cols = ["school_id", "value", "prev_value", "change", "se", "prev_se", "change_se", "level", "change_band", "p",
             "significant", "level_label", "change_label", "cell_label", "sd", "change_sd", "n_schools"] + (
         ["participants"] if has_n else []) + ["small_n", "explanation"]

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import weakref
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -272,6 +273,14 @@ def _district_measures(data: dict, use: np.ndarray, settings: dict | None) -> No
     data.pop("_cols0", None)
 
 
+@lru_cache(maxsize=8192)
+def _minimum(exam: str, subject: str, year: int) -> float:
+    """The minimum score of a score exam's subject in a year (a trial ЕГЭ takes the ЕГЭ minimum), NaN if unknown."""
+    from loaders.thresholds import min_score
+    m = min_score("ЕГЭ" if "ЕГЭ" in str(exam) else str(exam), subject, year)
+    return np.nan if m is None else float(m)
+
+
 def _score_sd_from_tails(data: dict, gid: np.ndarray, ng: int, g_dmean: np.ndarray, use: np.ndarray,
                          settings: dict | None) -> np.ndarray:
     """Per group, the SD of individual test scores implied by the district's tails (NaN where they cannot tell).
@@ -301,15 +310,8 @@ def _score_sd_from_tails(data: dict, gid: np.ndarray, ng: int, g_dmean: np.ndarr
     first = np.full(ng, -1, dtype=np.int64)
     first[gid[::-1]] = np.arange(len(gid) - 1, -1, -1)
     mins = np.full(ng, np.nan)
-    from loaders.thresholds import min_score
-    cache: dict = {}
     for g in np.flatnonzero(scored & (first >= 0)):  # one lookup per exam × subject × year (a few hundred)
-        exam, subject, year = data["exam"][first[g]], data["subject"][first[g]], int(data["year"][first[g]])
-        key = (exam, subject, year)
-        if key not in cache:
-            base = "ЕГЭ" if "ЕГЭ" in str(exam) else str(exam)
-            cache[key] = min_score(base, subject, year)
-        mins[g] = np.nan if cache[key] is None else cache[key]
+        mins[g] = _minimum(data["exam"][first[g]], data["subject"][first[g]], int(data["year"][first[g]]))
     with np.errstate(invalid="ignore", divide="ignore"):
         pb = below / n_below
         ph = high / n_high

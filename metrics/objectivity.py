@@ -34,7 +34,7 @@ signs themselves (`core()`) are computed from the raw rows only, against the oth
 district (the school itself left out), so they are the same before and after that exclusion.
 
 Outputs carry an `explanation` (`metrics.explain.Explanation`) for every flagged, noted or indicative
-work, and per school in `objectivity_summary()`; `reason` is its plain-text rendering.
+work, and per school in `objectivity_summary()` (with `reasons`, its plain text).
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ import weakref
 import numpy as np
 import pandas as pd
 
-from metrics.explain import Explanation, Point, q, render
+from metrics.explain import Explanation, Point, Quantity, many, q, render
 from metrics.settings import get
 from metrics.stats import bh_significant, one_sided_p, share_test_p, wilson
 from metrics.vector import code_rank, group_ids, int_array, sort_rank, value_codes
@@ -64,7 +64,7 @@ OUT_COLUMNS = ["school_id", "year", "grade", "subject", "participants", "lowered
                "mean", "district_mean", "between_sd", "oge_score", "prev_mean", "jump",
                "mark3_pct", "district_mark3_pct", "mark2_pct", "district_mark2_pct", "small_n",
                *(f"p_{s}" for s in SIGNS), "flags", "status", "flagged", "persistent", "years_flagged",
-               "nonobjective", "explanation", "reason"]
+               "nonobjective", "explanation"]
 
 _MEMO: list = []  # [(weakref to prep, settings key, core)] — the last two
 
@@ -270,7 +270,8 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
     an accusation sign; "note": only the look-at-primary-scores sign; "indicative": 10–19 works with a share past a
     threshold; "" otherwise), flagged (status == "flagged"), persistent (flagged and the school had flagged works in
     ≥ `persist_years` of the last `persist_window` years), years_flagged, nonobjective (left out of the district
-    reference), explanation (`Explanation` for every row with a status, else None) and reason (its text, "").
+    reference), explanation (`Explanation` for every row with a status, else None; `metrics.explain.render` gives
+    its text).
     Schools without ВПР have no rows. Rows with the same flags share one (read-only) `flags` list.
     """
     from metrics.measures import prepare
@@ -297,90 +298,106 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
     cols["grade"] = int_array(at("grade"))
     cols["participants"] = at("participants").astype("int64")
     expl = np.full(len(keep), None, dtype=object)
-    for i in np.flatnonzero(cols["status"] != ""):  # the works with something to say (a few per cent)
-        expl[i] = work_explanation(c, int(keep[i]))
+    said = np.flatnonzero(cols["status"] != "")  # the works with something to say (a few per cent)
+    fields = {f: np.asarray(c[f])[keep[said]].tolist() for f in ROW_FIELDS}
+    consts = _constants(c["settings"])
+    with many():
+        for j, i in enumerate(said):
+            expl[i] = work_explanation({f: v[j] for f, v in fields.items()}, c["settings"], consts)
     cols["explanation"] = expl
-    cols["reason"] = np.array([render(e) if e is not None else "" for e in expl], dtype=object)
     return pd.DataFrame({k: cols[k] for k in OUT_COLUMNS}, copy=False)
 
 
-def _work_title(c: dict, i: int) -> tuple[str, tuple]:
-    grade = c["grade"][i]
-    if np.isnan(grade):
-        return "ВПР, {0}, {1} год", (str(c["subject"][i]), str(int(c["year"][i])))
-    return "ВПР, {0}, {1} класс, {2} год", (str(c["subject"][i]), str(int(grade)), str(int(c["year"][i])))
+ROW_FIELDS = ("subject", "grade", "year", "status", "participants", "cmp_total", "confirmed", "raised",
+              "confirmed_pct", "raised_pct", "mean", "district_mean", "prev_mean", "jump", "mark3_pct",
+              "district_mark3_pct", "mark2_pct", "district_mark2_pct", "marks_n", "persistent", "years_flagged",
+              "nonobjective", *(f"sig_{s}" for s in SIGNS))
 
 
-def sign_points(c: dict, i: int, codes) -> list[Point]:
-    """One plain claim per sign of the work at position i of `core()` (the numbers with their n and interval)."""
-    s = c["settings"]
+def _q(x, unit="", n=None) -> Quantity:
+    """A Quantity of plain Python numbers (NaN → None); the explanations below build many of them."""
+    return Quantity(None if x != x else x, unit, None if n is None or n != n else int(n))
+
+
+def _constants(s: dict) -> dict:
+    """Points and quantities every work of one settings shares."""
+    return {"conf": Quantity(s["conf"], "%"), "raised": Quantity(s["raised"], "%"),
+            "small": Point("Меньше {0} работ: доли слишком колеблются, признак не ставится (ФИОКО)",
+                           (Quantity(s["min_n"], ""),)),
+            "talk": Point("Признак — повод для разговора со школой, а не вывод о ней; проверено с поправкой на число "
+                          "сравнений по всем работам школы за год"),
+            "out": Point("Эта работа не входит в среднее по району, с которым сравниваются другие школы")}
+
+
+def _work_title(r: dict) -> tuple[str, tuple]:
+    grade = r["grade"]
+    if grade != grade:
+        return "ВПР, {0}, {1} год", (str(r["subject"]), str(int(r["year"])))
+    return "ВПР, {0}, {1} класс, {2} год", (str(r["subject"]), str(int(grade)), str(int(r["year"])))
+
+
+def sign_points(r: dict, s: dict, codes) -> list[Point]:
+    """One plain claim per sign of a work (a row of `core()` as a dict): the numbers with their n and bounds."""
     pts = []
-    cmp_n = c["cmp_total"][i]
+    cmp_n = r["cmp_total"]
     for code in codes:
         if code == "low_confirmation":
-            lo, hi = wilson(c["confirmed"][i], cmp_n)
+            lo, hi = wilson(r["confirmed"], cmp_n)
             pts.append(Point("журнальную отметку подтвердили {0} участников (с учётом погрешности не больше {1}); "
                              "ориентир — не меньше {2}",
-                             (q(c["confirmed_pct"][i], "%", cmp_n), q(100 * hi, "%"),
-                              q(s["conf"], "%"))))
+                             (_q(r["confirmed_pct"], "%", cmp_n), _q(100 * float(hi), "%"), Quantity(s["conf"], "%"))))
         elif code == "high_raised":
-            lo, hi = wilson(c["raised"][i], cmp_n)
+            lo, hi = wilson(r["raised"], cmp_n)
             pts.append(Point("отметка за ВПР выше журнальной у {0} участников (с учётом погрешности не меньше {1}); "
                              "ориентир — не больше {2}",
-                             (q(c["raised_pct"][i], "%", cmp_n), q(100 * lo, "%"),
-                              q(s["raised"], "%"))))
+                             (_q(r["raised_pct"], "%", cmp_n), _q(100 * float(lo), "%"), Quantity(s["raised"], "%"))))
         elif code == "above_district_vs_oge":
             pts.append(Point("средняя отметка {0} — намного выше, чем в остальных школах района ({1}), а результат "
                              "ОГЭ школы в том же году не выше районного",
-                             (q(c["mean"][i], "mark", c["participants"][i]), q(c["district_mean"][i], "mark"))))
+                             (_q(r["mean"], "mark", r["participants"]), _q(r["district_mean"], "mark"))))
         elif code == "jump":
             pts.append(Point("средняя отметка выросла за год с {0} до {1} ({2}) — больше, чем меняются школы "
                              "района от случайности",
-                             (q(c["prev_mean"][i], "mark"), q(c["mean"][i], "mark", c["participants"][i]),
-                              q(c["jump"][i], "mark", signed=True))))
+                             (_q(r["prev_mean"], "mark"), _q(r["mean"], "mark", r["participants"]),
+                              Quantity(r["jump"], "mark", signed=True))))
         elif code == "cut_spike":
             pts.append(Point("отметку «3» получили {0} участников (по району {1}), «2» — {2} (по району {3}): "
                              "стоит посмотреть первичные баллы — не собраны ли они сразу над границей «3»",
-                             (q(c["mark3_pct"][i], "%", c["marks_n"][i]), q(c["district_mark3_pct"][i], "%"),
-                              q(c["mark2_pct"][i], "%"), q(c["district_mark2_pct"][i], "%"))))
+                             (_q(r["mark3_pct"], "%", r["marks_n"]), _q(r["district_mark3_pct"], "%"),
+                              _q(r["mark2_pct"], "%"), _q(r["district_mark2_pct"], "%"))))
     return pts
 
 
-def work_explanation(c: dict, i: int) -> Explanation:
-    """The explanation of one work (position i of `core()`): flagged, noted or indicative."""
-    s = c["settings"]
-    title, targs = _work_title(c, i)
-    status = c["status"][i]
-    n = int(c["participants"][i])
-    codes = [code for code in SIGNS if c[f"sig_{code}"][i]]
-    caveats = []
+def work_explanation(r: dict, s: dict, k: dict | None = None) -> Explanation:
+    """The explanation of one work (a row of `core()` as a dict): flagged, noted or indicative. `k`: `_constants(s)`."""
+    k = k or _constants(s)
+    title, targs = _work_title(r)
+    status = r["status"]
+    n = int(r["participants"])
     if status == "indicative":
-        head = Point(title + ": мало работ ({" + str(len(targs)) + "}) — только ориентир", (*targs, q(n, "works")))
+        head = Point(title + ": мало работ ({" + str(len(targs)) + "}) — только ориентир",
+                     (*targs, Quantity(n, "works")))
         pts = []
-        if c["confirmed_pct"][i] < s["conf"]:
+        if r["confirmed_pct"] < s["conf"]:
             pts.append(Point("журнальную отметку подтвердили {0} участников (ориентир — не меньше {1})",
-                             (q(c["confirmed_pct"][i], "%", c["cmp_total"][i]), q(s["conf"], "%"))))
-        if c["raised_pct"][i] > s["raised"]:
+                             (_q(r["confirmed_pct"], "%", r["cmp_total"]), k["conf"])))
+        if r["raised_pct"] > s["raised"]:
             pts.append(Point("отметка за ВПР выше журнальной у {0} участников (ориентир — не больше {1})",
-                             (q(c["raised_pct"][i], "%", c["cmp_total"][i]), q(s["raised"], "%"))))
-        caveats.append(Point("Меньше {0} работ: доли слишком колеблются, признак не ставится (ФИОКО)",
-                             (q(s["min_n"], ""),)))
-        return Explanation(head, tuple(pts), tuple(caveats), extra={"status": status, "n": n})
+                             (_q(r["raised_pct"], "%", r["cmp_total"]), k["raised"])))
+        return Explanation(head, tuple(pts), (k["small"],), extra={"status": status, "n": n})
+    codes = [code for code in SIGNS if r[f"sig_{code}"]]
     if status == "note":
         head = Point(title + ": стоит посмотреть первичные баллы", targs)
-    elif c["persistent"][i]:
+    elif r["persistent"]:
         head = Point(title + ": признаки необъективности повторяются ({" + str(len(targs)) + "} из {"
                      + str(len(targs) + 1) + "} последних лет)",
-                     (*targs, q(c["years_flagged"][i], "years"), str(s["window"])))
+                     (*targs, Quantity(int(r["years_flagged"]), "years"), str(s["window"])))
     else:
         head = Point(title + ": признак необъективности в этом году — стоит посмотреть", targs)
-    caveats.append(Point("Признак — повод для разговора со школой, а не вывод о ней; проверено с поправкой на "
-                         "число сравнений по всем работам школы за год"))
-    if c["nonobjective"][i]:
-        caveats.append(Point("Эта работа не входит в среднее по району, с которым сравниваются другие школы"))
-    return Explanation(head, tuple(sign_points(c, i, codes)), tuple(caveats),
-                       extra={"status": status, "signs": codes, "n": n, "year": int(c["year"][i]),
-                              "persistent": bool(c["persistent"][i])})
+    caveats = (k["talk"], k["out"]) if r["nonobjective"] else (k["talk"],)
+    return Explanation(head, tuple(sign_points(r, s, codes)), caveats,
+                       extra={"status": status, "signs": codes, "n": n, "year": int(r["year"]),
+                              "persistent": bool(r["persistent"])})
 
 
 def objectivity_summary(flags_df: pd.DataFrame, year: int) -> pd.DataFrame:

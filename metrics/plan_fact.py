@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.explain import Explanation, Point, q, quantity_text
+from metrics.explain import Explanation, Point, Quantity, many, quantity_text
 from metrics.forecast import baselines, glide_from_tidy, indicator_meta, school_id_out, targets, tidy_values
 from metrics.settings import get
 from metrics.units import explain_unit, gap_unit, unit_kind
@@ -126,7 +126,8 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     progress = np.where(np.abs(span) > EPS, (fact - b) / span.where(np.abs(span) > EPS), np.where(holds, 1.0, 0.0))
     out["progress"] = pd.Series(progress, index=out.index, dtype=float).where(fact.notna() & b.notna() & t.notna())
 
-    out["explanation"] = _explanations(out, is_range.to_numpy(bool))
+    with many():
+        out["explanation"] = _explanations(out, is_range.to_numpy(bool))
     out["school_id"] = school_id_out(out["school_key"])
     out["year"] = out["year"].astype("int64")
     # sorted by indicator, school, year: ranks of the keys' texts, one gather per column
@@ -187,32 +188,38 @@ def _explanations(out: pd.DataFrame, is_range: np.ndarray) -> np.ndarray:
         return res
     glide_note = Point("План года не задан — взят на прямой от базового значения к целевому")
     lower_note = Point("Меньше — лучше")
-    cols = [out[c].to_numpy() for c in ("_kind", "unit", "year", "fact", "plan", "plan_low", "plan_high",
-                                          "deviation", "status", "tolerance", "plan_source", "direction")]
+    notes = {(False, False): (), (True, False): (glide_note,), (False, True): (lower_note,),
+             (True, True): (glide_note, lower_note)}
+    heads = {s: STATUS_HEAD[s] + ": факт {0} при плане {1}" for s in STATUS_HEAD}
+    extras = {s: {"status": s} for s in (*STATUS_HEAD, "no data")}  # shared: read-only
+    cols = [out[c].tolist() for c in ("_kind", "unit", "year", "fact", "plan", "plan_low", "plan_high",
+                                      "deviation", "status", "tolerance", "plan_source", "direction")]
     units: dict = {}
-    for i, (kind, unit, year, fact, plan, lo, hi, dev, status, tol, src, direction) in enumerate(zip(*cols)):
-        key = (kind, unit)
-        if key not in units:
-            units[key] = (explain_unit(unit, kind), gap_unit(unit, kind))
-        u, gu = units[key]
-        plan_arg = (f"{quantity_text(q(lo, u))}–{quantity_text(q(hi, u))}" if is_range[i] else q(plan, u))
-        caveats = []
-        if src == "glide":
-            caveats.append(glide_note)
-        if direction == "lower":
-            caveats.append(lower_note)
+    for i, (kind, unit, year, fact, plan, lo, hi, dev, status, tol, src, direction, rng) in enumerate(
+            zip(*cols, is_range.tolist())):
+        uu = units.get((kind, unit))
+        if uu is None:
+            uu = units[(kind, unit)] = (explain_unit(unit, kind), gap_unit(unit, kind))
+        u, gu = uu
+        if rng:
+            plan_arg = f"{quantity_text(Quantity(lo, u))}–{quantity_text(Quantity(hi, u))}"
+        else:
+            plan_arg = Quantity(None if plan != plan else plan, u)
+        caveats = notes[(src == "glide", direction == "lower")]
         if fact != fact:
             head = Point("Нет факта за {0} год; план {1}", (str(year), plan_arg)) if src is not None else \
                 Point("Нет ни плана, ни факта за {0} год", (str(year),))
-            res[i] = Explanation(head, (), tuple(caveats), extra={"status": status})
-            continue
-        if status == "no data":
-            res[i] = Explanation(Point("План на {0} год не задан; факт {1}", (str(year), q(fact, u))), (),
-                                 tuple(caveats), extra={"status": status})
-            continue
-        head = Point(STATUS_HEAD[status] + ": факт {0} при плане {1}", (q(fact, u), plan_arg))
-        pts = (Point("отклонение {0}", (q(dev, gu, signed=True),)),) if status != "achieved" else ()
-        if status == "near":
-            caveats.insert(0, Point("Отклонение в пределах допуска {0}", (q(tol, gu),)))
-        res[i] = Explanation(head, pts, tuple(caveats), extra={"status": status})
+            res[i] = Explanation(head, (), caveats, extra=extras[status])
+        elif status == "no data":
+            res[i] = Explanation(Point("План на {0} год не задан; факт {1}", (str(year), Quantity(fact, u))), (),
+                                 caveats, extra=extras[status])
+        elif status == "achieved":
+            res[i] = Explanation(Point(heads[status], (Quantity(fact, u), plan_arg)), (), caveats,
+                                 extra=extras[status])
+        else:
+            pts = (Point("отклонение {0}", (Quantity(dev, gu, signed=True),)),)
+            if status == "near":
+                caveats = (Point("Отклонение в пределах допуска {0}", (Quantity(tol, gu),)), *caveats)
+            res[i] = Explanation(Point(heads[status], (Quantity(fact, u), plan_arg)), pts, caveats,
+                                 extra=extras[status])
     return res

@@ -28,7 +28,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from metrics.explain import Explanation, Point, q
+from metrics.explain import Explanation, Point, many, q
 from metrics.measures import _blank, _float, prepare, procedure_scores
 from metrics.settings import get
 from metrics.units import unit_kind
@@ -201,12 +201,12 @@ def _draw_ranks(M: np.ndarray, SE: np.ndarray, W: np.ndarray, composite: bool, B
         Xs = np.where(valid[None], X, np.inf)  # absent schools sort last
         order = np.argsort(Xs, axis=1)
         ranks = np.empty_like(order)
-        np.put_along_axis(ranks, order, np.arange(S)[None, :, None].repeat(B, 0).repeat(K, 2), axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            pct = np.where(cnt > 1, 100.0 * ranks / np.maximum(cnt - 1, 1), 50.0)
-        pct = np.where(valid[None], pct, np.nan)
+        np.put_along_axis(ranks, order, np.arange(S)[None, :, None], axis=1)  # broadcast, not materialised
+        scale = np.where(cnt > 1, 100.0 / np.maximum(cnt - 1, 1), 0.0)  # percentile = rank · 100 / (count − 1)
         Wv = np.where(valid, W, 0.0)
-        value = np.nansum(pct * Wv[None], axis=2) / Wv.sum(axis=1)[None]
+        # absent measures weigh 0; a measure only one school has gives it 50
+        value = (np.einsum("bsk,k,sk->bs", ranks.astype(np.float32), scale.astype(np.float32), Wv.astype(np.float32))
+                 + (Wv * np.where(cnt > 1, 0.0, 50.0)).sum(axis=1)[None]) / Wv.sum(axis=1)[None]
     else:
         value = X[:, :, 0]
     order = np.argsort(-value, axis=1)
@@ -277,7 +277,7 @@ def _rank_year(long: pd.DataFrame, year: int, groups: dict, composite: bool, set
         agg["n_in_group"] = len(agg)
         S, K = M.shape
         if intervals and S > 1 and np.isfinite(SE).any():
-            B = int(min(B0, max(50, 4_000_000 // max(S * K, 1))))
+            B = int(min(B0, max(50, 1_000_000 // max(S * K, 1))))
             rng = np.random.default_rng(seed + int(year))
             lo, hi, vse = _draw_ranks(M, SE, W, composite, B, rng)
             agg["rank_low"], agg["rank_high"], agg["value_se"] = lo, hi, vse
@@ -408,7 +408,8 @@ def rank_schools(results: pd.DataFrame, year: int, by: str = "composite", *, exa
                               ).astype(bool)
     unit = "index" if composite or (by == "exam" and subject is None) else (
         long["unit"].iloc[0] if "unit" in long and len(long) else "")
-    cur["explanation"] = [_explanation(r, composite, unit, min_n) for r in cur.to_dict("records")]
+    with many():
+        cur["explanation"] = [_explanation(r, composite, unit, min_n) for r in cur.to_dict("records")]
     cur = cur.sort_values(["type_group", "rank", "school_id"]).reset_index(drop=True)
     return cur[OUT_COLUMNS]
 

@@ -165,36 +165,43 @@ def _compulsory_points(prep: pd.DataFrame, year: int, settings: dict | None, sch
     return out
 
 
-def _year_point(y: int, part: pd.DataFrame, thr: float) -> Point:
+def _year_point(y: int, part: list[dict], thr: float) -> Point:
     """«2026: ВПР — среди худших (сводный балл −0,95, граница четверти −0,35; 46 участников); ОГЭ — ниже минимума
     65,0 % участников (с учётом погрешности не меньше 41,3 %)». What «среди худших» means is a caveat of the flag."""
     pieces, args = [], [str(y)]
-    for r in part.itertuples():
+    for r in part:
         k = len(args)
-        args.append(r.exam)
+        args.append(r["exam"])
         claims = []
-        if r.counts_bottom:
+        if r["counts_bottom"]:
             claims.append("среди худших (сводный балл {%d}, граница четверти {%d}; {%d})" % (len(args), len(args) + 1,
                                                                                             len(args) + 2))
-            args += [q(r.score, "index", signed=True), q(r.q1, "index", signed=True), q(r.participants, "pupils")]
-        if r.counts_share:
+            args += [q(r["score"], "index", signed=True), q(r["q1"], "index", signed=True),
+                     q(r["participants"], "pupils")]
+        if r["counts_share"]:
             claims.append("ниже минимума {%d} участников (с учётом погрешности не меньше {%d})" % (len(args),
                                                                                                    len(args) + 1))
-            args += [q(r.below_share, "%"), q(r.below_low, "%")]
+            args += [q(r["below_share"], "%"), q(r["below_low"], "%")]
         pieces.append("{%d} — " % k + ", ".join(claims))
     return Point("{0}: " + "; ".join(pieces), tuple(args))
 
 
-def _details_table(d: pd.DataFrame) -> pd.DataFrame:
-    """The per-year, per-procedure numbers behind a low-results flag, ready for a table (Russian headers)."""
-    d = d.sort_values(["year", "exam"], ascending=[False, True])
-    cond = np.where(d["counts_bottom"] & d["counts_share"], "четверть худших и много ниже минимума",
-                    np.where(d["counts_bottom"], "четверть худших", np.where(d["counts_share"], "много ниже минимума",
-                                                                            "—")))
-    return pd.DataFrame({"Год": d["year"].astype(int).to_numpy(), "Процедура": d["exam"].to_numpy(),
-                         "Сводный балл": d["score"].to_numpy(), "Граница четверти худших": d["q1"].to_numpy(),
-                         "Участников": d["participants"].to_numpy(), "Ниже минимума, %": d["below_share"].to_numpy(),
-                         "Что выполнено": cond})
+_CONDITION = {(True, True): "четверть худших и много ниже минимума", (True, False): "четверть худших",
+              (False, True): "много ниже минимума", (False, False): "—"}
+DETAIL_COLUMNS = ["year", "exam", "score", "q1", "participants", "below_share", "below_low", "in_bottom", "over_share",
+                  "small_n", "significant_low", "counts_bottom", "counts_share"]
+
+
+def _details_table(recs: list[dict]) -> pd.DataFrame:
+    """The per-year, per-procedure numbers behind a low-results flag, ready for a table (Russian headers; the records
+    come sorted newest year first)."""
+    return pd.DataFrame({"Год": [int(r["year"]) for r in recs], "Процедура": [r["exam"] for r in recs],
+                         "Сводный балл": [r["score"] for r in recs],
+                         "Граница четверти худших": [r["q1"] for r in recs],
+                         "Участников": [r["participants"] for r in recs],
+                         "Ниже минимума, %": [r["below_share"] for r in recs],
+                         "Что выполнено": [_CONDITION[(bool(r["counts_bottom"]), bool(r["counts_share"]))]
+                                           for r in recs]})
 
 
 def _low_results(proc, ly, status, prep, year, settings, excluded_note) -> pd.DataFrame:
@@ -204,29 +211,31 @@ def _low_results(proc, ly, status, prep, year, settings, excluded_note) -> pd.Da
     thr = float(get(settings, "risk.low_results.share_below_min", 30.0))
     window = int(get(settings, "risk.low_results.window", 3))
     sel = proc[proc["school_id"].isin(flagged["school_id"]) & proc["year"].between(year - window + 1, year)]
-    counted = sel[(sel["counts_bottom"] | sel["counts_share"])].merge(
-        ly[ly["low_year"]][["school_id", "year"]], on=["school_id", "year"])
+    sel = sel.sort_values(["school_id", "year", "exam"], ascending=[True, False, True])
+    sel = sel.assign(score=sel["score"].round(3), q1=sel["q1"].round(3), below_share=sel["below_share"].round(1))
+    by_school: dict = {}
+    for rec in sel[["school_id", *DETAIL_COLUMNS]].to_dict("records"):  # one call; grouped in order
+        by_school.setdefault(rec.pop("school_id"), []).append(rec)
+    low_keys = set(zip(ly.loc[ly["low_year"], "school_id"], ly.loc[ly["low_year"], "year"]))
     comp = _compulsory_points(prep, year, settings, flagged["school_id"])
+    caveats = [Point("«Среди худших» — среди четверти школ района с самыми низкими результатами и ниже района с "
+                     "учётом погрешности; «ниже минимума» — не меньше {0} участников с учётом погрешности",
+                     (q(thr, "%"),)), SCORE_NOTE] + ([excluded_note] if excluded_note is not None else [])
     rows = []
-    for r in flagged.itertuples():  # the flagged schools (a few)
-        mine = counted[counted["school_id"] == r.school_id].sort_values(["year", "exam"], ascending=[False, True])
-        pts = [_year_point(int(y), part, thr) for y, part in mine.groupby("year", sort=False)]
-        pts += comp.get(r.school_id, [])
-        yrs = ", ".join(str(y) for y in r.low_years)
-        head = Point("Низкие результаты {0} из {1} последних лет ({2})", (q(r.n_low, "years"), str(window), yrs))
-        caveats = [Point("«Среди худших» — среди четверти школ района с самыми низкими результатами и ниже района с "
-                         "учётом погрешности; «ниже минимума» — не меньше {0} участников с учётом погрешности",
-                         (q(thr, "%"),)), SCORE_NOTE] + ([excluded_note] if excluded_note is not None else [])
-        own = sel[sel["school_id"] == r.school_id]
-        details = own.assign(score=own["score"].round(3), q1=own["q1"].round(3),
-                             below_share=own["below_share"].round(1))
-        recs = details[["year", "exam", "score", "q1", "participants", "below_share", "below_low", "in_bottom",
-                        "over_share", "small_n", "significant_low", "counts_bottom", "counts_share"]].to_dict("records")
+    for sid, low_years, n_low in zip(flagged["school_id"], flagged["low_years"], flagged["n_low"]):
+        own = by_school.get(sid, [])
+        counted = [r for r in own if (r["counts_bottom"] or r["counts_share"]) and (sid, r["year"]) in low_keys]
+        years: dict = {}
+        for r in counted:
+            years.setdefault(int(r["year"]), []).append(r)
+        pts = [_year_point(y, part, thr) for y, part in years.items()] + comp.get(sid, [])
+        head = Point("Низкие результаты {0} из {1} последних лет ({2})",
+                     (q(n_low, "years"), str(window), ", ".join(str(y) for y in low_years)))
         e = Explanation(head, tuple(pts), tuple(caveats), details=_details_table(own),
-                        extra={"years": list(r.low_years), "window": [year - window + 1, year]})
-        rows.append(dict(school_id=r.school_id, flag="low_results", explanation=e, years=list(r.low_years),
-                         procedures=sorted(set(mine["exam"])),
-                         details={"window": [year - window + 1, year], "procedures": recs}))
+                        extra={"years": list(low_years), "window": [year - window + 1, year]})
+        rows.append(dict(school_id=sid, flag="low_results", explanation=e, years=list(low_years),
+                         procedures=sorted({r["exam"] for r in counted}),
+                         details={"window": [year - window + 1, year], "procedures": own}))
     return pd.DataFrame(rows)
 
 

@@ -296,9 +296,11 @@ def _context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, 
     else:  # the residual's 95 % interval lies above 0
         better = (good - zc * out["se"]) > 0
     out["resilient"] = (top_disadv & big & better).fillna(False).astype(bool)
-    out["explanation"] = [context_explanation(r, "below_expectation") if r["below_expectation"] else
-                          context_explanation(r, "resilient") if r["resilient"] else None
-                          for _, r in out.iterrows()]
+    expl = np.full(len(out), None, dtype=object)
+    flagged = np.flatnonzero((out["below_expectation"] | out["resilient"]).to_numpy())
+    for i, r in zip(flagged, out.iloc[flagged].to_dict("records")):  # the flagged schools (a few)
+        expl[i] = context_explanation(r, "below_expectation" if r["below_expectation"] else "resilient")
+    out["explanation"] = expl
     return out[cols].sort_values("school_id").reset_index(drop=True)
 
 

@@ -104,26 +104,32 @@ def share_test_p(k, n, p0, side: str = "greater") -> np.ndarray:
 def bh_significant(p, group, q: float = 0.05) -> np.ndarray:
     """Benjamini–Hochberg step-up within each group: True where the comparison stays significant.
 
-    `p`: p-values (NaN = not tested, never significant); `group`: one integer id per comparison (the family:
+    `p`: p-values (NaN = not tested, never significant); `group`: one non-negative integer id per comparison (the family:
     a school card of one year, one chart). In a family of m tested p-values sorted p(1) ≤ … ≤ p(m), the k
     smallest are significant for the largest k with p(k) ≤ k·q/m. With one comparison it is p ≤ q."""
     p = np.asarray(p, dtype=float)
     group = np.asarray(group, dtype=np.int64)
     out = np.zeros(len(p), dtype=bool)
-    tested = np.flatnonzero(~np.isnan(p))
-    if len(tested) == 0:
+    tested = ~np.isnan(p)
+    if not tested.any():
         return out
-    g, pv = group[tested], p[tested]
+    # m counts every test of the family; only p ≤ q can ever pass (the largest threshold is q), so only those
+    # are sorted — they are also the smallest of their family, so their rank among them is their rank in it
+    m_all = np.bincount(group[tested], minlength=int(group.max()) + 1)  # group ids: small non-negative integers
+    m_of = m_all[group]
+    cand = np.flatnonzero(tested & (p <= q))
+    if len(cand) == 0:
+        return out
+    g, pv = group[cand], p[cand]
     order = np.lexsort((pv, g))
-    gs, ps = g[order], pv[order]
-    _, gcode = np.unique(gs, return_inverse=True)
-    m = np.bincount(gcode)
-    start = np.cumsum(m) - m
+    gs, ps, ms = g[order], pv[order], m_of[cand][order]
+    gcode = np.cumsum(np.concatenate(([0], (gs[1:] != gs[:-1]).astype(np.int64))))  # sorted: runs are groups
+    start = np.flatnonzero(np.concatenate(([True], gs[1:] != gs[:-1])))
     rank = np.arange(len(order)) - start[gcode] + 1
-    passing = ps <= rank * q / m[gcode]
-    kmax = np.zeros(len(m), dtype=np.int64)
+    passing = ps <= rank * q / ms
+    kmax = np.zeros(len(start), dtype=np.int64)
     np.maximum.at(kmax, gcode, np.where(passing, rank, 0))
-    out[tested[order]] = rank <= kmax[gcode]
+    out[cand[order]] = rank <= kmax[gcode]
     return out
 
 

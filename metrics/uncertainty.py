@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.explain import Explanation, Point, q
+from metrics.explain import Explanation, Point, many, q
 from metrics.measures import prepare
 from metrics.measures import subject_phrase
 from metrics.settings import get
@@ -117,18 +117,30 @@ def intervals_from_prep(prep: pd.DataFrame, year: int | None = None, settings: d
         "small_n": small, "nonobjective": nonobj,
     }, copy=False)
     expl = np.full(len(out), None, dtype=object)
-    for i in np.flatnonzero(sig[0] | sig[1]):  # the coloured rows of the cards (a few per school)
-        expl[i] = interval_explanation(out.iloc[i])
+    at = np.flatnonzero(sig[0] | sig[1])  # the coloured rows of the cards (a few per school)
+    if len(at):
+        cols = ["exam", "subject", "grade", "year", "participants", "mean", "mean_low", "mean_high", "district_mean",
+                "significantly_below", "significantly_above", "below_share", "below_low", "below_high",
+                "district_below_share", "below_significantly_above", "below_significantly_below"]
+        arrays = [np.asarray(out[c].to_numpy(dtype=object))[at] for c in cols]
+        phrases: dict = {}
+        with many():
+            for k, values in enumerate(zip(*arrays)):
+                expl[at[k]] = interval_explanation(dict(zip(cols, values)), phrases)
     out["explanation"] = expl
     return out
 
 
-def interval_explanation(r: pd.Series) -> Explanation:
+def interval_explanation(r, phrases: dict | None = None) -> Explanation:
     """Why one result of a school card is coloured: its mean and/or share below the minimum against the district."""
     marks = r["district_mean"] <= 5.0
     unit = "mark" if marks else "score"
     what = "средняя отметка" if marks else "средний балл"
-    phrase = subject_phrase(r["exam"], r["subject"], r["grade"] if pd.notna(r["grade"]) else None)
+    key = (r["exam"], r["subject"], r["grade"])
+    phrases = {} if phrases is None else phrases
+    if key not in phrases:
+        phrases[key] = subject_phrase(r["exam"], r["subject"], r["grade"] if pd.notna(r["grade"]) else None)
+    phrase = phrases[key]
     pts = []
     heads = []
     if r["significantly_below"] or r["significantly_above"]:

@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import format as fmt
+from ui.reasons import full_text
 
 FONT = "Inter, Arial, sans-serif"
 
@@ -122,7 +123,8 @@ def indicator_chart(
             marker=dict(color=fact["status"].map(fmt.status_color).tolist(), opacity=0.85),
             customdata=np.stack([fact["fact"].map(lambda v: fmt.value(v, unit)),
                                  fact["status"].map(fmt.status_label),
-                                 fact.get("reason", pd.Series("", index=fact.index)).fillna("")], axis=-1),
+                                 [full_text(e) for e in fact.get("explanation", pd.Series(None, index=fact.index))]],
+                                axis=-1),
             hovertemplate="%{x}: факт %{customdata[0]} — %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             width=0.5))
 

@@ -30,8 +30,8 @@ def test_exact_trend_has_no_spread_and_falls_short():
     assert r.slope == pytest.approx(2.0) and r.forecast == pytest.approx(48.0)
     assert (r.forecast_low, r.forecast_high) == (pytest.approx(48.0), pytest.approx(48.0))
     assert r.verdict == "не достигнет" and r.will_reach is False and r.gap == pytest.approx(2.0) and r.gap_unit == "pp"
-    assert r.reason.startswith(f"Прогноз на 2024 год: 48,0{NB}% при значении цели 50,0{NB}% — не будет достигнута.")
-    assert f"по тренду не хватает 2,0{NB}п.{NB}п." in r.reason
+    assert render(r.explanation).startswith(f"Прогноз на 2024 год: 48,0{NB}% при значении цели 50,0{NB}% — не будет достигнута.")
+    assert f"по тренду не хватает 2,0{NB}п.{NB}п." in render(r.explanation)
 
 
 def test_prediction_interval_of_three_scattered_facts_cannot_say():
@@ -44,7 +44,7 @@ def test_prediction_interval_of_three_scattered_facts_cannot_say():
     assert r.slope == pytest.approx(0.5) and r.forecast == pytest.approx(3.5)
     assert r.forecast_low == 0.0 and r.forecast_high == pytest.approx(3.5 + half, rel=1e-5)
     assert r.verdict == "нельзя сказать" and r.will_reach is None
-    assert "интервал прогноза захватывает и достижение, и недостижение" in r.reason
+    assert "интервал прогноза захватывает и достижение, и недостижение" in render(r.explanation)
 
 
 def test_forecast_is_clipped_to_the_feasible_range():
@@ -71,7 +71,7 @@ def test_two_facts_give_no_forecast():
     v = vals(("q", None, 2024, "target", 50), ("q", None, 2022, "fact", 40), ("q", None, 2023, "fact", 46))
     r = forecast_to_target(IND, v).iloc[0]
     assert r.n_points == 2 and math.isnan(r.forecast) and r.will_reach is None and r.verdict == "нет прогноза"
-    assert r.reason == "Прогноз не строится: фактических значений 2, нужно не меньше 3."
+    assert render(r.explanation) == "Прогноз не строится: фактических значений 2, нужно не меньше 3."
     two = forecast_to_target(IND, v, settings={"forecast": {"min_points": 2}}).iloc[0]
     assert math.isnan(two.forecast)  # two points never: they leave no error to judge by
 
@@ -82,7 +82,7 @@ def test_final_year_already_measured_uses_the_fact():
     r = forecast_to_target(IND, v).iloc[0]
     assert r.last_fact_year == 2024 and r.forecast == 49 and r.verdict == "не достигнута" and r.will_reach is False
     assert r.gap == pytest.approx(1.0)
-    assert r.reason.startswith(f"Факт 2024 года 49,0{NB}%")
+    assert render(r.explanation).startswith(f"Факт 2024 года 49,0{NB}%")
 
 
 def test_range_target_uses_the_bound_on_the_bad_side():
@@ -101,7 +101,7 @@ def test_a_plan_without_a_target_is_judged_against_its_last_plan_year():
     # last three facts 8, 9, 11 (2024–2026): slope 1,5, forecast 2027 = 9,33 + 1,5·2 = 12,33
     assert r.forecast == pytest.approx(37 / 3)
     assert r.verdict == "не достигнет"
-    assert "при значении последнего года плана 3" in r.reason and "Целевое значение не задано" in r.reason
+    assert "при значении последнего года плана 3" in render(r.explanation) and "Целевое значение не задано" in render(r.explanation)
 
 
 def test_no_target_and_no_plan_uses_programme_end_and_no_verdict():

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from scipy.special import ndtr
 
+from metrics.explain import render
 from metrics.measures import prepare
 from metrics.objectivity import objectivity_flags, objectivity_summary
 
@@ -52,9 +53,9 @@ def test_thresholds_are_tested_not_compared_with_point_estimates():
     # 10–19 works: «мало работ — ориентир», no sign; under 10: nothing
     d = f.loc[("d", 2024)]
     assert d["status"] == "indicative" and d["flags"] == [] and bool(d["small_n"])
-    assert "мало работ" in d["reason"] and "ориентир" in d["reason"]
+    assert "мало работ" in render(d["explanation"]) and "ориентир" in render(d["explanation"])
     assert f.loc[("e", 2024), "status"] == "" and f.loc[("e", 2024), "explanation"] is None
-    assert f.loc[("b", 2024), "flags"] == [] and f.loc[("b", 2024), "reason"] == ""
+    assert f.loc[("b", 2024), "flags"] == [] and f.loc[("b", 2024), "explanation"] is None
 
 
 def test_one_borderline_work_among_many_is_not_a_sign():
@@ -82,7 +83,7 @@ def test_vpr_far_above_the_other_schools_while_oge_is_not():
     assert a["mean"] == pytest.approx(4.6) and a["district_mean"] == pytest.approx(3.475)
     assert a["oge_score"] < 0
     assert a["flags"] == ["above_district_vs_oge"] and a["p_above_district_vs_oge"] < 1e-3
-    assert "намного выше, чем в остальных школах района (3,48)" in a["reason"]
+    assert "намного выше, чем в остальных школах района (3,48)" in render(a["explanation"])
     # the same ВПР with a strong ОГЭ is not tested at all
     f = _flags(_above_rows(oge_a=4.4))
     assert f.loc[("a", 2024), "oge_score"] > 0 and math.isnan(f.loc[("a", 2024), "p_above_district_vs_oge"])
@@ -98,7 +99,7 @@ def test_year_over_year_jump_rises_only():
     # years' sampling errors, is beyond chance
     assert a["between_sd"] == pytest.approx(math.sqrt(1.02 / 5))
     assert a["flags"] == ["jump"]
-    assert "выросла за год с 3,20 до 4,60 (+1,40)" in a["reason"]
+    assert "выросла за год с 3,20 до 4,60 (+1,40)" in render(a["explanation"])
     # a rise of the same size with the 2023 mean 3,50 is within chance: no sign
     same = [_vpr(2023, s, n=40, marks=(4, 16, 16, 4), lcr=(4, 34, 2)) for s in "abcde"]
     assert _flags(same + _above_rows(oge_a=4.4)).loc[("a", 2024), "flags"] == []
@@ -115,7 +116,7 @@ def test_many_threes_and_no_twos_is_a_reason_to_look_at_primary_scores():
     # district «3» (36 + 56) / 200 = 46 %, «2» 24 / 200 = 12 %; 90 % «3» is beyond 46 + 20 by far
     assert s["district_mark3_pct"] == pytest.approx(46) and s["district_mark2_pct"] == pytest.approx(12)
     assert s["flags"] == ["cut_spike"] and s["status"] == "note" and not s["flagged"]
-    assert "стоит посмотреть первичные баллы" in s["reason"]
+    assert "стоит посмотреть первичные баллы" in render(s["explanation"])
     rows[0] = _vpr(2024, "s", n=40, marks=(3, 33, 3, 1), lcr=(4, 34, 2))  # with «2» present it is not the pattern
     assert _flags(rows).loc[("s", 2024), "flags"] == []
 
@@ -128,9 +129,9 @@ def test_persistence_gates_the_strong_wording():
     df = objectivity_flags(_frame(rows), 2024)
     a24 = df[(df["school_id"] == "a") & (df["year"] == 2024)]
     assert a24["years_flagged"].tolist() == [2, 2] and a24["persistent"].all()
-    assert "повторяются" in a24["reason"].iloc[0]
+    assert "повторяются" in render(a24["explanation"].iloc[0])
     c23 = df[(df["school_id"] == "c") & (df["year"] == 2023)].iloc[0]
-    assert c23["flagged"] and not c23["persistent"] and "в этом году — стоит посмотреть" in c23["reason"]
+    assert c23["flagged"] and not c23["persistent"] and "в этом году — стоит посмотреть" in render(c23["explanation"])
     s = objectivity_summary(df, 2024).set_index("school_id")
     assert s.loc["a", "n_flagged_rows"] == 2 and s.loc["a", "years_flagged"] == 2 and s.loc["a", "persistent"]
     assert s.loc["a", "flags"] == ["high_raised", "low_confirmation"]
