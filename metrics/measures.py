@@ -120,9 +120,10 @@ def clear_cache() -> None:
     """Forget the memoised `prepare()`, `metrics.forecast.tidy_values()` and `metrics.social` tables (benchmarks
     time a cold start)."""
     _CACHE.clear()
-    from metrics import forecast, social
+    from metrics import forecast, objectivity, social
     forecast.clear_cache()
     social.clear_cache()
+    objectivity.clear_cache()
 
 
 def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:

@@ -39,12 +39,12 @@ work, and per school in `objectivity_summary()` (with `reasons`, its plain text)
 from __future__ import annotations
 
 import json
-import weakref
 
 import numpy as np
 import pandas as pd
 
 from metrics.explain import Explanation, Point, Quantity, many, q, render
+from metrics.memo import remember
 from metrics.settings import get
 from metrics.stats import bh_significant, one_sided_p, share_test_p, wilson
 from metrics.vector import code_rank, group_ids, int_array, sort_rank, value_codes
@@ -96,17 +96,7 @@ def core(prep: pd.DataFrame, settings: dict | None = None) -> dict:
     per-row arrays aligned with them (numbers, p_<sign>, sig_<sign> after Benjamini–Hochberg, `status`
     "flagged" | "note" | "indicative" | "", `years_flagged`), and `exclude`: a bool array over all rows of `prep`
     (works with a significant sign of inflated marks)."""
-    key = json.dumps(settings, sort_keys=True, default=str)
-    for ref, k, out in _MEMO:
-        if ref() is prep and k == key:
-            return out
-    out = _core(prep, settings)
-    try:
-        _MEMO.insert(0, (weakref.ref(prep), key, out))
-        del _MEMO[2:]
-    except TypeError:
-        pass
-    return out
+    return remember(_MEMO, [prep], json.dumps(settings, sort_keys=True, default=str), lambda: _core(prep, settings), 2)
 
 
 def clear_cache() -> None:

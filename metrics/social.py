@@ -11,12 +11,12 @@ well ("resilient").
 from __future__ import annotations
 
 import json
-import weakref
 
 import numpy as np
 import pandas as pd
 
 from loaders.model import CONTEXT_SHARES
+from metrics.memo import remember
 from metrics.measures import _blank, _float, _measure_from_prep, prepare, procedure_scores
 from metrics.explain import Explanation, Point, q
 from metrics.settings import get
@@ -73,16 +73,7 @@ def _settings_key(settings: dict | None) -> str:
 
 def _memo(objs: list, key: tuple, compute):
     """The result of `compute()` for these input objects (by identity) and key, computed once while they live."""
-    for refs, k, out in _MEMO:
-        if k == key and len(refs) == len(objs) and all(r() is o for r, o in zip(refs, objs)):
-            return out
-    out = compute()
-    try:
-        _MEMO.insert(0, ([weakref.ref(o) for o in objs], key, out))
-        del _MEMO[6:]
-    except TypeError:
-        pass
-    return out
+    return remember(_MEMO, objs, key, compute, 6)
 
 
 def clear_cache() -> None:

@@ -3,8 +3,11 @@
 The plan-vs-fact table for the chosen year (deviations and direction-aware
 statuses in colour), then, per indicator, a chart of the plan line (or range
 band), the facts, the baseline, the target and the trend forecast to the end of
-the programme with «будет достигнут» / «не хватит X». With a school chosen in
-the sidebar, the school-level indicators of that school are shown.
+the programme with its 80 % prediction interval and the verdict «достигнет» /
+«не достигнет» / «нельзя сказать» (the forecast's explanation). With a school
+chosen in the sidebar, the school-level indicators of that school are shown. At
+the end, the reconciliation of reported facts with what the loaded results give
+(`metrics.reconcile`).
 """
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
 """«Рейтинг школ»: where does each school stand, is the place stable, and is a difference more than chance?
 
 A sortable ranking by the composite, by a procedure and subject, or by a programme
-indicator (`metrics.rank_schools`), with rank-change arrows, small-n marks and the
-3-year average; a bar chart with the district line; a funnel plot with control
-limits (`metrics.funnel`; a click on a school opens its card); the 5×5 level ×
-change grid (`metrics.level_change_grid`). ВПР is never ranked (federal guidance).
+indicator (`metrics.rank_schools`), one list per school type, with each place's
+interval, rank-change arrows only beyond chance, small-n marks and the 3-year
+average; a bar chart with the district line; a funnel plot with limits widened by
+the spread between schools (`metrics.funnel`; a click on a school opens its card);
+the 5×5 level × change grid judged against each change's own error
+(`metrics.level_change_grid`). ВПР is never ranked (federal guidance).
 """
 from __future__ import annotations
 

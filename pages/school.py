@@ -2,8 +2,10 @@
 
 Profile and social context beside the district median; every result over the
 years against the district with 95 % intervals (`metrics.intervals`); the
-school's programme indicators (`metrics.plan_vs_fact`); its flags with the reasons
-in plain Russian (`metrics.risk_flags`); ВПР objectivity (`metrics.objectivity_flags`);
+school's programme indicators (`metrics.plan_vs_fact`); успеваемость, качество
+знаний, СОУ and high scorers (`metrics.mark_measures`, `metrics.high_scorers`); its
+flags with their explanations (`metrics.risk_flags`); ВПР objectivity
+(`metrics.objectivity_flags`, `objectivity_summary`);
 its events (`metrics.roadmap_progress`). `?print=1` (or the toggle) gives a clean
 handout: no sidebar, no widgets, compact tables.
 """

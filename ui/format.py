@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from metrics.explain import plural  # Russian agreement: one rule for metrics and pages
 from metrics.format import NBSP, signed
 from metrics.format import num as _num
 from metrics.format import pct as _pct
@@ -259,16 +260,6 @@ def datetime_ru(ts: Any) -> str:
     if t.tzinfo is not None:
         t = pd.Timestamp(t.astimezone(None)).tz_localize(None)
     return t.strftime("%d.%m.%Y %H:%M")
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural: 1 работа, 2 работы, 5 работ."""
-    n = abs(int(n))
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def works(n: int) -> str:
