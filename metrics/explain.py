@@ -19,14 +19,20 @@ medium, with `render()` giving the plain-text form for both.
 Units (`Quantity.unit`) decide how a number is written:
 "%" share on the 0–100 scale («45,0 %»), "pp" a difference of shares
 («+0,4 п. п.»), "mark" a 2–5 mark (two decimals), "score" an exam score (one
-decimal), "people"/"works"/"schools" counts (integers), "hours", "years",
-"index" (two decimals), "" a bare number.
+decimal), "people" a head count («12 чел.»), "items" a count of things («6 шт.»),
+"works" / "schools" / "pupils" / "results" / "years" counts written with the
+agreeing word («1 работа», «3 школы», «12 участников», «5 лет»), "hours",
+"index" (two decimals), "" a bare number. Any other unit text (an indicator's own
+unit from a file, «руб.») is written after the number as it is. A value that
+rounds to zero is written without a sign («0,0», never «−0,0»).
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Iterator, Union
 
 from metrics.format import NBSP, num
 
@@ -39,13 +45,41 @@ _UNITS: dict[str, tuple[int, str]] = {
     "mark": (2, ""),
     "score": (1, ""),
     "people": (0, NBSP + "чел."),
+    "items": (0, NBSP + "шт."),
     "works": (0, ""),
     "schools": (0, ""),
-    "hours": (1, NBSP + "ч"),
+    "pupils": (0, ""),
+    "results": (0, ""),
     "years": (0, ""),
+    "hours": (1, NBSP + "ч"),
     "index": (2, ""),
     "": (1, ""),
 }
+# counts written with the agreeing noun: unit -> (1, 2–4, 5+) forms
+_NOUNS: dict[str, tuple[str, str, str]] = {
+    "works": ("работа", "работы", "работ"),
+    "schools": ("школа", "школы", "школ"),
+    "pupils": ("участник", "участника", "участников"),
+    "results": ("результат", "результата", "результатов"),
+    "years": ("год", "года", "лет"),
+}
+
+
+def plural(n: float, one: str, few: str, many: str) -> str:
+    """The noun form that agrees with n: 1 школа, 2 школы, 5 школ, 21 школа, 11 школ; a fraction takes «few»."""
+    if n != int(n):
+        return few
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def noun(n: float, unit: str) -> str:
+    """The agreeing noun of a count unit («школы» for 3 "schools")."""
+    return plural(n, *_NOUNS[unit])
 
 
 @dataclass(frozen=True)
@@ -80,28 +114,49 @@ class Explanation:
     extra: dict = field(default_factory=dict)   # structured facts a renderer may use (years, procedures…)
 
 
+def _digits_suffix(unit: str) -> tuple[int, str]:
+    if unit in _UNITS:
+        return _UNITS[unit]
+    return 1, NBSP + unit  # an indicator's own unit, as the file writes it
+
+
+def number_text(value: float, digits: int) -> str:
+    """A number with `digits` decimals, a true minus, and no sign on a value that rounds to zero."""
+    text = (f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}").replace(",", NBSP).replace(".", ",")
+    if value < 0 and any(ch in "123456789" for ch in text):
+        return MINUS + text.lstrip("-")
+    return text.lstrip("-")
+
+
 def quantity_text(q: Quantity, with_n: bool = False, with_interval: bool = False) -> str:
-    """«45,0 %», «+0,4 п. п.», «−1,20», «4,38 (3,95–4,81)», «12 чел.»."""
+    """«45,0 %», «+0,4 п. п.», «−1,20», «4,38 (3,95–4,81)», «12 чел.», «3 школы»."""
     if q.value is None or (isinstance(q.value, float) and math.isnan(q.value)):
         return "—"
-    digits, suffix = _UNITS.get(q.unit, (1, ""))
+    digits, suffix = _digits_suffix(q.unit)
     value = float(q.value)
-    if digits == 0 and value.is_integer():
-        value = int(value)
-    text = num(abs(value) if q.signed else value, digits).replace("-", MINUS)
+    if digits == 0:
+        value = float(round(value))
+        if value.is_integer():
+            value = int(value)
+    text = number_text(abs(value) if q.signed else value, digits)
     if q.signed:
-        text = ("+" if value > 0 else MINUS if value < 0 else "±") + text
-    text += suffix
+        shown_zero = not any(ch in "123456789" for ch in text)
+        text = ("±" if shown_zero else "+" if value > 0 else MINUS) + text
+    if q.unit in _NOUNS:
+        text += NBSP + noun(value, q.unit)
+    else:
+        text += suffix
     if with_interval and q.low is not None and q.high is not None:
-        text += f" ({num(q.low, digits).replace('-', MINUS)}–{num(q.high, digits).replace('-', MINUS)})"
+        text += f" ({number_text(q.low, digits)}–{number_text(q.high, digits)})"
     if with_n and q.n is not None:
         text += f", n{NBSP}={NBSP}{q.n}"
     return text
 
 
 def arg_text(a: Arg) -> str:
+    """An argument as text: a Quantity with its unit and, when it has one, its interval «4,38 (3,95–4,81)»."""
     if isinstance(a, Quantity):
-        return quantity_text(a)
+        return quantity_text(a, with_interval=True)
     if isinstance(a, float):
         return num(a)
     return str(a)
@@ -118,6 +173,41 @@ def render(e: Explanation) -> str:
     parts += [point_text(p) for p in e.points]
     parts += [point_text(c) for c in e.caveats]
     return " ".join(s if s.endswith((".", "!", "?")) else s + "." for s in parts if s)
+
+
+def headline_text(e: Explanation | None) -> str:
+    """The headline alone, as plain text ("" without an explanation): a table's short column."""
+    return point_text(e.headline) if e is not None else ""
+
+
+def _clean(x):
+    """A number as a float, None for missing (NaN, pandas NA)."""
+    if x is None:
+        return None
+    try:
+        x = float(x)
+    except TypeError:  # pandas NA
+        return None
+    return None if x != x else x
+
+
+def q(value, unit: str = "", n=None, low=None, high=None, signed: bool = False) -> Quantity:
+    """A Quantity from numpy / pandas scalars: NaN becomes None, n an int."""
+    nn = _clean(n)
+    return Quantity(_clean(value), unit, None if nn is None else int(nn), _clean(low), _clean(high), signed)
+
+
+@contextlib.contextmanager
+def many() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a metric builds one explanation per row: tens of thousands of
+    small acyclic objects otherwise trigger collection after collection over the whole heap (3× slower)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def plain(text: str) -> Explanation:

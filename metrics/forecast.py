@@ -5,8 +5,8 @@ when the programme gives no yearly plan). `forecast_to_target` fits a
 least-squares line through the latest facts and projects it to the target's
 year, saying whether the target will be reached and by how much it falls short.
 
-Also holds the small value helpers shared by `metrics/plan_fact.py`: the
-district/school key and Russian formatting of indicator values with units.
+Also holds the small value helpers shared by `metrics/plan_fact.py`: the tidy
+values table, the district/school key, baselines and targets.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.format import NBSP
-from metrics.vector import group_ids, sort_rank, text_by_value
+from metrics.explain import Explanation, Point, many, q
+from metrics.vector import group_ids, sort_rank
 from metrics.settings import get
 
 KEY = ["indicator_id", "school_key"]
@@ -139,128 +139,6 @@ def targets(v: pd.DataFrame) -> pd.DataFrame:
     return t.rename(columns={"year": "final_year", "point": "target", "low": "target_low", "high": "target_high"})
 
 
-_POW10 = 10 ** np.arange(19, dtype=np.int64)
-
-
-def fmt_array(x, digits: int = 1) -> np.ndarray:
-    """Russian text of many numbers at once (like metrics.format.num with fixed digits), "" for NaN.
-
-    The value is first rounded to an integer number of units of the last digit (np.round(|x|·10^digits));
-    that integer is written with a decimal comma, thin-space grouping of thousands and "-" for negatives.
-    Vectorised with numpy string functions; only values ≥ 1000 (grouping) take a per-value path.
-    """
-    x = np.asarray(x, dtype=float)
-    if len(x) == 0:
-        return np.zeros(0, dtype=object)
-    ok = np.isfinite(x)
-    scale = 10 ** digits
-    v = np.round(np.abs(np.where(ok, x, 0.0)) * scale)
-    neg = (x < 0) & (v > 0)
-    if len(x) > 64:  # the text depends only on (v, sign): write each distinct pair once
-        key = np.where(ok, np.where(neg, -v - 1.0, v), np.nan)
-        codes, uniq = pd.factorize(key)
-        if len(uniq) < len(x):
-            u = np.asarray(uniq, dtype=float)
-            text_u = fmt_array(np.where(u < 0, -(u + 1.0), u) / scale * np.where(u < 0, -1.0, 1.0), digits)
-            return np.append(text_u, "").astype(object).take(codes)
-    small = v < 1000 * scale
-    s = np.where(small, v, 0.0).astype(np.int64).astype(str)
-    if digits:
-        z = np.strings.zfill(s, digits + 1)
-        s = np.strings.add(np.strings.add(np.strings.slice(z, 0, -digits), ","), np.strings.slice(z, -digits, None))
-    text = s.astype(object)
-    big = np.flatnonzero(~small & ok)
-    if len(big):
-        def grouped(i: int) -> str:
-            ip, fp = divmod(i, scale)
-            head = f"{ip:,}".replace(",", NBSP)
-            return head + ("," + str(fp).zfill(digits) if digits else "")
-        text[big] = [grouped(int(i)) for i in v[big]]
-    if neg.any():
-        text[neg] = "-" + text[neg]
-    text[~ok] = ""
-    return text
-
-
-def _digits(values: np.ndarray, units: np.ndarray) -> np.ndarray:
-    a = np.abs(values.astype(float))
-    whole = np.isfinite(a) & (np.abs(a - np.round(a)) < 1e-9)
-    pct_unit = units == "%"
-    return np.where(pct_unit, 1, np.where(whole & ~pct_unit & (a >= 10), 0, np.where(a < 10, 2, 1)))
-
-
-def fmt_digits(values: np.ndarray, digits: np.ndarray) -> np.ndarray:
-    """fmt_array with a number of digits per element (0, 1 or 2)."""
-    out = np.full(len(values), "", dtype=object)
-    for d in np.unique(digits):
-        m = digits == d
-        out[m] = fmt_array(values[m], int(d))
-    return out
-
-
-def _units(units: pd.Series | str, n: int) -> np.ndarray:
-    if isinstance(units, str):
-        return np.full(n, units.strip(), dtype=object)
-    return text_clean(pd.Series(units)).to_numpy(dtype=object)
-
-
-def _rounded_key(vals: np.ndarray, digits: np.ndarray) -> list[np.ndarray]:
-    """Integer codes that fix the text of fmt_array(vals, digits): the digits, the rounded magnitude, the sign, NaN."""
-    ok = np.isfinite(vals)
-    mag = np.round(np.abs(np.where(ok, vals, 0.0)) * 10.0 ** digits)
-    return [pd.factorize(digits)[0], pd.factorize(np.where(ok, mag, -1.0))[0], (vals < 0).astype(np.int8),
-            ok.astype(np.int8)]
-
-
-def fmt_values(values: pd.Series, units: pd.Series | str = "") -> pd.Series:
-    """Russian text of indicator values with their unit: 42,0 %, 4,38, 7 чел.; "" for missing.
-    Each distinct (unit, digits, rounded value) is written once."""
-    gid, out = fmt_values_ids(values, units)
-    return pd.Series(out.take(gid), index=getattr(values, "index", None), dtype=object)
-
-
-def fmt_values_ids(values: pd.Series, units: pd.Series | str = "") -> tuple[np.ndarray, np.ndarray]:
-    """`fmt_values` as (per-row text id, texts by id): rows with one id have one text."""
-    vals = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
-    u = _units(units, len(vals))
-    digits = _digits(vals, u)
-    gid, first = group_ids(pd.factorize(u)[0], *_rounded_key(vals, digits)) if len(vals) else (
-        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    vf, uf = vals[first], u[first]
-    text = fmt_digits(vf, digits[first])
-    kinds = {x: ("" if x == "" or x.lower().startswith("балл") else NBSP + x) for x in pd.unique(uf)}
-    kinds["%"] = NBSP + "%"
-    suffix = pd.Series(uf, dtype=object).map(kinds).to_numpy(dtype=object)
-    return gid, np.where(text != "", text + suffix, "").astype(object)
-
-
-def fmt_plain(values: pd.Series, digits: int = 1) -> pd.Series:
-    """Russian number text of a numeric Series ("" for missing)."""
-    vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    return pd.Series(fmt_array(vals, digits), index=values.index, dtype=object)
-
-
-def fmt_signed(values: pd.Series, digits: int | np.ndarray = 1) -> pd.Series:
-    """Signed Russian number text (+1,2 / −0,5; a value that rounds to 0 has no sign; "" for missing).
-    Each distinct (digits, rounded value, sign) is written once."""
-    gid, out = fmt_signed_ids(values, digits)
-    return pd.Series(out.take(gid), index=values.index, dtype=object)
-
-
-def fmt_signed_ids(values: pd.Series, digits: int | np.ndarray = 1) -> tuple[np.ndarray, np.ndarray]:
-    """`fmt_signed` as (per-row text id, texts by id)."""
-    vals = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    d_all = np.broadcast_to(np.asarray(digits), vals.shape)
-    if len(vals) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
-    gid, first = group_ids(*_rounded_key(vals, d_all))
-    v, d = vals[first], d_all[first]
-    text = fmt_digits(np.abs(v), d)
-    zero = np.round(np.abs(np.nan_to_num(v)) * 10.0 ** d) == 0
-    sign = np.where(zero, "", np.where(v < 0, "−", "+"))
-    return gid, np.where(text != "", sign + text, "").astype(object)
-
-
 # ---------------------------------------------------------------- glide path
 
 
@@ -303,26 +181,41 @@ def glide_from_tidy(v: pd.DataFrame, base: pd.DataFrame | None = None, tg: pd.Da
 
 
 def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Linear-trend forecast of each indicator × school to the programme's final year.
+    """Linear-trend forecast of each indicator × school to its target year, with an 80 % prediction interval.
 
-    One row per indicator × school_id (None = district) that has a target or a fact.
-    Columns: indicator_id, school_id, final_year (year of the target; the programme's
-    last target year when the indicator has none), target, last_fact_year, last_fact,
-    n_points (facts used: the last `forecast.points`, default 3), slope (per year),
-    forecast (trend value in final_year; the fact itself when final_year is already
-    measured), will_reach (True/False; None with fewer than `forecast.min_points` facts
-    or no target), gap (how far the forecast falls short of the target in the good
-    direction; 0 when reached), direction, unit, reason (Russian).
-    For a target range the bound on the bad side counts (higher is better: the low bound).
+    One row per indicator × school_id (None = district) that has a target, a plan or a fact.
+    The reference: the target (for a range, the bound on the bad side); an indicator with a plan but no target is
+    judged against its last plan year (target_source "plan"); the programme's last target year when it has
+    neither (no verdict). Facts: the last `forecast.points` (3) up to the target year; at least
+    `forecast.min_points` (3) are needed. Least squares y = a + b·x; the forecast and its prediction interval
+    ŷ ± t(0,9; n−2)·s·√(1 + 1/n + (x₀ − x̄)²/Σ(x − x̄)²) are clipped to the feasible range of the unit
+    (0–100 for %, 2–5 for marks, ≥ 0 for counts and hours; `metrics.units`).
+    verdict: «достигнет» when the whole interval is on the good side of the reference, «не достигнет» when it is
+    wholly on the bad side, «нельзя сказать» otherwise; when the target year is already measured, «достигнута» /
+    «не достигнута» from the fact; «нет прогноза» with too few facts or no reference.
+
+    Columns: indicator_id, school_id, final_year, target (the reference value), target_source ("target" | "plan" |
+    None), last_fact_year, last_fact, n_points, slope (per year), forecast, forecast_low, forecast_high (80 %),
+    will_reach (True for «достигнет»/«достигнута», False for «не достигнет»/«не достигнута», None otherwise),
+    verdict, gap (shortfall of the forecast in the good direction, 0 when reached; in п. п. for %), gap_unit
+    ("pp" for %, else the value's unit code), direction, unit, explanation (`metrics.explain.Explanation`;
+    `metrics.explain.render` gives its text).
     """
+    from metrics.stats import t_quantile
+    from metrics.units import feasible_range, unit_kind
+
     points = int(get(settings, "forecast.points", 3))
-    min_points = int(get(settings, "forecast.min_points", 2))
+    min_points = max(3, int(get(settings, "forecast.min_points", 3)))
+    level = float(get(settings, "forecast.interval", 0.8))
     v = tidy_values(values)
     meta = indicator_meta(indicators)
-    tg = targets(v)
+    tg = targets(v).assign(target_source="target")
+    last_plan = _first_last(v, "plan", last=True).rename(
+        columns={"year": "final_year", "point": "target", "low": "target_low", "high": "target_high"})
+    last_plan = last_plan[~last_plan["_k"].isin(tg["_k"])].assign(target_source="plan")
+    tg = pd.concat([tg, last_plan], ignore_index=True)
     programme_end = float(tg["final_year"].max()) if len(tg) else np.nan
 
-    # joins and groups on the integer indicator × school key `_k` (same rows, same order within each key)
     facts = v[(v["kind"].to_numpy() == "fact") & v["point"].notna().to_numpy()][KEY + ["_k", "year", "point"]]
     keys = pd.concat([tg[KEY + ["_k"]], facts[KEY + ["_k"]]]).drop_duplicates("_k")
     out = keys.merge(tg.drop(columns=KEY), on="_k", how="left")
@@ -340,79 +233,109 @@ def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings:
     f["dx2"] = (f["x"] - f["xm"]) ** 2
     s = f.groupby("_k", sort=False)[["dxdy", "dx2"]].sum()
     agg["slope"] = np.where(s["dx2"] > 0, s["dxdy"] / s["dx2"].where(s["dx2"] > 0), np.nan)
+    agg["sxx"] = s["dx2"]
+    f = f.join(agg[["slope"]], on="_k")
+    f["r2"] = (f["point"] - f["ym"] - f["slope"] * (f["x"] - f["xm"])) ** 2
+    agg["ssr"] = f.groupby("_k", sort=False)["r2"].sum()
     out = out.merge(agg.reset_index(), on="_k", how="left")
     out["n_points"] = out["n_points"].fillna(0).astype("int64")
-
-    enough = out["n_points"] >= min_points
-    measured = out["last_fact_year"].notna() & out["final_year"].notna() & (out["last_fact_year"] >= out["final_year"])
-    trend = out["ym"] + out["slope"] * (out["final_year"] - out["xm"])
-    out["forecast"] = np.where(measured, out["last_fact"], np.where(enough, trend, np.nan))
 
     out = out.merge(meta[["indicator_id", "direction", "unit"]], on="indicator_id", how="left")
     out["direction"] = out["direction"].fillna("higher")
     out["unit"] = out["unit"].fillna("")
+    kinds = [unit_kind(u, t) for u, t in zip(out["unit"], out["last_fact"].fillna(out["target"]))]
+    out["_kind"] = kinds
+    lo_b = np.array([feasible_range(k)[0] for k in kinds]) if kinds else np.zeros(0)
+    hi_b = np.array([feasible_range(k)[1] for k in kinds]) if kinds else np.zeros(0)
+
+    enough = out["n_points"] >= min_points
+    measured = out["last_fact_year"].notna() & out["final_year"].notna() & (out["last_fact_year"] >= out["final_year"])
+    x0 = out["final_year"]
+    trend = out["ym"] + out["slope"] * (x0 - out["xm"])
+    n = out["n_points"].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sres = np.sqrt(out["ssr"] / (n - 2))
+        half = t_quantile(0.5 + level / 2, np.maximum(n - 2, 1)) * sres * np.sqrt(1 + 1 / n + (x0 - out["xm"]) ** 2
+                                                                                / out["sxx"])
+    fc = np.where(measured, out["last_fact"], np.where(enough, trend, np.nan))
+    out["forecast"] = np.clip(fc, lo_b, hi_b)
+    out["forecast_low"] = np.where(measured, out["last_fact"], np.where(enough, np.clip(trend - half, lo_b, hi_b), np.nan))
+    out["forecast_high"] = np.where(measured, out["last_fact"], np.where(enough, np.clip(trend + half, lo_b, hi_b),
+                                                                         np.nan))
     higher = out["direction"] == "higher"
     tref = np.where(higher, out["target_low"].fillna(out["target"]), out["target_high"].fillna(out["target"]))
     tref = pd.Series(tref, index=out.index, dtype=float)
-    short = np.where(higher, tref - out["forecast"], out["forecast"] - tref)
+    out["target"] = tref  # for a range: its bound on the bad side, the value the verdict is judged against
     known = out["forecast"].notna() & tref.notna()
+    short = np.where(higher, tref - out["forecast"], out["forecast"] - tref)
     out["gap"] = np.where(known, np.clip(short, 0, None), np.nan)
-    reach = pd.Series(np.where(short <= 1e-9, True, False), index=out.index, dtype=object)
-    out["will_reach"] = reach.where(known, None)
-
-    out["reason"] = _forecast_reason(out, tref, known, measured, enough, points)
+    worst = np.where(higher, out["forecast_low"], out["forecast_high"])
+    best = np.where(higher, out["forecast_high"], out["forecast_low"])
+    surely = np.where(higher, worst >= tref - 1e-9, worst <= tref + 1e-9)
+    never = np.where(higher, best < tref - 1e-9, best > tref + 1e-9)
+    verdict = np.where(~known, "нет прогноза",
+                       np.where(measured, np.where(short <= 1e-9, "достигнута", "не достигнута"),
+                                np.where(surely, "достигнет", np.where(never, "не достигнет", "нельзя сказать"))))
+    out["verdict"] = verdict
+    reach = pd.Series(np.where(np.isin(verdict, ["достигнет", "достигнута"]), True, False), index=out.index, dtype=object)
+    out["will_reach"] = reach.where(np.isin(verdict, ["достигнет", "достигнута", "не достигнет", "не достигнута"]),
+                                    None)
+    out["gap_unit"] = ["pp" if k == "pct" else "" for k in kinds]
     out["school_id"] = school_id_out(out["school_key"])
     out["final_year"] = out["final_year"].astype("Int64")
     out["last_fact_year"] = out["last_fact_year"].astype("Int64")
-    cols = ["indicator_id", "school_id", "final_year", "target", "last_fact_year", "last_fact", "n_points", "slope",
-            "forecast", "will_reach", "gap", "direction", "unit", "reason"]
+    out["target_source"] = out["target_source"].where(out["target_source"].notna(), None)
+    with many():
+        out["explanation"] = [_forecast_explanation(r, points, min_points, level) for r in out.to_dict("records")]
+    cols = ["indicator_id", "school_id", "final_year", "target", "target_source", "last_fact_year", "last_fact",
+            "n_points", "slope", "forecast", "forecast_low", "forecast_high", "will_reach", "verdict", "gap", "gap_unit",
+            "direction", "unit", "explanation"]
     order = np.lexsort((sort_rank(out["school_key"].to_numpy()), sort_rank(out["indicator_id"].to_numpy())))
     return pd.DataFrame({c: out[c].array[order] for c in cols}, copy=False)
 
 
-def _year_text(years: pd.Series) -> pd.Series:
-    """"2026" per row ("" when missing), written once per distinct year."""
-    codes, uniq = pd.factorize(years)
-    text = np.array([str(int(y)) for y in uniq] + [""], dtype=object)
-    return pd.Series(text.take(codes), index=years.index, dtype=object)
+def _forecast_explanation(r: dict, points: int, min_points: int, level: float) -> Explanation:
+    from metrics.units import explain_unit, gap_unit
 
-
-def _forecast_reason(out: pd.DataFrame, tref: pd.Series, known: pd.Series, measured: pd.Series,
-                     enough: pd.Series, points: int) -> pd.Series:
-    """The Russian reason of every row, each in the form it needs; sentence parts built once per distinct text."""
-    if out.empty:
-        return pd.Series([], index=out.index, dtype=object)
-    unit = out["unit"]
-    fy = _year_text(out["final_year"]).to_numpy(dtype=object)
-    fc = fmt_values(out["forecast"], unit).to_numpy(dtype=object)
-    tg = fmt_values(tref, unit).to_numpy(dtype=object)
-    gap = fmt_values(out["gap"], unit).to_numpy(dtype=object)
-    n = out["n_points"].to_numpy()
-    last_y = _year_text(out["last_fact_year"]).to_numpy(dtype=object)
-    reach = (out["will_reach"] == True).to_numpy()  # noqa: E712
-    meas, enough_, no_tref = measured.to_numpy(dtype=bool), enough.to_numpy(dtype=bool), tref.isna().to_numpy()
-    reason = np.full(len(out), "", dtype=object)
-
-    few = np.flatnonzero(~enough_ & ~meas)
-    if len(few):
-        reason[few] = text_by_value([n[few]], lambda k: np.where(
-            k == 0, "Нет фактических значений — прогноз невозможен",
-            "Для прогноза нужно не меньше двух фактических значений, есть " + k.astype(str)))
-    rest = ~(~enough_ & ~meas)
-    r = np.flatnonzero(rest & no_tref)
-    if len(r):
-        has_fc = out["forecast"].notna().to_numpy()[r]
-        reason[r] = text_by_value([fy[r], fc[r], has_fc], lambda y, f, h: "Целевое значение не задано" + np.where(
-            h, "; прогноз на " + y + " год: " + f, ""))
-    target_tail = text_by_value([tg, reach, gap, meas], lambda t, ok, g, m: " при цели " + t + " — " + np.where(
-        m, np.where(ok, "цель достигнута", "цель не достигнута, не хватает " + g),
-        np.where(ok, "цель будет достигнута", "цель не будет достигнута, не хватает " + g)))
-    r = np.flatnonzero(rest & ~no_tref & meas)
-    if len(r):
-        reason[r] = text_by_value([fy[r], fc[r]], lambda y, f: "Факт " + y + " года " + f) + target_tail[r]
-    r = np.flatnonzero(rest & ~no_tref & ~meas)
-    if len(r):
-        head = text_by_value([fy[r], n[r], last_y[r]], lambda y, k, ly: "Прогноз на " + y + " год " + np.where(
-            k >= 2, "по линейному тренду " + k.astype(str) + " последних фактов (по " + ly + " год)", "") + ": ")
-        reason[r] = head + fc[r] + target_tail[r]
-    return pd.Series(reason, index=out.index, dtype=object)
+    kind = r["_kind"]
+    u = explain_unit(r["unit"], kind)
+    fy = "" if pd.isna(r["final_year"]) else str(int(r["final_year"]))
+    target = q(r["target"], u)
+    src = r.get("target_source")
+    ref_word = "последнего года плана" if src == "plan" else "цели"
+    caveats = []
+    if src == "plan":
+        caveats.append(Point("Целевое значение не задано — прогноз сравнивается с планом последнего года ({0})", (fy,)))
+    if r["direction"] == "lower":
+        caveats.append(Point("Меньше — лучше"))
+    verdict = r["verdict"]
+    if verdict in ("достигнута", "не достигнута"):
+        head = Point("Факт {0} года {1} при значении " + ref_word + " {2}: " + ("цель достигнута" if verdict == "достигнута"
+                                                                              else "не достигнута"),
+                     (fy, q(r["forecast"], u), target))
+        pts = () if verdict == "достигнута" else (Point("не хватает {0}", (q(r["gap"], gap_unit(r["unit"], kind)),)),)
+        return Explanation(head, pts, tuple(caveats), extra={"verdict": verdict})
+    if r["n_points"] < min_points:
+        head = Point("Прогноз не строится: фактических значений {0}, нужно не меньше {1}",
+                     (str(int(r["n_points"])), str(min_points)))
+        return Explanation(head, (), tuple(caveats), extra={"verdict": verdict})
+    fc = q(r["forecast"], u)
+    if r["forecast_high"] - r["forecast_low"] > 1e-9:
+        pts = [Point("по линейному тренду {0} последних фактических значений (по {1} год); с вероятностью {2} значение "
+                     "будет от {3} до {4}", (str(int(r["n_points"])), str(int(r["last_fact_year"])),
+                                             f"{round(100 * level)}\u00a0%", q(r["forecast_low"], u),
+                                             q(r["forecast_high"], u)))]
+    else:
+        pts = [Point("по линейному тренду {0} последних фактических значений (по {1} год); они лежат точно на прямой, "
+                     "поэтому разброс оценить нельзя", (str(int(r["n_points"])), str(int(r["last_fact_year"]))))]
+    if pd.isna(r["target"]):
+        head = Point("Прогноз на {0} год: {1}; цель не задана", (fy, fc))
+        return Explanation(head, tuple(pts), tuple(caveats), extra={"verdict": verdict})
+    word = {"достигнет": "будет достигнута", "не достигнет": "не будет достигнута",
+            "нельзя сказать": "нельзя сказать, будет ли достигнута"}[verdict]
+    head = Point("Прогноз на {0} год: {1} при значении " + ref_word + " {2} — " + word, (fy, fc, target))
+    if verdict != "достигнет" and r["gap"] and r["gap"] > 0:
+        pts.append(Point("по тренду не хватает {0}", (q(r["gap"], gap_unit(r["unit"], kind)),)))
+    if verdict == "нельзя сказать":
+        caveats.append(Point("Фактов мало и они колеблются: интервал прогноза захватывает и достижение, и недостижение"))
+    return Explanation(head, tuple(pts), tuple(caveats), extra={"verdict": verdict})

@@ -36,4 +36,6 @@ def signed(x: Any, digits: int = 1) -> str:
     s = num(x, digits)
     if not s:
         return ""
+    if not any(ch in "123456789" for ch in s):
+        return s.lstrip("-")  # a change that rounds to zero has no sign: «0,0», not «+0,0» or «−0,0»
     return s.replace("-", "−") if float(x) < 0 else f"+{s}"

@@ -8,12 +8,17 @@ uses, fully vectorised:
 * `below` / `below_share` — below-minimum count (`below_min`, or «2» when it is missing)
   and its percentage of participants (0–100);
 * `sd_marks` — the spread of individual marks from the mark counts (sample SD);
+* `nonobjective` — a ВПР result with a confirmed sign of inflated marks (`metrics.objectivity.core`):
+  it stays in the school's own rows but is left out of every district value below and of the
+  procedure scores (the ШНОР evidence), so one school's inflated ВПР does not make others look low
+  (settings `objectivity.exclude_from_reference`);
 * district values per exam × subject × grade × year, participant-weighted across
   schools (`district_mean`, `district_below_share`), the district's spread of
-  individual results `district_sd` (pooled mark counts of all schools, or the settings'
-  typical spread when the district has no mark counts: `uncertainty.ege_score_sd`
-  for score-scale exams, `uncertainty.mark_sd` for mark-scale ones) and the spread
-  between school means `between_sd` (participant-weighted);
+  individual results `district_sd` with its source `district_sd_source`: "marks" (pooled mark
+  counts of all schools), "tails" (a score exam: the SD implied by the district's shares below the
+  minimum score and at or above the high-score band, scores taken as normal — per subject and year,
+  never one constant) or "settings" (`uncertainty.ege_score_sd` / `uncertainty.mark_sd`, when the
+  data cannot tell), and the spread between school means `between_sd` (participant-weighted);
 * `z` — the school's standardised mean, (mean − district_mean) / district_sd, i.e. in
   units of the district's spread of individual results, with its standard error `z_se`.
 
@@ -30,11 +35,13 @@ from __future__ import annotations
 
 import json
 import weakref
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from metrics.settings import get
+from metrics.stats import normal_quantile, wilson  # noqa: F401 (wilson: public here too)
 from metrics.vector import group_ids, sort_rank
 
 MARKS = (2, 3, 4, 5)
@@ -113,9 +120,10 @@ def clear_cache() -> None:
     """Forget the memoised `prepare()`, `metrics.forecast.tidy_values()` and `metrics.social` tables (benchmarks
     time a cold start)."""
     _CACHE.clear()
-    from metrics import forecast, social
+    from metrics import forecast, objectivity, social
     forecast.clear_cache()
     social.clear_cache()
+    objectivity.clear_cache()
 
 
 def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFrame:
@@ -123,11 +131,36 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
 
     Columns: school_id, year, exam, subject, grade (float, NaN when missing), participants,
     mean, marks_n, mark2..mark5, sd_marks, below, below_share (%), high_scorers, lowered,
-    confirmed, raised, district_participants, district_mean, district_below_share (%),
-    district_sd, between_sd, n_schools, sd, sd_source ("marks"|"district"), z, z_se,
-    and the integer helper ids _sid (school), _eid (exam), _sub (subject) and _gid (year × exam × subject × grade).
+    confirmed, raised, nonobjective (a ВПР result with a confirmed sign of inflated marks: left out of the
+    district reference), district_participants, district_mean, district_below_share (%), district_sd,
+    district_sd_source ("marks" | "tails" | "settings"), between_sd, n_schools, sd, sd_source ("marks"|"district"),
+    z, z_se, and the integer helper ids _sid (school), _eid (exam), _sub (subject) and _gid (year × exam × subject ×
+    grade).
     """
+    data = _row_measures(results, settings)
+    use = np.ones(len(data["year"]), dtype=bool)
+    _district_measures(data, use, settings)
+    prep = pd.DataFrame(data, copy=False)  # no block consolidation: ~25 columns × rows would be copied twice
+    prep["nonobjective"] = False
+    if bool(get(settings, "objectivity.exclude_from_reference", True)) and (prep["exam"].to_numpy() == "ВПР").any():
+        from metrics.objectivity import core  # objectivity reads this table; its signs use raw columns only
+        excluded = core(prep, settings)["exclude"]
+        if excluded.any():
+            _district_measures(data, ~excluded, settings)
+            for c in _DISTRICT_COLUMNS:
+                prep[c] = data[c]
+            prep["nonobjective"] = excluded
+    return prep
+
+
+_DISTRICT_COLUMNS = ("district_participants", "n_schools", "district_mean", "district_below_share", "district_sd",
+                     "district_sd_source", "between_sd", "sd", "sd_source", "z", "z_se")
+
+
+def _row_measures(results: pd.DataFrame, settings: dict | None) -> dict:
+    """The per-row numbers of `_prepare` (everything but the district reference), as a dict of arrays."""
     n_all = len(results)
+
     def col(name):
         return results[name] if name in results else pd.Series(np.nan, index=results.index, dtype=object)
     text, codes, blank = {}, {}, None
@@ -169,30 +202,42 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     data["below"] = np.where(np.isnan(b), data["mark2"], b)
     with np.errstate(invalid="ignore", divide="ignore"):
         data["below_share"] = 100.0 * data["below"] / data["participants"]
-
-    # District values per exam × subject × grade × year (integer group ids, numpy sums).
     ycode = pd.factorize(data["year"])[0]
     gcode = pd.factorize(data["grade"], use_na_sentinel=False)[0]
     combo = ((ycode.astype(np.int64) * (codes["exam"].max(initial=0) + 1) + codes["exam"])
              * (codes["subject"].max(initial=0) + 1) + codes["subject"]) * (gcode.max(initial=0) + 1) + gcode
-    gid, uniq = pd.factorize(combo)
-    ng = len(uniq)
-    data["_gid"] = gid
+    data["_gid"] = pd.factorize(combo)[0]
     data["_sid"] = codes["school_id"]
     data["_eid"] = codes["exam"]
     data["_sub"] = codes["subject"]
+    data["_cols0"] = cols0  # taken out again by _district_measures' caller
+    return data
+
+
+def _district_measures(data: dict, use: np.ndarray, settings: dict | None) -> None:
+    """Fill the district reference of every row into `data` (in place), computed over the rows where `use`.
+
+    Per exam × subject × grade × year: participant-weighted mean and below-minimum share, the district's spread of
+    individual results (pooled mark counts; for a score exam without marks, from the shares below the minimum and
+    at or above the high-score band; else the settings' typical spread), the participant-weighted SD between school
+    means, and each row's standardised mean z = (mean − district mean) / district SD with its standard error."""
+    cols0 = data["_cols0"] if "_cols0" in data else [np.nan_to_num(data[c]) for c in MARK_COLS]
+    kvec = np.array(MARKS, dtype=float)
+    gid = data["_gid"]
+    ng = int(gid.max()) + 1 if len(gid) else 0
+    w = use.astype(float)
     n = data["participants"]
     mean = data["mean"]
     below = data["below"]
-    hm, hb = ~np.isnan(mean), ~np.isnan(below)
-    # sums and district figures per group (a few thousand), spread over the rows once at the end
+    hm, hb = ~np.isnan(mean) & use, ~np.isnan(below) & use
+
     def gsum(x):
         return np.bincount(gid, weights=np.nan_to_num(x), minlength=ng)
     n_mean = gsum(np.where(hm, n, 0.0))
     sum_mean = gsum(np.where(hm, n * mean, 0.0))
     n_below = gsum(np.where(hb, n, 0.0))
     sum_below = gsum(np.where(hb, below, 0.0))
-    pooled = np.column_stack([gsum(cols0[j]) for j in range(4)]) if len(n) else np.zeros((0, 4))
+    pooled = np.column_stack([gsum(cols0[j] * w) for j in range(4)]) if len(n) else np.zeros((0, 4))
     with np.errstate(invalid="ignore", divide="ignore"):
         g_dmean = np.where(n_mean > 0, sum_mean / n_mean, np.nan)
         g_dbelow = np.where(n_below > 0, 100.0 * sum_below / n_below, np.nan)
@@ -200,20 +245,23 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
         pm = (pooled * kvec).sum(axis=1) / pn
         psd = np.sqrt((pooled * (kvec - pm[:, None]) ** 2).sum(axis=1) / (pn - 1))
     dmean = g_dmean[gid]
-    data["district_participants"] = gsum(n)[gid]
-    data["n_schools"] = np.bincount(gid, minlength=ng).astype(float)[gid]
+    data["district_participants"] = gsum(n * w)[gid]
+    data["n_schools"] = np.bincount(gid, weights=w, minlength=ng)[gid]
     data["district_mean"] = dmean
     data["district_below_share"] = g_dbelow[gid]
-    fallback = np.where(dmean <= 5.0,
-                        float(get(settings, "uncertainty.mark_sd", 0.8)),
-                        float(get(settings, "uncertainty.ege_score_sd", 15.0)))
     pooled_ok = (pn >= 2) & np.isfinite(psd) & (psd > 0)
-    dsd = np.where(pooled_ok[gid], psd[gid], fallback)
+    tails = _score_sd_from_tails(data, gid, ng, g_dmean, hb, settings)
+    mark_fallback = float(get(settings, "uncertainty.mark_sd", 0.8))
+    score_fallback = float(get(settings, "uncertainty.ege_score_sd", 15.0))
+    g_fallback = np.where(g_dmean <= 5.0, mark_fallback, score_fallback)
+    g_sd = np.where(pooled_ok, psd, np.where(np.isfinite(tails), tails, g_fallback))
+    g_src = np.where(pooled_ok, 0, np.where(np.isfinite(tails), 1, 2)).astype(np.int8)
+    dsd = g_sd[gid]
     data["district_sd"] = dsd
+    data["district_sd_source"] = np.array(["marks", "tails", "settings"], dtype=object).take(g_src[gid])
     ss_between = gsum(np.where(hm, n * (mean - dmean) ** 2, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
         data["between_sd"] = np.where(n_mean > 0, np.sqrt(ss_between / n_mean), np.nan)[gid]
-
     min_own = float(get(settings, "uncertainty.min_marks_for_own_sd", 10))
     sdm = data["sd_marks"]
     own = ~np.isnan(sdm) & (sdm > 0) & (data["marks_n"] >= min_own)
@@ -223,9 +271,58 @@ def _prepare(results: pd.DataFrame, settings: dict | None = None) -> pd.DataFram
     with np.errstate(invalid="ignore", divide="ignore"):
         data["z"] = (mean - dmean) / dsd
         data["z_se"] = sd / dsd / np.sqrt(n)
-    for c in ("high_scorers", "mark4", "mark5", "n_schools"):
-        data.pop(c, None)
-    return pd.DataFrame(data, copy=False)  # no block consolidation: ~25 columns × rows would be copied twice
+    data.pop("_cols0", None)
+
+
+@lru_cache(maxsize=8192)
+def _minimum(exam: str, subject: str, year: int) -> float:
+    """The minimum score of a score exam's subject in a year (a trial ЕГЭ takes the ЕГЭ minimum), NaN if unknown."""
+    from loaders.thresholds import min_score
+    m = min_score("ЕГЭ" if "ЕГЭ" in str(exam) else str(exam), subject, year)
+    return np.nan if m is None else float(m)
+
+
+def _score_sd_from_tails(data: dict, gid: np.ndarray, ng: int, g_dmean: np.ndarray, use: np.ndarray,
+                         settings: dict | None) -> np.ndarray:
+    """Per group, the SD of individual test scores implied by the district's tails (NaN where they cannot tell).
+
+    For a score exam (district mean above 5) without mark counts, scores taken as normal: a share p below the
+    minimum m gives σ = (μ − (m − 0,5)) / z(1 − p); a share p at or above the high band h gives
+    σ = (h − 0,5 − μ) / z(1 − p). Each tail needs at least `uncertainty.min_tail` pupils (5) and less than half
+    of them; with both tails the two estimates are averaged. The minimum comes from config/exam_thresholds.csv
+    (a trial ЕГЭ uses the ЕГЭ minimum)."""
+    out = np.full(ng, np.nan)
+    if ng == 0:
+        return out
+    n = data["participants"]
+    min_tail = float(get(settings, "uncertainty.min_tail", 5))
+    band = float(get(settings, "exams.high_score_band", 80))
+
+    def gsum(x):
+        return np.bincount(gid, weights=np.nan_to_num(x), minlength=ng)
+    below = gsum(np.where(use, data["below"], 0.0))
+    n_below = gsum(np.where(use, n, 0.0))
+    has_high = use & ~np.isnan(data["high_scorers"])
+    high = gsum(np.where(has_high, data["high_scorers"], 0.0))
+    n_high = gsum(np.where(has_high, n, 0.0))
+    scored = np.isfinite(g_dmean) & (g_dmean > 5.0)
+    if not scored.any():
+        return out
+    first = np.full(ng, -1, dtype=np.int64)
+    first[gid[::-1]] = np.arange(len(gid) - 1, -1, -1)
+    mins = np.full(ng, np.nan)
+    for g in np.flatnonzero(scored & (first >= 0)):  # one lookup per exam × subject × year (a few hundred)
+        mins[g] = _minimum(data["exam"][first[g]], data["subject"][first[g]], int(data["year"][first[g]]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pb = below / n_below
+        ph = high / n_high
+        sd_b = (g_dmean - (mins - 0.5)) / -normal_quantile(pb)
+        sd_h = (band - 0.5 - g_dmean) / -normal_quantile(ph)
+    ok_b = scored & (below >= min_tail) & (pb < 0.5) & (mins > 5) & np.isfinite(sd_b) & (sd_b > 0)
+    ok_h = scored & (high >= min_tail) & (ph < 0.5) & np.isfinite(sd_h) & (sd_h > 0)
+    both = ok_b & ok_h
+    out = np.where(both, (sd_b + sd_h) / 2, np.where(ok_b, sd_b, np.where(ok_h, sd_h, np.nan)))
+    return out
 
 
 def _exam_rows(df: pd.DataFrame, exams) -> np.ndarray:
@@ -279,8 +376,9 @@ def procedure_groups(prep: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarr
     z, zse = _take(prep, "z", rows), _take(prep, "z_se", rows)
     n = _take(prep, "participants", rows)
     below = _take(prep, "below", rows)
-    ok = ~np.isnan(z)
-    hb = ~np.isnan(below)
+    kept = ~_take(prep, "nonobjective", rows).astype(bool) if "nonobjective" in prep else np.ones(len(rows), bool)
+    ok = ~np.isnan(z) & kept
+    hb = ~np.isnan(below) & kept
 
     def gsum(x):
         return np.bincount(gid, weights=x, minlength=ng)
@@ -366,31 +464,6 @@ def district_measure(results: pd.DataFrame, exam: str, subject: str, measure: st
     return out[["year", "value", "participants"]]
 
 
-def wilson(k, n, z: float = 1.96):
-    """Wilson score interval for k successes out of n, as fractions 0–1 (arrays welcome).
-
-    Returns (low, high); NaN where n is 0 or missing. 3 of 10 → (0.1078, 0.6032).
-    """
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        denom = 1.0 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-        low, high = centre - half, centre + half
-    bad = ~(n > 0)
-    low = np.where(bad, np.nan, np.clip(low, 0.0, 1.0))
-    high = np.where(bad, np.nan, np.clip(high, 0.0, 1.0))
-    return low, high
-
-
-def quartile_bounds(values: pd.Series, keys) -> tuple[pd.Series, pd.Series]:
-    """Per group (keys), the 25th and 75th percentiles of values (linear interpolation), aligned to values."""
-    g = values.groupby(keys, sort=False)
-    return g.transform(lambda s: s.quantile(0.25)), g.transform(lambda s: s.quantile(0.75))
-
-
 # Dative forms for «ЕГЭ по математике»; other subjects fall back to «ЕГЭ, предмет «…»».
 _DATIVE = {
     "русский язык": "русскому языку",
@@ -428,36 +501,3 @@ def subject_phrase(exam: str, subject: str, grade=None) -> str:
     if grade is not None and not (isinstance(grade, float) and np.isnan(grade)):
         text += f", {int(grade)} класс"
     return text
-
-
-def _fmt_unique(arr: np.ndarray, digits: int, sign: bool) -> np.ndarray:
-    """The text of `fmt` for an array of distinct floats (NaN included)."""
-    ok = np.isfinite(arr)
-    text = np.char.mod(f"%.{digits}f", np.where(ok, arr, 0.0)).astype(object)
-    big = ok & (np.abs(arr) >= 1000)
-    if big.any():  # thousands get the thin grouping space of metrics.format.num
-        from metrics.format import num
-        text[big] = [num(float(v), digits) for v in arr[big]]
-    out = pd.Series(text).str.replace(".", ",", regex=False).str.replace("-", "−", regex=False).to_numpy(dtype=object)
-    if sign:
-        out = np.where(arr > 0, "+" + out, out)
-    return np.where(ok, out, None)
-
-
-def fmt(x, digits: int = 1, *, unit: str = "", sign: bool = False) -> pd.Series:
-    """Vectorised Russian number text for reason sentences: decimal comma, true minus, "" for missing;
-    unit "%" appends « %»; sign=True writes "+" before positive values. Same text as metrics.format.num/pct/signed.
-    Each distinct value is formatted once."""
-    s = pd.Series(x) if not isinstance(x, pd.Series) else x
-    arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    nan = np.isnan(arr)
-    bits = np.where(nan, 0.0, arr).view(np.int64)  # bit patterns: −0.0 keeps its own text
-    codes, uniq_bits = pd.factorize(bits)
-    uniq = uniq_bits.astype(np.int64).view(np.float64)
-    codes = np.where(nan, -1, codes)
-    text = _fmt_unique(uniq, digits, sign)
-    if unit:
-        text = np.where(text == None, None, text + ("\u00a0" + unit))  # noqa: E711
-    text = np.append(text, "").astype(object)  # NaN (code −1) → ""
-    text[pd.isna(text)] = ""
-    return pd.Series(text.take(codes), index=s.index, dtype=object)

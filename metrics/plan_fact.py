@@ -2,9 +2,13 @@
 
 `plan_vs_fact` gives, per indicator × school (or the district) × year, the plan
 (or plan range), the fact, the deviation, a direction-aware status with its
-Russian reason, and the cumulative progress from the baseline towards the target.
-Years with no yearly plan between the baseline and the target take the straight
-glide path (see `metrics/forecast.py`).
+explanation (`metrics.explain.Explanation` in the `explanation` column), and the
+cumulative progress from the baseline towards the target. Years with no yearly
+plan between the baseline and the target take the straight glide path (see
+`metrics/forecast.py`). «Близко к плану» is judged with a tolerance in the
+indicator's own units — п. п. for a percentage, marks for a mark, people for a
+count — never as a share of the plan (5 % of a 3,8 plan would be 0,19 of a mark,
+and of a 0 plan nothing).
 """
 from __future__ import annotations
 
@@ -13,27 +17,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.format import NBSP, num
-from metrics.forecast import (
-    baselines,
-    fmt_signed_ids,
-    fmt_values_ids,
-    glide_from_tidy,
-    indicator_meta,
-    school_id_out,
-    targets,
-    tidy_values,
-)
+from metrics.explain import Explanation, Point, Quantity, many, quantity_text
+from metrics.forecast import baselines, glide_from_tidy, indicator_meta, school_id_out, targets, tidy_values
 from metrics.settings import get
-from metrics.vector import group_ids, sort_rank, text_by_value
+from metrics.units import explain_unit, gap_unit, unit_kind
+from metrics.vector import sort_rank
 
 COLUMNS = [
     "indicator_id", "name", "unit", "direction", "group", "school_id", "year",
     "plan", "plan_low", "plan_high", "fact", "deviation", "rel_deviation", "status",
-    "baseline", "target", "progress", "plan_source", "tolerance", "reason",
+    "baseline", "target", "progress", "plan_source", "tolerance", "explanation",
 ]
 STATUS_TEXT = {"achieved": "достигнут", "near": "близко к плану", "missed": "не достигнут"}
 EPS = 1e-9
+# «Близко к плану» in the indicator's own units, by unit kind (settings plan_fact.tolerance.<kind> override).
+DEFAULT_TOLERANCE = {"pct": 1.0, "mark": 0.05, "score": 1.0, "count": 0.0, "hours": 0.0, "other": 0.0}
 
 
 def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | None = None,
@@ -48,15 +46,15 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     baseline, target, progress (share of the way from baseline to target covered by the
     fact: 0.6 = 60 %; not clipped; when target equals baseline: 1 if the fact holds the
     target, else 0), plan_source ("plan" | "glide" | None when there is no plan),
-    tolerance (share of plan used for "near"), reason (Russian sentence).
+    tolerance (in the indicator's own units: п. п. for %, marks, people…), explanation.
 
     Status respects direction: achieved when the fact is at or beyond the plan in the good
     direction (a range: inside it or beyond it in the good direction); "near" when not
-    achieved but |deviation| ≤ tolerance × |plan|; a plan of 0 for a lower-is-better
-    indicator is achieved only by 0. Tolerance: the indicator's `tolerance` column, else
-    `plan_fact.tolerance` (0.05). Missing fact, or no plan at all → "no data".
+    achieved but |deviation| ≤ tolerance; a plan of 0 for a lower-is-better indicator is
+    achieved only by 0. Tolerance: the indicator's `tolerance` column (its own units), else
+    `plan_fact.tolerance.<kind>` by unit kind (`metrics.units`: pct 1 п. п., mark 0,05,
+    score 1 балл, count 0, hours 0, other 0). Missing fact, or no plan at all → "no data".
     """
-    default_tol = float(get(settings, "plan_fact.tolerance", 0.05))
     v = tidy_values(values)
     meta = indicator_meta(indicators)
 
@@ -95,7 +93,12 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     out["direction"] = out["direction"].fillna("higher")
     out["unit"] = out["unit"].fillna("")
     out["name"] = out["name"].fillna(out["indicator_id"])
-    out["tolerance"] = out["tolerance"].fillna(default_tol).astype(float)
+    kinds = _kinds(out)
+    defaults = get(settings, "plan_fact.tolerance", {}) or {}
+    default_tol = np.array([float(defaults.get(k, DEFAULT_TOLERANCE.get(k, 0.0))) if isinstance(defaults, dict)
+                            else 0.0 for k in kinds])
+    out["tolerance"] = out["tolerance"].astype(float).fillna(pd.Series(default_tol, index=out.index))
+    out["_kind"] = kinds
 
     fact, plan = out["fact"].astype(float), out["plan"].astype(float)
     low, high = out["plan_low"].astype(float), out["plan_high"].astype(float)
@@ -112,7 +115,7 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
 
     good_bound = np.where(is_range, np.where(higher, low, high), plan)
     achieved = np.where(higher, fact >= good_bound - EPS, fact <= good_bound + EPS)
-    near = np.abs(deviation) <= out["tolerance"] * np.abs(ref) + EPS
+    near = np.abs(deviation) <= out["tolerance"] + EPS
     status = np.where(achieved, "achieved", np.where(near, "near", "missed"))
     no_data = fact.isna() | ref.isna()
     out["status"] = np.where(no_data, "no data", status)
@@ -123,7 +126,8 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     progress = np.where(np.abs(span) > EPS, (fact - b) / span.where(np.abs(span) > EPS), np.where(holds, 1.0, 0.0))
     out["progress"] = pd.Series(progress, index=out.index, dtype=float).where(fact.notna() & b.notna() & t.notna())
 
-    out["reason"] = _reason(out, is_range, ref)
+    with many():
+        out["explanation"] = _explanations(out, is_range.to_numpy(bool))
     out["school_id"] = school_id_out(out["school_key"])
     out["year"] = out["year"].astype("int64")
     # sorted by indicator, school, year: ranks of the keys' texts, one gather per column
@@ -131,6 +135,16 @@ def plan_vs_fact(indicators: pd.DataFrame, values: pd.DataFrame, year: int | Non
     order = np.lexsort((out["year"].to_numpy(), sort_rank(k_school).take(kk) if nk else kk,
                         sort_rank(k_ind).take(kk) if nk else kk))
     return pd.DataFrame({c: out[c].to_numpy()[order] for c in COLUMNS}, copy=False)
+
+
+def _kinds(out: pd.DataFrame) -> list[str]:
+    """The unit kind of every row (`metrics.units.unit_kind`), decided once per indicator from its unit and values."""
+    typical = out["plan"].fillna(out["fact"]).fillna(out["plan_high"]).groupby(out["indicator_id"]).transform("median")
+    per = {}
+    for i, u, t in zip(out["indicator_id"], out["unit"], typical):
+        if i not in per:
+            per[i] = unit_kind(u, t)
+    return [per[i] for i in out["indicator_id"]]
 
 
 def _dense_join(plans: pd.DataFrame, facts: pd.DataFrame, gl: pd.DataFrame, nk: int) -> pd.DataFrame | None:
@@ -162,70 +176,50 @@ def _dense_join(plans: pd.DataFrame, facts: pd.DataFrame, gl: pd.DataFrame, nk: 
                          "glide": spread(cells[2], gl["glide"])})
 
 
-_GLIDE_NOTE = " (по прямой от базового к целевому значению)"
+STATUS_HEAD = {"achieved": "Достигнут", "near": "Близко к плану", "missed": "Не достигнут"}
 
 
-def _reason(out: pd.DataFrame, is_range: pd.Series, ref: pd.Series) -> pd.Series:
-    """The Russian reason of every row. Numbers are written once per distinct rounded value, each sentence part
-    once per distinct set of its texts (`metrics.measures.text_by_value`), each row only in the form it needs."""
+def _explanations(out: pd.DataFrame, is_range: np.ndarray) -> np.ndarray:
+    """The explanation of every row: status, fact against plan, deviation in the indicator's own units (п. п. for
+    a percentage), the tolerance in those units, the glide plan and the direction as caveats."""
     n = len(out)
-    reason = np.full(n, "", dtype=object)
+    res = np.empty(n, dtype=object)
     if n == 0:
-        return pd.Series(reason, index=out.index, dtype=object)
-    fact = out["fact"].to_numpy(dtype=float)
-    refv = ref.to_numpy(dtype=float)
-    no_fact = np.isnan(fact)
-    no_plan = ~no_fact & np.isnan(refv)
-    full = ~no_fact & ~no_plan
-    unit = out["unit"]
-    year = out["year"].to_numpy().astype(np.int64)
-    glide = (out["plan_source"] == "glide").to_numpy()
-    rng = is_range.to_numpy(dtype=bool)
-    # texts by id (each distinct rounded number is written once and rows carry integer ids, not strings)
-    f_id, f_txt = fmt_values_ids(out["fact"], unit)
-    p_id, p_txt = fmt_values_ids(out["plan"], unit)
-    rr = np.flatnonzero(rng)
-    if len(rr):  # a range «3,8–4,0 %» (only the range rows are written)
-        lo_id, lo_txt = fmt_values_ids(out["plan_low"].iloc[rr], "")
-        hi_id, hi_txt = fmt_values_ids(out["plan_high"].iloc[rr], unit.iloc[rr])
-        r_id, r_first = group_ids(lo_id, hi_id)
-        r_txt = lo_txt.take(lo_id[r_first]) + "–" + hi_txt.take(hi_id[r_first])
-        p_id = p_id.copy()
-        p_id[rr] = len(p_txt) + r_id
-        p_txt = np.concatenate([p_txt, r_txt])
-    pg_id, pg_first = group_ids(p_id, glide.astype(np.int64))
-    pg_txt = p_txt.take(p_id[pg_first]) + np.where(glide[pg_first], _GLIDE_NOTE, "").astype(object)
-
-    r = np.flatnonzero(no_fact)
-    if len(r):
-        reason[r] = text_by_value([year[r], pg_id[r]], lambda y, p: "Нет факта за " + y.astype(str) + " год; план "
-                                  + pg_txt.take(p.to_numpy()))
-    r = np.flatnonzero(no_plan)
-    if len(r):
-        reason[r] = text_by_value([year[r], f_id[r]],
-                                  lambda y, f: "План на " + y.astype(str) + " год не задан; факт " + f_txt.take(f.to_numpy()))
-    r = np.flatnonzero(full)
-    if len(r):
-        two = ((np.abs(np.nan_to_num(refv)) < 10) & (unit.to_numpy(dtype=object) != "%"))[r]
-        dv_id, dv_txt = fmt_signed_ids(out["deviation"].iloc[r], np.where(two, 2, 1))
-        rl_id, rl_txt = fmt_signed_ids(out["rel_deviation"].iloc[r] * 100, 1)
-        a = ("Факт " + f_txt + " при плане ").take(f_id[r])
-        b = (pg_txt + ": ").take(pg_id[r])
-        c_id, c_first = group_ids(dv_id, rl_id)
-        rel = rl_txt.take(rl_id[c_first])
-        c = ("отклонение " + dv_txt.take(dv_id[c_first])
-             + np.where(rel != "", " (" + rel + f"{NBSP}%)", "").astype(object) + ", ").take(c_id)
-
-        def verdict_text(status, tol, direction):
-            verdict = status.map(STATUS_TEXT).fillna("")
-            tol_t = tol.map(lambda t: _tol_text(t) if pd.notna(t) else "")
-            verdict = verdict.where(status != "near", verdict + " (в пределах допуска " + tol_t + ")")
-            return verdict + np.where(direction == "lower", " (меньше — лучше)", "")
-        d = text_by_value([out["status"].to_numpy(dtype=object)[r], out["tolerance"].to_numpy(dtype=float)[r],
-                           out["direction"].to_numpy(dtype=object)[r]], verdict_text)
-        reason[r] = a + b + c + d
-    return pd.Series(reason, index=out.index, dtype=object)
-
-
-def _tol_text(x: float) -> str:
-    return num(x * 100, 0 if float(x * 100).is_integer() else 1) + f"{NBSP}%"
+        return res
+    glide_note = Point("План года не задан — взят на прямой от базового значения к целевому")
+    lower_note = Point("Меньше — лучше")
+    notes = {(False, False): (), (True, False): (glide_note,), (False, True): (lower_note,),
+             (True, True): (glide_note, lower_note)}
+    heads = {s: STATUS_HEAD[s] + ": факт {0} при плане {1}" for s in STATUS_HEAD}
+    extras = {s: {"status": s} for s in (*STATUS_HEAD, "no data")}  # shared: read-only
+    cols = [out[c].tolist() for c in ("_kind", "unit", "year", "fact", "plan", "plan_low", "plan_high",
+                                      "deviation", "status", "tolerance", "plan_source", "direction")]
+    units: dict = {}
+    for i, (kind, unit, year, fact, plan, lo, hi, dev, status, tol, src, direction, rng) in enumerate(
+            zip(*cols, is_range.tolist())):
+        uu = units.get((kind, unit))
+        if uu is None:
+            uu = units[(kind, unit)] = (explain_unit(unit, kind), gap_unit(unit, kind))
+        u, gu = uu
+        if rng:
+            plan_arg = f"{quantity_text(Quantity(lo, u))}–{quantity_text(Quantity(hi, u))}"
+        else:
+            plan_arg = Quantity(None if plan != plan else plan, u)
+        caveats = notes[(src == "glide", direction == "lower")]
+        if fact != fact:
+            head = Point("Нет факта за {0} год; план {1}", (str(year), plan_arg)) if src is not None else \
+                Point("Нет ни плана, ни факта за {0} год", (str(year),))
+            res[i] = Explanation(head, (), caveats, extra=extras[status])
+        elif status == "no data":
+            res[i] = Explanation(Point("План на {0} год не задан; факт {1}", (str(year), Quantity(fact, u))), (),
+                                 caveats, extra=extras[status])
+        elif status == "achieved":
+            res[i] = Explanation(Point(heads[status], (Quantity(fact, u), plan_arg)), (), caveats,
+                                 extra=extras[status])
+        else:
+            pts = (Point("отклонение {0}", (Quantity(dev, gu, signed=True),)),)
+            if status == "near":
+                caveats = (Point("Отклонение в пределах допуска {0}", (Quantity(tol, gu),)), *caveats)
+            res[i] = Explanation(Point(heads[status], (Quantity(fact, u), plan_arg)), pts, caveats,
+                                 extra=extras[status])
+    return res

@@ -1,7 +1,9 @@
 """Where does the event roadmap stand on a given date?
 
 `roadmap_progress` gives each event a state — done, in_progress, overdue,
-not_yet_due, continuous or unscheduled — with its dates and a Russian reason.
+not_yet_due, continuous or unscheduled — with its dates and an explanation; a
+recurring event has one state per occurrence (`roadmap_occurrences`) and a
+missed occurrence makes it overdue.
 `roadmap_summary` counts states by section, responsible party (several parties in
 one cell are split) or direction, with the share done and the share done on time.
 `events_due` lists the events whose control date falls in the next N days.
@@ -15,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from metrics.explain import Explanation, Point, render
 from metrics.settings import get
 
 STATES = ("done", "in_progress", "overdue", "not_yet_due", "continuous", "unscheduled")
@@ -38,10 +41,6 @@ def _day(on_date: date | datetime | str | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(on_date).normalize()
 
 
-def _ru(d: pd.Series) -> pd.Series:
-    return d.dt.strftime("%d.%m.%Y").fillna("")
-
-
 def control_dates_long(events: pd.DataFrame) -> pd.DataFrame:
     """One row per event × control date: `_i` (row position in `events`) and `date` (Timestamp).
 
@@ -55,45 +54,77 @@ def control_dates_long(events: pd.DataFrame) -> pd.DataFrame:
     return long[long["date"].notna()]
 
 
+def roadmap_occurrences(events: pd.DataFrame, on_date: date | str) -> pd.DataFrame:
+    """One row per event × control date with its own state on `on_date`: `_i` (row position in `events`), number,
+    date, state ("done" | "missed" | "not_yet_due").
+
+    An occurrence is done when the event's completion mark covers it: a completion date covers every control date
+    up to and including the first one on or after it (work done early for that occurrence counts, later ones are
+    not covered); a «выполнено» mark without a date covers every date up to `on_date`. A «в работе» mark records
+    no occurrence. A passed occurrence that is not covered is missed — and makes the event overdue."""
+    on = _day(on_date)
+    ev = events.reset_index(drop=True)
+    long = control_dates_long(ev).sort_values(["_i", "date"]).reset_index(drop=True)
+    status = ev["status"].astype(str).str.strip().str.lower().to_numpy() if "status" in ev else np.full(len(ev), "")
+    comp = pd.to_datetime(ev["completion_date"], errors="coerce") if "completion_date" in ev else \
+        pd.Series(pd.NaT, index=ev.index)
+    i = long["_i"].to_numpy()
+    d = long["date"]
+    prev = d.groupby(long["_i"]).shift(1)
+    c = comp.to_numpy()[i]
+    has_c = ~pd.isna(c) & (c <= on.to_datetime64())
+    covered_by_date = has_c & (prev.isna().to_numpy() | (prev.to_numpy() < c))
+    done_mark = (status[i] == "done") & pd.isna(c)
+    covered = covered_by_date | (done_mark & (d.to_numpy() <= on.to_datetime64()))
+    passed = d.to_numpy() < on.to_datetime64()
+    long["number"] = ev["number"].to_numpy()[i] if "number" in ev else None
+    long["state"] = np.where(covered, "done", np.where(passed, "missed", "not_yet_due"))
+    return long[["_i", "number", "date", "state"]]
+
+
 def roadmap_progress(events: pd.DataFrame, on_date: date | str, settings: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Each event's state on `on_date`, with its dates and reason.
+    """Each event's state on `on_date`, with its dates and explanation.
 
     Returns the event columns plus: state (done | in_progress | overdue | not_yet_due |
     continuous | unscheduled), state_label (Russian), next_date (first control date on or
     after on_date), last_passed_date (last control date before on_date), final_date (last
-    control date), days_overdue (days since last_passed_date, overdue events only),
+    control date), n_dates, n_missed (passed control dates not covered by a completion mark),
+    missed_dates (list), days_overdue (days since the first missed date, overdue events only),
     done_on_time (True/False when the event is done and both its completion date and a
-    control date are known: completed on or before the last control date; else None), reason.
+    control date are known: completed on or before the last control date; else None),
+    explanation (`metrics.explain.Explanation`) and reason (its text).
 
-    Rules: done = completion mark ("done") or a completion date, on or before on_date (a later
-    completion date means not yet done on that date). A continuous event (schedule
-    "continuous") is "continuous"; an event with no control date that is not continuous is
-    "unscheduled" (never given an invented date). A dated event with a control date before
-    on_date and no completion is "overdue" — except when it is marked "in progress" and still
-    has a control date ahead (a recurring event), which is "in_progress". Marked "in progress"
-    otherwise → "in_progress"; the rest → "not_yet_due". Dates are pandas Timestamps.
+    Rules: every control date is one occurrence with its own state (`roadmap_occurrences`); an event with a
+    missed occurrence is overdue, whatever its mark — «Ежегодно ноябрь» marked «в работе» with three Novembers
+    passed unrecorded is overdue, not «в работе». Otherwise: done = a completion mark («выполнено» or a
+    completion date on or before on_date; a later completion date means not yet done on that date); a continuous
+    event (schedule "continuous") is "continuous"; an event with no control date that is not continuous is
+    "unscheduled" (never given an invented date); marked «в работе», or a recurring event recorded so far with
+    occurrences still ahead → "in_progress"; the rest → "not_yet_due".
     """
     return _progress(events, on_date, with_reason=True)
 
 
 def _progress(events: pd.DataFrame, on_date, with_reason: bool) -> pd.DataFrame:
-    """`roadmap_progress`; with_reason=False leaves the reason out (key figures need only the states)."""
+    """`roadmap_progress`; with_reason=False leaves the explanation out (key figures need only the states)."""
     on = _day(on_date)
     ev = events.reset_index(drop=True).copy()
     for c in EVENT_COLUMNS:
         if c not in ev.columns:
             ev[c] = None
-    long = control_dates_long(ev)
-    g = long.groupby("_i")["date"]
-    final = g.max()
-    passed = long[long["date"] < on].groupby("_i")["date"].max()
-    ahead = long[long["date"] >= on].groupby("_i")["date"].min()
+    occ = roadmap_occurrences(ev, on)
+    g = occ.groupby("_i")["date"]
     idx = pd.RangeIndex(len(ev))
-    ev["next_date"] = ahead.reindex(idx).to_numpy()
-    ev["last_passed_date"] = passed.reindex(idx).to_numpy()
-    ev["final_date"] = final.reindex(idx).to_numpy()
-    for c in ("next_date", "last_passed_date", "final_date"):
-        ev[c] = pd.to_datetime(ev[c])
+    ev["next_date"] = pd.to_datetime(occ[occ["date"] >= on].groupby("_i")["date"].min().reindex(idx).to_numpy())
+    ev["last_passed_date"] = pd.to_datetime(occ[occ["date"] < on].groupby("_i")["date"].max().reindex(idx).to_numpy())
+    ev["final_date"] = pd.to_datetime(g.max().reindex(idx).to_numpy())
+    ev["n_dates"] = g.size().reindex(idx).fillna(0).astype("int64").to_numpy()
+    missed = occ[occ["state"] == "missed"]
+    ev["n_missed"] = missed.groupby("_i").size().reindex(idx).fillna(0).astype("int64").to_numpy()
+    first_missed = pd.Series(pd.to_datetime(missed.groupby("_i")["date"].min().reindex(idx).to_numpy()),
+                             index=ev.index)
+    md = missed.groupby("_i")["date"].agg(list).reindex(idx)
+    ev["missed_dates"] = [x if isinstance(x, list) else [] for x in md]
 
     status = ev["status"].astype(str).str.strip().str.lower()
     completed_on = pd.to_datetime(ev["completion_date"], errors="coerce")
@@ -101,53 +132,78 @@ def _progress(events: pd.DataFrame, on_date, with_reason: bool) -> pd.DataFrame:
     has_dates = ev["final_date"].notna()
     done = ((status == "done") | completed_on.notna()) & ~(completed_on > on) & (status != "not_done")
     continuous = schedule == "continuous"
-    marked_in_progress = status == "in_progress"
-    overdue = ev["last_passed_date"].notna() & ~(marked_in_progress & ev["next_date"].notna())
+    overdue = ev["n_missed"] > 0
+    ahead = occ[occ["state"] == "not_yet_due"].groupby("_i").size().reindex(idx).fillna(0).to_numpy() > 0
+    ongoing = done & ahead & (ev["n_dates"] > 1)  # a recurring event recorded so far, more to come
     ev["state"] = np.select(
-        [done, continuous, ~has_dates, overdue, marked_in_progress],
-        ["done", "continuous", "unscheduled", "overdue", "in_progress"],
+        [overdue, ongoing, done, continuous, ~has_dates, status == "in_progress"],
+        ["overdue", "in_progress", "done", "continuous", "unscheduled", "in_progress"],
         default="not_yet_due",
     )
     ev["state_label"] = ev["state"].map(STATE_LABELS)
-    days = (on - ev["last_passed_date"]).dt.days
-    ev["days_overdue"] = days.where(ev["state"] == "overdue").astype("Int64")
+    days = (on - first_missed).dt.days
+    ev["days_overdue"] = pd.Series(days, index=ev.index).where(ev["state"] == "overdue").astype("Int64")
     on_time = completed_on <= ev["final_date"]
     known = (ev["state"] == "done") & completed_on.notna() & has_dates
     ev["done_on_time"] = pd.Series(on_time.to_numpy(), dtype=object).where(known.to_numpy(), None)
     if with_reason:
-        ev["reason"] = _reason(ev, completed_on, status)
+        ev["explanation"] = _explanations(ev, completed_on, status)
+        ev["reason"] = ev["explanation"].map(render)
     return ev
 
 
-def _reason(ev: pd.DataFrame, completed_on: pd.Series, status: pd.Series) -> pd.Series:
-    comp = _ru(completed_on)
-    final = _ru(ev["final_date"])
-    nxt = _ru(ev["next_date"])
-    last = _ru(ev["last_passed_date"])
-    late_days = (completed_on - ev["final_date"]).dt.days
-    text = ev["deadline_text"].astype(object).where(ev["deadline_text"].notna(), "")
-    text = text.astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
-    quoted = pd.Series(np.where(text != "", ": «" + text + "»", ""), index=ev.index)
-    mark = status.map(STATUS_LABELS)
-    mark_txt = pd.Series(np.where(mark.notna(), " (отметка: «" + mark.fillna("") + "»)", ""), index=ev.index)
-    done_txt = np.select(
-        [ev["done_on_time"] == True, ev["done_on_time"] == False, completed_on.notna()],  # noqa: E712
-        ["Выполнено " + comp + " — в срок (контрольная дата " + final + ")",
-         "Выполнено " + comp + " — с опозданием на " + late_days.astype("Int64").astype(str) + " дн. (контрольная дата "
-         + final + ")",
-         "Выполнено " + comp],
-        default="Отмечено как выполненное",
-    )
-    overdue_txt = ("Контрольная дата " + last + " прошла " + ev["days_overdue"].astype(str) + " дн. назад, отметки о "
-                   "выполнении нет" + mark_txt)
-    reason = np.select(
-        [ev["state"] == "done", ev["state"] == "continuous", ev["state"] == "unscheduled",
-         ev["state"] == "overdue", ev["state"] == "in_progress", ev["state"] == "not_yet_due"],
-        [pd.Series(done_txt, index=ev.index), "Выполняется постоянно" + quoted, "Срок не задан датой" + quoted,
-         overdue_txt, "В работе; следующая контрольная дата " + nxt, "Срок не наступил: ближайшая контрольная дата " + nxt],
-        default="",
-    )
-    return pd.Series(reason, index=ev.index, dtype=object)
+def _date(d) -> str:
+    return "" if pd.isna(d) else pd.Timestamp(d).strftime("%d.%m.%Y")
+
+
+def _explanations(ev: pd.DataFrame, completed_on: pd.Series, status: pd.Series) -> list:
+    """One explanation per event. The deadline text is a file string: always an argument, never a template."""
+    out = []
+    for i in range(len(ev)):  # events of a plan (dozens to a few thousand)
+        state = ev["state"].iat[i]
+        text = ev["deadline_text"].iat[i]
+        text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else " ".join(str(text).split())
+        mark = STATUS_LABELS.get(status.iat[i])
+        caveats = (Point("отметка в плане: «{0}»", (mark,)),) if mark else ()
+        comp, final = completed_on.iat[i], ev["final_date"].iat[i]
+        if state == "overdue":
+            k = int(ev["n_missed"].iat[i])
+            dates = ev["missed_dates"].iat[i]
+            if k == 1:
+                head = Point("Контрольная дата {0} прошла {1} дн. назад, отметки о выполнении нет",
+                             (_date(dates[0]), str(int(ev["days_overdue"].iat[i]))))
+                pts = ()
+            else:
+                head = Point("Пропущено контрольных дат без отметки о выполнении: {0} из {1}",
+                             (str(k), str(int(ev["n_dates"].iat[i]))))
+                pts = (Point("пропущены: {0}", (", ".join(_date(d) for d in dates),)),)
+            out.append(Explanation(head, pts, caveats, extra={"state": state}))
+        elif state == "done":
+            ot = ev["done_on_time"].iat[i]
+            if ot is True:
+                head = Point("Выполнено {0} — в срок (контрольная дата {1})", (_date(comp), _date(final)))
+            elif ot is False:
+                head = Point("Выполнено {0} — с опозданием на {1} дн. (контрольная дата {2})",
+                             (_date(comp), str(int((comp - final).days)), _date(final)))
+            elif pd.notna(comp):
+                head = Point("Выполнено {0}", (_date(comp),))
+            else:
+                head = Point("Отмечено как выполненное")
+            out.append(Explanation(head, (), (), extra={"state": state}))
+        elif state == "continuous":
+            out.append(Explanation(Point("Выполняется постоянно: «{0}»", (text,)) if text
+                                   else Point("Выполняется постоянно"), extra={"state": state}))
+        elif state == "unscheduled":
+            out.append(Explanation(Point("Срок не задан датой: «{0}»", (text,)) if text else Point("Срок не задан"),
+                                   extra={"state": state}))
+        elif state == "in_progress":
+            pts = (Point("выполнение отмечено {0}", (_date(comp),)),) if pd.notna(comp) else ()
+            out.append(Explanation(Point("В работе; следующая контрольная дата {0}", (_date(ev["next_date"].iat[i]),)),
+                                   pts, extra={"state": state}))
+        else:
+            out.append(Explanation(Point("Срок не наступил: ближайшая контрольная дата {0}",
+                                         (_date(ev["next_date"].iat[i]),)), (), caveats, extra={"state": state}))
+    return out
 
 
 def split_responsible(progress: pd.DataFrame) -> pd.DataFrame:

@@ -11,14 +11,16 @@ well ("resilient").
 from __future__ import annotations
 
 import json
-import weakref
 
 import numpy as np
 import pandas as pd
 
 from loaders.model import CONTEXT_SHARES
+from metrics.memo import remember
 from metrics.measures import _blank, _float, _measure_from_prep, prepare, procedure_scores
+from metrics.explain import Explanation, Point, q
 from metrics.settings import get
+from metrics.stats import Z95
 
 SHARE_LABELS = {
     "low_income_pct": "малоимущие семьи",
@@ -28,7 +30,8 @@ SHARE_LABELS = {
     "disability_pct": "дети с ОВЗ",
     "non_native_pct": "русский язык не родной",
 }
-Z95 = 1.959963984540054
+SCORE_NOTE = Point("Сводный балл — средний по предметам результат школы относительно района: 0 — уровень района, "
+                   "−1 — ниже на величину обычного разброса результатов учеников")
 
 
 def context_rows(schools: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -70,16 +73,7 @@ def _settings_key(settings: dict | None) -> str:
 
 def _memo(objs: list, key: tuple, compute):
     """The result of `compute()` for these input objects (by identity) and key, computed once while they live."""
-    for refs, k, out in _MEMO:
-        if k == key and len(refs) == len(objs) and all(r() is o for r, o in zip(refs, objs)):
-            return out
-    out = compute()
-    try:
-        _MEMO.insert(0, ([weakref.ref(o) for o in objs], key, out))
-        del _MEMO[6:]
-    except TypeError:
-        pass
-    return out
+    return remember(_MEMO, objs, key, compute, 6)
 
 
 def clear_cache() -> None:
@@ -196,15 +190,19 @@ def context_adjusted(results: pd.DataFrame, schools: pd.DataFrame, year: int, *,
     mean across its subjects); neither → the participant-weighted standardised mean across the ЕГЭ and ОГЭ subjects
     (risk.context.exams), in units of the district's spread of individual results (0 = district level).
     Fit: weighted least squares of value on the social index across schools having both, weights = participants;
-    needs at least risk.context.min_schools (default 5) schools, otherwise an empty table.
+    needs at least risk.context.min_schools (default 10) schools, otherwise an empty table (too few points for a
+    line to mean anything). r2 = the weighted share of the schools' spread the line explains (shown beside it).
     residual = value − predicted. se = standard error of the residual = √(se_school² + se_pred²): se_school is the
     sampling error of the school's own value (sd/√n for a mean; √(p(1−p)/n) at the predicted share for a share;
     the conservative bound Σ n·se / Σ n over subjects for a standardised score), se_pred the error of the fitted
-    line at the school's index. z = residual / se. below_expectation: z ≤ −risk.context.z (1.96) (for a share:
-    z ≥ +1.96, more pupils below the minimum than predicted). resilient: social quartile 4 and residual in the
-    better half of residuals (≥ the median; for a share ≤ the median).
+    line at the school's index. z = residual / se. below_expectation: at least ranking.min_participants (10)
+    participants and z ≤ −risk.context.z (1.96) in the good direction (for a share: more pupils below the minimum
+    than predicted). resilient: social quartile 4, at least the minimum n, and (risk.context.resilient_rule)
+    "interval": the residual's 95 % interval above 0 in the good direction, or "pisa": results in the district's
+    best quarter (PISA's rule for resilient pupils, applied to schools).
     Columns: school_id, value, index, quartile, participants, predicted, residual, se, z, below_expectation,
-    resilient, slope, intercept (repeated per row, for drawing the line), higher_is_better, n_schools.
+    resilient, slope, intercept (repeated per row, for drawing the line), higher_is_better, n_schools, r2,
+    explanation (`metrics.explain.Explanation` of a below-expectation or resilient school, else None).
     """
     return context_adjusted_from(prepare(results, settings), social_index_shared(schools, int(year), settings), year,
                                  exam=exam, subject=subject, measure=measure, settings=settings)
@@ -232,7 +230,8 @@ def _context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, 
                            settings: dict | None = None) -> pd.DataFrame:
     year = int(year)
     cols = ["school_id", "value", "index", "quartile", "participants", "predicted", "residual", "se", "z",
-            "below_expectation", "resilient", "slope", "intercept", "higher_is_better", "n_schools"]
+            "below_expectation", "resilient", "slope", "intercept", "higher_is_better", "n_schools", "r2",
+            "explanation"]
     higher = True
     if exam is not None and subject is not None:
         at = np.flatnonzero((prep["year"].to_numpy() == year) & (prep["exam"].to_numpy() == exam)
@@ -253,7 +252,7 @@ def _context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, 
         y = _standardised(prep, get(settings, "risk.context.exams", ["ЕГЭ", "ОГЭ"]), year)
     d = y.merge(soc[["school_id", "index", "quartile"]], on="school_id", how="inner")
     d = d[d["value"].notna() & d["index"].notna() & (d["participants"] > 0)].reset_index(drop=True)
-    if len(d) < int(get(settings, "risk.context.min_schools", 5)):
+    if len(d) < int(get(settings, "risk.context.min_schools", 10)):
         return pd.DataFrame(columns=cols)
     x, v, w = d["index"].to_numpy(float), d["value"].to_numpy(float), d["participants"].to_numpy(float)
     a, b, cov = wls_line(x, v, w)
@@ -271,15 +270,43 @@ def _context_adjusted_from(prep: pd.DataFrame, soc: pd.DataFrame, year: int, *, 
     with np.errstate(invalid="ignore", divide="ignore"):
         z = resid / se
     zc = float(get(settings, "risk.context.z", Z95))
-    median = float(np.median(resid))
+    min_n = float(get(settings, "ranking.min_participants", 10))
+    fitted = (w * (v - np.average(v, weights=w)) ** 2).sum()
+    r2 = 1.0 - float((w * resid ** 2).sum() / fitted) if fitted > 0 else np.nan
     out = d.assign(predicted=pred, residual=resid, se=se, z=z, slope=b, intercept=a, higher_is_better=higher,
-                   n_schools=len(d))
-    if higher:
-        out["below_expectation"] = out["z"] <= -zc
-        better = out["residual"] >= median
-    else:
-        out["below_expectation"] = out["z"] >= zc
-        better = out["residual"] <= median
-    out["resilient"] = ((out["quartile"] == 4).fillna(False) & better).astype(bool)
-    out["below_expectation"] = out["below_expectation"].fillna(False).astype(bool)
+                   n_schools=len(d), r2=r2)
+    sign = 1.0 if higher else -1.0  # residuals in the good direction
+    good = sign * out["residual"]
+    big = out["participants"] >= min_n
+    out["below_expectation"] = (big & (sign * out["z"] <= -zc)).fillna(False).astype(bool)
+    rule = str(get(settings, "risk.context.resilient_rule", "pisa"))
+    top_disadv = (out["quartile"] == 4).fillna(False)
+    if rule == "pisa":  # PISA: a quarter most disadvantaged and a quarter best results
+        value_good = sign * out["value"]
+        better = value_good >= value_good.quantile(0.75)
+    else:  # the residual's 95 % interval lies above 0
+        better = (good - zc * out["se"]) > 0
+    out["resilient"] = (top_disadv & big & better).fillna(False).astype(bool)
+    expl = np.full(len(out), None, dtype=object)
+    flagged = np.flatnonzero((out["below_expectation"] | out["resilient"]).to_numpy())
+    for i, r in zip(flagged, out.iloc[flagged].to_dict("records")):  # the flagged schools (a few)
+        expl[i] = context_explanation(r, "below_expectation" if r["below_expectation"] else "resilient")
+    out["explanation"] = expl
     return out[cols].sort_values("school_id").reset_index(drop=True)
+
+
+def context_explanation(r, flag: str) -> Explanation:
+    """Why a school is below expectation or resilient given its social context (one `context_adjusted` row)."""
+    pts = (Point("сводный балл {0} при ожидаемом {1} для такого индекса неблагополучия ({2})",
+                 (q(r["value"], "index", r["participants"], signed=True), q(r["predicted"], "index", signed=True),
+                  q(r["index"], "index", signed=True))),
+           Point("разница {0}, с учётом погрешности от {1} до {2}",
+                 (q(r["residual"], "index", signed=True), q(r["residual"] - Z95 * r["se"], "index", signed=True),
+                  q(r["residual"] + Z95 * r["se"], "index", signed=True))))
+    caveats = (Point("Школ в расчёте зависимости результатов от условий: {0}; она объясняет {1} различий между ними",
+                     (str(int(r["n_schools"])), q(100 * r["r2"], "%"))),
+               SCORE_NOTE)
+    head = (Point("Результаты ниже, чем можно ожидать при социальных условиях школы, с учётом погрешности")
+            if flag == "below_expectation" else
+            Point("Условия трудные, а результат выше ожидаемого с учётом погрешности"))
+    return Explanation(head, pts, caveats)

@@ -2,10 +2,8 @@
 
 Small vectorised tools the metrics share: integer group ids for combinations of keys
 (`group_ids`), runs of equal keys in a sorted table (`runs`), sort ranks of texts
-(`sort_rank`, `code_rank`), codes of equal values (`value_codes`), texts built once per
-distinct combination of numbers and spread back over the rows (`text_by_value`), sentences
-joined from optional segments (`join_segments`), float → nullable Int64 (`int_array`) and per-group
-quantiles (`group_quantile`).
+(`sort_rank`, `code_rank`), codes of equal values (`value_codes`), float → nullable Int64
+(`int_array`) and per-group quantiles (`group_quantile`).
 """
 from __future__ import annotations
 
@@ -75,56 +73,6 @@ def code_rank(codes: np.ndarray, text: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     gid, first = group_ids(codes)
     return sort_rank(np.asarray(text)[first]).take(gid)
-
-
-def text_by_value(columns: list, make, *, spread: bool = True):
-    """Row texts built once per distinct combination of the given column values.
-
-    `columns`: equal-length arrays; `make(*firsts)` gets the columns at one row per distinct combination
-    (as pandas Series) and returns their texts. Returns the texts spread back over the rows (an object
-    array), or with spread=False the pair (per-row combination id, texts per combination). Reason
-    sentences repeat a few numbers many times, so this saves per-row string work.
-    """
-    n = len(columns[0])
-    if n == 0:
-        empty = np.zeros(0, dtype=object)
-        return empty if spread else (np.zeros(0, dtype=np.int64), empty)
-    gid, first = group_ids(*[value_codes(c) for c in columns])
-    firsts = [pd.Series(np.asarray(c)[first]) for c in columns]
-    texts = np.asarray(make(*firsts), dtype=object)
-    return texts.take(gid) if spread else (gid, texts)
-
-
-def join_segments(head: np.ndarray, segments: dict, sep: str = "; ", end: str = ".") -> np.ndarray:
-    """Per row `head` + its present segments joined by `sep` + `end`; rows with no segment get "".
-
-    segments: {code: (present bool array, per-row text id, texts by id)} as from `text_by_value(spread=False)`
-    (the id is read only where present). Separators and the end are added once per distinct text, and rows are
-    grouped by their combination of segments, so each row costs one concatenation per segment it has.
-    """
-    n = len(head)
-    out = np.full(n, "", dtype=object)
-    codes = list(segments)
-    combo = np.zeros(n, dtype=np.int64)
-    for i, c in enumerate(codes):
-        combo |= np.asarray(segments[c][0], dtype=bool).astype(np.int64) << i
-    variants: dict = {}
-
-    def variant(c, first, last):
-        if (c, first, last) not in variants:
-            t = segments[c][2]
-            variants[(c, first, last)] = (t if first else sep + t) + (end if last else "")
-        return variants[(c, first, last)]
-    for k in np.unique(combo):
-        if k == 0:
-            continue
-        rows = np.flatnonzero(combo == k)
-        have = [c for i, c in enumerate(codes) if k >> i & 1]
-        text = head[rows]
-        for j, c in enumerate(have):
-            text = text + variant(c, j == 0, j == len(have) - 1).take(segments[c][1][rows])
-        out[rows] = text
-    return out
 
 
 def runs(keys) -> tuple[np.ndarray, np.ndarray]:

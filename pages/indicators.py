@@ -3,8 +3,11 @@
 The plan-vs-fact table for the chosen year (deviations and direction-aware
 statuses in colour), then, per indicator, a chart of the plan line (or range
 band), the facts, the baseline, the target and the trend forecast to the end of
-the programme with «будет достигнут» / «не хватит X». With a school chosen in
-the sidebar, the school-level indicators of that school are shown.
+the programme with its 80 % prediction interval and the verdict «достигнет» /
+«не достигнет» / «нельзя сказать» (the forecast's explanation). With a school
+chosen in the sidebar, the school-level indicators of that school are shown. At
+the end, the reconciliation of reported facts with what the loaded results give
+(`metrics.reconcile`).
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ import streamlit as st
 
 from ui import charts, data, empty, figure_cache, filters
 from ui import format as fmt
-from ui.indicator_view import forecast_method, PLAN_FACT_COLUMNS, plan_fact_display, status_styler
+from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
+from ui.reasons import explanation_block, headline
 from ui.ranking_view import table_height
 from ui.tables import show_table
 
@@ -124,23 +128,11 @@ with data.guard("График показателя"):
 
         if fc_row is not None:
             verdict = charts.forecast_verdict(fc_row, unit)
-            final_year = fc_row.get("final_year")
-            head = (f"Прогноз на {int(final_year)} год: {fmt.value(fc_row.get('forecast'), unit)} при цели "
-                    f"{fmt.value(fc_row.get('target'), unit)} — {verdict}" if not fmt.is_missing(final_year)
-                    else f"Прогноз: {verdict}")
-            head = head.rstrip(".") + "."
-            reach = fc_row.get("will_reach")
-            if fmt.is_missing(reach):
-                st.info(head, icon=":material/help:")
-            elif bool(reach):
-                st.success(head, icon=":material/check_circle:")
-            else:
-                st.error(head, icon=":material/error:")
-            method = forecast_method(fc_row.get("reason"))
-            if method:
-                st.caption(method)
+            severity = {"достигнет": "good", "достигнута": "good", "не достигнет": "flag",
+                        "не достигнута": "flag"}.get(verdict, "info")
+            explanation_block("Прогноз", fc_row.get("explanation"), severity=severity, key="ind_forecast")
         else:
-            st.caption("Для прогноза нет целевого значения.")
+            st.caption("Для прогноза нет ни целевого значения, ни плана, ни фактов.")
 
         by_year = plan_fact_display(rows.sort_values("year"), names)
         show_table(by_year, {k: PLAN_FACT_COLUMNS[k] for k in ("year", "plan_text", "fact_text", "deviation_text",
@@ -164,3 +156,24 @@ with data.guard("Школы по показателю"):
                    download_only={"reason": PLAN_FACT_COLUMNS["reason"]}, height=table_height(len(view)),
                    what=("школы_по_показателю", sel, year), key="ind_schools", styler=status_styler(view["status"]))
         st.caption("Выберите школу в боковой панели, чтобы увидеть её показатели по годам.")
+
+with data.guard("Сверка с расчётом"):
+    # reported programme facts beside what the loaded results give (district level only)
+    if scope is None and data.has("results"):
+        rec = data.metric("reconcile", year=year)
+        if len(rec):
+            st.subheader(f"Сверка с расчётом по загруженным данным, {year} год")
+            st.caption("Показатели программы, которые можно посчитать по результатам: отчётный факт рядом с расчётом. "
+                       "«Расходится» — повод проверить отчёт или данные.")
+            view = rec.assign(reported_text=rec["reported"].map(lambda v: fmt.value(v, "%", 1)),
+                              computed_text=[fmt.value(lo, "%", 1) if abs(hi - lo) < 1e-9 else
+                                             f"{fmt.value(lo, '%', 1)} – {fmt.value(hi, '%', 1)}"
+                                             for lo, hi in zip(rec["computed_low"], rec["computed_high"])],
+                              verdict=rec["differs"].map({True: "расходится", False: "сходится"}),
+                              note=rec["explanation"].map(headline))
+            show_table(view, {"name": st.column_config.TextColumn("Показатель", width=380),
+                              "reported_text": "Отчёт", "computed_text": "Расчёт", "verdict": "Сверка",
+                              "what": st.column_config.TextColumn("Что посчитано", width=300)},
+                       download_only={"note": "Пояснение"}, what=("сверка", year), key="ind_reconcile",
+                       styler=lambda v: v.style.map(lambda x: "background-color: #ffcdd2" if x == "расходится"
+                                                    else "", subset=["verdict"]), wrap=False)

@@ -1,7 +1,7 @@
 """«Объективность ВПР»: do a school's ВПР marks agree with its journal, and where are signs of bias?
 
-Lowered / confirmed / raised shares by school, grade and subject as stacked bars,
-the flagged schools with their reasons and the number of years flagged
+ВПР-vs-journal shares (lower / same / higher) by school, grade and subject as stacked bars,
+the flagged schools with their explanations, the strong wording only when the signs persist
 (`metrics.objectivity_flags`, `metrics.objectivity_summary`), and a visible note that
 ВПР is a diagnostic, not a rating.
 """
@@ -16,6 +16,7 @@ from ui import format as fmt
 from ui import objectivity_view as ov
 from ui.figure_cache import figure, memo
 from ui.tables import show_table
+from ui.reasons import explanation_block
 
 VPR = "ВПР"
 MAX_CARDS = 12  # flagged schools shown as cards; all of them are in the table
@@ -48,9 +49,12 @@ if cur.empty:
 
 # --- flagged schools ----------------------------------------------------------------------------------
 st.subheader("Школы с признаками необъективности")
-st.caption(f"Признаки: подтвердили отметку меньше {fmt.num(min_conf, 0)} %; повысили больше {fmt.num(max_raised, 0)} %; "
-           "ВПР намного выше района при ОГЭ на уровне района или ниже; резкий рост за год; пик «3» при почти нулевой "
-           "доле «2». Группы меньше 10 участников не отмечаются — их доли слишком колеблются.")
+min_works = int(setting(None, "objectivity.min_participants", 20))
+st.caption(f"Признаки (каждый проверяется с учётом погрешности и с поправкой на число работ школы): журнальную отметку "
+           f"подтвердили меньше {fmt.num(min_conf, 0)} % участников; отметка за ВПР выше журнальной больше чем у "
+           f"{fmt.num(max_raised, 0)} %; ВПР намного выше района при ОГЭ не выше района; резкий рост за год. Работы "
+           f"меньше чем из {min_works} участников признаков не получают (ФИОКО), от 10 до {min_works - 1} — «ориентир». "
+           "Красным — признаки повторяются в 2 из последних 3 лет, жёлтым — признак только в этом году.")
 with data.guard("Школы с признаками"):
     summ = data.objectivity_summary(year)
     flagged = summ[summ["n_flagged_rows"] > 0] if len(summ) else summ
@@ -61,29 +65,26 @@ with data.guard("Школы с признаками"):
             st.caption(f"Показаны {MAX_CARDS} школ с наибольшим числом признаков из {len(flagged)}; остальные — в таблице ниже.")
         for _, r in flagged.head(MAX_CARDS).iterrows():  # the flagged schools (a few in a district)
             sid = str(r["school_id"])
-            yf = int(r["years_flagged"]) if not fmt.is_missing(r["years_flagged"]) else 0
-            codes = ", ".join(ov.FLAG_CODES.get(c, c) for c in (r["flags"] or []))
             with st.container(border=True):
-                persist = " — **повторяется**" if yf >= 2 else ""
-                st.markdown(f"**{names.get(sid, sid)}**: {int(r['n_flagged_rows'])} из {int(r['n_rows'])} работ с "
-                            f"признаками; отмечалась в {yf} из последних 3 лет{persist}.")
-                st.caption(f"Признаки: {codes}.")
+                explanation_block(names.get(sid, sid), r["explanation"],
+                                  severity="flag" if bool(r["persistent"]) else "warning", key=f"obj_{sid}", box=False)
                 rows = cur[(cur["school_id"].astype(str) == sid) & cur["flagged"].fillna(False).astype(bool)]
                 with st.expander(f"Подробно по каждой работе ({len(rows)})"):
-                    st.markdown("\n".join(f"- {t}" for t in rows.sort_values(["grade", "subject"])["reason"].astype(str)))
+                    for i, e in enumerate(rows.sort_values(["grade", "subject"])["explanation"]):
+                        explanation_block("Работа", e, severity="warning", key=f"obj_{sid}_{i}", box=False)
                 filters.page_link_with_filters("pages/school.py", "Открыть карточку школы", icon=":material/apartment:",
                                                school=sid)
 
 # --- bars ---------------------------------------------------------------------------------------------------
-st.subheader("Понизили, подтвердили, повысили")
-st.caption(f"Серое — подтвердили журнальную отметку, синее — понизили, красное — повысили. Пунктир — порог "
-           f"подтверждения {fmt.num(min_conf, 0)} %, точки — граница «повысили больше {fmt.num(max_raised, 0)} %». "
-           "⚠ — есть признаки необъективности.")
+st.subheader("Отметка за ВПР и отметка в журнале")
+st.caption(f"Серое — отметка за ВПР совпала с журнальной, синее — ниже журнальной, красное — выше журнальной. Пунктир — "
+           f"ориентир «совпали не меньше {fmt.num(min_conf, 0)} %», точки — «выше журнальной не больше "
+           f"{fmt.num(max_raised, 0)} %». ⚠ — есть признаки необъективности.")
 with data.guard("Диаграмма ВПР"):
     cmp_rows = cur[cur["confirmed_pct"].notna()]
     if cmp_rows.empty:
         st.info("В загруженных результатах ВПР нет сравнения с журнальными отметками (столбцы «Понизили», "
-                "«Подтвердили», «Повысили»).", icon=":material/info:")
+                "«Подтвердили», «Повысили» из ФИС ОКО).", icon=":material/info:")
     else:
         view_by = st.segmented_control("Разрез", ["По школам", "По классам и предметам школы"], default="По школам"
                                        if school is None else "По классам и предметам школы", key="obj_view")

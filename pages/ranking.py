@@ -1,10 +1,12 @@
 """«Рейтинг школ»: where does each school stand, is the place stable, and is a difference more than chance?
 
 A sortable ranking by the composite, by a procedure and subject, or by a programme
-indicator (`metrics.rank_schools`), with rank-change arrows, small-n marks and the
-3-year average; a bar chart with the district line; a funnel plot with control
-limits (`metrics.funnel`; a click on a school opens its card); the 5×5 level ×
-change grid (`metrics.level_change_grid`). ВПР is never ranked (federal guidance).
+indicator (`metrics.rank_schools`), one list per school type, with each place's
+interval, rank-change arrows only beyond chance, small-n marks and the 3-year
+average; a bar chart with the district line; a funnel plot with limits widened by
+the spread between schools (`metrics.funnel`; a click on a school opens its card);
+the 5×5 level × change grid judged against each change's own error
+(`metrics.level_change_grid`). ВПР is never ranked (federal guidance).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from ui import format as fmt
 from ui import ranking_view as rv
 from ui.figure_cache import figure
 from ui.tables import show_table
+from ui.reasons import full_text, md_escape
 
 VPR = "ВПР"
 VPR_NOTE = ("ВПР в рейтинге не участвуют: федеральные рекомендации (Рособнадзор) запрещают строить рейтинги школ "
@@ -141,15 +144,29 @@ if ranked is None or ranked.empty:
     st.stop()
 
 fmt_value = rv.value_formatter(kind, rank_exam, indicator_unit)
+all_ranked = ranked
+groups = list(ranked["type_group"].astype(str).value_counts(sort=True).index)  # the largest list first
+if len(groups) > 1:
+    group = st.segmented_control("Список", groups, default=groups[0], key="rank_group", required=True,
+                                 help="Школы разных типов ранжируются отдельно: у них разные процедуры и показатели")
+    ranked = ranked[ranked["type_group"].astype(str) == group]
+type_names = setting(None, "ranking.type_groups", {}) or {}
+missing = sorted(set(type_names.values()) - set(groups))
+if missing and mode == "composite":
+    st.caption("Не ранжируются (меньше трёх школ с общими показателями): " + ", ".join(missing) + ".")
 disp = rv.rank_display(ranked, names, fmt_value, min_n)
 n_low = int(disp["low_reliability"].sum())
 
 st.subheader(f"{MODES[mode]}: {value_title}" if mode != "composite" else "Сводный рейтинг")
 if mode == "composite":
     st.caption("Сводное место — среднее процентилей школы по средним баллам ЕГЭ и ОГЭ по предметам, долям не преодолевших "
-               "минимум (меньше — лучше) и школьным показателям программы; 100 — лучший в районе, 50 — середина.")
+               "минимум (меньше — лучше) и школьным показателям-долям программы, с весами по числу участников; "
+               "результаты меньше чем 10 участников и количества (они отражают размер школы) не учитываются; "
+               "100 — лучший в списке, 50 — середина.")
 elif kind == "below_share":
     st.caption("Меньше — лучше: первое место у школы с наименьшей долей не преодолевших минимальный порог.")
+st.caption("«Интервал места» — в каких пределах может быть место с учётом погрешности при таком числе участников; "
+           "стрелка изменения места — только когда эти пределы в этом и прошлом году не пересекаются.")
 if not higher_is_better and kind == "indicator":
     st.caption("Для этого показателя меньше — лучше.")
 if n_low:
@@ -187,9 +204,10 @@ with tab_bars, data.guard("Диаграмма рейтинга"):
                     key="ranking_bars", config={"displayModeBar": False})
 
 with tab_funnel, data.guard("Воронка"):
-    st.caption("Воронка показывает, какие отличия от района больше случайных: чем меньше участников, тем шире "
-               "границы. Точка за границей 95 % — отличие, вероятно, не случайно; за границей 99,8 % — почти наверняка. "
-               "Щёлкните точку, чтобы открыть карточку школы.")
+    st.caption("Воронка показывает, какие отличия от района больше обычного разброса: чем меньше участников, тем шире "
+               "границы; границы расширены на разброс, который есть между школами района всегда. Цветом отмечены "
+               "школы, отличие которых выдерживает поправку на число школ на графике; полые точки — меньше 10 "
+               "участников, не оцениваются. Щёлкните точку, чтобы открыть карточку школы.")
     f_exam, f_subject, f_measure = rank_exam, subject, measure
     if not (mode == "exam" and subject is not None):
         fc1, fc2 = st.columns(2)
@@ -222,38 +240,55 @@ with tab_funnel, data.guard("Воронка"):
             picked = [c[0] for c in picked if isinstance(c, (list, tuple)) and c]
             if picked:
                 st.switch_page("pages/school.py", query_params=filters.filter_params(school=picked[0]))
-            outside = points[points["outside95"].fillna(False).astype(bool)]
+            phi = points["phi"].dropna()
+            if len(phi) and float(phi.iloc[0]) > 1.5:
+                st.caption(f"Разброс между школами в {fmt.num(float(phi.iloc[0]), 1)} раза больше, чем дала бы одна "
+                           "случайность: границы расширены с учётом этого (поправка Шпигельхальтера).")
+            outside = points[points["significant"].fillna(False).astype(bool)]
             if len(outside):
                 shown = outside.head(30)
                 more = f"; и ещё {len(outside) - len(shown)}" if len(outside) > len(shown) else ""
-                st.markdown("**За границами 95 %:** " + "; ".join(
-                    f"{names.get(str(s), s)} ({'ниже' if sd == 'below' else 'выше'} района)"
+                st.markdown("**Отличаются от района сверх обычного разброса:** " + "; ".join(
+                    f"{md_escape(names.get(str(s), s))} ({'ниже' if sd == 'below' else 'выше'} района)"
                     for s, sd in zip(shown["school_id"], shown["side"])) + more)
             else:
-                st.caption("Все школы в пределах случайных колебаний вокруг районного значения.")
+                st.caption("Все школы в пределах обычного разброса вокруг районного значения.")
 
 with tab_grid, data.guard("Уровень × изменение"):
-    st.caption("Строки — уровень школы в этом году (квинтили района), столбцы — изменение с прошлого года "
-               "в долях разброса между школами. Видно, кто «низко, но растёт», а кто «высоко, но падает».")
+    st.caption("Строки — уровень школы в этом году (какая пятая часть школ списка), столбцы — изменение с прошлого "
+               "года, оценённое с учётом его погрешности и поправки на число школ: «без существенных изменений» — "
+               "изменение меньше случайных колебаний. Школы меньше чем с 10 участниками не размещаются.")
     prev_ranked = data.metric("rank_schools", year=year - 1, **{
         "composite": dict(by="composite"),
         "exam": dict(by="exam", exam=rank_exam, subject=subject, measure=measure),
         "indicator": dict(by="indicator", indicator_id=indicator_id)}[mode])
-    grid_in = pd.concat([ranked[["school_id", "year", "value"]], prev_ranked[["school_id", "year", "value"]]]
-                        if len(prev_ranked) else [ranked[["school_id", "year", "value"]]], ignore_index=True)
-    grid = data.metric("level_change_grid", table=grid_in, year=year, higher_is_better=higher_is_better)
-    if grid.empty or grid["change_band"].isna().all():
+    if len(prev_ranked):
+        prev_ranked = prev_ranked[prev_ranked["type_group"].isin(ranked["type_group"])]
+    cols_in = ["school_id", "year", "value", "value_se", "participants"]
+    grid_in = pd.concat([ranked[cols_in], prev_ranked[cols_in]] if len(prev_ranked) else [ranked[cols_in]],
+                        ignore_index=True).rename(columns={"value_se": "se"})
+    if mode == "indicator":
+        grid_in = grid_in.drop(columns="participants")
+    grid_unit = "index" if kind in ("composite", "score") else ("%" if kind == "below_share" else
+                                                               ("score" if rank_exam in ("ЕГЭ", "Пробный ЕГЭ") else "mark"))
+    grid = data.metric("level_change_grid", table=grid_in, year=year, higher_is_better=higher_is_better,
+                       unit=grid_unit)
+    if grid.empty or grid["prev_value"].isna().all():
         st.info(f"Нет данных за {year - 1} год для сравнения — сетку построить нельзя.", icon=":material/info:")
+    elif grid["change_band"].isna().all():
+        st.info("Изменения не оцениваются: у значений нет погрешности (число участников неизвестно) — нельзя "
+                "отличить настоящее изменение от случайного.", icon=":material/info:")
     else:
         st.plotly_chart(figure(("ranking_grid", year, mode, rank_exam, subject, measure, indicator_id),
                                lambda: rv.grid_heatmap(grid, names)), key="ranking_grid", config={"displayModeBar": False})
         gdisp = grid.assign(school=grid["school_id"].astype(str).map(lambda s: names.get(s, s)),
                             value_text=grid["value"].map(fmt_value), prev_text=grid["prev_value"].map(fmt_value),
                             change_text=grid["change"].map(lambda v: fmt.change(v, None, 2 if kind in ("score",) or (
-                                kind == "mean" and rank_exam not in ("ЕГЭ", "Пробный ЕГЭ")) else 1)))
+                                kind == "mean" and rank_exam not in ("ЕГЭ", "Пробный ЕГЭ")) else 1)),
+                            explanation_text=grid["explanation"].map(full_text))
         show_table(gdisp, {"school": "Школа", "value_text": f"{year}", "prev_text": f"{year - 1}",
                            "change_text": "Изменение", "cell_label": "Клетка сетки"},
-                   download_only={"reason": "Пояснение"},
+                   download_only={"explanation_text": "Пояснение"},
                    what=("уровень_изменение", MODES[mode], year), key="ranking_grid_table",
                    height=rv.table_height(len(gdisp)), wrap=False)
 

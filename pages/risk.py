@@ -1,9 +1,10 @@
 """«Школы в зоне риска»: which schools have low results or adverse conditions, and exactly why?
 
-ШНОР (low results) and ШНСУ (adverse social conditions) lists with the reasons and
-the stable-low / exit status (`metrics.risk_flags`); a scatter of results against
-the social index with the weighted regression line (`metrics.context_adjusted`),
-resilient schools highlighted as good examples; every school links to its card.
+ШНОР (low results) and ШНСУ (adverse social conditions) lists with their explanations and
+the stable-low / exit status (`metrics.risk_flags`), the min-fail district figure; a
+scatter of results against the social index with the weighted regression line, its n
+and R² (`metrics.context_adjusted`), resilient schools highlighted as good examples; the
+schools below the district on trial exams; every school links to its card.
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ import streamlit as st
 from ui import cards, data, empty, filters
 from ui import format as fmt
 from ui import risk_view as rk
-from ui import school_view as sv
 from ui.figure_cache import figure, memo
 from ui.ranking_view import table_height
 from ui.tables import show_table
+from ui.reasons import explanation_block
+from metrics.settings import get as setting
 
 VPR = "ВПР"
 year = filters.current_year()
@@ -50,8 +52,10 @@ if flags.empty:
 left, right = st.columns(2, gap="large")
 with left, data.guard("ШНОР"):
     st.subheader("ШНОР — низкие образовательные результаты")
-    st.caption("Школа в нижней четверти района по двум и более процедурам (ЕГЭ, ОГЭ, ВПР) или с 30 % и более "
-               "участников ниже минимума по двум процедурам — в двух из последних трёх лет.")
+    st.caption("Школа среди четверти школ с самыми низкими результатами и ниже района с учётом погрешности — или "
+               "с 30 % и более участников ниже минимума с учётом погрешности — по двум процедурам (ЕГЭ, ОГЭ, ВПР; "
+               "у школы только с ВПР — по ВПР), в двух из последних трёх лет. Работы ВПР с признаками "
+               "необъективности в расчёт не входят.")
     if len(flags) and (flags["flag"] == "low_results").any():
         rk.school_flag_list(flags, names, "low_results",
                             badges={"stable_low": "устойчиво низкие", "min_fail_warning": "есть выпускники ниже минимума"},
@@ -64,10 +68,16 @@ with left, data.guard("ШНОР"):
     else:
         st.caption("В этом году ни одна школа не вышла из числа ШНОР.")
 
+    mf = data.metric("min_fail_summary", year=year)
+    if mf.get("as_district"):
+        st.markdown("**Выпускники ниже минимального порога**")
+        explanation_block("Показатель района", mf["explanation"], severity="warning", key="risk_min_fail")
+
 with right, data.guard("ШНСУ"):
     st.subheader("ШНСУ — неблагоприятные социальные условия")
-    st.caption("Верхняя четверть района по индексу социального неблагополучия (доли малоимущих, неполных, многодетных "
-               "семей, детей группы риска, с ОВЗ, с неродным русским языком; веса — в настройках).")
+    st.caption("Четверть школ района с самыми трудными социальными условиями по индексу неблагополучия (доли "
+               "малоимущих, неполных, многодетных семей, детей группы риска, с ОВЗ, с неродным русским языком; веса — "
+               "в настройках). Это описание условий, а не оценка работы школы.")
     if len(flags) and (flags["flag"] == "social").any():
         rk.school_flag_list(flags, names, "social",
                             badges={"resilient": "резильентная", "below_expectation": "ниже ожидаемого"},
@@ -83,16 +93,23 @@ with data.guard("Результаты и контекст"):
                            format_func=lambda e: "ЕГЭ и ОГЭ вместе (сводный балл)" if e is None else f"{e} (сводный балл)")
     ca = data.metric("context_adjusted", year=year, exam=outcome)
     if ca.empty:
-        st.info("Недостаточно школ, у которых есть и результаты, и доли социального контекста в реестре, чтобы "
-                "построить зависимость.", icon=":material/info:")
+        need = int(setting(None, "risk.context.min_schools", 10))
+        st.info(f"Зависимость результатов от социальных условий не строится: нужно не меньше {need} школ, у которых "
+                "есть и результаты, и доли социального контекста в реестре.", icon=":material/info:")
     else:
-        value_title = "сводный балл (0 — уровень района, в SD)"
+        value_title = "сводный балл (0 — уровень района)"
         slope = ca["slope"].dropna()
-        st.caption("Каждая точка — школа: по горизонтали — индекс неблагополучия, по вертикали — результат. Пунктир — "
+        r2 = float(ca["r2"].iloc[0]) if "r2" in ca and ca["r2"].notna().any() else float("nan")
+        st.caption("Каждая точка — школа: по горизонтали — индекс неблагополучия, по вертикали — сводный балл "
+                   "(0 — уровень района, −1 — ниже на величину обычного разброса результатов учеников). Пунктир — "
                    "результат, которого можно ожидать при таком контексте (взвешенная регрессия по числу участников"
                    + (f", наклон {fmt.signed(float(slope.iloc[0]), 2)}" if len(slope) else "")
-                   + "). Зелёные звёзды — резильентные школы: условия трудные, а результат выше ожидаемого. "
-                   "Щёлкните точку, чтобы открыть карточку.")
+                   + f"; школ: {len(ca)}, объясняет {fmt.pct(100 * r2, 0)} различий между ними"
+                   + "). Зелёные звёзды — резильентные школы: условия трудные, а результат выше ожидаемого с учётом "
+                   "погрешности. Щёлкните точку, чтобы открыть карточку.")
+        if r2 == r2 and r2 < 0.1:
+            st.warning("Социальные условия объясняют меньше 10 % различий между школами: выводы «выше / ниже "
+                       "ожидаемого» по этой зависимости почти ничего не говорят.", icon=":material/warning:")
         fig = figure(("risk_scatter", year, outcome, school),
                      lambda: rk.context_scatter(ca, names, value_title=value_title, highlight=school))
         event = st.plotly_chart(fig,
@@ -105,28 +122,39 @@ with data.guard("Результаты и контекст"):
         good = ca[ca["resilient"].fillna(False).astype(bool)]
         bad = ca[ca["below_expectation"].fillna(False).astype(bool)]
         g1, g2 = st.columns(2, gap="large")
-        with g1:
-            st.markdown("**Резильентные школы — хорошие примеры**")
-            if good.empty:
-                st.caption("Нет.")
-            for _, r in good.head(rk.MAX_CARDS).iterrows():  # a few schools
-                sid = str(r["school_id"])
-                st.success(f"**{names.get(sid, sid)}**: индекс неблагополучия {sv.rnum(r['index'], 2)}, "
-                           f"результат {sv.rnum(r['value'], 2)} при ожидаемом {sv.rnum(r['predicted'], 2)} "
-                           f"({fmt.signed(float(r['residual']), 2)}).", icon=":material/thumb_up:")
-                filters.page_link_with_filters("pages/school.py", f"Карточка: {names.get(sid, sid)}",
-                                               icon=":material/apartment:", school=sid)
-        with g2:
-            st.markdown("**Ниже ожидаемого с учётом контекста**")
-            if bad.empty:
-                st.caption("Нет школ, результат которых значимо ниже ожидаемого.")
-            for _, r in bad.sort_values("z").head(rk.MAX_CARDS).iterrows():  # a few schools
-                sid = str(r["school_id"])
-                st.error(f"**{names.get(sid, sid)}**: результат {sv.rnum(r['value'], 2)} при ожидаемом "
-                         f"{sv.rnum(r['predicted'], 2)} ({fmt.signed(float(r['residual']), 2)}, "
-                         f"z = {sv.rnum(r['z'], 1)}).", icon=":material/trending_down:")
-                filters.page_link_with_filters("pages/school.py", f"Карточка: {names.get(sid, sid)}",
-                                               icon=":material/apartment:", school=sid)
+        for col, rows, flag, title, empty_text in (
+                (g1, good, "resilient", "**Резильентные школы — хорошие примеры**", "Нет."),
+                (g2, bad.sort_values("z"), "below_expectation", "**Ниже ожидаемого с учётом контекста**",
+                 "Нет школ, результат которых ниже ожидаемого с учётом погрешности.")):
+            with col:
+                st.markdown(title)
+                if rows.empty:
+                    st.caption(empty_text)
+                for _, r in rows.head(rk.MAX_CARDS).iterrows():  # a few schools
+                    sid = str(r["school_id"])
+                    explanation_block(names.get(sid, sid), r["explanation"],
+                                      severity="good" if flag == "resilient" else "flag", key=f"risk_ctx_{flag}_{sid}")
+                    filters.page_link_with_filters("pages/school.py", f"Карточка: {names.get(sid, sid)}",
+                                                   icon=":material/apartment:", school=sid)
+
+# --- trial exams: below the district average ---------------------------------------------------------
+with data.guard("Пробные экзамены"):
+    trial = data.metric("trial_below_district", year=year)
+    if len(trial):
+        st.subheader("Ниже среднего по району на пробных экзаменах")
+        st.caption("Список по правилу программы — средний балл ниже районного. «Значимо» — ниже и с учётом "
+                   "погрешности: при малом числе участников разница может быть случайной.")
+        tv = trial.assign(school=trial["school_id"].astype(str).map(lambda s: names.get(s, s)),
+                          n_text=trial["participants"].map(lambda n: fmt.num(int(n))),
+                          mean_text=trial["mean"].map(lambda v: fmt.value(v, None, 1)),
+                          district_text=trial["district_mean"].map(lambda v: fmt.value(v, None, 1)),
+                          diff_text=trial["difference"].map(lambda v: fmt.change(v, None, 1)),
+                          sig_text=trial["significant"].map({True: "значимо", False: "в пределах колебаний"}))
+        show_table(tv, {"school": "Школа", "exam": "Процедура", "subject": "Предмет", "n_text": "Участников",
+                        "mean_text": "Средний балл", "district_text": "Район", "diff_text": "Разница",
+                        "sig_text": "С учётом погрешности"},
+                   what=("пробные_ниже_района", year), key="risk_trial", wrap=False,
+                   height=table_height(len(tv)))
 
 # --- every flag ------------------------------------------------------------------------------------------
 st.subheader("Все флаги")

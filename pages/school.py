@@ -2,8 +2,10 @@
 
 Profile and social context beside the district median; every result over the
 years against the district with 95 % intervals (`metrics.intervals`); the
-school's programme indicators (`metrics.plan_vs_fact`); its flags with the reasons
-in plain Russian (`metrics.risk_flags`); ВПР objectivity (`metrics.objectivity_flags`);
+school's programme indicators (`metrics.plan_vs_fact`); успеваемость, качество
+знаний, СОУ and high scorers (`metrics.mark_measures`, `metrics.high_scorers`); its
+flags with their explanations (`metrics.risk_flags`); ВПР objectivity
+(`metrics.objectivity_flags`, `objectivity_summary`);
 its events (`metrics.roadmap_progress`). `?print=1` (or the toggle) gives a clean
 handout: no sidebar, no widgets, compact tables.
 """
@@ -21,6 +23,7 @@ from ui import school_charts, school_view as sv
 from ui.figure_cache import figure
 from ui.ranking_view import table_height
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
+from ui.reasons import explanation_block
 
 printing = pv.is_print()
 year = filters.current_year()
@@ -156,6 +159,20 @@ else:
                 view = sv.results_frame(iv_year.sort_values(["exam", "grade", "subject"]))
                 pv.table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
                          styler=sv.verdict_styler, printing=printing, height=table_height(len(view)))
+                st.caption("«Значимо» — отличие больше случайных колебаний и выдерживает поправку на число сравнений "
+                           "на этой карточке; группы меньше 10 участников не оцениваются.")
+            mm = data.metric("mark_measures", year=year)
+            mm = mm[mm["school_id"].astype(str) == school] if len(mm) else mm
+            if len(mm):
+                st.markdown(f"**Успеваемость, качество знаний, СОУ, {year} год**")
+                pv.table(sv.marks_frame(mm), sv.MARKS_COLUMNS, what=("успеваемость", school, year),
+                         key="school_marks", printing=printing, height=table_height(len(mm)))
+            hs = data.metric("high_scorers", year=year)
+            hs = hs[hs["school_id"].astype(str) == school] if len(hs) else hs
+            if len(hs) and hs["available"].any():
+                st.markdown(f"**Высокобалльники, {year} год**")
+                pv.table(sv.high_frame(hs), sv.HIGH_COLUMNS, what=("высокобалльники", school, year),
+                         key="school_high", printing=printing)
 
 # --- programme indicators -----------------------------------------------------------------------------------
 st.subheader("Показатели программы по школе")
@@ -187,19 +204,24 @@ with data.guard("Объективность ВПР"):
     else:
         st.caption("ВПР — диагностика, а не рейтинг. Здесь — совпадение отметок ВПР с отметками в журнале и признаки "
                    "необъективности оценивания, которые стоит обсудить.")
+        summ = data.objectivity_summary(year)
+        own = summ[summ["school_id"].astype(str) == school] if len(summ) else summ
         flagged = mine[mine["flagged"].fillna(False).astype(bool)]
-        yf = int(mine["years_flagged"].max()) if mine["years_flagged"].notna().any() else 0
-        if len(flagged):
-            st.error(ov.flagged_summary(flagged, len(mine), yf))
+        if len(own) and own["explanation"].iloc[0] is not None:
+            explanation_block("Объективность ВПР", own["explanation"].iloc[0],
+                              severity="flag" if bool(own["persistent"].iloc[0]) else "warning", key="school_obj",
+                              printing=printing)
             if not printing:  # on paper the table below names the signs of each work
                 with st.expander(f"Подробно по каждой работе ({len(flagged)})", icon=":material/calculate:"):
-                    st.markdown("\n".join(f"- {r}" for r in flagged["reason"].astype(str)))
+                    for i, e in enumerate(flagged["explanation"]):
+                        explanation_block("Работа", e, severity="warning", key=f"school_obj_{i}", box=False)
         else:
             st.success("Признаков необъективности ВПР в этом году нет.", icon=":material/check_circle:")
         view = ov.objectivity_display(mine.sort_values(["grade", "subject"]), names)
         pv.table(view, {"grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
-                        "lowered_text": "Понизили", "confirmed_text": "Подтвердили", "raised_text": "Повысили",
-                        "mean_text": "Средняя отметка", "district_text": "Район", "flags_text": "Признаки"},
+                        "confirmed_text": "ВПР = журнал", "lowered_text": "ВПР ниже", "raised_text": "ВПР выше",
+                        "mean_text": "Средняя отметка", "district_text": "Район", "status_text": "Оценка",
+                        "flags_text": "Признаки"},
                  what=("ВПР_объективность", school, year), key="school_vpr", printing=printing,
                  height=table_height(len(view)), wrap=False)
 

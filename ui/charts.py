@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import format as fmt
+from ui.reasons import full_text
 
 FONT = "Inter, Arial, sans-serif"
 
@@ -74,7 +75,8 @@ def indicator_chart(
 
     `rows`: plan_vs_fact rows of one indicator × school, all years.
     `glide`: glide_path rows (year, plan) of the same indicator × school, drawn dashed where no plan.
-    `forecast`: one forecast_to_target row (final_year, target, last_fact_year, last_fact, forecast, will_reach, gap).
+    `forecast`: one forecast_to_target row (final_year, target, last_fact_year, last_fact, forecast, forecast_low,
+    forecast_high, will_reach, verdict); the forecast is drawn with its 80 % prediction interval.
     """
     fig = go.Figure()
     r = rows.copy()
@@ -121,7 +123,8 @@ def indicator_chart(
             marker=dict(color=fact["status"].map(fmt.status_color).tolist(), opacity=0.85),
             customdata=np.stack([fact["fact"].map(lambda v: fmt.value(v, unit)),
                                  fact["status"].map(fmt.status_label),
-                                 fact.get("reason", pd.Series("", index=fact.index)).fillna("")], axis=-1),
+                                 [full_text(e) for e in fact.get("explanation", pd.Series(None, index=fact.index))]],
+                                axis=-1),
             hovertemplate="%{x}: факт %{customdata[0]} — %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             width=0.5))
 
@@ -147,10 +150,18 @@ def indicator_chart(
             reach = f.get("will_reach")
             verdict = forecast_verdict(f, unit)
             color = fmt.GOOD if reach is True else (fmt.BAD if reach is False else fmt.NEUTRAL)
+            lo, hi = f.get("forecast_low"), f.get("forecast_high")
+            has_pi = not fmt.is_missing(lo) and not fmt.is_missing(hi)
+            if has_pi:
+                all_values += [float(lo), float(hi)]
+            pi = f" (80 % — от {fmt.value(lo, unit)} до {fmt.value(hi, unit)})" if has_pi else ""
             fig.add_trace(go.Scatter(
-                x=[lfy, fy], y=[lf, fc], mode="lines+markers", name="Прогноз по тренду",
+                x=[lfy, fy], y=[lf, fc], mode="lines+markers", name="Прогноз по тренду (80 % интервал)",
                 line=dict(color=color, dash="dash", width=2), marker=dict(size=[0, 9], color=color),
-                hovertemplate=f"%{{x}}: прогноз {fmt.value(fc, unit)} — {verdict}<extra></extra>"))
+                error_y=dict(type="data", symmetric=False, array=[0, float(hi) - float(fc)] if has_pi else None,
+                             arrayminus=[0, float(fc) - float(lo)] if has_pi else None, color=color, thickness=1.5,
+                             width=8, visible=has_pi),
+                hovertemplate=f"%{{x}}: прогноз {fmt.value(fc, unit)}{pi} — {verdict}<extra></extra>"))
 
     years = sorted(set(r["year"].dropna().astype(int)) | ({int(baseline[0])} if baseline else set())
                    | ({int(forecast["final_year"])} if forecast is not None and not fmt.is_missing(dict(forecast).get("final_year")) else set()))
@@ -161,20 +172,10 @@ def indicator_chart(
 
 
 def forecast_verdict(f: Any, unit: str | None = None) -> str:
-    """«будет достигнут» / «не хватит X» / «мало данных для прогноза» from one forecast_to_target row."""
-    f = dict(f)
-    reach = f.get("will_reach")
-    if fmt.is_missing(reach):
-        return "мало данных для прогноза"
-    if bool(reach):
-        return "будет достигнут"
-    gap = f.get("gap")
-    if fmt.is_missing(gap):
-        return "не будет достигнут"
-    amount = fmt.value(abs(float(gap)), unit)
-    if (unit or "").strip() == "%":  # a gap between two percentages is in percentage points
-        amount = amount.replace(f"{fmt.NBSP}%", f"{fmt.NBSP}п.{fmt.NBSP}п.")
-    return f"не хватит {amount}"
+    """The forecast's verdict from one forecast_to_target row: «достигнет» / «не достигнет» / «нельзя сказать» /
+    «достигнута» / «не достигнута» / «нет прогноза» (the metric's own word; nothing is recomputed here)."""
+    v = dict(f).get("verdict")
+    return "нет прогноза" if fmt.is_missing(v) else str(v)
 
 
 def _dates(v: Any) -> list[str]:

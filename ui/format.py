@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from metrics.explain import plural  # Russian agreement: one rule for metrics and pages
 from metrics.format import NBSP, signed
 from metrics.format import num as _num
 from metrics.format import pct as _pct
@@ -67,7 +68,7 @@ def state_styler(states: Any) -> Any:
     return lambda view: view.style.apply(_col, axis=0)
 
 
-SEVERITY_LABELS = {"flag": "риск", "warning": "предупреждение", "good": "положительный"}
+SEVERITY_LABELS = {"flag": "риск", "warning": "предупреждение", "info": "условия", "good": "положительный"}
 
 # Units not repeated after the number (the label already says what it is).
 _NO_SUFFIX = ("балл", "баллы", "отметка", "шт.", "шт", "ед.", "ед")
@@ -92,7 +93,7 @@ def pct(x: Any, digits: int = 1) -> str:
 
 def is_missing(x: Any) -> bool:
     """True for None, NaN and pandas NA."""
-    if x is None:
+    if x is None or type(x).__name__ == "NAType":  # pandas NA: comparing it raises
         return True
     try:
         return bool(x != x) or (isinstance(x, float) and math.isnan(x))
@@ -230,7 +231,8 @@ def flag_label(flag: Any) -> str:
     return FLAG_LABELS.get(str(flag), str(flag))
 
 
-SEVERITY_ICONS = {"flag": ":material/report:", "warning": ":material/warning:", "good": ":material/thumb_up:"}
+SEVERITY_ICONS = {"flag": ":material/report:", "warning": ":material/warning:", "info": ":material/info:",
+                  "good": ":material/thumb_up:"}
 
 
 def first_sentence(text: Any, limit: int = 220) -> str:
@@ -258,16 +260,6 @@ def datetime_ru(ts: Any) -> str:
     if t.tzinfo is not None:
         t = pd.Timestamp(t.astimezone(None)).tz_localize(None)
     return t.strftime("%d.%m.%Y %H:%M")
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural: 1 работа, 2 работы, 5 работ."""
-    n = abs(int(n))
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 def works(n: int) -> str:

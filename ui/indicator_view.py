@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ui import format as fmt
+from ui.reasons import full_text
 
 PLAN_FACT_COLUMNS = {
     "name": "Показатель",
@@ -39,7 +40,7 @@ def plan_fact_display(pvf: pd.DataFrame, school_names: dict[str, str] | None = N
                       for p, lo, hi, u, src in zip(d["plan"], d["plan_low"], d["plan_high"], units,
                                                    d.get("plan_source", pd.Series(None, index=d.index)))]
     d["fact_text"] = [fmt.value(f, u) for f, u in zip(d["fact"], units)]
-    d["deviation_text"] = [fmt.change(x, u) for x, u in zip(d["deviation"], units)]
+    d["deviation_text"] = [fmt.change(x, u) for x, u in zip(d["deviation"], units)]  # п. п. for %
     d["rel_text"] = [f"{fmt.signed(100 * x)}{fmt.NBSP}%" if not fmt.is_missing(x) else "—" for x in d["rel_deviation"]]
     d["status_label"] = d["status"].map(fmt.status_label)
     d["direction_label"] = d["direction"].map({"higher": "больше", "lower": "меньше"}).fillna("")
@@ -47,21 +48,8 @@ def plan_fact_display(pvf: pd.DataFrame, school_names: dict[str, str] | None = N
     names = school_names or {}
     d["school"] = d["school_id"].map(lambda s: "Весь район" if fmt.is_missing(s) or s == "" else names.get(s, s))
     d["year"] = pd.to_numeric(d["year"], errors="coerce").astype("Int64").astype(str)
-    d["reason"] = d["reason"].fillna("")
+    d["reason"] = [full_text(e) for e in d["explanation"]] if "explanation" in d else ""
     return d
-
-
-def forecast_method(reason: Any) -> str:
-    """How a forecast was made, from `forecast_to_target`'s reason («Прогноз на 2027 год по линейному
-    тренду 3 последних фактов (по 2026 год): 5,6 % при цели …») — the part before the numbers, which the
-    verdict box above already gives; a reason of another form is returned whole."""
-    if fmt.is_missing(reason) or not str(reason).strip():
-        return ""
-    text = str(reason).strip()
-    head, sep, _ = text.partition(":")
-    if sep and head.startswith("Прогноз на") and "тренд" in head:
-        return f"Как считается: {head[0].lower()}{head[1:]}."
-    return text
 
 
 def status_styler(status: pd.Series | list[Any]) -> Any:

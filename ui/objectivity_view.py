@@ -15,16 +15,19 @@ import streamlit as st
 
 from ui import format as fmt
 from ui.charts import base_layout
+from ui.reasons import full_text
 
 FLAG_CODES = {
-    "low_confirmation": "низкая доля подтвердивших",
-    "high_raised": "много повысивших",
-    "above_district_vs_oge": "ВПР выше района при слабом ОГЭ",
+    "low_confirmation": "мало подтвердивших журнальную отметку",
+    "high_raised": "много отметок за ВПР выше журнальных",
+    "above_district_vs_oge": "ВПР выше района при ОГЭ не выше района",
     "jump": "резкий рост за год",
-    "cut_spike": "пик «3» при почти нулевой доле «2»",
+    "cut_spike": "посмотреть первичные баллы: много «3», почти нет «2»",
 }
-SEGMENTS = (("confirmed_pct", "Подтвердили", "#90a4ae"), ("lowered_pct", "Понизили", "#1e88e5"),
-            ("raised_pct", "Повысили", "#e53935"))
+STATUS_TEXT = {"flagged": "признак", "note": "посмотреть первичные баллы", "indicative": "мало работ — ориентир",
+               "": ""}
+SEGMENTS = (("confirmed_pct", "ВПР = журнал", "#90a4ae"), ("lowered_pct", "ВПР ниже журнала", "#1e88e5"),
+            ("raised_pct", "ВПР выше журнала", "#e53935"))
 
 
 def objectivity_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -40,29 +43,23 @@ def objectivity_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFra
     d["flags_text"] = d["flags"].map(lambda fl: ", ".join(FLAG_CODES.get(f, f) for f in fl)
                                      if isinstance(fl, (list, tuple, np.ndarray)) else "")
     d["years_text"] = d["years_flagged"].map(lambda v: "—" if fmt.is_missing(v) else f"{int(v)} из 3")
+    d["status_text"] = d["status"].map(STATUS_TEXT).fillna("") if "status" in d else ""
+    d["reason"] = [full_text(e) for e in d["explanation"]] if "explanation" in d else ""
     return d
 
 
 OBJ_COLUMNS = {
     "school": "Школа", "grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
-    "confirmed_text": "Подтвердили", "lowered_text": "Понизили", "raised_text": "Повысили",
+    "confirmed_text": st.column_config.TextColumn("ВПР = журнал", help="Отметка за ВПР совпала с журнальной"),
+    "lowered_text": st.column_config.TextColumn("ВПР ниже", help="Отметка за ВПР ниже журнальной"),
+    "raised_text": st.column_config.TextColumn("ВПР выше", help="Отметка за ВПР выше журнальной"),
     "mean_text": st.column_config.TextColumn("Ср. отметка", help="Средняя отметка за ВПР"),
     "district_text": st.column_config.TextColumn("Район", help="Средняя отметка по району"),
+    "status_text": st.column_config.TextColumn("Оценка", width=150),
     "flags_text": st.column_config.TextColumn("Признаки", width=210, help="Полный список — при наведении на ячейку"),
 }
 # per school (in its card above) and the numbers of each work in words: for the Excel file
 OBJ_DOWNLOAD = {"years_text": "Лет с признаками", "reason": "Пояснение"}
-
-
-def flagged_summary(flagged: pd.DataFrame, n_works: int, years_flagged: int) -> str:
-    """One school's ВПР objectivity in two lines: how many works have signs, in how many of the last
-    3 years the school was flagged, and which signs (with the number of works each)."""
-    codes = [c for fl in flagged["flags"] if isinstance(fl, (list, tuple, np.ndarray)) for c in fl]
-    counts = pd.Series(codes, dtype="object").value_counts()
-    kinds = "; ".join(f"{FLAG_CODES.get(c, c)} — {fmt.works(int(n))}" for c, n in counts.items())
-    text = (f"**Признаки необъективности: {len(flagged)} из {n_works} работ**; школа отмечалась в "
-            f"{years_flagged} из последних 3 лет.")
-    return text + (f"\n\nЧто видно: {kinds}." if kinds else "")
 
 
 def comparison_bars(rows: pd.DataFrame, label_col: str, *, title: str | None = None,
@@ -79,15 +76,16 @@ def comparison_bars(rows: pd.DataFrame, label_col: str, *, title: str | None = N
             text=v.map(lambda x: fmt.num(float(x), 0) if not fmt.is_missing(x) and x >= 6 else ""),
             textposition="inside", insidetextanchor="middle", textangle=0,
             customdata=np.stack([v.map(lambda x: fmt.value(x, "%", 1)), d["participants"].map(
-                lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—"), d["reason"].fillna("").astype(str)], axis=-1),
+                lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—"),
+                [full_text(e) for e in d["explanation"]]], axis=-1),
             hovertemplate="%{y}<br>" + label + ": %{customdata[0]} (участников: %{customdata[1]})"
                           "<br>%{customdata[2]}<extra></extra>"))
     fig.add_vline(x=min_confirmed, line=dict(color="#37474f", dash="dash", width=1.5))
     fig.add_vline(x=100 - max_raised, line=dict(color=fmt.BAD, dash="dot", width=1.5))
     fig.add_annotation(x=min_confirmed, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text=f"порог подтверждения {fmt.num(min_confirmed, 0)} %", font=dict(size=11, color="#37474f"))
+                       text=f"совпали ≥ {fmt.num(min_confirmed, 0)} %", font=dict(size=11, color="#37474f"))
     fig.add_annotation(x=100 - max_raised, y=1.06, yref="paper", yanchor="bottom", showarrow=False,
-                       text=f"повысили > {fmt.num(max_raised, 0)} %", font=dict(size=11, color=fmt.BAD))
+                       text=f"выше журнальной > {fmt.num(max_raised, 0)} %", font=dict(size=11, color=fmt.BAD))
     base_layout(fig, title, height=max(300, 26 * len(d) + 150))
     ticks = [0, 20, 40, 60, 70, 80, 100]
     fig.update_layout(barmode="stack", xaxis=dict(range=[0, 102], tickvals=ticks,

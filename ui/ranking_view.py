@@ -28,7 +28,11 @@ MAX_STYLED = 200   # a pandas Styler over more rows costs seconds per rerun: pla
 
 RANK_COLUMNS = {
     "rank": "Место",
-    "arrow": "Изменение места",
+    "interval_text": st.column_config.TextColumn(
+        "Интервал места", width=110,
+        help="В каких пределах может быть место при таком числе участников (95 %, параметрический бутстреп)"),
+    "arrow": st.column_config.TextColumn(
+        "Изменение места", help="Стрелка — только когда интервалы мест этого и прошлого года не пересекаются"),
     "school": "Школа",
     "value_text": "Значение",
     "participants_text": "Участников",
@@ -51,14 +55,24 @@ def subject_order(subjects: list[str]) -> list[str]:
     return first + sorted(s for s in subjects if s not in first)
 
 
-def arrow(change: Any, prev_rank: Any) -> str:
-    """«▲ 2» (moved up), «▼ 1» (down), «= на месте» (same place), «новая в рейтинге» (not ranked last year)."""
+def arrow(change: Any, prev_rank: Any, moved: Any = None) -> str:
+    """«▲ 2» / «▼ 1» only when the place moved beyond chance (`rank_moved` ±1); «≈ в пределах колебаний» when the
+    number changed within the intervals; «= на месте»; «новая в рейтинге» (not ranked last year)."""
     if fmt.is_missing(prev_rank):
         return "новая в рейтинге"
     if fmt.is_missing(change) or int(change) == 0:
         return "= на месте"
     c = int(change)
+    if fmt.is_missing(moved) or int(moved) == 0:
+        return "≈ в пределах колебаний"
     return f"▲ {c}" if c > 0 else f"▼ {abs(c)}"
+
+
+def interval_text(lo: Any, hi: Any) -> str:
+    """«2–7» (the rank's 95 % interval), the single place when it is certain, «—» when unknown."""
+    if fmt.is_missing(lo) or fmt.is_missing(hi):
+        return "—"
+    return f"{int(lo)}" if int(lo) == int(hi) else f"{int(lo)}–{int(hi)}"
 
 
 def value_formatter(kind: str, exam: str | None = None, unit: str | None = None) -> Callable[[Any], str]:
@@ -77,11 +91,12 @@ def value_formatter(kind: str, exam: str | None = None, unit: str | None = None)
 
 def rank_display(ranked: pd.DataFrame, names: dict[str, str], fmt_value: Callable[[Any], str],
                  min_participants: int = 10) -> pd.DataFrame:
-    """`rank_schools()` rows with display columns: arrow, school, value_text, participants_text,
+    """`rank_schools()` rows with display columns: arrow, interval_text, school, value_text, participants_text,
     reliability, avg3_text, prev_rank_text (raw columns kept for charts and colouring)."""
     d = ranked.copy()
     d["school"] = d["school_id"].map(lambda s: names.get(str(s), str(s)))
-    d["arrow"] = [arrow(c, p) for c, p in zip(d["rank_change"], d["prev_rank"])]
+    d["arrow"] = [arrow(c, p, m) for c, p, m in zip(d["rank_change"], d["prev_rank"], d["rank_moved"])]
+    d["interval_text"] = [interval_text(lo, hi) for lo, hi in zip(d["rank_low"], d["rank_high"])]
     d["value_text"] = d["value"].map(fmt_value)
     d["avg3_text"] = d["avg3"].map(fmt_value)
     d["participants_text"] = d["participants"].map(lambda n: "—" if fmt.is_missing(n) else fmt.num(int(n)))
@@ -147,7 +162,9 @@ def ranking_bars(disp: pd.DataFrame, *, value_title: str, district: float | None
 def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, names: dict[str, str], *, measure: str,
                  value_title: str, title: str | None = None, axis: dict | None = None) -> go.Figure:
     """Funnel plot: each school's value against its participants, the district line and the 95 % / 99,8 %
-    control limits; schools labelled; `customdata[0]` is the school id (used to open its card on click)."""
+    control limits widened by the spread between schools (overdispersion); a school is coloured only when its
+    difference survives the correction for the number of schools on the chart, never under the minimum n
+    (hollow); schools labelled; `customdata[0]` is the school id (used to open its card on click)."""
     fig = go.Figure()
     if len(limits):
         for lo, hi, label, dash in (("lo95", "hi95", "границы 95 %", "dash"), ("lo998", "hi998", "границы 99,8 %", "dot")):
@@ -162,10 +179,12 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, names: dict[str, st
                                  line=dict(color=fmt.INFO, width=2), hoverinfo="skip"))
         bad_side = "below" if measure == "mean" else "above"
         side = points["side"].fillna("")
-        status = np.where(side == bad_side, "bad", np.where(side != "", "good", "inside"))
-        labels = {"bad": "хуже района (за границей 95 %)", "good": "лучше района (за границей 95 %)",
-                  "inside": "в пределах случайных колебаний"}
-        colors = {"bad": fmt.BAD, "good": fmt.GOOD, "inside": "#546e7a"}
+        small = points["small_n"].fillna(False).astype(bool).to_numpy() if "small_n" in points else np.zeros(
+            len(points), dtype=bool)
+        status = np.where(small, "small", np.where(side == bad_side, "bad", np.where(side != "", "good", "inside")))
+        labels = {"bad": "хуже района сверх обычного разброса", "good": "лучше района сверх обычного разброса",
+                  "inside": "в пределах обычного разброса", "small": "мало участников — не оценивается"}
+        colors = {"bad": fmt.BAD, "good": fmt.GOOD, "inside": "#546e7a", "small": "#b0bec5"}
         digits = 1 if measure == "below_share" or district > 10 else 2
         # zoom on the schools (the limits fan out beyond): labels need the room; stay inside the scale
         vals = pd.to_numeric(points["value"], errors="coerce")
@@ -186,7 +205,7 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, names: dict[str, st
         positions = pd.Series(label_positions(points["participants"], vals, short, x_range=(0, x_hi),
                                               y_range=(y_lo, y_hi), width_px=780, height_px=380,
                                               order=priority), index=points.index)
-        for key in ("inside", "bad", "good"):
+        for key in ("small", "inside", "bad", "good"):
             p = points[status == key]
             if p.empty:
                 continue
@@ -198,8 +217,10 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, names: dict[str, st
                 x=p["participants"], y=p["value"], mode="markers+text", name=labels[key],
                 text=label, textposition=positions[p.index].replace("", "top center").tolist(),
                 textfont=dict(size=10, color="#37474f"),
-                marker=dict(color=colors[key], size=np.where(out998, 14, 10).tolist(),
-                            symbol=np.where(out998, "diamond", "circle").tolist(), line=dict(width=1, color="white")),
+                marker=dict(color="white" if key == "small" else colors[key], size=np.where(out998, 14, 10).tolist(),
+                            symbol=np.where(out998, "diamond", "circle").tolist(),
+                            line=dict(width=1.5 if key == "small" else 1,
+                                      color=colors[key] if key == "small" else "white")),
                 customdata=np.stack([p["school_id"].astype(str), school, vtext,
                                      np.where(out998, "за границей 99,8 %", "")], axis=-1),
                 hovertemplate="<b>%{customdata[1]}</b><br>" + value_title + ": %{customdata[2]}<br>Участников: %{x}"
@@ -218,8 +239,9 @@ def funnel_chart(points: pd.DataFrame, limits: pd.DataFrame, names: dict[str, st
 
 def grid_heatmap(grid: pd.DataFrame, names: dict[str, str], title: str | None = None) -> go.Figure:
     """5×5 heatmap: rows = level (5 = очень высокий at the top), columns = change band; each cell lists the
-    schools in it; the colour says how good the cell is (level + change), counts in the hover."""
-    g = grid[grid["change_band"].notna() & grid["level"].notna()].copy()
+    schools in it (small groups are not placed); the colour says how good the cell is (level + change), counts in
+    the hover."""
+    g = grid[grid["change_band"].notna() & grid["level"].notna() & ~grid.get("small_n", False)].copy()
     g["school"] = g["school_id"].astype(str).map(lambda s: names.get(s, s))
     levels, bands = [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]
     text = [["" for _ in bands] for _ in levels]
@@ -239,5 +261,6 @@ def grid_heatmap(grid: pd.DataFrame, names: dict[str, str], title: str | None = 
         xgap=3, ygap=3,
         hovertemplate="%{y}, %{x}<br>школ: %{customdata}<extra></extra>"))
     base_layout(fig, title, height=560, legend=False)
-    fig.update_layout(xaxis=dict(title="изменение за год", side="bottom"), yaxis=dict(title="уровень (квинтиль района)"))
+    fig.update_layout(xaxis=dict(title="изменение за год (с учётом погрешности)", side="bottom"),
+                      yaxis=dict(title="уровень (пятая часть школ района)"))
     return fig

@@ -9,7 +9,6 @@ from the metric), resilient schools as green stars, below-expectation ones in re
 """
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,7 @@ import streamlit as st
 from ui import filters
 from ui import format as fmt
 from ui.charts import base_layout, label_positions
-from ui.reasons import reason_block, split_reason
+from ui.reasons import explanation_block, headline, md_escape, years_text
 from ui.school_view import rnum
 
 MAX_CARDS = 12   # schools listed as cards per flag; the rest are in the table of all flags
@@ -28,35 +27,29 @@ MAX_LABELS = 40  # more schools than this: only the notable points carry a name
 FLAG_ICONS = {"flag": ":material/error:", "warning": ":material/warning:", "good": ":material/thumb_up:"}
 
 
-def _years_text(years: Any) -> str:
-    if isinstance(years, (list, tuple, np.ndarray)) and len(years):
-        return ", ".join(str(int(y)) for y in years)
-    return ""
-
-
 def flags_table(flags: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """All flags with display columns: school, flag label, severity label, years text, the reason's lead."""
+    """All flags with display columns: school, flag label, severity label, years text, the explanation's headline."""
     d = flags.copy()
     d["school"] = d["school_id"].astype(str).map(lambda s: names.get(s, s))
     d["flag_text"] = [lbl if not fmt.is_missing(lbl) else fmt.flag_label(f) for lbl, f in zip(d.get("label", d["flag"]),
                                                                                               d["flag"])]
     d["severity_text"] = d["severity"].map(lambda s: fmt.SEVERITY_LABELS.get(str(s), str(s)))
-    d["years_text"] = d["years"].map(_years_text)
-    d["lead"] = d["reason"].map(lambda r: split_reason(r).lead)
+    d["years_text"] = d["years"].map(years_text)
+    d["lead"] = d["explanation"].map(headline)
     return d
 
 
 FLAGS_COLUMNS = {"school": "Школа", "flag_text": st.column_config.TextColumn("Флаг", width=300),
                  "severity_text": "Вид", "years_text": "Годы",
                  "lead": st.column_config.TextColumn("Причина (главное)", width=420)}
-FLAGS_DOWNLOAD = {"reason": "Причина полностью"}
+FLAGS_DOWNLOAD = {"reason": "Причина полностью"}  # the explanation as plain text
 
 
 def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str, *,
                      badges: dict[str, str] | None = None, year: int) -> None:
     """One block per school that has `main_flag`: the school name linking to its card, badges for the
-    other flags it has (e.g. stable_low → «устойчиво низкие»), and each of those flags as its lead
-    sentence with the plain claims as bullets; the per-year numbers sit in an expander."""
+    other flags it has (e.g. stable_low → «устойчиво низкие»), and each of those flags as its headline
+    with the points as bullets; the numbers sit in an expander."""
     badges = badges or {}
     main = flags[flags["flag"] == main_flag]
     ids = list(main["school_id"].astype(str).unique())
@@ -71,9 +64,8 @@ def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str,
             shown = own[own["flag"].isin([main_flag, *badges])]
             for i, r in enumerate(shown.to_dict("records")):  # at most a few flags per school
                 label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
-                reason_block(str(label), r.get("reason"), severity=r.get("severity"), years=r.get("years"),
-                             details=r.get("details"), flag=r.get("flag"), key=f"risk_{main_flag}_{sid}_{i}",
-                             box=False)
+                explanation_block(str(label), r.get("explanation"), severity=r.get("severity"), years=r.get("years"),
+                                  key=f"risk_{main_flag}_{sid}_{i}", box=False)
     if len(ids) > MAX_CARDS:
         st.caption(f"И ещё {len(ids) - MAX_CARDS} школ — см. таблицу «Все флаги» ниже.")
 
@@ -83,19 +75,19 @@ _BADGE_COLOURS = {"устойчиво низкие": "red", "есть выпус
 
 
 def flagged_schools(flagged: pd.DataFrame) -> pd.DataFrame:
-    """Flag rows grouped per school, most flags first: school_id (index), labels (the short Russian
-    flag names, «; »-joined), reason (the first flag's reason), n (number of flags)."""
+    """Flag rows grouped per school, most flags first: school_id (index), labels (list of the short Russian
+    flag names), explanation (the first flag's), n (number of flags)."""
     label_col = flagged["flag"].map(fmt.flag_short)
     return (flagged.assign(_label=label_col, _n=1)
             .groupby("school_id", sort=False)
-            .agg(labels=("_label", lambda s: "; ".join(dict.fromkeys(s))),
-                 reason=("reason", "first"), n=("_n", "sum"))
+            .agg(labels=("_label", lambda s: list(dict.fromkeys(s))),
+                 explanation=("explanation", "first"), n=("_n", "sum"))
             .sort_values("n", ascending=False))
 
 
 def school_cards(per_school: pd.DataFrame, names: dict[str, str], per_row: int = 2) -> None:
     """Compact bordered cards, `per_row` to a row: the school's name linking to its card, its flags
-    as small red badges (short names: ШНОР, ШНСУ …), and the lead sentence of the first reason."""
+    as small red badges (short names: ШНОР, ШНСУ …), and the headline of the first flag."""
     records = list(per_school.iterrows())
     for start in range(0, len(records), per_row):
         cols = st.columns(per_row)
@@ -103,9 +95,8 @@ def school_cards(per_school: pd.DataFrame, names: dict[str, str], per_row: int =
             with col, st.container(border=True):
                 filters.page_link_with_filters("pages/school.py", names.get(sid, sid), icon=":material/apartment:",
                                                school=sid)
-                st.markdown(" ".join(f":red-badge[{lbl}]" for lbl in str(r["labels"]).split("; ")))
-                lead = split_reason(r["reason"]).lead
-                st.caption(fmt.first_sentence(lead + ".") if lead else "")
+                st.markdown(" ".join(f":red-badge[{lbl}]" for lbl in r["labels"]))
+                st.caption(md_escape(headline(r["explanation"])))
 
 
 def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str, highlight: str | None = None,

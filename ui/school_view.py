@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from loaders.model import TABLES
 from metrics.profile import school_profile
 from ui import format as fmt
-from ui.reasons import reason_block
+from ui.reasons import explanation_block
 
 # Registry columns shown in the profile, with their units ("" = a count).
 PROFILE_COLUMNS = {
@@ -35,8 +34,7 @@ PROFILE_COLUMNS = {
     "teacher_turnover_pct": "%",
 }
 HEADERS = {c.name: c.header for c in TABLES["schools"]}
-SEVERITY_BOX = {"flag": "error", "warning": "warning", "good": "success"}
-SEVERITY_ORDER = {"flag": 0, "warning": 1, "good": 2}
+SEVERITY_ORDER = {"flag": 0, "warning": 1, "info": 2, "good": 3}
 
 
 def rnum(x: Any, digits: int = 2) -> str:
@@ -63,15 +61,20 @@ def profile_frame(schools: pd.DataFrame, school_id: str, year: int) -> pd.DataFr
 
 
 def verdict(r: pd.Series) -> str:
-    """A plain Russian verdict for one `intervals()` row."""
+    """A plain Russian verdict for one `intervals()` row (the card's one rule: significant after the correction for
+    the card's many comparisons; no verdict for a small group or a result with signs of inflated marks)."""
     if fmt.is_missing(r.get("mean")):
         return "нет среднего балла"
+    if bool(r.get("nonobjective")):
+        return "признаки необъективности — не сравнивается"
     if bool(r.get("small_n")):
-        return "мало участников — выводы ненадёжны"
+        return "мало участников — не оценивается"
     if bool(r.get("significantly_below")):
         return "значимо ниже района"
     if bool(r.get("significantly_above")):
         return "значимо выше района"
+    if bool(r.get("below_significantly_above")):
+        return "больше ниже минимума, чем по району"
     return "не отличается от района"
 
 
@@ -115,8 +118,34 @@ RESULTS_COLUMNS = {  # the verdict next to the numbers it is about, before the d
 
 def verdict_styler(view: pd.DataFrame) -> Any:
     colours = {"значимо ниже района": "background-color: #ffcdd2", "значимо выше района": "background-color: #c8e6c9",
-               "мало участников — выводы ненадёжны": "background-color: #fff3e0"}
+               "больше ниже минимума, чем по району": "background-color: #ffcdd2"}
     return view.style.map(lambda v: colours.get(v, ""), subset=["verdict"]) if "verdict" in view else view.style
+
+
+MARKS_COLUMNS = {"exam": "Процедура", "subject": "Предмет", "grade_text": "Класс", "n_text": "Участников",
+                 "success_text": "Успеваемость", "quality_text": "Качество знаний", "sou_text": "СОУ"}
+HIGH_COLUMNS = {"band": "Порог", "count_text": "Человек / результатов", "share_text": "Доля", "source_text": "Откуда"}
+
+
+def marks_frame(mm: pd.DataFrame) -> pd.DataFrame:
+    """`metrics.mark_measures` rows of one school with display columns (shares with their 95 % interval)."""
+    def share(v, lo, hi):
+        return "—" if fmt.is_missing(v) else f"{fmt.value(v, '%', 1)} ({fmt.num(float(lo), 1)}–{fmt.num(float(hi), 1)})"
+    return mm.sort_values(["exam", "grade", "subject"]).assign(
+        grade_text=mm["grade"].map(lambda g: "—" if fmt.is_missing(g) else str(int(g))),
+        n_text=mm["participants"].map(lambda n: fmt.num(int(n))),
+        success_text=[share(v, lo, hi) for v, lo, hi in zip(mm["success"], mm["success_low"], mm["success_high"])],
+        quality_text=[share(v, lo, hi) for v, lo, hi in zip(mm["quality"], mm["quality_low"], mm["quality_high"])],
+        sou_text=mm["sou"].map(lambda v: fmt.value(v, "%", 1)))
+
+
+def high_frame(hs: pd.DataFrame) -> pd.DataFrame:
+    """`metrics.high_scorers` rows of one school with display columns; a band nothing reports says so."""
+    return hs.assign(
+        count_text=hs["count"].map(lambda v: "нет данных" if fmt.is_missing(v) else fmt.num(int(v))),
+        share_text=hs["share"].map(lambda v: "—" if fmt.is_missing(v) else fmt.value(v, "%", 1)),
+        source_text=hs["source"].map({"results": "результаты ЕГЭ (результатов, не человек)",
+                                      "indicator": "показатель программы"}).fillna("нужны баллы участников"))
 
 
 def name_patterns(names: list[str]) -> list[str]:
@@ -150,12 +179,11 @@ def school_events(progress: pd.DataFrame, school_id: str, names: list[str]) -> p
 
 
 def flag_boxes(flags: pd.DataFrame, printing: bool = False) -> None:
-    """One coloured box per flag (red for risk, amber for a warning, green for good news): the label,
-    the lead sentence and the plain claims as bullets; the per-year numbers in an expander
-    (`ui.reasons.reason_block`)."""
+    """One coloured box per flag (red for risk, amber for a warning, blue for conditions, green for good news): the
+    label, the headline and the points as bullets; caveats under it; the numbers in an expander
+    (`ui.reasons.explanation_block`)."""
     f = flags.assign(_o=flags["severity"].map(SEVERITY_ORDER).fillna(3)).sort_values("_o")
     for i, r in enumerate(f.to_dict("records")):  # a handful of flags per school
         label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
-        reason_block(str(label), r.get("reason"), severity=r.get("severity"), years=r.get("years"),
-                     details=r.get("details"), flag=r.get("flag"), key=f"flag_{r.get('school_id')}_{i}",
-                     printing=printing)
+        explanation_block(str(label), r.get("explanation"), severity=r.get("severity"), years=r.get("years"),
+                          key=f"flag_{r.get('school_id')}_{i}", printing=printing)

@@ -132,7 +132,7 @@ def test_overview_filters_and_a_school_card(server, browser):
     page.get_by_text("Числа и правило").first.click()
     table = page.locator("[data-testid=stExpander] [data-testid=stDataFrame]").first
     table.wait_for(state="visible", timeout=30_000)  # the grid draws on a canvas; its header is in the a11y table
-    table.locator("th", has_text="Результат, ст. откл.").first.wait_for(state="attached", timeout=30_000)
+    table.locator("th", has_text="Сводный балл").first.wait_for(state="attached", timeout=30_000)
     assert page.locator("[data-testid=stException]").count() == 0
     shot(page, "05_flagged_school_numbers")
     assert not errors, errors

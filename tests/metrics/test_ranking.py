@@ -2,6 +2,7 @@
 import pandas as pd
 import pytest
 
+from metrics.explain import render
 from metrics.ranking import percentile_ranks, rank_schools
 
 
@@ -90,7 +91,7 @@ def test_composite_hand_computed_and_excludes_vpr():
     assert r.loc["a", "n_measures"] == 3
     assert not any("ВПР" in k for k in r.loc["a", "components"])
     assert r.loc["b", "components"]["ОГЭ · Математика · средний результат"] == 100.0
-    assert r.loc["a", "participants"] == 40  # ЕГЭ cohort 20 + ОГЭ cohort 20
+    assert r.loc["a", "participants"] == 20  # the largest component's participants
 
 
 def test_composite_with_lower_is_better_indicator():
@@ -123,3 +124,84 @@ def test_measure_needs_enough_schools():
     assert rank_schools(df, 2024).empty  # two schools < min_schools_per_measure (3)
     r = rank_schools(df, 2024, settings={"ranking": {"min_schools_per_measure": 2}})
     assert r["school_id"].tolist() == ["a", "b"]
+
+
+def test_composite_is_weighted_by_participants_and_drops_small_components():
+    rows = []
+    for s, ege, oge, n_oge in (("a", 70.0, 3.5, 20), ("b", 60.0, 4.5, 20), ("c", 50.0, 4.0, 4), ("d", 55.0, 4.0, 20)):
+        rows.append(_row(2024, "ЕГЭ", "Русский язык", s, 60, ege))
+        rows.append(_row(2024, "ОГЭ", "Математика", s, n_oge, oge))
+    r = rank_schools(pd.DataFrame(rows), 2024, settings={"ranking": {"composite_below_share": False}}).set_index(
+        "school_id")
+    # c's ОГЭ has 4 participants: dropped from c's composite and from the others' percentiles.
+    # ЕГЭ: a 100, b 66,7, d 33,3, c 0; ОГЭ among a, b, d: a 0, d 50, b 100; weights 60 and 20:
+    # a (60·100 + 20·0) / 80 = 75; b (60·66,7 + 20·100) / 80 = 75; d (60·33,3 + 20·50) / 80 = 37,5; c 0
+    assert r.loc["a", "value"] == pytest.approx(75.0)
+    assert r.loc["b", "value"] == pytest.approx(75.0)
+    assert r.loc["d", "value"] == pytest.approx(37.5)
+    assert r.loc["c", "value"] == pytest.approx(0.0) and r.loc["c", "n_measures"] == 1
+    assert r.loc["c", "excluded"] == ["ОГЭ · Математика · средний результат (меньше 10 участников)"]
+    assert "не учтены результаты, где меньше 10\u00a0участников: ОГЭ · Математика" in render(r.loc["c", "explanation"])
+
+
+def test_counts_are_divided_by_graduates_or_left_out():
+    names = {"grads": "Число выпускников 11 классов", "medals": "Награждены медалью", "pct": "Доля участников ВсОШ, %"}
+    units = {"grads": "чел.", "medals": "чел.", "pct": "%"}
+    indicators = pd.DataFrame([dict(indicator_id=i, name=n, unit=units[i], direction="higher") for i, n in names.items()])
+    facts = {"a": (100, 5, 10.0), "b": (10, 3, 20.0), "c": (50, 5, 30.0)}
+    values = pd.DataFrame([dict(indicator_id=i, school_id=s, year=2024, kind="fact", value=v)
+                           for s, vs in facts.items() for i, v in zip(names, vs)])
+    r = rank_schools(None, 2024, values=values, indicators=indicators).set_index("school_id")
+    # medals per graduate: a 5 %, b 30 %, c 10 % — b's 3 medals beat a's 5; the number of graduates is not a merit
+    assert r.loc["b", "components"]["Награждены медалью — доля выпускников, %"] == 100.0
+    assert r.loc["a", "components"]["Награждены медалью — доля выпускников, %"] == 0.0
+    assert "Число выпускников 11 классов" not in r.loc["a", "components"]
+    assert any("Число выпускников" in e for e in r.loc["a", "excluded"])
+    with pytest.raises(ValueError, match="количество"):
+        rank_schools(None, 2024, by="indicator", indicator_id="grads", values=values, indicators=indicators)
+
+
+def test_separate_lists_per_school_type():
+    rows = [_row(2024, "ЕГЭ", "Русский язык", s, 30, m) for s, m in (("a", 70.0), ("b", 60.0), ("g", 80.0))]
+    rows += [_row(2024, "ОГЭ", "Русский язык", s, 30, m) for s, m in (("a", 4.0), ("b", 3.5), ("g", 4.5),
+                                                                      ("o1", 3.0), ("o2", 3.2), ("o3", 4.9))]
+    schools = pd.DataFrame({"school_id": ["a", "b", "g", "o1", "o2", "o3"],
+                            "type": ["СОШ", "СОШ", "гимназия", "ООШ", "ООШ", "ООШ"]})
+    r = rank_schools(pd.DataFrame(rows), 2024, schools=schools, settings={"ranking": {"composite_below_share": False}})
+    lists = {g: d["school_id"].tolist() for g, d in r.groupby("type_group")}
+    assert lists == {"Основные школы": ["o3", "o2", "o1"], "Средние школы": ["g", "a", "b"]}
+    assert r.set_index("school_id").loc["o3", "rank"] == 1 and r.set_index("school_id").loc["g", "rank"] == 1
+    assert set(r["n_in_group"]) == {3}
+    one_list = rank_schools(pd.DataFrame(rows), 2024, schools=schools,
+                            settings={"ranking": {"by_type": False, "composite_below_share": False}})
+    assert set(one_list["type_group"]) == {"Все школы"} and len(one_list) == 6
+
+
+def test_rank_intervals_and_arrows_only_beyond_chance():
+    # six schools 30 pupils apart by 1 point (se 15 / √30 = 2,7): places swap by chance, intervals are wide;
+    # school z is 20 points above everyone and stays first with certainty
+    rows = []
+    for y, shift in ((2023, 0.0), (2024, 1.0)):
+        for i, s in enumerate("abcdef"):
+            m = 60.0 + (i if y == 2023 else 5 - i)  # the order reverses: a was last, is first
+            rows.append(_row(y, "ЕГЭ", "Русский язык", s, 30, m))
+        rows.append(_row(y, "ЕГЭ", "Русский язык", "z", 200, 85.0))
+    r = rank_schools(pd.DataFrame(rows), 2024, by="exam", exam="ЕГЭ", subject="Русский язык").set_index("school_id")
+    assert (r.loc["z", "rank_low"], r.loc["z", "rank_high"]) == (1, 1)
+    assert r.loc["a", "rank"] == 2 and r.loc["a", "prev_rank"] == 7 and r.loc["a", "rank_change"] == 5
+    assert r.loc["a", "rank_high"] - r.loc["a", "rank_low"] >= 3          # a wide interval
+    assert r.loc["a", "rank_moved"] == 0                                  # «+5 мест» is within chance
+    assert (r["rank_low"] <= r["rank"]).all() and (r["rank"] <= r["rank_high"]).all()
+    assert r.loc["a", "value_se"] == pytest.approx(15 / 30 ** 0.5)
+    # the same data twice gives the same intervals (fixed seed)
+    again = rank_schools(pd.DataFrame(rows), 2024, by="exam", exam="ЕГЭ", subject="Русский язык").set_index("school_id")
+    assert again["rank_low"].equals(r["rank_low"])
+    # a real move: b climbs from 60 to 95 with 200 pupils
+    rows2 = [dict(x) for x in rows]
+    for x in rows2:
+        if x["school_id"] == "b":
+            x["participants"] = 200
+            x["mean"] = 40.0 if x["year"] == 2023 else 95.0
+    m = rank_schools(pd.DataFrame(rows2), 2024, by="exam", exam="ЕГЭ", subject="Русский язык").set_index("school_id")
+    assert m.loc["b", "rank"] == 1 and m.loc["b", "rank_moved"] == 1
+    assert "сверх случайных колебаний" in str(m.loc["b", "explanation"].points[1].template)

@@ -6,7 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from metrics.roadmap import events_due, roadmap_progress, roadmap_summary, select_events, split_responsible
+from metrics.roadmap import (events_due, roadmap_occurrences, roadmap_progress, roadmap_summary, select_events,
+                             split_responsible)
 
 ON = "2024-05-15"
 
@@ -39,8 +40,9 @@ def progress():
 
 
 def test_each_state(progress):
+    # 2.1 is «в работе» but its 31.03.2024 occurrence passed unrecorded: overdue, not «в работе»
     assert progress["state"].to_dict() == {
-        "1.1": "done", "1.2": "done", "1.3": "overdue", "2.1": "in_progress", "2.2": "not_yet_due",
+        "1.1": "done", "1.2": "done", "1.3": "overdue", "2.1": "overdue", "2.2": "not_yet_due",
         "2.3": "continuous", "2.4": "unscheduled", "2.5": "done", "2.6": "in_progress", "2.7": "overdue"}
 
 
@@ -59,22 +61,22 @@ def test_done_on_time_and_late(progress):
     assert progress.loc["1.1", "done_on_time"] is True
     assert progress.loc["1.2", "done_on_time"] is False
     assert progress.loc["2.5", "done_on_time"] is None
-    assert progress.loc["1.2", "reason"] == "Выполнено 20.04.2024 — с опозданием на 20 дн. (контрольная дата 31.03.2024)"
-    assert progress.loc["1.1", "reason"] == "Выполнено 15.03.2024 — в срок (контрольная дата 31.03.2024)"
+    assert progress.loc["1.2", "reason"] == "Выполнено 20.04.2024 — с опозданием на 20 дн. (контрольная дата 31.03.2024)."
+    assert progress.loc["1.1", "reason"] == "Выполнено 15.03.2024 — в срок (контрольная дата 31.03.2024)."
 
 
 def test_reasons_name_dates_and_text(progress):
-    assert progress.loc["1.3", "reason"] == ("Контрольная дата 31.03.2024 прошла 45 дн. назад, отметки о выполнении нет "
-                                             "(отметка: «не выполнено»)")
-    assert progress.loc["2.3", "reason"] == "Выполняется постоянно: «В течение учебного года»"
-    assert progress.loc["2.4", "reason"] == "Срок не задан датой: «По графику Рособнадзора»"
-    assert progress.loc["2.2", "reason"] == "Срок не наступил: ближайшая контрольная дата 30.06.2024"
+    assert progress.loc["1.3", "reason"] == ("Контрольная дата 31.03.2024 прошла 45 дн. назад, отметки о выполнении нет. "
+                                             "отметка в плане: «не выполнено».")
+    assert progress.loc["2.3", "reason"] == "Выполняется постоянно: «В течение учебного года»."
+    assert progress.loc["2.4", "reason"] == "Срок не задан датой: «По графику Рособнадзора»."
+    assert progress.loc["2.2", "reason"] == "Срок не наступил: ближайшая контрольная дата 30.06.2024."
 
 
 def test_the_same_event_earlier_is_not_yet_due():
     p = roadmap_progress(EVENTS, "2024-03-01").set_index("number")
     assert p.loc["1.3", "state"] == "not_yet_due"
-    assert p.loc["2.1", "state"] == "in_progress"
+    assert p.loc["2.1", "state"] == "in_progress"  # before its first date nothing is missed yet
 
 
 def test_completion_after_the_date_is_not_done_yet():
@@ -89,9 +91,10 @@ def test_summary_by_section(progress):
     assert (a.total, a.done, a.overdue, a.n_due, a.n_on_time) == (3, 2, 1, 3, 1)
     assert a.share_done == pytest.approx(200 / 3) and a.share_done_on_time == pytest.approx(100 / 3)
     b = s.loc["Работа с педагогами"]
-    # 2.1 in_progress, 2.2 not_yet_due, 2.3 continuous, 2.5 done (no date), 2.6 in_progress, 2.7 overdue
-    assert (b.total, b.done, b.in_progress, b.overdue, b.not_yet_due, b.continuous) == (6, 1, 2, 1, 1, 1)
-    assert (b.n_due, b.n_on_time, b.share_done_on_time) == (1, 0, 0.0)
+    # 2.1 overdue (a missed occurrence), 2.2 not_yet_due, 2.3 continuous, 2.5 done (no date), 2.6 in_progress,
+    # 2.7 overdue
+    assert (b.total, b.done, b.in_progress, b.overdue, b.not_yet_due, b.continuous) == (6, 1, 1, 2, 1, 1)
+    assert (b.n_due, b.n_on_time, b.share_done_on_time) == (2, 0, 0.0)
     assert s.loc["Не указано", "unscheduled"] == 1
     assert list(s.index) == ["Работа с учащимися", "Работа с педагогами", "Не указано"]
 
@@ -102,7 +105,7 @@ def test_summary_by_responsible_splits_parties(progress):
     assert s.loc["руководители ОО", "total"] == 1
     assert s.loc["Отдел образования (специалисты, методисты)", "overdue"] == 1   # commas inside () kept
     assert s.loc["ОО", "total"] == 3
-    assert s.loc["Не указано", "in_progress"] == 1
+    assert s.loc["Не указано", "overdue"] == 1
     assert math.isnan(s.loc["ОО", "share_done_on_time"])
     whole = roadmap_summary(progress.reset_index(), None)
     assert whole.loc[0, "group"] == "Всего" and whole.loc[0, "total"] == 10
@@ -138,3 +141,22 @@ def test_empty_events():
     assert roadmap_summary(p, "responsible").empty
     assert roadmap_summary(p, "section")["total"].sum() == 0
     assert events_due(p, ON).empty
+
+
+def test_recurring_event_has_a_state_per_occurrence():
+    yearly = ["2023-11-30", "2024-11-30", "2025-11-30", "2026-11-30"]
+    ev = pd.DataFrame([
+        event("r1", "С", yearly, status="in_progress", text="Ежегодно ноябрь"),                   # nothing recorded
+        event("r2", "С", yearly, status="in_progress", completed="2025-11-20", text="Ежегодно ноябрь"),  # up to date
+        event("r3", "С", yearly, status="done", completed="2024-11-25", text="Ежегодно ноябрь"),  # stopped in 2024
+    ])
+    occ = roadmap_occurrences(ev, "2026-11-22")
+    assert occ[occ["number"] == "r1"]["state"].tolist() == ["missed", "missed", "missed", "not_yet_due"]
+    assert occ[occ["number"] == "r2"]["state"].tolist() == ["done", "done", "done", "not_yet_due"]
+    assert occ[occ["number"] == "r3"]["state"].tolist() == ["done", "done", "missed", "not_yet_due"]
+    p = roadmap_progress(ev, "2026-11-22").set_index("number")
+    assert p["state"].to_dict() == {"r1": "overdue", "r2": "in_progress", "r3": "overdue"}
+    assert p.loc["r1", "n_missed"] == 3 and p.loc["r1", "days_overdue"] == 1088   # since 30.11.2023
+    assert p.loc["r1", "reason"] == ("Пропущено контрольных дат без отметки о выполнении: 3 из 4. пропущены: "
+                                     "30.11.2023, 30.11.2024, 30.11.2025. отметка в плане: «в работе».")
+    assert p.loc["r3", "missed_dates"] == [pd.Timestamp("2025-11-30")]

@@ -64,34 +64,56 @@ def test_wls_line_known_answer():
     assert np.allclose(cov, 0.0)
 
 
+IDS = list("abcdefghij")
+
+
 def _ctx_data(low_school_mean=40.0):
-    # one context share -> index = z of low_income; results fall 5 points per unit of index
-    li = [10.0, 20.0, 30.0, 40.0, 50.0, 60.0]
-    schools = pd.DataFrame({"school_id": list("abcdef"), "name": list("abcdef"), "low_income_pct": li})
-    z = (np.array(li) - 35) / np.std(li, ddof=1)
+    # one context share -> index = z of low_income; results fall 5 points per unit of index; ten schools
+    li = [10.0 * (i + 1) for i in range(10)]
+    schools = pd.DataFrame({"school_id": IDS, "name": IDS, "low_income_pct": li})
+    z = (np.array(li) - 55) / np.std(li, ddof=1)
     means = 60 - 5 * z
-    means[2] = low_school_mean  # c: far below what its context predicts
-    means[5] += 3  # f: most disadvantaged, doing better than predicted
+    if low_school_mean is not None:
+        means[2] = low_school_mean  # c: far below what its context predicts
+    means[9] += 12  # j: most disadvantaged, among the best quarter of results
     results = pd.DataFrame({"year": 2024, "exam": "ЕГЭ", "subject": "Русский язык", "grade": 11,
-                            "school_id": list("abcdef"), "participants": 100, "mean": means})
+                            "school_id": IDS, "participants": 100, "mean": means})
     return results, schools, z, means
 
 
 def test_context_adjusted_fit_and_flags():
     results, schools, z, means = _ctx_data()
     ca = context_adjusted(results, schools, 2024, exam="ЕГЭ", subject="Русский язык").set_index("school_id")
-    a, b, cov = wls_line(z, means, np.full(6, 100.0))
+    w = np.full(10, 100.0)
+    a, b, cov = wls_line(z, means, w)
     assert ca["slope"].iloc[0] == pytest.approx(b) and ca["intercept"].iloc[0] == pytest.approx(a)
     assert ca.loc["c", "predicted"] == pytest.approx(a + b * z[2])
     assert ca.loc["c", "residual"] == pytest.approx(40.0 - (a + b * z[2]))
     se_pred = math.sqrt(cov[0, 0] + 2 * z[2] * cov[0, 1] + z[2] ** 2 * cov[1, 1])
     assert ca.loc["c", "se"] == pytest.approx(math.sqrt((15 / 10) ** 2 + se_pred ** 2))
+    resid = means - (a + b * z)
+    assert ca["r2"].iloc[0] == pytest.approx(1 - (resid ** 2).sum() / ((means - means.mean()) ** 2).sum())
+    assert ca["n_schools"].iloc[0] == 10
     assert ca.loc["c", "z"] < -1.96 and bool(ca.loc["c", "below_expectation"]) is True
     assert ca["below_expectation"].sum() == 1
-    # f is in the top quartile of disadvantage and in the better half of residuals
-    assert ca.loc["f", "quartile"] == 4 and bool(ca.loc["f", "resilient"]) is True
-    assert ca["resilient"].sum() == ca[(ca["quartile"] == 4)]["resilient"].sum()
-    assert not ca.loc[ca["quartile"] < 4, "resilient"].any()
+    assert "ниже, чем можно ожидать" in str(ca.loc["c", "explanation"].headline.template)
+    # PISA rule (default): j is in the most disadvantaged quarter and its result in the best quarter
+    assert ca.loc["j", "quartile"] == 4 and bool(ca.loc["j", "resilient"]) is True
+    assert ca["resilient"].sum() == 1
+    # the interval rule is stricter: with c's outlier the line is too uncertain at j's end to call it resilient
+    rule = {"risk": {"context": {"resilient_rule": "interval"}}}
+    iv = context_adjusted(results, schools, 2024, exam="ЕГЭ", subject="Русский язык", settings=rule)
+    assert not iv["resilient"].any()
+    clean, schools, _, _ = _ctx_data(low_school_mean=None)
+    iv = context_adjusted(clean, schools, 2024, exam="ЕГЭ", subject="Русский язык", settings=rule).set_index("school_id")
+    assert iv.loc["j", "residual"] - 1.96 * iv.loc["j", "se"] > 0 and iv["resilient"].tolist().count(True) == 1
+
+
+def test_below_expectation_needs_the_minimum_n():
+    results, schools, z, means = _ctx_data()
+    results.loc[2, "participants"] = 8
+    ca = context_adjusted(results, schools, 2024, exam="ЕГЭ", subject="Русский язык").set_index("school_id")
+    assert ca.loc["c", "z"] < -1.96 and not ca.loc["c", "below_expectation"]
 
 
 def test_context_adjusted_not_significant_for_a_small_gap():
@@ -107,7 +129,7 @@ def test_context_adjusted_default_standardised_and_too_few():
     # standardised: (mean − district mean) / 15 with equal n
     assert ca.loc["c", "value"] == pytest.approx((40.0 - means.mean()) / 15)
     assert bool(ca.loc["c", "below_expectation"]) is True
-    assert context_adjusted(results.iloc[:4], schools, 2024).empty
+    assert context_adjusted(results.iloc[:9], schools, 2024).empty   # nine schools: no model
 
 
 def test_social_index_memo_follows_changed_numbers_and_hands_out_copies():

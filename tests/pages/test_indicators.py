@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 import metrics
+from ui.reasons import point_markdown
 from tests.pages.conftest import no_exception, plotly_values, table_with, texts
-from ui import charts
+
 from ui import format as fmt
 
 
@@ -86,10 +87,13 @@ def test_indicator_chart_plan_fact_target_and_forecast(shared_store, run_page, s
     assert [float(v) for v in plotly_values(tr["Факт"]["y"])] == pytest.approx(rows["fact"].astype(float).tolist())
     assert plotly_values(tr["Целевое значение"]["x"]) == [int(f["final_year"])]
     assert plotly_values(tr["Целевое значение"]["y"]) == [pytest.approx(float(f["target"]))]
-    assert plotly_values(tr["Прогноз по тренду"]["y"])[-1] == pytest.approx(float(f["forecast"]))
-    verdict = charts.forecast_verdict(f, rows["unit"].iloc[0])
+    line = tr["Прогноз по тренду (80 % интервал)"]
+    assert plotly_values(line["y"])[-1] == pytest.approx(float(f["forecast"]))
+    # the 80 % prediction interval as the error bar at the target year (hand: forecast − low, high − forecast)
+    assert plotly_values(line["error_y"]["arrayminus"])[-1] == pytest.approx(float(f["forecast"] - f["forecast_low"]))
+    assert plotly_values(line["error_y"]["array"])[-1] == pytest.approx(float(f["forecast_high"] - f["forecast"]))
     box = at.success if bool(f["will_reach"]) else at.error
-    assert any(verdict in b.value for b in box)
+    assert any(point_markdown(f["explanation"].headline) in b.value for b in box)
 
 
 def test_range_plan_is_drawn_as_a_band(shared_store, run_page, sample_tables):

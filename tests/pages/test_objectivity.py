@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 import metrics
+from ui.reasons import point_markdown
 from tests.pages.conftest import no_exception, page_links, texts
 from ui import format as fmt
 
@@ -23,21 +24,26 @@ def _arr(v) -> list:
 
 def _bars(at) -> dict:
     return next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                if {tr.get("name") for tr in json.loads(c.proto.spec)["data"]} >= {"Подтвердили", "Понизили", "Повысили"})
+                if {tr.get("name") for tr in json.loads(c.proto.spec)["data"]} >= {"ВПР = журнал", "ВПР ниже журнала", "ВПР выше журнала"})
 
 
 def test_note_and_flagged_school(shared_store, run_page, sample_tables):
     at = run_page("objectivity", year=2026)
     no_exception(at)
     assert any("диагностика, а не рейтинг" in i.value and "оценки учителей" in i.value for i in at.info)
-    summary = metrics.objectivity_summary(metrics.objectivity_flags(sample_tables["results"], 2026), 2026)
+    of = metrics.objectivity_flags(sample_tables["results"], 2026)
+    summary = metrics.objectivity_summary(of, 2026)
     flagged = summary[summary["n_flagged_rows"] > 0]
     assert SUSPICIOUS_VPR in set(flagged["school_id"])
     r = flagged[flagged["school_id"] == SUSPICIOUS_VPR].iloc[0]
     shown = texts(at)
-    assert f"СОШ № 3**: {int(r['n_flagged_rows'])} из {int(r['n_rows'])} работ" in shown
-    assert f"отмечалась в {int(r['years_flagged'])} из последних 3 лет" in shown
-    assert int(r["years_flagged"]) >= 2 and "повторяется" in shown
+    # the school's explanation: persistent signs (2025 and 2026) get the strong wording
+    assert bool(r["persistent"]) and int(r["years_flagged"]) == 2
+    assert f"**СОШ № 3.** {point_markdown(r['explanation'].headline)}" in shown
+    assert "повторяются" in point_markdown(r["explanation"].headline)
+    # the per-work explanations, one per flagged work, in the expander
+    works = of[(of["year"] == 2026) & (of["school_id"] == SUSPICIOUS_VPR) & of["flagged"]]
+    assert shown.count("**Работа.**") == len(works)
     assert any(f"school={SUSPICIOUS_VPR}" in p.query_string for p in page_links(at))
 
 
@@ -49,7 +55,7 @@ def test_bars_by_schools_for_one_grade_and_subject(shared_store, run_page, sampl
     of = metrics.objectivity_flags(sample_tables["results"], 2026)
     rows = of[(of["year"] == 2026) & (of["grade"] == 5) & (of["subject"] == "Математика") & of["confirmed_pct"].notna()]
     spec = _bars(at)
-    confirmed = next(tr for tr in spec["data"] if tr["name"] == "Подтвердили")
+    confirmed = next(tr for tr in spec["data"] if tr["name"] == "ВПР = журнал")
     assert len(confirmed["y"]) == len(rows)
     sos3 = rows[rows["school_id"] == SUSPICIOUS_VPR].iloc[0]
     i = next(k for k, y in enumerate(confirmed["y"]) if y.endswith("СОШ № 3"))
@@ -66,7 +72,7 @@ def test_bars_for_one_school_by_grade_and_subject(shared_store, run_page, sample
     of = metrics.objectivity_flags(sample_tables["results"], 2026)
     rows = of[(of["year"] == 2026) & (of["school_id"] == SUSPICIOUS_VPR) & of["confirmed_pct"].notna()]
     spec = _bars(at)
-    assert len(next(tr for tr in spec["data"] if tr["name"] == "Повысили")["y"]) == len(rows)
+    assert len(next(tr for tr in spec["data"] if tr["name"] == "ВПР выше журнала")["y"]) == len(rows)
     # the table is filtered to the chosen school, with the metric's percentages
     table = next(d.value for d in at.dataframe if "confirmed_text" in d.value.columns)
     assert len(table) == len(of[(of["year"] == 2026) & (of["school_id"] == SUSPICIOUS_VPR)])

@@ -24,6 +24,13 @@ def _ranking_frame(at) -> pd.DataFrame:
     return at.dataframe[0].value
 
 
+def _rank(tables, year, by="composite", **kw) -> pd.DataFrame:
+    """The metric as the page calls it (registry types: separate lists), restricted to the list shown first."""
+    r = metrics.rank_schools(tables["results"], year, by, values=tables["values"], indicators=tables["indicators"],
+                             schools=tables["schools"], **kw)
+    return r[r["type_group"] == r["type_group"].value_counts().index[0]]
+
+
 def _spec(at, i: int) -> dict:
     return json.loads(at.get("plotly_chart")[i].proto.spec)
 
@@ -31,26 +38,31 @@ def _spec(at, i: int) -> dict:
 def test_composite_ranking_matches_the_metric(shared_store, run_page, sample_tables):
     at = run_page("ranking", year=2026)
     no_exception(at)
-    expected = metrics.rank_schools(sample_tables["results"], 2026, "composite", values=sample_tables["values"],
-                                    indicators=sample_tables["indicators"])
+    expected = _rank(sample_tables, 2026)
+    assert set(expected["type_group"]) == {"Средние школы"}  # СОШ, гимназия and лицей; ООШ and НОШ apart
     names = _names(sample_tables)
     shown = _ranking_frame(at)
     assert list(shown["school"]) == [names[s] for s in expected["school_id"]]
     assert list(shown["rank"].astype(int)) == list(expected["rank"].astype(int))
     top = expected.iloc[0]
     assert shown["value_text"].iloc[0] == fmt.value(top["value"], None, 1)
-    # rank change arrows agree with the metric's rank_change
-    moved = expected[expected["rank_change"].fillna(0) > 0].iloc[0]
-    row = shown[shown["school"] == names[moved["school_id"]]].iloc[0]
-    assert row["arrow"] == f"▲ {int(moved['rank_change'])}"
-    # ВПР is excluded with the reason said on the page
+    # every place has its bootstrap interval; the arrow only when the two years' intervals do not overlap
+    for (_, e), (_, s) in zip(expected.iterrows(), shown.iterrows()):
+        lo, hi = int(e["rank_low"]), int(e["rank_high"])
+        assert s["interval_text"] == (str(lo) if lo == hi else f"{lo}–{hi}")
+        if pd.notna(e["prev_rank"]) and e["rank_change"] != 0:
+            moved = e["rank_moved"]
+            assert s["arrow"] == ("≈ в пределах колебаний" if moved == 0 else
+                                  f"▲ {int(e['rank_change'])}" if moved > 0 else f"▼ {abs(int(e['rank_change']))}")
+    # ВПР is excluded with the reason said on the page; the other lists are offered
     assert "ВПР в рейтинге не участвуют" in texts(at) and "Рособнадзор" in texts(at)
+    assert set(at.get("button_group")[0].proto.options[i].content for i in range(2)) >= {"Средние школы"} \
+        if at.get("button_group") else True
 
 
 def test_small_schools_are_marked(shared_store, run_page, sample_tables):
     at = run_page("ranking", year=2026)
-    expected = metrics.rank_schools(sample_tables["results"], 2026, "composite", values=sample_tables["values"],
-                                    indicators=sample_tables["indicators"])
+    expected = _rank(sample_tables, 2026)
     small = expected[expected["low_reliability"]]
     assert len(small), "the sample district has small schools"
     shown = _ranking_frame(at)
@@ -70,7 +82,7 @@ def test_ranking_by_exam_and_subject_uses_that_metric(shared_store, run_page, sa
     no_exception(at)
     at.selectbox(key="rank_subject").set_value("Русский язык").run()
     no_exception(at)
-    expected = metrics.rank_schools(sample_tables["results"], 2026, "exam", exam="ЕГЭ", subject="Русский язык")
+    expected = _rank(sample_tables, 2026, "exam", exam="ЕГЭ", subject="Русский язык")
     names = _names(sample_tables)
     shown = _ranking_frame(at)
     assert list(shown["school"]) == [names[s] for s in expected["school_id"]]
@@ -92,8 +104,7 @@ def test_below_minimum_ranking_puts_the_lowest_share_first(shared_store, run_pag
     at.selectbox(key="rank_subject").set_value("Математика").run()
     at.radio(key="rank_measure").set_value("below_share").run()
     no_exception(at)
-    expected = metrics.rank_schools(sample_tables["results"], 2026, "exam", exam="ОГЭ", subject="Математика",
-                                    measure="below_share")
+    expected = _rank(sample_tables, 2026, "exam", exam="ОГЭ", subject="Математика", measure="below_share")
     shown = _ranking_frame(at)
     assert shown["value_text"].iloc[0] == fmt.value(expected["value"].iloc[0], "%", 1)
     assert expected["value"].iloc[0] == expected["value"].min()
@@ -113,8 +124,7 @@ def test_indicator_ranking(shared_store, run_page, sample_tables):
     at.radio(key="rank_mode").set_value("indicator").run()
     no_exception(at)
     ind = at.selectbox(key="rank_indicator").value
-    expected = metrics.rank_schools(sample_tables["results"], 2026, "indicator", indicator_id=ind,
-                                    values=sample_tables["values"], indicators=sample_tables["indicators"])
+    expected = _rank(sample_tables, 2026, "indicator", indicator_id=ind)
     names = _names(sample_tables)
     shown = _ranking_frame(at)
     assert list(shown["school"]) == [names[s] for s in expected["school_id"]]
@@ -126,12 +136,10 @@ def test_level_change_grid_places_every_school(shared_store, run_page, sample_ta
     heat = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
                 if json.loads(c.proto.spec)["data"][0].get("type") == "heatmap")
     cells = "<br>".join(t for row in heat["data"][0]["text"] for t in row)
-    now = metrics.rank_schools(sample_tables["results"], 2026, "composite", values=sample_tables["values"],
-                               indicators=sample_tables["indicators"])
-    prev = metrics.rank_schools(sample_tables["results"], 2025, "composite", values=sample_tables["values"],
-                                indicators=sample_tables["indicators"])
-    grid = metrics.level_change_grid(pd.concat([now[["school_id", "year", "value"]], prev[["school_id", "year", "value"]]]),
-                                     2026)
+    now = _rank(sample_tables, 2026)
+    prev = _rank(sample_tables, 2025)
+    cols = ["school_id", "year", "value", "value_se", "participants"]
+    grid = metrics.level_change_grid(pd.concat([now[cols], prev[cols]]).rename(columns={"value_se": "se"}), 2026)
     names = _names(sample_tables)
     placed = grid[grid["change_band"].notna()]
     for sid in placed["school_id"]:
@@ -155,8 +163,7 @@ def test_card_link_keeps_the_year(shared_store, run_page, sample_tables):
 def test_year_filter_changes_the_ranking(shared_store, run_page, sample_tables, year):
     at = run_page("ranking", year=year)
     no_exception(at)
-    expected = metrics.rank_schools(sample_tables["results"], year, "composite", values=sample_tables["values"],
-                                    indicators=sample_tables["indicators"])
+    expected = _rank(sample_tables, year)
     shown = _ranking_frame(at)
     assert shown["value_text"].iloc[0] == fmt.value(expected["value"].iloc[0], None, 1)
     assert f"{year - 1}/{str(year)[-2:]} учебный год" in texts(at)

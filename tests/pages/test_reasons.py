@@ -1,111 +1,51 @@
-"""Does a long flag reason come apart into the headline, the plain claims and the numbers, losing nothing?"""
+"""Is an explanation rendered as label, headline and bullets, with file strings shown exactly as written?"""
 from __future__ import annotations
 
-from ui.reasons import low_results_table, split_reason, split_top
+import pandas as pd
 
-LOW = ("Низкие результаты в 3 из 3 последних лет (2024, 2025, 2026). 2026: ВПР — нижний квартиль района: −0,95 при "
-       "границе квартиля −0,35 (46 уч.); ОГЭ — ниже минимума 65,0 % участников (порог 30 %). 2025: ВПР — нижний "
-       "квартиль района: −1,14 при границе квартиля −0,27 (44 уч.). Результат процедуры — средний по предметам, в "
-       "стандартных отклонениях от среднего по району. ОГЭ по математике: средняя отметка 2,40 — ниже районной (3,65) "
-       "три года подряд; ОГЭ по русскому языку: средняя отметка 2,60 — ниже районной (3,88) три года подряд.")
-SOCIAL = ("Индекс социального неблагополучия 1,49 — верхний квартиль района (граница 0,99). Выше среднего: неполные "
-          "семьи 40,3 % (в среднем по району 26,1 %); дети с ОВЗ 9,9 % (в среднем по району 5,5 %).")
-MIN_FAIL = ("Есть выпускники ниже минимального порога по обязательным предметам ГИА (всего 12): ОГЭ по математике: "
-            "7 из 10 не преодолели минимальный порог; ОГЭ по русскому языку: 5 из 10 не преодолели минимальный порог.")
-MIN_FAIL_ONE = ("Есть выпускники ниже минимального порога по обязательным предметам ГИА (всего 1): ЕГЭ по профильной "
-                "математике: 1 из 30 не преодолели минимальный порог.")
-BELOW = ("Результаты значимо ниже ожидаемых с учётом социального состава (результат −1,22 при ожидаемом −0,09 для "
-         "такого социального индекса −0,35; отклонение −1,13 ± 0,98, z = −2,3). Результат — средний по ЕГЭ и ОГЭ в "
-         "стандартных отклонениях от среднего по району.")
-STABLE = ("Низкие результаты и в 2025, и в 2026 г. (правило ШНОР выполняется два года подряд; низкие годы: 2023, "
-          "2024, 2025, 2026).")
-EXIT = ("Вышла из числа ШНОР: правило низких результатов выполнялось в 2025 г., в 2026 г. не выполняется; разрыв до "
-        "порога сокращён на 98 % (нужно не менее 50 %; база — 2024 г.). ЕГЭ: −0,66 → −0,16 (граница нижнего квартиля "
-        "−0,37 → −0,14); ОГЭ: ниже минимума 39,6 % → 0,0 % (порог 30 %).")
+from metrics.explain import Explanation, Point, Quantity
+from ui.reasons import details_frame, explanation_markdown, full_text, headline, md_escape, point_markdown
+
+NB = "\u00a0"
+HOSTILE = "Русский язык. Часть 1 [ссылка](http://x) **жирный** :red[красный] $x$"
 
 
-def test_low_results_headline_claims_years_and_note():
-    r = split_reason(LOW)
-    assert r.lead == "Низкие результаты в 3 из 3 последних лет (2024, 2025, 2026)"
-    assert r.points == ["ОГЭ по математике: средняя отметка 2,40 — ниже районной (3,65) три года подряд",
-                        "ОГЭ по русскому языку: средняя отметка 2,60 — ниже районной (3,88) три года подряд"]
-    assert r.details == ["2026: ВПР — нижний квартиль района: −0,95 при границе квартиля −0,35 (46 уч.); ОГЭ — ниже "
-                         "минимума 65,0 % участников (порог 30 %)",
-                         "2025: ВПР — нижний квартиль района: −1,14 при границе квартиля −0,27 (44 уч.)"]
-    assert r.notes == ["Результат процедуры — средний по предметам, в стандартных отклонениях от среднего по району"]
+def test_file_strings_are_escaped_not_interpreted():
+    p = Point("{0}: средняя отметка {1}", (HOSTILE, Quantity(3.5, "mark")))
+    md = point_markdown(p)
+    # every Markdown, directive and math character of the subject comes escaped; our template text does not
+    for ch in "[]()*:$":
+        assert f"\\{ch}" in md
+    assert md.endswith(": средняя отметка 3,50")
+    assert md_escape("a\nb") == "a b"
 
 
-def test_shared_head_of_a_list_is_said_once():
-    r = split_reason(SOCIAL)
-    assert r.lead == "Индекс социального неблагополучия 1,49 — верхний квартиль района (граница 0,99)"
-    assert r.points_head == "Выше среднего"
-    assert r.points == ["неполные семьи 40,3 % (в среднем по району 26,1 %)", "дети с ОВЗ 9,9 % (в среднем по району 5,5 %)"]
+def test_markdown_has_label_headline_and_bullets_in_order():
+    e = Explanation(Point("Низкие результаты {0} из {1} последних лет", (Quantity(2, "years"), "3")),
+                    (Point("{0}: ниже минимума {1}", ("ОГЭ", Quantity(65.0, "%"))),
+                     Point("{0}: ниже минимума {1}", ("ВПР", Quantity(42.0, "%")))),
+                    (Point("Оговорка"),))
+    md = explanation_markdown("ШНОР", e, "2025, 2026")
+    lines = md.split("\n")
+    assert lines[0] == f"**ШНОР.** Низкие результаты 2{NB}года из 3 последних лет. Годы: 2025, 2026."
+    assert lines[2:] == [f"- ОГЭ: ниже минимума 65,0{NB}%", f"- ВПР: ниже минимума 42,0{NB}%"]
+    assert headline(e) == f"Низкие результаты 2{NB}года из 3 последних лет"
+    assert full_text(e).endswith("Оговорка.")
+    assert headline(None) == "" and full_text(float("nan")) == ""
 
 
-def test_list_in_the_first_sentence_becomes_points_even_with_one_item():
-    r = split_reason(MIN_FAIL)
-    assert r.lead == "Есть выпускники ниже минимального порога по обязательным предметам ГИА (всего 12)"
-    assert r.points == ["ОГЭ по математике: 7 из 10 не преодолели минимальный порог",
-                        "ОГЭ по русскому языку: 5 из 10 не преодолели минимальный порог"]
-    one = split_reason(MIN_FAIL_ONE)
-    assert one.points == ["ЕГЭ по профильной математике: 1 из 30 не преодолели минимальный порог"]
+def test_more_than_eight_points_are_cut_with_a_count():
+    e = Explanation(Point("Заголовок"), tuple(Point("пункт {0}", (str(i),)) for i in range(11)))
+    md = explanation_markdown("Флаг", e)
+    assert md.count("\n- ") == 9 and md.endswith("- … и ещё 3 (подробнее ниже)")
 
 
-def test_long_parenthesis_of_the_lead_is_its_point_when_nothing_else_is_said():
-    r = split_reason(BELOW)
-    assert r.lead == "Результаты значимо ниже ожидаемых с учётом социального состава"
-    assert r.points == ["результат −1,22 при ожидаемом −0,09 для такого социального индекса −0,35; "
-                        "отклонение −1,13 ± 0,98, z = −2,3"]
-    assert r.notes == ["Результат — средний по ЕГЭ и ОГЭ в стандартных отклонениях от среднего по району"]
-    s = split_reason(STABLE)
-    assert s.lead == "Низкие результаты и в 2025, и в 2026 г"
-    assert s.points == ["правило ШНОР выполняется два года подряд; низкие годы: 2023, 2024, 2025, 2026"]
-
-
-def test_semicolons_inside_parentheses_do_not_split():
-    assert split_top("a (x; y); b") == ["a (x; y)", "b"]
-    r = split_reason(EXIT)
-    assert r.lead == "Вышла из числа ШНОР"
-    assert r.points[:2] == ["правило низких результатов выполнялось в 2025 г., в 2026 г. не выполняется",
-                            "разрыв до порога сокращён на 98 % (нужно не менее 50 %; база — 2024 г.)"]
-    assert "ОГЭ: ниже минимума 39,6 % → 0,0 % (порог 30 %)" in r.points
-
-
-def test_short_and_missing_reasons():
-    assert split_reason("Индекс 1,2.").lead == "Индекс 1,2"
-    assert split_reason(None).lead == ""
-    assert split_reason(float("nan")).points == []
-
-
-def test_low_results_table_from_the_flag_details():
-    details = {"window": [2025, 2026], "procedures": [
-        {"year": 2025, "exam": "ОГЭ", "score": -1.62, "q1": -0.202, "participants": 10.0, "below_share": 72.5,
-         "small_n": False, "counts_bottom": True, "counts_share": True},
-        {"year": 2026, "exam": "ВПР", "score": -0.947, "q1": -0.353, "participants": 46.0, "below_share": 32.7,
-         "small_n": False, "counts_bottom": True, "counts_share": False}]}
-    t = low_results_table(details)
-    assert list(t["Год"]) == ["2026", "2025"]  # newest first
-    first = t.iloc[0]
-    assert first["Процедура"] == "ВПР"
-    assert first["Результат, ст. откл."] == "−0,95"
-    assert first["Граница нижней четверти"] == "−0,35"
-    assert first["Участников"] == "46"
-    assert first["Ниже минимума"] == "32,7\u00a0%"
-    assert first["Что выполнено"] == "нижняя четверть"
-    assert t.iloc[1]["Что выполнено"] == "нижняя четверть, много ниже минимума"
-    assert low_results_table({}).empty and low_results_table(None).empty
-
-
-def test_label_is_not_repeated_when_the_lead_restates_it():
-    from ui.reasons import reason_markdown
-
-    md = reason_markdown("Есть выпускники ниже минимального порога (ГИА)", split_reason(MIN_FAIL), "2026")
-    assert md.startswith("**Есть выпускники ниже минимального порога по обязательным предметам ГИА (всего 12).**")
-    assert md.count("Есть выпускники") == 1
-    assert "- ОГЭ по математике: 7 из 10 не преодолели минимальный порог" in md
-    low = reason_markdown("Низкие образовательные результаты (ШНОР)", split_reason(LOW), "2024, 2025, 2026")
-    assert low.startswith("**Низкие образовательные результаты (ШНОР).** Низкие результаты в 3 из 3 последних лет")
-    assert "Годы:" not in low  # the years are already in the lead
-
-    exit_md = reason_markdown("Вышли из числа ШНОР", split_reason(EXIT), "2024, 2026")
-    assert exit_md.startswith("**Вышла из числа ШНОР.** Годы: 2024, 2026.")
+def test_details_frame_writes_numbers_the_russian_way():
+    t = pd.DataFrame({"Год": [2026, 2025], "Процедура": ["ОГЭ", "ВПР"], "Сводный балл": [-1.234, 0.5],
+                      "Ниже минимума, %": [65.0, 32.71], "Участников": [10.0, 46.0]})
+    d = details_frame(t)
+    assert d["Год"].tolist() == ["2026", "2025"]
+    assert d["Сводный балл"].tolist() == ["\u22121,23", "0,50"]
+    assert d["Ниже минимума, %"].tolist() == [f"65,0{NB}%", f"32,7{NB}%"]
+    assert d["Участников"].tolist() == ["10", "46"]
+    assert details_frame(None).empty

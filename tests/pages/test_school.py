@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import metrics
-from ui import objectivity_view as ov
-from ui.reasons import split_reason
+from metrics.objectivity import FLAG_TEXT
+from ui.reasons import md_escape, point_markdown
 from tests.pages.conftest import make_app, no_exception, texts
 from ui import format as fmt
 
@@ -83,17 +83,16 @@ def test_stably_low_school_shows_its_flag_reason(shared_store, run_page, sample_
     assert {"low_results", "stable_low"} <= set(mine["flag"])
     boxes = "\n".join(e.value for e in at.error)
     for _, r in mine[mine["severity"] == "flag"].iterrows():
-        parts = split_reason(r["reason"])
-        assert f"**{r['label']}.** {parts.lead}." in boxes
-        for point in parts.points:  # «ОГЭ по математике: средняя отметка 2,40 — ниже районной (3,65) три года подряд»
-            assert f"- {point}" in boxes
+        e = r["explanation"]
+        assert f"**{md_escape(r['label'])}.** {point_markdown(e.headline)}" in boxes
+        for p in e.points[:8]:  # «ОГЭ по математике: средняя отметка 2,40 — ниже районной (3,65) …»
+            assert f"- {point_markdown(p)}" in boxes
     assert "три года подряд" in boxes
     assert "Устойчиво низкие результаты" in boxes
     # the per-year numbers are one click away, as a table, not inside the box
     low = mine[mine["flag"] == "low_results"].iloc[0]
-    table = next(df.value for df in at.dataframe if "Результат, ст. откл." in df.value.columns)
+    table = next(df.value for df in at.dataframe if "Сводный балл" in df.value.columns)
     assert len(table) == len(low["details"]["procedures"])
-    assert not any("2026: ВПР" in b for b in boxes.split("\n"))
 
 
 def test_suspicious_vpr_school_shows_objectivity_flags(shared_store, run_page, sample_tables):
@@ -103,16 +102,18 @@ def test_suspicious_vpr_school_shows_objectivity_flags(shared_store, run_page, s
     mine = of[(of["school_id"] == SUSPICIOUS_VPR) & (of["year"] == 2026)]
     flagged = mine[mine["flagged"]]
     assert len(flagged)
-    box = next(e.value for e in at.error if "Признаки необъективности" in e.value)
-    assert f"{len(flagged)} из {len(mine)} работ" in box
+    summ = metrics.objectivity_summary(of, 2026).set_index("school_id")
+    assert bool(summ.loc[SUSPICIOUS_VPR, "persistent"])  # 2025 and 2026: the strong wording, in red
+    box = next(e.value for e in at.error if "повторяются" in e.value)
+    assert f"{len(flagged)}" in box and f"из {len(mine)}" in box
     # which signs, with the number of works showing each (hand count from the metric's flag lists)
-    codes = [c for fl in flagged["flags"] for c in fl]
+    codes = [c for fl in flagged["flags"] for c in fl if c in FLAG_TEXT]
     for code in set(codes):
-        n = codes.count(code)
-        assert f"{ov.FLAG_CODES[code]} — {n} работ" in box, code
-    # the box stays short: the per-work reasons are in the expander «Подробно по каждой работе»
-    assert flagged["reason"].iloc[0] not in box
-    assert flagged["reason"].iloc[0] in texts(at)
+        assert f"- {FLAG_TEXT[code]}: {codes.count(code)}" in box, code
+    # the per-work explanations are in the expander «Подробно по каждой работе», not in the box
+    first = flagged["explanation"].iloc[0]
+    assert point_markdown(first.points[0]) not in box
+    assert point_markdown(first.points[0]) in texts(at)
     table = _frame_with(at, "flags_text")
     assert (table["flags_text"] != "").sum() == len(flagged)
 
@@ -156,7 +157,7 @@ def test_print_view_hides_the_sidebar_and_widgets(shared_store, sample_tables):
     assert not at.expander
     flags = metrics.risk_flags(sample_tables["results"], sample_tables["schools"], 2026)
     low = flags[(flags["school_id"] == STABLY_LOW) & (flags["flag"] == "low_results")].iloc[0]
-    printed = [t.value for t in at.table if "Результат, ст. откл." in t.value.columns]
+    printed = [t.value for t in at.table if "Сводный балл" in t.value.columns]
     assert len(printed) == 1 and len(printed[0]) == len(low["details"]["procedures"])
 
 
