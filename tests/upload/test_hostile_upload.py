@@ -28,7 +28,7 @@ def test_zip_bomb_is_refused(district_store):
     _refused(district_store, "бомба.xlsx", data, "Файл «бомба.xlsx»", "распакованном виде", "200 МБ")
 
 
-def test_workbook_claiming_five_million_rows_is_refused(district_store):
+def test_workbook_filled_to_five_million_rows_is_refused(district_store):
     _refused(district_store, "огромный.xlsx", claims_millions_of_rows(), "5 000 000 строк", "1 000 000")
 
 
