@@ -21,6 +21,12 @@ Only «Принять» writes (`Store.accept`, one transaction, refused if the 
 changed since the preview); a load with errors cannot be accepted. Reads are
 cached on the SHA-256 of the file's bytes (plus the options, the store version,
 the saved aliases and mappings), never on the UploadedFile object.
+
+The preview is bound to what it showed: the diff is cached per session and per
+hash of the tables it was computed from (`content_hash`), and «Принять» writes
+only if the tables about to be written hash the same, with exactly the bytes
+fixed at preview time (a Google Sheet's snapshot is made once, when previewed).
+Only editors see any of this (`ui.auth`); accepting checks the role again.
 """
 from __future__ import annotations
 
@@ -37,6 +43,7 @@ from loaders.model import EXAMS, KEYS, TABLE_TITLES, TABLES
 from loaders.report import LoadResult
 from ui import data
 from ui import format as fmt
+from ui.auth import can, require, user_name
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +61,6 @@ SKIP = "skip"
 
 
 # ---------------------------------------------------------------- who and which options
-
-def current_user() -> str:
-    """The signed-in user's name (when access control is on), else «аноним»."""
-    try:
-        u = st.user
-        if getattr(u, "is_logged_in", False):
-            return str(u.get("name") or u.get("email") or "аноним")
-    except Exception:  # no auth configured: st.user has no is_logged_in
-        pass
-    return "аноним"
-
 
 def _layouts() -> dict[str, str]:
     from loaders.layouts import LAYOUTS
@@ -178,8 +174,35 @@ def load_pending(store: Any, pending: dict[str, Any]) -> tuple[LoadResult, dict[
 
 @st.cache_data(show_spinner="Сравниваю с хранилищем…", max_entries=8)
 def _diff(key: tuple, _store: Any, _result: LoadResult) -> Any:
-    """store.diff(result), cached on what the result was read from and the store version (inside `key`)."""
+    """store.diff(result), cached on the session, the hash of the result's tables and the store state (in `key`)."""
     return _store.diff(_result)
+
+
+def content_hash(result: LoadResult) -> str:
+    """SHA-256 of the tables a load would write (table names, columns, every value in order)."""
+    h = hashlib.sha256()
+    for t, df in sorted((result.tables or {}).items()):
+        if df is None or not len(df):
+            continue
+        h.update(f"{t}\0{list(map(str, df.columns))}\0{len(df)}".encode())
+        for c in df.columns:
+            col = df[c]
+            try:
+                hashed = pd.util.hash_pandas_object(col, index=False)
+            except TypeError:  # lists (control dates): hash their text
+                hashed = pd.util.hash_pandas_object(col.map(repr), index=False)
+            h.update(hashed.to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def _session_id() -> str:
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        return str(ctx.session_id) if ctx is not None else ""
+    except Exception:
+        return ""
 
 
 # ---------------------------------------------------------------- start / finish a review
@@ -212,6 +235,8 @@ def _on_dismiss() -> None:
 
 def sidebar_upload() -> None:
     """The upload block of the sidebar: file, options, Google Sheets, the status of the file under review."""
+    if not can("upload"):
+        return
     st.markdown("**Загрузка данных**")
     store = data.get_store()
     if store is None:
@@ -596,14 +621,30 @@ def snapshot_xlsx(result: LoadResult) -> bytes:
     return buf.getvalue()
 
 
-def _accept(store: Any, pending: dict[str, Any], result: LoadResult, expect_version: int | None) -> None:
+def _previewed_bytes(pending: dict[str, Any], result: LoadResult) -> tuple[str, bytes]:
+    """The name and bytes to keep, fixed when the preview was shown (a sheet's snapshot is made once)."""
     if pending.get("source") == "gsheets":
+        snap = pending.get("snapshot")
+        if snap is None or snap[0] != pending.get("preview"):
+            snap = (pending.get("preview"), snapshot_xlsx(result))
+            pending["snapshot"] = snap
         title = pending.get("title") or "Google Таблица"
-        name, content = f"{title}.xlsx", snapshot_xlsx(result)
-    else:
-        name, content = str(pending["name"]), pending["data"]
+        return f"{title}.xlsx", snap[1]
+    return str(pending["name"]), pending["data"]
+
+
+def _accept(store: Any, pending: dict[str, Any], result: LoadResult, expect_version: int | None,
+            shown: str | None) -> None:
+    """Write `result` if its tables are the ones the user was shown (`shown`: their hash on the screen)."""
     try:
-        uid = store.accept(result, name, content, user=current_user(), source=pending.get("source", "upload"),
+        require("accept")
+        if not shown or content_hash(result) != shown:
+            raise RuntimeError("Данные изменились после предпросмотра (таблицу перечитали или файл заменили): "
+                               "ничего не записано. Проверьте новый предпросмотр и нажмите «Принять» снова.")
+        name, content = _previewed_bytes(pending, result)
+        if pending.get("source") != "gsheets" and sha256(content) != pending.get("sha"):
+            raise RuntimeError("Файл изменился после предпросмотра: ничего не записано.")
+        uid = store.accept(result, name, content, user=user_name(), source=pending.get("source", "upload"),
                            expect_version=expect_version)
     except Exception as exc:  # StoreError: a Russian sentence for the user
         st.session_state.pop(SHOWN_VERSION, None)
@@ -624,6 +665,9 @@ def review_dialog() -> None:
     """Everything about the file or sheet under review, then «Принять» / «Не загружать»."""
     pending = st.session_state.get(PENDING)
     store = data.get_store()
+    if not can("upload"):
+        st.error("Загружать файлы может только редактор.", icon=":material/lock:")
+        return
     if pending is None or store is None:
         st.caption("Нечего проверять.")
         return
@@ -647,6 +691,8 @@ def review_dialog() -> None:
     st.markdown(f"{what}. Ничего не записано, пока вы не нажмёте «Принять».")
     ver = data.version()
     token = (pending.get("sha") or str(pending.get("url")))[:12]
+    shown_preview = pending.get("preview")  # the hash of the tables the previous run put on the screen
+    previewed = None
     d = None
     if result is not None:
         _show_detected(result)
@@ -657,9 +703,8 @@ def review_dialog() -> None:
         _show_preview(result)
         if result.ok and any(len(df) for df in result.tables.values()):
             try:
-                key = (pending.get("source"), pending.get("sha"), pending.get("url"), pending.get("nonce"),
-                       pending.get("table"), tuple(sorted(options().items())), tuple(sorted(mapping.items())),
-                       tuple(sorted(store.aliases().items())), ver)
+                previewed = content_hash(result)
+                key = (_session_id(), previewed, tuple(store.state()))
                 d = _diff(key, store, result)
             except Exception as exc:  # StoreError with a Russian reason (e.g. repeated keys)
                 st.error(str(exc), icon=":material/error:")
@@ -682,8 +727,11 @@ def review_dialog() -> None:
     if reason:
         st.caption(f"Принять нельзя: {reason}.")
     st.session_state[SHOWN_VERSION] = ver
+    pending["preview"] = previewed if d is not None else None
+    if previewed and pending.get("source") == "gsheets":
+        _previewed_bytes(pending, result)  # the snapshot is made now, from what is on the screen
     if drop:
         _forget(clear_uploader=pending.get("source") != "gsheets")
         st.rerun()
     if accept and result is not None and reason is None:
-        _accept(store, pending, result, shown if shown is not None else ver)
+        _accept(store, pending, result, shown if shown is not None else ver, shown_preview)

@@ -40,7 +40,7 @@ def test_undo_asks_first_then_restores_the_previous_state(district_store):
     assert store.table_checksums() == before
     assert f"Загрузка № {uid} отменена" in texts(at)
     h = store.history().set_index("upload_id")
-    assert h.loc[uid, "undone_at"] and h.loc[uid, "undone_by"] == "аноним"
+    assert h.loc[uid, "undone_at"] and h.loc[uid, "undone_by"] == "локальный редактор"
     assert f"history_undo_{uid}" not in _undo_buttons(at)  # an undone upload has no «Отменить»
 
 

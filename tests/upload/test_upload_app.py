@@ -55,7 +55,7 @@ def test_valid_file_preview_then_accept_then_restart(district_store):
     assert _sos1_russian_2026(store) == 88.8
     h = store.history()
     last = h.iloc[-1]
-    assert (last["file_name"], last["user"], last["source"], last["changed"]) == ("ege_2026.csv", "аноним", "upload", 1)
+    assert (last["file_name"], last["user"], last["source"], last["changed"]) == ("ege_2026.csv", "локальный редактор", "upload", 1)
     assert last["sha256"] == hashlib.sha256(data).hexdigest()
     assert store.file_bytes(int(last["upload_id"])) == ("ege_2026.csv", data)
 
