@@ -23,6 +23,7 @@ import streamlit as st
 
 from loaders.model import TABLE_TITLES
 from ui import format as fmt
+from ui import safe
 from ui import tables as tbl
 
 HISTORY_COLUMNS = {
@@ -129,7 +130,7 @@ def _do_undo(store: Any, upload_id: int, listed: tuple[int, ...], state: tuple[s
 
 def _confirm_box(store: Any, raw: pd.DataFrame, upload_id: int, key: str) -> None:
     row = raw[raw["upload_id"] == upload_id]
-    name = str(row["file_name"].iloc[0]) if len(row) else "?"
+    name = safe.md(row["file_name"].iloc[0]) if len(row) else "?"
     state = store.state()  # read before the list: a change in between makes the confirmation stale, never wrong
     later = _later(store, upload_id)
     with st.container(border=True):
@@ -158,7 +159,7 @@ def upload_actions(store: Any, key: str = "history", limit: int = 30) -> None:
     """One line per upload (newest first): what it was, «Отменить» with confirmation, the original file."""
     flash = st.session_state.pop(FLASH, None)
     if flash:
-        (st.success if flash[0] == "success" else st.error)(flash[1])
+        (st.success if flash[0] == "success" else st.error)(safe.md(flash[1]))
     raw = store.history()
     if raw is None or raw.empty:
         return
@@ -174,7 +175,7 @@ def upload_actions(store: Any, key: str = "history", limit: int = 30) -> None:
         c1, c2, c3 = st.columns([5, 1.3, 1.7], vertical_alignment="center")
         undone = r.get("undone_at")
         state = f" · отменена {fmt.datetime_ru(undone)}" if undone else ""
-        c1.markdown(f"**№ {uid}** · {fmt.datetime_ru(r['at'])} · «{r['file_name']}» · {r['user']} · "
+        c1.markdown(f"**№ {uid}** · {fmt.datetime_ru(r['at'])} · «{safe.md(r['file_name'])}» · {safe.md(r['user'])} · "
                     f"добавлено {fmt.num(int(r['added']))}, изменено {fmt.num(int(r['changed']))}, "
                     f"заменено {fmt.num(int(r['replaced']))}{state}")
         if not undone:
@@ -185,7 +186,7 @@ def upload_actions(store: Any, key: str = "history", limit: int = 30) -> None:
                                file_name=str(r["file_name"]),
                                key=f"{key}_file_{uid}", icon=":material/download:", on_click="ignore")
         else:
-            c3.caption(str(r.get("note") or "исходный файл не хранится"))
+            c3.caption(safe.md(r.get("note") or "исходный файл не хранится"))
         if confirm == uid and not undone:
             _confirm_box(store, raw, uid, f"{key}_confirm_{uid}")
     if len(raw) > limit:

@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
+from ui import safe
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁA-Z0-9«])")
 _YEAR_PART = re.compile(r"^(19|20)\d\d\s*:")
@@ -242,7 +243,7 @@ def reason_block(label: str, text: Any, *, severity: Any = "flag", years: Any = 
         if more:
             st.markdown(_bullets(more))
         if len(table):
-            st.table(table, hide_index=True)
+            st.table(safe.frame(table), hide_index=True)
         elif r.details:
             st.caption("; ".join(r.details))
         return

@@ -41,7 +41,7 @@ import streamlit as st
 
 from loaders.model import EXAMS, KEYS, TABLE_TITLES, TABLES
 from loaders.report import LoadResult
-from ui import data
+from ui import data, safe
 from ui import format as fmt
 from ui.auth import can, require, user_name
 
@@ -274,7 +274,7 @@ def sidebar_upload() -> None:
     if pending is None:
         return
     if not pending.get("open"):
-        st.caption(f"На проверке: «{pending_title(pending)}» — ещё не принято.")
+        st.caption(f"На проверке: «{safe.md(pending_title(pending))}» — ещё не принято.")
         c1, c2 = st.columns(2)
         if c1.button("Открыть проверку", key="upl_reopen", icon=":material/preview:"):
             pending["open"] = True
@@ -370,7 +370,7 @@ def _show_problems(result: LoadResult) -> None:
 
     errors, warnings = sorted(result.errors, key=place), result.warnings
     if errors:
-        lines = "\n".join(f"- {p.text()}" for p in errors[:10])
+        lines = "\n".join(f"- {safe.md(p.text())}" for p in errors[:10])
         more = f"\n\n…и ещё {len(errors) - 10}, все — в таблице ниже." if len(errors) > 10 else ""
         st.error(f"**Ошибок: {len(errors)}. Файл с ошибками не может быть принят; хранилище не изменится.**\n\n"
                  f"{lines}{more}", icon=":material/error:")
@@ -420,7 +420,8 @@ def _unmatched_picker(u: dict, name: str, registry: dict[str, str], key: str) ->
     status = {"ambiguous": "неоднозначно", "fuzzy": "сопоставлено по сходству"}.get(str(u.get("status")),
                                                                                     "не найдена")
     options = [None, *order]
-    return st.selectbox(f"«{name}» ({status}; {where})" if where else f"«{name}» ({status})", options,
+    title = f"«{name}» ({status}; {where})" if where else f"«{name}» ({status})"
+    return st.selectbox(safe.md(title), options,
                         index=options.index(matched) if matched in options else 0, format_func=label, key=key)
 
 
@@ -462,7 +463,7 @@ def _show_unmatched(store: Any, result: LoadResult, token: str) -> None:
             for name, sid in choices.items():
                 store.save_alias(name, sid)
         except Exception as exc:
-            st.error(str(exc))
+            st.error(safe.md(str(exc)))
             return
         st.rerun()
 
@@ -503,7 +504,7 @@ def _show_unplaced(store: Any, result: LoadResult, mapping: dict[str, str], toke
     for i, u in enumerate(items):
         table = table_of.get((u.get("file"), u.get("sheet")))
         opts = [SKIP, *_targets(table)]
-        pick = st.selectbox(f"«{u['column']}» (лист «{u.get('sheet')}»)", opts, index=None,
+        pick = st.selectbox(safe.md(f"«{u['column']}» (лист «{u.get('sheet')}»)"), opts, index=None,
                             placeholder="выберите поле", format_func=lambda n, t=table: _target_label(t, n),
                             key=f"upl_map_{token}_{i}")
         if pick and u.get("signature"):
@@ -514,7 +515,7 @@ def _show_unplaced(store: Any, result: LoadResult, mapping: dict[str, str], toke
             for sig, m in chosen.items():
                 store.save_mapping(sig, {**(store.mapping(sig) or {}), **m})
         except Exception as exc:
-            st.error(str(exc))
+            st.error(safe.md(str(exc)))
             return
         st.rerun()
 
@@ -648,14 +649,14 @@ def _accept(store: Any, pending: dict[str, Any], result: LoadResult, expect_vers
                            expect_version=expect_version)
     except Exception as exc:  # StoreError: a Russian sentence for the user
         st.session_state.pop(SHOWN_VERSION, None)
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.md(str(exc)), icon=":material/error:")
         return
     h = store.history()
     row = h[h["upload_id"] == uid].iloc[0] if len(h) else None
     counts = "" if row is None else (f": добавлено строк {fmt.num(int(row['added']))}, "
                                       f"изменено {fmt.num(int(row['changed']))}, "
                                       f"заменено {fmt.num(int(row['replaced']))}")
-    st.session_state[FLASH] = f"Принято «{name}» (загрузка № {uid}){counts}. Страницы показывают новые данные."
+    st.session_state[FLASH] = f"Принято «{safe.md(name)}» (загрузка № {uid}){counts}. Страницы показывают новые данные."
     _forget(clear_uploader=pending.get("source") != "gsheets")
     st.rerun()
 
@@ -675,7 +676,7 @@ def review_dialog() -> None:
         result, mapping = load_pending(store, pending)
     except Exception as exc:  # a loader bug must not become a traceback in the user's face
         log.error("reading an upload failed: %s", type(exc).__name__)  # no message: it may quote cells
-        st.error(f"Файл «{pending_title(pending)}» не удалось прочитать: внутренняя ошибка ({type(exc).__name__}). "
+        st.error(f"Файл «{safe.md(pending_title(pending))}» не удалось прочитать: внутренняя ошибка ({type(exc).__name__}). "
                  "Укажите год, процедуру и тип таблицы в «Параметрах файла» в боковой панели или сообщите "
                  "разработчикам; хранилище не изменено.", icon=":material/error:")
         result, mapping = None, {}
@@ -687,7 +688,7 @@ def review_dialog() -> None:
     n = int(pending.get("size") or 0)
     size = "" if not n else (f", {fmt.num(n / 1024 / 1024, 1)} МБ" if n >= 1024 * 1024
                              else f", {fmt.num(max(1, round(n / 1024)))} КБ")
-    what = f"**{title}**" if pending.get("source") == "gsheets" else f"Файл **«{title}»**{size}"
+    what = f"**{safe.md(title)}**" if pending.get("source") == "gsheets" else f"Файл **«{safe.md(title)}»**{size}"
     st.markdown(f"{what}. Ничего не записано, пока вы не нажмёте «Принять».")
     ver = data.version()
     token = (pending.get("sha") or str(pending.get("url")))[:12]
@@ -707,7 +708,7 @@ def review_dialog() -> None:
                 key = (_session_id(), previewed, tuple(store.state()))
                 d = _diff(key, store, result)
             except Exception as exc:  # StoreError with a Russian reason (e.g. repeated keys)
-                st.error(str(exc), icon=":material/error:")
+                st.error(safe.md(str(exc)), icon=":material/error:")
             if d is not None:
                 _show_diff(d)
     reason = None
