@@ -65,9 +65,11 @@ identity = signed_in()
 
 
 def russian_file_uploader() -> None:
-    """Streamlit writes its file uploader's button and size note in English («Upload», «50MB per file • …»)
-    and has no language setting: put Russian words in their place (CSS only, every uploader)."""
+    """Streamlit writes its file uploader's button, size note and refusals in English («Upload», «50MB per
+    file • …», «File must be 50.0MB or smaller.») and has no language setting: put Russian words in their
+    place (CSS only, every uploader). A refused file's chip says why in Russian, and so does its tooltip."""
     limit = st.get_option("server.maxUploadSize")
+    refused = f"Файл не загружен: допускаются таблицы xlsx, xls, ods и csv размером до {limit} МБ."
     st.html(f"""<style>
     [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
     [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
@@ -75,6 +77,12 @@ def russian_file_uploader() -> None:
     [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
     [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
         content: "или перетащите сюда · до {limit} МБ"; font-size: 0.8rem; }}
+    [data-testid="stTooltipErrorContent"], [data-testid="stFileChip"] [role="alert"] {{ font-size: 0; white-space: normal; max-width: 16rem; }}
+    [data-testid="stTooltipErrorContent"]::after, [data-testid="stFileChip"] [role="alert"]::after {{
+        content: "{refused}"; font-size: 0.8rem; }}
+    [data-testid="stFileChip"][aria-invalid="true"] {{ flex-wrap: wrap; }}
+    [data-testid="stFileChip"][aria-invalid="true"]::after {{
+        content: "{refused}"; flex-basis: 100%; font-size: 0.75rem; color: rgb(189, 65, 53); }}
     </style>""")
 
 
