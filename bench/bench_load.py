@@ -6,7 +6,8 @@ the 95th percentile.
 
 How the sessions are driven (and why):
 - browsing: 20 WebSocket clients that speak Streamlit's own protocol (the BackMsg a browser sends when a page
-  is opened: page name and query string), each opening a random page every 2–6 s (a person reading), 12 pages
+  is opened: page name and query string), arriving at random within the first 15 s, then each opening a random
+  page every 5–15 s (a person reading; `--think`), 12 pages
   each. Latency = from the request to the server's «script finished»: the whole page computed and sent. No
   browser renders the pages, so the two cores measure the server, not 20 Chromium tabs; any exception
   element or failed run counts as an error.
@@ -94,6 +95,7 @@ class Browser(threading.Thread):
         self.url, self.pages, self.think = url, pages, think
         self.rng = random.Random(seed)
         self.latencies: list[float] = []
+        self.slow: list[tuple[float, float, str]] = []  # (latency, when it started, page)
         self.errors: list[str] = []
 
     def open(self, ws, page: str, query: str) -> None:
@@ -111,16 +113,18 @@ class Browser(threading.Thread):
                 self.errors.append(f"{page}?{query}: {fm.delta.new_element.exception.message[:200]}")
             if kind == "script_finished" and fm.script_finished in FINISHED_OK:
                 self.latencies.append(time.monotonic() - started)
+                self.slow.append((self.latencies[-1], started, f"{page or 'overview'}?{query}"))
                 return
             if kind == "script_finished" and fm.script_finished == 1:
                 self.errors.append(f"{page}: compile error")
                 return
 
     def run(self) -> None:
+        time.sleep(self.rng.uniform(0, self.think[1]))  # people arrive over a while, not in the same 100 ms
         try:
             with connect(self.url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
                          origin=self.url, max_size=None, open_timeout=60) as ws:
-                self.open(ws, "", "")  # the landing page, as a browser's first request
+                self.open(ws, "", "")  # the landing page, as a browser's first request (counted too)
                 for _ in range(self.pages):
                     time.sleep(self.rng.uniform(*self.think))
                     self.open(ws, *self.rng.choice(PAGES))
@@ -147,13 +151,38 @@ def results_file(subject: str) -> bytes:
 class Uploader(threading.Thread):
     """One editor uploading files through the sidebar of a real browser page."""
 
-    def __init__(self, url: str, tmp: Path, who: int, uploads: int, think: tuple[float, float]):
+    def __init__(self, url: str, tmp: Path, store: Path, who: int, uploads: int, think: tuple[float, float]):
         super().__init__(daemon=True)
-        self.url, self.tmp, self.who, self.uploads, self.think = url, tmp, who, uploads, think
+        self.url, self.tmp, self.store, self.who, self.uploads, self.think = url, tmp, store, who, uploads, think
         self.subjects: list[str] = []
         self.errors: list[str] = []
         self.retries = 0
         self.seconds: list[float] = []
+        self.accepted_at: list[float] = []
+
+    def accepted(self, name: str) -> bool:
+        """The store is the judge: is there an upload of this file?"""
+        import sqlite3
+
+        con = sqlite3.connect(f"file:{self.store}?mode=ro", uri=True, timeout=30)
+        try:
+            return con.execute("SELECT COUNT(*) FROM uploads WHERE file_name = ?", (name,)).fetchone()[0] > 0
+        finally:
+            con.close()
+
+    def outcome(self, page, name: str) -> str:
+        """«ok» once the store holds the upload; «stale» when, seconds after the click and with the script idle,
+        the dialog shows that the store changed under the preview (then «Принять» is pressed again)."""
+        clicked = time.monotonic()
+        while time.monotonic() - clicked < 120:
+            if self.accepted(name):
+                return "ok"
+            idle = page.locator("[data-testid=stApp][data-test-script-state=notRunning]").count() > 0
+            stale = page.locator("[role=dialog] [data-testid=stAlertContentError]").filter(has_text="изменились")
+            if idle and time.monotonic() - clicked > 3 and stale.count() and not self.accepted(name):
+                return "stale"
+            time.sleep(0.3)
+        raise TimeoutError(f"{name}: neither accepted nor refused in 120 s")
 
     def run(self) -> None:
         from playwright.sync_api import sync_playwright
@@ -178,32 +207,16 @@ class Uploader(threading.Thread):
                                            ".find(b => b.innerText.includes('Принять')); return b && !b.disabled; }",
                                            timeout=120_000)
                     for attempt in range(5):
-                        try:
-                            accept.click(timeout=120_000)
-                        except Exception:
-                            page.screenshot(path=str(self.tmp / f"uploader_{self.who}_{k}.png"), full_page=True)
-                            raise
-                        page.wait_for_timeout(300)
-                        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
-                                               timeout=120_000)
-                        outcome = page.wait_for_function(
-                            """name => {
-                                const ok = [...document.querySelectorAll('[data-testid=stSidebar] [data-testid=stAlertContentSuccess]')]
-                                    .some(e => e.innerText.includes(name));
-                                const stale = [...document.querySelectorAll('[role=dialog] [data-testid=stAlertContentError]')]
-                                    .some(e => e.innerText.includes('изменились'));
-                                return ok ? 'ok' : (stale ? 'stale' : false);
-                            }""", arg=path.name, timeout=120_000).json_value()
+                        accept.click(timeout=120_000)
+                        outcome = self.outcome(page, path.name)
                         if outcome == "ok":
                             break
                         self.retries += 1
-                        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
-                                               timeout=120_000)
-                        page.wait_for_timeout(500)  # the dialog settles after the rerun
                     else:
                         self.errors.append(f"{path.name}: not accepted after 5 attempts")
                         continue
                     self.seconds.append(time.monotonic() - started)
+                    self.accepted_at.append(time.monotonic())
                     self.subjects.append(subject)
                 browser.close()
         except Exception as exc:
@@ -225,7 +238,7 @@ def main() -> int:
     ap.add_argument("--uploaders", type=int, default=2)
     ap.add_argument("--pages", type=int, default=12)
     ap.add_argument("--uploads", type=int, default=4)
-    ap.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0))
+    ap.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0))
     args = ap.parse_args()
 
     from tests.pages.conftest import seed_sample_store
@@ -243,7 +256,7 @@ def main() -> int:
         store = open_store(store_path, seed_folder=tmp / "no_seed")
         before = store.history()
         browsers = [Browser(url, args.pages, tuple(args.think), seed=100 + i) for i in range(args.browsers)]
-        uploaders = [Uploader(url, tmp, i, args.uploads, (3.0, 8.0)) for i in range(args.uploaders)]
+        uploaders = [Uploader(url, tmp, store_path, i, args.uploads, (3.0, 8.0)) for i in range(args.uploaders)]
         started = time.monotonic()
         for t in [*uploaders, *browsers]:
             t.start()
@@ -281,6 +294,12 @@ def main() -> int:
           f"file → accepted p50 {statistics.median(up) if up else float('nan'):.1f} s, max {max(up, default=float('nan')):.1f} s")
     print(f"writes: {len(new)} new uploads in the history, rows lost {lost or 0}, rows doubled {doubled or 0}, "
           f"uploads doubled {doubled_uploads or 0}")
+    accepts = sorted(x for u in uploaders for x in u.accepted_at)
+    slowest = sorted((x for b in browsers for x in b.slow), reverse=True)[:8]
+    print("slowest pages (latency, seconds since the last accept before them):")
+    for lat_s, at, name in slowest:
+        since = min((at - a for a in accepts if a <= at), default=float("nan"))
+        print(f"  {lat_s:.2f} s  {name}  (+{since:.1f} s after an accept)")
     print(f"errors: {len(errors)}" + ("".join(f"\n  {e}" for e in errors[:20]) if errors else ""))
     ok = alive and not errors and not lost and not doubled and not doubled_uploads \
         and len(new) == len(intended) == args.uploaders * args.uploads and pct(lat, 0.95) < 3.0
