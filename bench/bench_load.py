@@ -199,7 +199,7 @@ class Uploader(threading.Thread):
                     path = self.tmp / f"нагрузка_{self.who}_{k}.xlsx"
                     path.write_bytes(results_file(subject))
                     started = time.monotonic()
-                    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(path))
+                    page.locator("[data-testid=stSidebar] input[type=file]").last.set_input_files(str(path))  # a rerun may still show the old one
                     dialog = page.get_by_role("dialog")
                     accept = dialog.get_by_role("button", name="Принять")
                     accept.wait_for(timeout=120_000)

@@ -220,3 +220,23 @@ def test_oidc_account_gets_the_role_the_store_gives_its_email(district_store):
     district_store.set_role("ivanova@example.org", "editor", by="тест")
     at.run()
     assert "ivanova@example.org · редактор" in texts(at) and at.sidebar.file_uploader
+
+
+def test_admin_manages_users_on_the_data_page_and_others_do_not_see_it(accounts):
+    store = accounts
+    editor = sign_in("editor1", page="pages/data.py")
+    assert "Пользователи и журнал действий" not in texts(editor)
+    at = sign_in("admin1", page="pages/data.py")
+    assert "Пользователи и журнал действий" in texts(at)
+    at.text_input(key="adm_name").input("novikova")
+    at.selectbox(key="adm_role").select("viewer")
+    at.text_input(key="adm_password").input("ещё-один-пароль")
+    next(b for b in at.button if b.label == "Добавить").click().run()
+    no_exception(at)
+    assert store.role_of("novikova") == "viewer" and store.authenticate("novikova", "ещё-один-пароль") == "viewer"
+    at.selectbox(key="adm_who").select("novikova")
+    at.selectbox(key="adm_new_role").select("editor")
+    button(at, "adm_set_role").click().run()
+    assert store.role_of("novikova") == "editor"
+    log = store.audit_log()
+    assert log[log["user"] == "admin1"]["action"].tolist() == ["user_add", "user_role"]
