@@ -18,6 +18,8 @@ from ui import safe
 from ui.auth import can, require, user_name
 
 FLASH = "adm_flash"
+ACTIONS = {"user_add": "пользователь добавлен", "user_role": "роль изменена", "user_password": "пароль изменён",
+           "user_remove": "пользователь удалён", "reseed": "повторное заполнение хранилища"}
 
 
 def _act(fn: Any, *args: Any, done: str) -> None:
@@ -73,6 +75,6 @@ def users_panel(store: Any) -> None:
         c4.button("Удалить", key="adm_remove", on_click=_remove, args=(store,))
     log = store.audit_log()
     if len(log):
-        log = log.assign(at=log["at"].map(fmt.datetime_ru))
+        log = log.assign(at=log["at"].map(fmt.datetime_ru), action=log["action"].map(lambda a: ACTIONS.get(a, a)))
         st.dataframe(log.rename(columns={"at": "Когда", "user": "Кто", "action": "Действие", "detail": "Что"}),
                      hide_index=True, key="adm_log")

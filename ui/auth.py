@@ -38,6 +38,7 @@ from typing import Any
 import streamlit as st
 
 from store.users import ROLE_TITLES, at_least
+from ui import safe
 
 SESSION_KEY = "_auth_identity"
 LOCAL_EDITOR = "локальный редактор"
@@ -307,8 +308,7 @@ def sidebar(ident: Identity) -> None:
                    "этом компьютере (localhost) и учётных записей нет. Как только появится учётная запись или панель "
                    "откроется в сеть, понадобится вход.")
         return
-    c1, c2 = st.columns([3, 1], vertical_alignment="center")
-    c1.caption(f":material/person: {ident.name} · {role}")
-    if c2.button("Выйти", key="auth_sign_out"):
+    st.caption(f":material/person: {safe.md(ident.name)} · {role}")
+    if st.button("Выйти", key="auth_sign_out", type="tertiary", icon=":material/logout:"):
         sign_out()
         st.rerun()
