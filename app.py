@@ -1,16 +1,17 @@
 """What is the dashboard, and how does one move around it?
 
 The entry point (`streamlit run app.py`): page config, the navigation over the
-eight pages under `pages/`, and the shared sidebar — where the data comes from,
-the school year, the school («Весь район» or one school), the procedure on the
-pages where it applies, and the slot for uploading fresh files
-(`ui.upload.sidebar_upload`). Pages compute nothing; see `ui/` and `metrics/`.
+eight pages under `pages/`, and the shared sidebar — who is signed in, where the
+data comes from, the school year, the school («Весь район» or one school), the
+procedure on the pages where it applies, and for editors the slot for uploading
+fresh files (`ui.upload.sidebar_upload`). Nothing is shown until `ui.auth.gate`
+lets the session in. Pages compute nothing; see `ui/` and `metrics/`.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import data, filters
+from ui import auth, data, filters
 from ui import format as fmt
 from ui.upload import sidebar_upload
 
@@ -44,13 +45,31 @@ PAGES = {
 # risk page have their own switch next to the chart it drives; a second one in the sidebar only confused.
 EXAM_PAGES = {"ranking"}
 
-page = st.navigation(PAGES, position="hidden" if PRINT else "sidebar")
+
+def signed_in() -> auth.Identity:
+    """Who this session is (ui.auth); stops the script with the sign-in or a Russian error otherwise."""
+    try:
+        return auth.gate(data.get_store())
+    except Exception as exc:  # a store deleted or locked while the app runs: a sentence, never a traceback
+        if type(exc).__name__ in ("StopException", "RerunException"):
+            raise
+        st.error(f"Панель не может проверить вход: {exc}", icon=":material/error:")
+        st.stop()
+        raise
+
+
+# st.navigation runs on every run, signed in or not: a run that stopped before it would let Streamlit fall
+# back to serving the pages/ folder directly, past the sign-in. The menu is shown only to a signed-in session.
+page = st.navigation(PAGES, position="hidden" if PRINT or not auth.peek(data.get_store()) else "sidebar")
+identity = signed_in()
 
 
 def russian_file_uploader() -> None:
-    """Streamlit writes its file uploader's button and size note in English («Upload», «50MB per file • …»)
-    and has no language setting: put Russian words in their place (CSS only, every uploader)."""
+    """Streamlit writes its file uploader's button, size note and refusals in English («Upload», «50MB per
+    file • …», «File must be 50.0MB or smaller.») and has no language setting: put Russian words in their
+    place (CSS only, every uploader). A refused file's chip says why in Russian, and so does its tooltip."""
     limit = st.get_option("server.maxUploadSize")
+    refused = f"Файл не загружен: допускаются таблицы xlsx, xls, ods и csv размером до {limit} МБ."
     st.html(f"""<style>
     [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
     [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
@@ -58,6 +77,12 @@ def russian_file_uploader() -> None:
     [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
     [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
         content: "или перетащите сюда · до {limit} МБ"; font-size: 0.8rem; }}
+    [data-testid="stTooltipErrorContent"], [data-testid="stFileChip"] [role="alert"] {{ font-size: 0; white-space: normal; max-width: 16rem; }}
+    [data-testid="stTooltipErrorContent"]::after, [data-testid="stFileChip"] [role="alert"]::after {{
+        content: "{refused}"; font-size: 0.8rem; }}
+    [data-testid="stFileChip"][aria-invalid="true"] {{ flex-wrap: wrap; }}
+    [data-testid="stFileChip"][aria-invalid="true"]::after {{
+        content: "{refused}"; flex-basis: 100%; font-size: 0.75rem; color: rgb(189, 65, 53); }}
     </style>""")
 
 
@@ -81,11 +106,12 @@ def sidebar_source() -> None:
 russian_file_uploader()
 if not PRINT:
     with st.sidebar:
+        auth.sidebar(identity)
         sidebar_source()
         filters.sidebar_filters(show_exam=page.url_path in EXAM_PAGES)
-        st.divider()
-        # --- upload slot (issue 6): the upload engineer replaces ui/upload.py ---
-        sidebar_upload()
+        if auth.can("upload"):
+            st.divider()
+            sidebar_upload()
 else:
     filters.sync_from_url()
 

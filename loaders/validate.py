@@ -27,6 +27,7 @@ from loaders.report import Problem
 
 META = ("_file", "_sheet", "_row")
 YEAR_MIN, YEAR_MAX = 2000, 2100
+MAX_NUMBER = 1e12  # a count, a score or a share above this is a typo or a hostile cell, not a figure
 MARK_EXAMS = {"ОГЭ", "ВПР", "ГВЭ", "Пробный ОГЭ"}
 SCORE_EXAMS = {"ЕГЭ", "Пробный ЕГЭ"}
 
@@ -192,6 +193,12 @@ def _coerce(col: Column, raw: pd.Series, rep: _Report) -> tuple[pd.Series, np.nd
     if kind in ("int", "float"):
         values, bad = cells.to_numbers(raw)
         rep.cells(bad, name, bad.attrs["reasons"].fillna("не число"), raw)
+        arr = values.to_numpy(dtype="float64", copy=True)
+        huge = ~np.isnan(arr) & ~(np.abs(arr) <= MAX_NUMBER)  # inf, 1e30: never a count or a score
+        if huge.any():
+            rep.cells(huge, name, f"неправдоподобное число (бесконечность или больше {MAX_NUMBER:,.0f})".replace(",", " "),
+                      raw)
+            values = values.where(~huge)
         if kind == "int":
             arr = values.to_numpy(dtype="float64", copy=True)
             missing = np.isnan(arr)
@@ -199,8 +206,8 @@ def _coerce(col: Column, raw: pd.Series, rep: _Report) -> tuple[pd.Series, np.nd
             rep.cells(frac, name, "не целое число (ожидается количество)", raw)
             missing |= frac
             ints = np.where(missing, 0, arr).astype("int64")
-            return pd.Series(pd.arrays.IntegerArray(ints, missing), index=raw.index), bad.to_numpy() | frac
-        return values, bad.to_numpy()
+            return pd.Series(pd.arrays.IntegerArray(ints, missing), index=raw.index), bad.to_numpy() | frac | huge
+        return values, bad.to_numpy() | huge
     if kind == "year":
         values, bad = cells.to_years(raw)
         rep.cells(bad, name, bad.attrs["reasons"].fillna("не год"), raw)
@@ -420,6 +427,7 @@ def _check_rules(table: str, out: pd.DataFrame, frame: pd.DataFrame, rep: _Repor
             rep.cells(((s < 0) | (s > 100)).fillna(False), name, "доля вне диапазона 0–100 %", shown(name))
     if table == "results":
         p = out["participants"]
+        p = p.where(p >= 0)  # a negative count is reported once, not again as «more than −5 participants»
         for name, what in (("below_min", "не преодолевших порог"), ("high_scorers", "высокобалльников")):
             rep.cells((out[name] > p).fillna(False), name,
                       lambda i, what=what: f"число {what} больше числа участников ({_i(p.at[i])})", shown(name))

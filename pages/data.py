@@ -16,6 +16,7 @@ import streamlit as st
 from loaders.model import TABLE_TITLES, TABLES
 from ui import cards, data, empty
 from ui import format as fmt
+from ui.admin import users_panel
 from ui.history import SOURCE_LABELS, upload_history_table
 from ui.tables import show_table
 
@@ -123,3 +124,6 @@ empty.template_row(TABLES, key="data_tpl")
 st.subheader("История загрузок")
 with data.guard("История загрузок"):
     upload_history_table(store)
+
+# --- users and the audit log (administrators only) -------------------------------------------
+users_panel(store)

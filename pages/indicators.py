@@ -48,7 +48,7 @@ with data.guard("Таблица «план — факт»"):
         empty.no_school_data(filters.school_label(school), year, "школьных показателей программы")
         st.caption("Показаны показатели района.")
         scope = None
-    scope_name = "весь район" if scope is None else f"школа «{filters.school_label(scope)}»"
+    scope_name = "весь район" if scope is None else f"школа «{filters.school_md(scope)}»"
     st.caption(f"{fmt.year_label(year)} · {scope_name}")
 
     rows_all = data.scoped("plan_vs_fact", scope, year=None)

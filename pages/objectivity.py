@@ -124,7 +124,7 @@ st.subheader("Все работы ВПР за год")
 with data.guard("Таблица ВПР"):
     table = cur if school is None else cur[cur["school_id"].astype(str) == school]
     if school is not None:
-        st.caption(f"Показана школа «{filters.school_label(school)}» (выбрана в боковой панели).")
+        st.caption(f"Показана школа «{filters.school_md(school)}» (выбрана в боковой панели).")
     if table.empty:
         st.caption(f"У школы «{filters.school_label(school)}» нет ВПР за {fmt.year_label(year)}.")
     else:

@@ -28,7 +28,7 @@ st.title("Обзор")
 st.caption(f"{fmt.year_label(year)} · весь район · данные на {fmt.date_ru(on_date)}")
 
 if school is not None:
-    st.info(f"Обзор показан по району. Выбрана школа «{filters.school_label(school)}».", icon=":material/apartment:")
+    st.info(f"Обзор показан по району. Выбрана школа «{filters.school_md(school)}».", icon=":material/apartment:")
     filters.page_link_with_filters("pages/school.py", f"Открыть карточку школы «{filters.school_label(school)}»",
                                    icon=":material/arrow_forward:")
 

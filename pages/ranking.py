@@ -14,12 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from metrics.settings import get as setting
-from ui import data, empty, filters
+from ui import data, empty, filters, safe
 from ui import format as fmt
 from ui import ranking_view as rv
 from ui.figure_cache import figure
 from ui.tables import show_table
-from ui.reasons import full_text, md_escape
+from ui.reasons import full_text
 
 VPR = "ВПР"
 VPR_NOTE = ("ВПР в рейтинге не участвуют: федеральные рекомендации (Рособнадзор) запрещают строить рейтинги школ "
@@ -249,7 +249,7 @@ with tab_funnel, data.guard("Воронка"):
                 shown = outside.head(30)
                 more = f"; и ещё {len(outside) - len(shown)}" if len(outside) > len(shown) else ""
                 st.markdown("**Отличаются от района сверх обычного разброса:** " + "; ".join(
-                    f"{md_escape(names.get(str(s), s))} ({'ниже' if sd == 'below' else 'выше'} района)"
+                    f"{safe.md(names.get(str(s), s))} ({'ниже' if sd == 'below' else 'выше'} района)"
                     for s, sd in zip(shown["school_id"], shown["side"])) + more)
             else:
                 st.caption("Все школы в пределах обычного разброса вокруг районного значения.")

@@ -43,7 +43,7 @@ with data.guard("Флаги риска"):
 if school is not None and len(flags):
     own = flags[flags["school_id"].astype(str) == school]
     labels = ", ".join(dict.fromkeys(own["label"].astype(str))) if len(own) else "флагов нет"
-    st.info(f"Выбрана школа «{filters.school_label(school)}»: {labels}.", icon=":material/apartment:")
+    st.info(f"Выбрана школа «{filters.school_md(school)}»: {labels}.", icon=":material/apartment:")
     filters.page_link_with_filters("pages/school.py", "Открыть её карточку", icon=":material/apartment:")
 
 if flags.empty:

@@ -19,7 +19,7 @@ from ui import data, empty, filters
 from ui import format as fmt
 from ui import print_view as pv
 from ui import objectivity_view as ov
-from ui import school_charts, school_view as sv
+from ui import safe, school_charts, school_view as sv
 from ui.figure_cache import figure
 from ui.ranking_view import table_height
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
@@ -59,15 +59,15 @@ schools = data.table("schools")
 reg, reg_year = registry_row(schools, school, year)
 
 # --- header --------------------------------------------------------------------------------
-st.title(label)
+st.title(safe.md(label))
 about = []
 if reg is not None:
     full = reg.get("name")
     if not fmt.is_missing(full) and str(full) != label:
-        about.append(str(full))
+        about.append(safe.md(full))
     for c in ("type", "locality"):
         if not fmt.is_missing(reg.get(c)) and str(reg.get(c)).strip():
-            about.append(str(reg.get(c)))
+            about.append(safe.md(reg.get(c)))
 about.append(fmt.year_label(year))
 about.append(f"данные на {fmt.date_ru(on_date)}")
 st.caption(" · ".join(about))
@@ -84,7 +84,7 @@ iv_year = iv_school[pd.to_numeric(iv_school["year"], errors="coerce") == year] i
 if iv_year.empty and data.has("results"):
     empty.no_school_data(label, year, "результатов оценочных процедур")
 if school not in names:
-    st.caption(f"Код школы «{school}»: её названия нет в загруженных данных — загрузите реестр школ.")
+    st.caption(f"Код школы «{safe.md(school)}»: её названия нет в загруженных данных — загрузите реестр школ.")
 
 core = data.has("results") or data.has("schools")  # flags, profile and results need one of them
 if not core:

@@ -12,10 +12,15 @@ first start.
     d = store.diff(load_result)          # preview: added / changed (old → new) / replaced per table
     uid = store.accept(load_result, "ege_2026.xlsx", data, user="аноним")
     store.history(); store.dependents(uid); store.undo(uid); store.file_bytes(uid)
+    store.undo(uid, user, cascade=True, expect=(4, 3, 2), expect_state=store.state())  # bound to what was shown
+    store.reseed(folder, user)           # start over from a folder, while the app runs; numbers go on
+    store.add_user("ivanova", "editor", password); store.authenticate("ivanova", password)  # → "editor"
 
 Every method opens its own short connection, so one Store object may be shared
 between Streamlit sessions and threads. Refusals raise `StoreError` with a
-Russian message for the user.
+Russian message for the user; so do SQLite failures (full disk, a locked or
+deleted file: `store.db.translate`). Upload numbers are never reused: the
+numbering lives in the file (AUTOINCREMENT) and a reseed keeps it.
 """
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ import pandas as pd
 from loaders.model import TABLES
 from loaders.report import LoadResult, Problem
 from metrics.settings import ROOT, get
-from store import audit, writes
+from store import audit, users, writes
 from store.db import StoreError, session, write
 from store.migrations import migrate
 from store.tables import col_list, data_table, order_by, to_frame
@@ -62,7 +67,7 @@ class Store:
             raise StoreError(f"Не удалось создать папку хранилища «{self.path.parent}»: {exc}") from exc
         self._prepared: tuple[tuple, writes.Prepared] | None = None  # the last previewed load (see _prepare)
         self._lock = threading.Lock()
-        with self._session() as con:
+        with session(self.path, self.busy_timeout_ms, create=True) as con:
             migrate(con)
 
     def _session(self):
@@ -77,6 +82,11 @@ class Store:
         """A number that changes on every accepted write or undo (use it as a cache key)."""
         with self._session() as con:
             return writes.store_version(con)
+
+    def state(self) -> tuple[str, int]:
+        """(identity of this store file, version): what a confirmation is bound to."""
+        with self._session() as con:
+            return writes.store_state(con)
 
     def read(self, table: str) -> pd.DataFrame:
         """One tidy table: model columns in model order, rows in key order, the loaders' dtypes."""
@@ -145,14 +155,14 @@ class Store:
 
     def _accept(self, result: LoadResult, *, file_name: str, file_bytes: bytes, user: str, source: str,
                 expect_version: int | None = None, only_if_empty: bool = False, bytes_are_safe: bool = False,
-                note: str | None = None) -> int | None:
+                note: str | None = None, before: Any = None) -> int | None:
         prepared = self._prepare(result)
         if bytes_are_safe and prepared.protocol:
             prepared = dataclasses.replace(prepared, protocol=False)
         with self._session() as con:
             return writes.accept(con, prepared, file_name=str(file_name), file_bytes=file_bytes, user=user,
                                  source=source, expect_version=expect_version, only_if_empty=only_if_empty,
-                                 note=note)
+                                 note=note, before=before)
 
     # ------------------------------------------------------------ audit and undo
 
@@ -162,10 +172,15 @@ class Store:
         with self._session() as con:
             return audit.history(con)
 
-    def undo(self, upload_id: int, user: str = "аноним", cascade: bool = False) -> None:
-        """Restore every table to exactly its state before the upload (see store/audit.py for later uploads)."""
+    def undo(self, upload_id: int, user: str = "аноним", cascade: bool = False, *,
+             expect: tuple[int, ...] | list[int] | None = None, expect_state: tuple[str, int] | None = None) -> list[int]:
+        """Restore every table to exactly its state before the upload (see store/audit.py for later uploads);
+        return the uploads undone, newest first.
+
+        expect: the exact uploads the confirmation listed (the upload and the later ones undone with it);
+        expect_state: `state()` when it was shown. If either differs now, nothing is undone (StoreError)."""
         with self._session() as con:
-            audit.undo(con, upload_id, user=user, cascade=cascade)
+            return audit.undo(con, upload_id, user=user, cascade=cascade, expect=expect, expect_state=expect_state)
 
     def dependents(self, upload_id: int) -> list[int]:
         """Later uploads (not undone) that changed rows this upload changed, directly or through one another,
@@ -182,6 +197,59 @@ class Store:
         """What is loaded: upload_id, at, source, file_name, table, title, written, rows (still in the store), latest_year."""
         with self._session() as con:
             return audit.sources(con)
+
+    def audit_log(self) -> pd.DataFrame:
+        """What was done besides uploads and undos: at, user, action, detail (user changes, reseeds)."""
+        with self._session() as con:
+            rows = con.execute('SELECT at, "user", action, detail FROM audit_log ORDER BY id').fetchall()
+        return pd.DataFrame(rows, columns=["at", "user", "action", "detail"])
+
+    def reseed(self, folder: str | Path | None = None, user: str = "система") -> list[Problem]:
+        """Start over from a folder (default: the seed folder of the settings) while the app may be running.
+
+        The folder is read first; only if it loads without errors, one write transaction marks every upload
+        not yet undone as undone (by `user`, «повторное заполнение»), empties the data and the undo journal,
+        and stores the folder as a new upload. Upload numbers go on from the last one; users, aliases,
+        mappings and the history stay. Raises StoreError (nothing changed) if the folder cannot be loaded."""
+        from store.seed import reseed
+
+        folder = folder or os.environ.get(SEED_ENV) or get(self.settings, "store.seed_folder", "sample_data")
+        return reseed(self, _resolve(folder), user)
+
+    # ------------------------------------------------------------ users and roles (store/users.py)
+
+    def users(self) -> list[users.User]:
+        with self._session() as con:
+            return users.list_users(con)
+
+    def has_users(self) -> bool:
+        with self._session() as con:
+            return users.count(con) > 0
+
+    def role_of(self, name: str) -> str | None:
+        with self._session() as con:
+            return users.role_of(con, name)
+
+    def add_user(self, name: str, role: str, password: str | None, by: str = "система") -> None:
+        with self._session() as con:
+            users.add(con, name, role, password, by)
+
+    def set_role(self, name: str, role: str, by: str = "система") -> None:
+        with self._session() as con:
+            users.set_role(con, name, role, by)
+
+    def set_password(self, name: str, password: str, by: str = "система") -> None:
+        with self._session() as con:
+            users.set_password(con, name, password, by)
+
+    def remove_user(self, name: str, by: str = "система") -> None:
+        with self._session() as con:
+            users.remove(con, name, by)
+
+    def authenticate(self, name: str, password: str) -> str | None:
+        """The role of the local account if the password matches, else None."""
+        with self._session() as con:
+            return users.authenticate(con, name, password)
 
     # ------------------------------------------------------------ confirmed aliases and header mappings
 

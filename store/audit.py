@@ -22,7 +22,7 @@ import pandas as pd
 from loaders.model import TABLE_TITLES, TABLES, columns
 from store.db import StoreError, write
 from store.tables import col_list, data_table, order_by, undo_table
-from store.writes import bump_version, now_iso, pause_for_tests
+from store.writes import bump_version, clean_text, now_iso, pause_for_tests, store_state
 
 HISTORY_COLUMNS = ["upload_id", "at", "user", "source", "file_name", "sha256", "tables", "added", "changed",
                    "replaced", "undone_at", "unchanged", "undone_by", "file_kept", "note"]
@@ -127,16 +127,41 @@ def _undo_one(con: sqlite3.Connection, upload_id: int, user: str, at: str) -> No
     con.execute("UPDATE uploads SET undone_at = ?, undone_by = ? WHERE upload_id = ?", (at, user, upload_id))
 
 
-def undo(con: sqlite3.Connection, upload_id: int, user: str = "аноним", cascade: bool = False) -> list[int]:
-    """Restore every table to its state before `upload_id`; returns the uploads undone (newest first)."""
+class StaleConfirmation(StoreError):
+    """The uploads a confirmation listed, or the store it was shown on, are not what they are now."""
+
+    def __init__(self, message: str, now: list[int]):
+        super().__init__(message)
+        self.now = now
+
+
+def undo(con: sqlite3.Connection, upload_id: int, user: str = "аноним", cascade: bool = False,
+         expect: tuple[int, ...] | list[int] | None = None, expect_state: tuple[str, int] | None = None) -> list[int]:
+    """Restore every table to its state before `upload_id`; returns the uploads undone (newest first).
+
+    expect / expect_state: what the confirmation showed (the uploads it would undo, and `store_state`);
+    checked inside the write transaction, so nothing can slip in between the check and the undo."""
     upload_id = int(upload_id)
+    user = clean_text(user) or "аноним"
     with write(con):
+        if expect_state is not None and tuple(store_state(con)) != tuple(expect_state):
+            now = [*dependents(con, upload_id), upload_id]
+            raise StaleConfirmation(
+                f"Подтверждение устарело: после того как оно было показано, хранилище изменилось (другая загрузка, "
+                f"отмена или повторное заполнение). Ничего не отменено; проверьте новый список: "
+                f"{', '.join(f'№ {u}' for u in now)}.", now)
         row = con.execute("SELECT file_name, undone_at FROM uploads WHERE upload_id = ?", (upload_id,)).fetchone()
         if row is None:
             raise StoreError(f"Загрузка № {upload_id} не найдена.")
         if row[1] is not None:
             raise StoreError(f"Загрузка № {upload_id} («{row[0]}») уже отменена {row[1][:16].replace('T', ' ')}.")
         later = dependents(con, upload_id)
+        if expect is not None and sorted(map(int, expect)) != sorted([*later, upload_id]):
+            now = [*later, upload_id]
+            raise StaleConfirmation(
+                f"Подтверждение устарело: оно отменяло {', '.join(f'№ {u}' for u in sorted(map(int, expect), reverse=True))}, "
+                f"а сейчас отмена № {upload_id} затронет {', '.join(f'№ {u}' for u in now)}. Ничего не отменено; "
+                "проверьте новый список.", now)
         if later and not cascade:
             raise StoreError(
                 f"Загрузку № {upload_id} («{row[0]}») нельзя отменить отдельно: более поздние загрузки изменили те же "
@@ -144,9 +169,23 @@ def undo(con: sqlite3.Connection, upload_id: int, user: str = "аноним", ca
             )
         at = now_iso()
         for uid in [*later, upload_id]:
-            _undo_one(con, uid, user or "аноним", at)
+            _undo_one(con, uid, user, at)
         bump_version(con)
         pause_for_tests()
     return [*later, upload_id]
 
 
+
+
+def clear_for_reseed(con: sqlite3.Connection, user: str, what: str) -> None:
+    """Inside a reseed's write transaction: every upload not yet undone is marked undone, the data and the undo
+    journal are emptied (the numbering of uploads, the users, aliases, mappings and the history stay)."""
+    from store.users import log
+
+    at = now_iso()
+    con.execute("UPDATE uploads SET undone_at = ?, undone_by = ? WHERE undone_at IS NULL",
+                (at, f"{user} (повторное заполнение)"))
+    for t in TABLES:
+        con.execute(f"DELETE FROM {data_table(t)}")
+        con.execute(f"DELETE FROM {undo_table(t)}")
+    log(con, user, "reseed", what)

@@ -147,6 +147,26 @@ DROP INDEX data_results_slice;
 CREATE INDEX data_values_scope ON data_values (year)
 """
 
+def _v4_users_audit_identity(con: sqlite3.Connection) -> None:
+    """Accounts and roles, a log of everything that is not an upload (users, reseeds), and a random identity
+    of this store file (a confirmation made on another file — a store deleted and created anew — is refused)."""
+    con.execute("""CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+        password_hash TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+    ) STRICT""")
+    con.execute("""CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT
+    ) STRICT""")
+    con.execute("INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))))")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "data tables, uploads log, kept files, undo journal, aliases, header mappings", _V1),
     Migration(2, "key indexes and undo journal tables", _v2_keys_and_journal),
@@ -154,6 +174,7 @@ MIGRATIONS: list[Migration] = [
     # range of the key index (its JSON starts with year, exam), values by year; the «what is loaded»
     # summary scans instead of using per-upload indexes.
     Migration(3, "lighter indexes: no per-upload or per-slice indexes; values by year", _V3),
+    Migration(4, "users and roles, audit log, store identity", _v4_users_audit_identity),
 ]
 
 

@@ -1,4 +1,4 @@
-"""How does an empty store get its first data?
+"""How does an empty store get its first data, and how does a store start over?
 
 On first start (no upload ever accepted) the store is filled from a folder —
 `sample_data/` by default, or the district's own folder — through the same
@@ -11,6 +11,11 @@ with errors are left out and the rest of the folder is still loaded (with a
 warning naming the files left out); if that is impossible the store stays empty. The original files are kept as one zip (fixed
 timestamps, so the same files give the same SHA-256), except files read as
 per-participant protocols: those hold names and codes and are never kept.
+
+`reseed(store, folder, user)` (`python -m store reseed`) starts over while the app
+runs: the folder is loaded first, and only a load without errors replaces the
+store's data, in one transaction (`audit.clear_for_reseed`); otherwise nothing
+changes and StoreError says why.
 """
 from __future__ import annotations
 
@@ -98,14 +103,42 @@ def seed(store: "Store", folder: Path) -> list[Problem]:
         problems.append(Problem("warning", "Не загружены файлы с ошибками: " + ", ".join(sorted(bad))
                                 + " — исправьте их и загрузите через боковую панель."))
         files = good
-    protocols = _protocol_files(result)
-    note = None
-    if protocols:
-        note = "не хранятся исходные файлы с персональными данными: " + ", ".join(sorted(protocols))
+    content, note = _bundle_for(result, files)
     try:
         # The kept zip leaves protocol files out, so it may be kept even when the load had protocols.
-        store._accept(result, file_name=f"{folder.name}.zip", file_bytes=bundle(files, protocols),
+        store._accept(result, file_name=f"{folder.name}.zip", file_bytes=content,
                       user=SEED_USER, source="seed", only_if_empty=True, bytes_are_safe=True, note=note)
     except StoreError as exc:
         return [*problems, *result.problems, Problem("error", f"Начальные данные из папки «{folder}» не сохранены: {exc}")]
     return [*problems, *result.problems]
+
+
+def _bundle_for(result: LoadResult, files: list[Path]) -> tuple[bytes, str | None]:
+    protocols = _protocol_files(result)
+    note = ("не хранятся исходные файлы с персональными данными: " + ", ".join(sorted(protocols))) if protocols else None
+    return bundle(files, protocols), note
+
+
+def reseed(store: "Store", folder: Path, user: str) -> list[Problem]:
+    """Replace the store's data with the folder's, or change nothing (StoreError); return the load's warnings."""
+    from store.audit import clear_for_reseed
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise StoreError(f"Папка «{folder}» не найдена — хранилище не изменено.")
+    files = seed_files(folder)
+    if not files:
+        raise StoreError(f"В папке «{folder}» нет таблиц (xlsx, xls, ods, csv) — хранилище не изменено.")
+    try:
+        result = _load(files, store.aliases())
+    except Exception as exc:
+        raise StoreError(f"Не удалось прочитать папку «{folder}» ({type(exc).__name__}) — хранилище не изменено.") from exc
+    if result.errors:
+        shown = "; ".join(p.text() for p in result.errors[:5])
+        raise StoreError(f"Повторное заполнение отменено: в файлах папки «{folder}» ошибок {len(result.errors)} "
+                         f"({shown}). Исправьте их; хранилище не изменено.")
+    content, note = _bundle_for(result, files)
+    store._accept(result, file_name=f"{folder.name}.zip", file_bytes=content, user=user, source="seed",
+                  bytes_are_safe=True, note=note,
+                  before=lambda con: clear_for_reseed(con, user, f"из папки «{folder}»"))
+    return list(result.problems)

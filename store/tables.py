@@ -92,6 +92,8 @@ def _serialise_text(table: str, col: Column, s: pd.Series) -> np.ndarray:
         if not isinstance(v, str):
             row = int(np.flatnonzero(codes == i)[0])
             raise _bad(table, col, s.index[row], v, "ожидался текст")
+        if "\x00" in v:
+            v = v.replace("\x00", "")  # NUL never reaches the store, whatever the source
         if not v.strip():
             v = None  # an empty cell is a missing value, whatever the loader gave
         elif allowed and v not in allowed:

@@ -28,6 +28,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -297,22 +298,34 @@ def store_version(con: sqlite3.Connection) -> int:
     return int(con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
 
 
+def store_state(con: sqlite3.Connection) -> tuple[str, int]:
+    row = con.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+    return (str(row[0]) if row else "", store_version(con))
+
+
+def clean_text(v: str | None) -> str:
+    """Text from outside (file names, user names) without NUL characters."""
+    return str(v or "").replace("\x00", "")
+
+
 def bump_version(con: sqlite3.Connection) -> None:
     con.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
 
 
 def accept(con: sqlite3.Connection, prepared: Prepared, *, file_name: str, file_bytes: bytes, user: str,
            source: str, expect_version: int | None = None, only_if_empty: bool = False,
-           note: str | None = None) -> int | None:
+           note: str | None = None, before: Callable[[sqlite3.Connection], None] | None = None) -> int | None:
     """Write a prepared load in one transaction; return the new upload_id.
 
     expect_version: refuse if the store changed since the preview was computed.
     only_if_empty: write only if no upload was ever accepted (first-start seeding); else return None.
+    before: run inside the same transaction before anything is compared or written (a reseed empties the store).
     The original bytes are kept unless the load came from a per-participant protocol.
     """
     if not isinstance(file_bytes, (bytes, bytearray, memoryview)):
         raise StoreError("Исходный файл должен быть передан как байты.")
     file_bytes = bytes(file_bytes)
+    file_name, user = clean_text(file_name) or "без имени", clean_text(user)
     sha = hashlib.sha256(file_bytes).hexdigest()
     keep = not prepared.protocol
     if prepared.protocol:
@@ -325,6 +338,8 @@ def accept(con: sqlite3.Connection, prepared: Prepared, *, file_name: str, file_
                 "С момента предпросмотра данные в хранилище изменились (другая загрузка или отмена). "
                 "Обновите предпросмотр и примите файл снова."
             )
+        if before is not None:
+            before(con)
         cur = con.execute(
             'INSERT INTO uploads (at, "user", source, file_name, sha256, tables, added, changed, replaced, unchanged, '
             "file_kept, note) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?)",

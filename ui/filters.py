@@ -75,6 +75,13 @@ def school_label(school_id: str | None) -> str:
     return data.school_names().get(school_id, school_id)
 
 
+def school_md(school_id: str | None) -> str:
+    """The school's name for a markdown context (caption, alert, title): escaped, shown as text."""
+    from ui.safe import md
+
+    return md(school_label(school_id))
+
+
 def exam_options() -> list[str]:
     """Procedures present in the results, the main ones first."""
     present = data.facets()["exams"]

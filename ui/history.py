@@ -7,6 +7,12 @@ labels and an Excel download, then one line per upload with «Отменить»
 its state before that upload) and the download of the kept original file
 (`Store.file_bytes`). An upload that later uploads changed again can only be
 undone together with them; the confirmation says which.
+
+Undo and the original files are for editors (`ui.auth`): a viewer sees the history
+only, and the actions check the role again where they act. A confirmation is bound
+to exactly the uploads it listed and to the store's state when it was drawn: if
+another session accepted or undid something meanwhile, or the store was reseeded,
+the undo is refused and the new list is shown.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import streamlit as st
 
 from loaders.model import TABLE_TITLES
 from ui import format as fmt
+from ui import safe
 from ui import tables as tbl
 
 HISTORY_COLUMNS = {
@@ -77,9 +84,9 @@ FLASH = "hist_flash"
 
 
 def _user() -> str:
-    from ui.upload import current_user
+    from ui.auth import user_name
 
-    return current_user()
+    return user_name()
 
 
 def _later(store: Any, upload_id: int) -> list[int]:
@@ -98,19 +105,33 @@ def _never_mind() -> None:
     st.session_state.pop(CONFIRM, None)
 
 
-def _do_undo(store: Any, upload_id: int, cascade: bool) -> None:
+def _do_undo(store: Any, upload_id: int, listed: tuple[int, ...], state: tuple[str, int]) -> None:
+    """Undo exactly what the confirmation listed, on the store state it was drawn on, or nothing."""
+    from store.audit import StaleConfirmation
+    from ui.auth import require
+
     try:
-        store.undo(upload_id, user=_user(), cascade=cascade)
-    except Exception as exc:  # StoreError: Russian reason
+        require("undo")
+        done = store.undo(upload_id, user=_user(), cascade=len(listed) > 1, expect=listed, expect_state=state)
+    except StaleConfirmation as exc:  # keep the box open: it is drawn again with the new list
+        st.session_state[FLASH] = ("error", str(exc))
+        return
+    except Exception as exc:  # StoreError, PermissionError: Russian reason
         st.session_state[FLASH] = ("error", str(exc))
     else:
-        st.session_state[FLASH] = ("success", f"Загрузка № {upload_id} отменена: данные возвращены к состоянию до неё.")
+        if len(done) == 1:
+            text = f"Загрузка № {upload_id} отменена: данные возвращены к состоянию до неё."
+        else:
+            text = (f"Загрузки {', '.join(f'№ {u}' for u in done)} отменены: данные возвращены к состоянию до "
+                    f"загрузки № {upload_id}.")
+        st.session_state[FLASH] = ("success", text)
     st.session_state.pop(CONFIRM, None)
 
 
 def _confirm_box(store: Any, raw: pd.DataFrame, upload_id: int, key: str) -> None:
     row = raw[raw["upload_id"] == upload_id]
-    name = str(row["file_name"].iloc[0]) if len(row) else "?"
+    name = safe.md(row["file_name"].iloc[0]) if len(row) else "?"
+    state = store.state()  # read before the list: a change in between makes the confirmation stale, never wrong
     later = _later(store, upload_id)
     with st.container(border=True):
         if later:
@@ -122,18 +143,30 @@ def _confirm_box(store: Any, raw: pd.DataFrame, upload_id: int, key: str) -> Non
                        "запись в истории останется с отметкой об отмене.", icon=":material/warning:")
         c1, c2, _ = st.columns([2, 1, 3])
         label = f"Да, отменить № {upload_id}" + (f" и № {', '.join(map(str, later))}" if later else "")
-        c1.button(label, key=f"{key}_yes", type="primary", on_click=_do_undo, args=(store, upload_id, bool(later)))
+        c1.button(label, key=f"{key}_yes", type="primary", on_click=_do_undo,
+                  args=(store, upload_id, (*later, upload_id), state))
         c2.button("Нет", key=f"{key}_no", on_click=_never_mind)
+
+
+def _original(store: Any, upload_id: int) -> bytes:
+    from ui.auth import require
+
+    require("download_original")
+    return store.file_bytes(upload_id)[1]
 
 
 def upload_actions(store: Any, key: str = "history", limit: int = 30) -> None:
     """One line per upload (newest first): what it was, «Отменить» with confirmation, the original file."""
     flash = st.session_state.pop(FLASH, None)
     if flash:
-        (st.success if flash[0] == "success" else st.error)(flash[1])
+        (st.success if flash[0] == "success" else st.error)(safe.md(flash[1]))
     raw = store.history()
     if raw is None or raw.empty:
         return
+    from ui.auth import can
+
+    if not can("undo"):
+        return  # viewers: the history table only (undo and original files are for editors)
     raw = raw.sort_values("upload_id", ascending=False)
     st.markdown("**Отмена загрузок и исходные файлы**")
     confirm = st.session_state.get(CONFIRM)
@@ -142,18 +175,18 @@ def upload_actions(store: Any, key: str = "history", limit: int = 30) -> None:
         c1, c2, c3 = st.columns([5, 1.3, 1.7], vertical_alignment="center")
         undone = r.get("undone_at")
         state = f" · отменена {fmt.datetime_ru(undone)}" if undone else ""
-        c1.markdown(f"**№ {uid}** · {fmt.datetime_ru(r['at'])} · «{r['file_name']}» · {r['user']} · "
+        c1.markdown(f"**№ {uid}** · {fmt.datetime_ru(r['at'])} · «{safe.md(r['file_name'])}» · {safe.md(r['user'])} · "
                     f"добавлено {fmt.num(int(r['added']))}, изменено {fmt.num(int(r['changed']))}, "
                     f"заменено {fmt.num(int(r['replaced']))}{state}")
         if not undone:
             c2.button("Отменить", key=f"{key}_undo_{uid}", icon=":material/undo:",
                       on_click=_ask, args=(uid,))
         if bool(r.get("file_kept")):
-            c3.download_button("Исходный файл", data=lambda u=uid: store.file_bytes(u)[1],
+            c3.download_button("Исходный файл", data=lambda u=uid: _original(store, u),
                                file_name=str(r["file_name"]),
                                key=f"{key}_file_{uid}", icon=":material/download:", on_click="ignore")
         else:
-            c3.caption(str(r.get("note") or "исходный файл не хранится"))
+            c3.caption(safe.md(r.get("note") or "исходный файл не хранится"))
         if confirm == uid and not undone:
             _confirm_box(store, raw, uid, f"{key}_confirm_{uid}")
     if len(raw) > limit:

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import pandas as pd
 import streamlit as st
 
+from ui import safe
 from ui.tables import show_table
 
 PRINT_PARAM = "print"
@@ -67,8 +68,8 @@ def static_frame(df: pd.DataFrame, columns: Mapping[str, Any]) -> pd.DataFrame:
     """`df` restricted to `columns`, renamed to the Russian labels, missing values shown as «—»."""
     cols = [c for c in columns if c in df.columns]
     labels = _labels(columns)
-    view = df[cols].reset_index(drop=True).rename(columns={c: labels[c] for c in cols})
-    return view.astype(object).where(view.notna(), "—")
+    view = df[cols].reset_index(drop=True).rename(columns={c: safe.md(labels[c]) for c in cols})  # a header may be a name
+    return safe.frame(view.astype(object).where(view.notna(), "—"))  # st.table renders markdown in cells
 
 
 def table(df: pd.DataFrame, columns: Mapping[str, Any], *, what: tuple[Any, ...] | list[Any], key: str,

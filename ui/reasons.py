@@ -25,23 +25,17 @@ import streamlit as st
 
 from metrics.explain import Explanation, Point, arg_text, headline_text, render
 from ui import format as fmt
+from ui import safe
 
 BOX = {"flag": "error", "warning": "warning", "good": "success", "info": "info"}
 PRINT_MARK = {"flag": ":red[■ риск]", "warning": ":orange[■ внимание]", "good": ":green[■ хорошо]",
               "info": ":blue[■ условия]"}
 MAX_POINTS = 8
-_LINES = re.compile(r"[\r\n\t]+")  # line breaks only: a no-break space stays
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&])")
-
-
-def md_escape(text: Any) -> str:
-    """Text that Markdown shows as written (every Markdown, directive and math character escaped, lines joined)."""
-    return _MD_SPECIAL.sub(r"\\\1", _LINES.sub(" ", str(text)))
 
 
 def point_markdown(p: Point) -> str:
     """A point as Markdown: our template, the rendered arguments escaped."""
-    return p.template.format(*(md_escape(arg_text(a)) for a in p.args))
+    return p.template.format(*(safe.md(arg_text(a)) for a in p.args))
 
 
 def headline(e: Any) -> str:
@@ -60,7 +54,7 @@ def _bullets(items: list[str]) -> str:
 
 def explanation_markdown(label: str, e: Explanation, years: str = "") -> str:
     """The visible part of a flag: bold label, the headline, the points as bullets (at most MAX_POINTS)."""
-    head = f"**{md_escape(label)}.** {point_markdown(e.headline)}"
+    head = f"**{safe.md(label)}.** {point_markdown(e.headline)}"
     if not head.endswith("."):
         head += "."
     if years and not all(y in headline_text(e) for y in years.split(", ")):
@@ -110,7 +104,7 @@ def explanation_block(label: str, e: Any, *, severity: Any = "flag", years: Any 
     caption; the table of numbers in an expander «Числа и правило» (in print: a compact table, no expander).
     `box=False` writes the same as plain text (for a flag inside a school's bordered card)."""
     if not isinstance(e, Explanation):
-        st.markdown(f"**{md_escape(label)}.**")
+        st.markdown(f"**{safe.md(label)}.**")
         return
     md = explanation_markdown(label, e, years_text(years))
     sev = str(severity)
@@ -122,7 +116,7 @@ def explanation_block(label: str, e: Any, *, severity: Any = "flag", years: Any 
         if more:
             st.markdown(_bullets(more))
         if len(table):
-            st.table(table, hide_index=True)
+            st.table(safe.frame(table), hide_index=True)
         for c in caveats:
             st.caption(c)
         return

@@ -15,10 +15,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import filters
+from ui import filters, safe
 from ui import format as fmt
 from ui.charts import base_layout, label_positions
-from ui.reasons import explanation_block, headline, md_escape, years_text
+from ui.reasons import explanation_block, headline, years_text
 from ui.school_view import rnum
 
 MAX_CARDS = 12   # schools listed as cards per flag; the rest are in the table of all flags
@@ -96,7 +96,7 @@ def school_cards(per_school: pd.DataFrame, names: dict[str, str], per_row: int =
                 filters.page_link_with_filters("pages/school.py", names.get(sid, sid), icon=":material/apartment:",
                                                school=sid)
                 st.markdown(" ".join(f":red-badge[{lbl}]" for lbl in r["labels"]))
-                st.caption(md_escape(headline(r["explanation"])))
+                st.caption(safe.md(headline(r["explanation"])))
 
 
 def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str, highlight: str | None = None,

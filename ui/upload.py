@@ -23,6 +23,12 @@ Only «Принять» writes (`Store.accept`, one transaction, refused if the 
 changed since the preview); a load with errors cannot be accepted. Reads are
 cached on the SHA-256 of the file's bytes (plus the options, the store version,
 the saved aliases and mappings), never on the UploadedFile object.
+
+The preview is bound to what it showed: the diff is cached per session and per
+hash of the tables it was computed from (`content_hash`), and «Принять» writes
+only if the tables about to be written hash the same, with exactly the bytes
+fixed at preview time (a Google Sheet's snapshot is made once, when previewed).
+Only editors see any of this (`ui.auth`); accepting checks the role again.
 """
 from __future__ import annotations
 
@@ -37,8 +43,9 @@ import streamlit as st
 
 from loaders.model import EXAMS, KEYS, TABLE_TITLES, TABLES
 from loaders.report import LoadResult
-from ui import data
+from ui import data, safe
 from ui import format as fmt
+from ui.auth import can, require, user_name
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +63,6 @@ SKIP = "skip"
 
 
 # ---------------------------------------------------------------- who and which options
-
-def current_user() -> str:
-    """The signed-in user's name (when access control is on), else «аноним»."""
-    try:
-        u = st.user
-        if getattr(u, "is_logged_in", False):
-            return str(u.get("name") or u.get("email") or "аноним")
-    except Exception:  # no auth configured: st.user has no is_logged_in
-        pass
-    return "аноним"
-
 
 def _layouts() -> dict[str, str]:
     from loaders.layouts import LAYOUTS
@@ -193,8 +189,35 @@ def _described(store: Any, result: LoadResult) -> tuple:
 
 @st.cache_data(show_spinner="Сравниваю с хранилищем…", max_entries=8)
 def _diff(key: tuple, _store: Any, _result: LoadResult) -> Any:
-    """store.diff(result), cached on what the result was read from and the store version (inside `key`)."""
+    """store.diff(result), cached on the session, the hash of the result's tables and the store state (in `key`)."""
     return _store.diff(_result)
+
+
+def content_hash(result: LoadResult) -> str:
+    """SHA-256 of the tables a load would write (table names, columns, every value in order)."""
+    h = hashlib.sha256()
+    for t, df in sorted((result.tables or {}).items()):
+        if df is None or not len(df):
+            continue
+        h.update(f"{t}\0{list(map(str, df.columns))}\0{len(df)}".encode())
+        for c in df.columns:
+            col = df[c]
+            try:
+                hashed = pd.util.hash_pandas_object(col, index=False)
+            except TypeError:  # lists (control dates): hash their text
+                hashed = pd.util.hash_pandas_object(col.map(repr), index=False)
+            h.update(hashed.to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def _session_id() -> str:
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        return str(ctx.session_id) if ctx is not None else ""
+    except Exception:
+        return ""
 
 
 # ---------------------------------------------------------------- start / finish a review
@@ -227,6 +250,8 @@ def _on_dismiss() -> None:
 
 def sidebar_upload() -> None:
     """The upload block of the sidebar: file, options, Google Sheets, the status of the file under review."""
+    if not can("upload"):
+        return
     st.markdown("**Загрузка данных**")
     store = data.get_store()
     if store is None:
@@ -264,7 +289,7 @@ def sidebar_upload() -> None:
     if pending is None:
         return
     if not pending.get("open"):
-        st.caption(f"На проверке: «{pending_title(pending)}» — ещё не принято.")
+        st.caption(f"На проверке: «{safe.md(pending_title(pending))}» — ещё не принято.")
         c1, c2 = st.columns(2)
         if c1.button("Открыть проверку", key="upl_reopen", icon=":material/preview:"):
             pending["open"] = True
@@ -360,7 +385,7 @@ def _show_problems(result: LoadResult) -> None:
 
     errors, warnings = sorted(result.errors, key=place), result.warnings
     if errors:
-        lines = "\n".join(f"- {p.text()}" for p in errors[:10])
+        lines = "\n".join(f"- {safe.md(p.text())}" for p in errors[:10])
         more = f"\n\n…и ещё {len(errors) - 10}, все — в таблице ниже." if len(errors) > 10 else ""
         st.error(f"**Ошибок: {len(errors)}. Файл с ошибками не может быть принят; хранилище не изменится.**\n\n"
                  f"{lines}{more}", icon=":material/error:")
@@ -410,7 +435,8 @@ def _unmatched_picker(u: dict, name: str, registry: dict[str, str], key: str) ->
     status = {"ambiguous": "неоднозначно", "fuzzy": "сопоставлено по сходству"}.get(str(u.get("status")),
                                                                                     "не найдена")
     options = [None, *order]
-    return st.selectbox(f"«{name}» ({status}; {where})" if where else f"«{name}» ({status})", options,
+    title = f"«{name}» ({status}; {where})" if where else f"«{name}» ({status})"
+    return st.selectbox(safe.md(title), options,
                         index=options.index(matched) if matched in options else 0, format_func=label, key=key)
 
 
@@ -452,7 +478,7 @@ def _show_unmatched(store: Any, result: LoadResult, token: str) -> None:
             for name, sid in choices.items():
                 store.save_alias(name, sid)
         except Exception as exc:
-            st.error(str(exc))
+            st.error(safe.md(str(exc)))
             return
         st.rerun()
 
@@ -493,7 +519,7 @@ def _show_unplaced(store: Any, result: LoadResult, mapping: dict[str, str], toke
     for i, u in enumerate(items):
         table = table_of.get((u.get("file"), u.get("sheet")))
         opts = [SKIP, *_targets(table)]
-        pick = st.selectbox(f"«{u['column']}» (лист «{u.get('sheet')}»)", opts, index=None,
+        pick = st.selectbox(safe.md(f"«{u['column']}» (лист «{u.get('sheet')}»)"), opts, index=None,
                             placeholder="выберите поле", format_func=lambda n, t=table: _target_label(t, n),
                             key=f"upl_map_{token}_{i}")
         if pick and u.get("signature"):
@@ -504,7 +530,7 @@ def _show_unplaced(store: Any, result: LoadResult, mapping: dict[str, str], toke
             for sig, m in chosen.items():
                 store.save_mapping(sig, {**(store.mapping(sig) or {}), **m})
         except Exception as exc:
-            st.error(str(exc))
+            st.error(safe.md(str(exc)))
             return
         st.rerun()
 
@@ -674,25 +700,41 @@ def snapshot_xlsx(result: LoadResult) -> bytes:
     return buf.getvalue()
 
 
-def _accept(store: Any, pending: dict[str, Any], result: LoadResult, expect_version: int | None) -> None:
+def _previewed_bytes(pending: dict[str, Any], result: LoadResult) -> tuple[str, bytes]:
+    """The name and bytes to keep, fixed when the preview was shown (a sheet's snapshot is made once)."""
     if pending.get("source") == "gsheets":
+        snap = pending.get("snapshot")
+        if snap is None or snap[0] != pending.get("preview"):
+            snap = (pending.get("preview"), snapshot_xlsx(result))
+            pending["snapshot"] = snap
         title = pending.get("title") or "Google Таблица"
-        name, content = f"{title}.xlsx", snapshot_xlsx(result)
-    else:
-        name, content = str(pending["name"]), pending["data"]
+        return f"{title}.xlsx", snap[1]
+    return str(pending["name"]), pending["data"]
+
+
+def _accept(store: Any, pending: dict[str, Any], result: LoadResult, expect_version: int | None,
+            shown: str | None) -> None:
+    """Write `result` if its tables are the ones the user was shown (`shown`: their hash on the screen)."""
     try:
-        uid = store.accept(result, name, content, user=current_user(), source=pending.get("source", "upload"),
+        require("accept")
+        if not shown or content_hash(result) != shown:
+            raise RuntimeError("Данные изменились после предпросмотра (таблицу перечитали или файл заменили): "
+                               "ничего не записано. Проверьте новый предпросмотр и нажмите «Принять» снова.")
+        name, content = _previewed_bytes(pending, result)
+        if pending.get("source") != "gsheets" and sha256(content) != pending.get("sha"):
+            raise RuntimeError("Файл изменился после предпросмотра: ничего не записано.")
+        uid = store.accept(result, name, content, user=user_name(), source=pending.get("source", "upload"),
                            expect_version=expect_version)
     except Exception as exc:  # StoreError: a Russian sentence for the user
         st.session_state.pop(SHOWN_VERSION, None)
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe.md(str(exc)), icon=":material/error:")
         return
     h = store.history()
     row = h[h["upload_id"] == uid].iloc[0] if len(h) else None
     counts = "" if row is None else (f": добавлено строк {fmt.num(int(row['added']))}, "
                                       f"изменено {fmt.num(int(row['changed']))}, "
                                       f"заменено {fmt.num(int(row['replaced']))}")
-    st.session_state[FLASH] = f"Принято «{name}» (загрузка № {uid}){counts}. Страницы показывают новые данные."
+    st.session_state[FLASH] = f"Принято «{safe.md(name)}» (загрузка № {uid}){counts}. Страницы показывают новые данные."
     _forget(clear_uploader=pending.get("source") != "gsheets")
     st.rerun()
 
@@ -702,6 +744,9 @@ def review_dialog() -> None:
     """Everything about the file or sheet under review, then «Принять» / «Не загружать»."""
     pending = st.session_state.get(PENDING)
     store = data.get_store()
+    if not can("upload"):
+        st.error("Загружать файлы может только редактор.", icon=":material/lock:")
+        return
     if pending is None or store is None:
         st.caption("Нечего проверять.")
         return
@@ -709,7 +754,7 @@ def review_dialog() -> None:
         result, mapping = load_pending(store, pending)
     except Exception as exc:  # a loader bug must not become a traceback in the user's face
         log.error("reading an upload failed: %s", type(exc).__name__)  # no message: it may quote cells
-        st.error(f"Файл «{pending_title(pending)}» не удалось прочитать: внутренняя ошибка ({type(exc).__name__}). "
+        st.error(f"Файл «{safe.md(pending_title(pending))}» не удалось прочитать: внутренняя ошибка ({type(exc).__name__}). "
                  "Укажите год, процедуру и тип таблицы в «Параметрах файла» в боковой панели или сообщите "
                  "разработчикам; хранилище не изменено.", icon=":material/error:")
         result, mapping = None, {}
@@ -721,10 +766,12 @@ def review_dialog() -> None:
     n = int(pending.get("size") or 0)
     size = "" if not n else (f", {fmt.num(n / 1024 / 1024, 1)} МБ" if n >= 1024 * 1024
                              else f", {fmt.num(max(1, round(n / 1024)))} КБ")
-    what = f"**{title}**" if pending.get("source") == "gsheets" else f"Файл **«{title}»**{size}"
+    what = f"**{safe.md(title)}**" if pending.get("source") == "gsheets" else f"Файл **«{safe.md(title)}»**{size}"
     st.markdown(f"{what}. Ничего не записано, пока вы не нажмёте «Принять».")
     ver = data.version()
     token = (pending.get("sha") or str(pending.get("url")))[:12]
+    shown_preview = pending.get("preview")  # the hash of the tables the previous run put on the screen
+    previewed = None
     d = None
     if result is not None:
         _show_detected(result)
@@ -736,12 +783,11 @@ def review_dialog() -> None:
         _show_preview(result)
         if result.ok and any(len(df) for df in result.tables.values()):
             try:
-                key = (pending.get("source"), pending.get("sha"), pending.get("url"), pending.get("nonce"),
-                       pending.get("table"), tuple(sorted(options().items())), tuple(sorted(mapping.items())),
-                       tuple(sorted(store.aliases().items())), ver)
+                previewed = content_hash(result)
+                key = (_session_id(), previewed, tuple(store.state()))
                 d = _diff(key, store, result)
             except Exception as exc:  # StoreError with a Russian reason (e.g. repeated keys)
-                st.error(str(exc), icon=":material/error:")
+                st.error(safe.md(str(exc)), icon=":material/error:")
             if d is not None:
                 _show_diff(d)
     reason = None
@@ -761,8 +807,11 @@ def review_dialog() -> None:
     if reason:
         st.caption(f"Принять нельзя: {reason}.")
     st.session_state[SHOWN_VERSION] = ver
+    pending["preview"] = previewed if d is not None else None
+    if previewed and pending.get("source") == "gsheets":
+        _previewed_bytes(pending, result)  # the snapshot is made now, from what is on the screen
     if drop:
         _forget(clear_uploader=pending.get("source") != "gsheets")
         st.rerun()
     if accept and result is not None and reason is None:
-        _accept(store, pending, result, shown if shown is not None else ver)
+        _accept(store, pending, result, shown if shown is not None else ver, shown_preview)

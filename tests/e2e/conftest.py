@@ -41,8 +41,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
 
 
 @contextlib.contextmanager
-def streamlit_server(store: Path, tmp: Path) -> Iterator[str]:
-    """A fresh dashboard process on `store`; yields its base URL."""
+def streamlit_server(store: Path, tmp: Path, *extra: str) -> Iterator[str]:
+    """A fresh dashboard process on `store` (extra command-line options appended); yields its base URL."""
     empty = tmp / "empty_seed"
     empty.mkdir(exist_ok=True)
     port = free_port()
@@ -53,7 +53,8 @@ def streamlit_server(store: Path, tmp: Path) -> Iterator[str]:
     with open(tmp / "streamlit.log", "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             *extra],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_healthy(url, proc)

@@ -70,18 +70,32 @@ def test_zip_bomb_is_refused_before_reading():
                     {"upload": {"max_uncompressed_mb": 1}})
 
 
-def test_dimension_claiming_five_million_rows():
-    raw = io.BytesIO(xlsx_bytes({"S": [["Код ОО", "Наименование ОО"], ["sos1", "СОШ"]]}))
-    zin = zipfile.ZipFile(raw)
+def _rewrite_sheet(data: bytes, fn) -> bytes:
+    zin = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
-            data = zin.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<dimension ref="A1:B2"\s*/>', b'<dimension ref="A1:B5000000"/>', data)
-                assert b"B5000000" in data
-            zout.writestr(item, data)
-    text = _one_error(load_bytes("огромный.xlsx", out.getvalue()), "5 000 000 строк")
+            body = zin.read(item)
+            zout.writestr(item, fn(body) if item.filename == "xl/worksheets/sheet1.xml" else body)
+    return out.getvalue()
+
+
+def test_a_claimed_dimension_is_not_trusted_either_way():
+    """The `<dimension>` a file claims allocates nothing (calamine ignores it too): a claim of 5,000,000 rows over
+    two real rows reads fine; one real cell at row 5,000,000 — with the claim removed — is refused."""
+    good = xlsx_bytes({"S": [["Код ОО", "Наименование ОО"], ["sos1", "СОШ"]]})
+
+    def claim(xml: bytes) -> bytes:
+        new = re.sub(rb'<dimension ref="A1:B2"\s*/>', b'<dimension ref="A1:B5000000"/>', xml)
+        assert b"B5000000" in new
+        return new
+    [sheet] = read_sheets("заявка.xlsx", _rewrite_sheet(good, claim))
+    assert len(sheet.rows) == 2
+
+    def far_cell(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"\s*/>', b"", xml)
+        return xml.replace(b"</sheetData>", b'<row r="5000000"><c r="B5000000" t="n"><v>1</v></c></row></sheetData>')
+    text = _one_error(load_bytes("огромный.xlsx", _rewrite_sheet(good, far_cell)), "5 000 000 строк", "B5000000")
     assert "1 000 000" in text
 
 

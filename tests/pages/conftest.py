@@ -16,6 +16,7 @@ ready seeded store file to copy instead of seeding.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import warnings
@@ -200,11 +201,16 @@ def run_page() -> Callable[..., AppTest]:
     return _run
 
 
+def unescaped(markdown: Any) -> str:
+    """What a markdown source shows as text: escapes of `ui.safe.md` (backslashes, word joiners) removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")
+
+
 def texts(at: AppTest) -> str:
     """All visible text of markdown, captions, info/warning/error/success boxes and titles, joined."""
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
-        parts += [str(e.value) for e in getattr(at, kind)]
+        parts += [unescaped(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
 
 

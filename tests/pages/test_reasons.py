@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.explain import Explanation, Point, Quantity
-from ui.reasons import details_frame, explanation_markdown, full_text, headline, md_escape, point_markdown
+from ui.reasons import details_frame, explanation_markdown, full_text, headline, point_markdown
+from ui.safe import md as md_escape
 
 NB = "\u00a0"
 HOSTILE = "Русский язык. Часть 1 [ссылка](http://x) **жирный** :red[красный] $x$"

@@ -8,7 +8,8 @@ import pytest
 
 import metrics
 from metrics.objectivity import FLAG_TEXT
-from ui.reasons import md_escape, point_markdown
+from ui.reasons import point_markdown
+from ui.safe import md as md_escape
 from tests.pages.conftest import make_app, no_exception, texts
 from ui import format as fmt
 

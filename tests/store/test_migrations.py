@@ -20,7 +20,7 @@ def _cols(con, table):
 def test_fresh_store_has_latest_schema_matching_the_model(tmp_path):
     s = Store(tmp_path / "s.sqlite")
     con = sqlite3.connect(s.path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 3
+    assert con.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 4
     for t in TABLES:
         assert _cols(con, f"data_{t}") == [*columns(t), "_upload_id", "_k"]
         assert _cols(con, f"undo_{t}") == ["upload_id", "existed", "_k", *columns(t), "_upload_id"]
@@ -30,7 +30,7 @@ def test_fresh_store_has_latest_schema_matching_the_model(tmp_path):
 
 
 def test_connection_pragmas(tmp_path):
-    con = connect(tmp_path / "s.sqlite", busy_timeout_ms=1234)
+    con = connect(tmp_path / "s.sqlite", busy_timeout_ms=1234, create=True)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert con.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
@@ -48,7 +48,7 @@ def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
 
 def test_upgrade_from_version_1(tmp_path):
     path = tmp_path / "old.sqlite"
-    con = connect(path)
+    con = connect(path, create=True)
     migrations._run(con, MIGRATIONS[0])
     con.execute("PRAGMA user_version = 1")
     con.close()
@@ -70,12 +70,12 @@ def test_database_from_a_newer_program_is_refused(tmp_path):
 def test_failing_step_is_rolled_back_whole(tmp_path, monkeypatch):
     path = tmp_path / "s.sqlite"
     Store(path).accept(full_result(), "all.xlsx", b"1")
-    bad = Migration(4, "broken step", "CREATE TABLE half_done (a TEXT); INSERT INTO no_such_table VALUES (1)")
+    bad = Migration(5, "broken step", "CREATE TABLE half_done (a TEXT); INSERT INTO no_such_table VALUES (1)")
     monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, bad])
-    with pytest.raises(StoreError, match="версии 4.*осталось на версии 3"):
+    with pytest.raises(StoreError, match="версии 5.*осталось на версии 4"):
         Store(path)
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 4
     assert con.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
     con.close()
     monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
@@ -83,8 +83,8 @@ def test_failing_step_is_rolled_back_whole(tmp_path, monkeypatch):
 
 
 def test_migrate_twice_is_a_no_op(tmp_path):
-    con = connect(tmp_path / "s.sqlite")
-    assert migrate(con) == 3 and migrate(con) == 3
+    con = connect(tmp_path / "s.sqlite", create=True)
+    assert migrate(con) == 4 and migrate(con) == 4
     con.close()
 
 

@@ -2,6 +2,8 @@
 against recorded API answers (no network) — without its key ever reaching the screen or the store?"""
 from __future__ import annotations
 
+from tests.pages.conftest import unescaped
+
 import copy
 import re
 from pathlib import Path
@@ -99,7 +101,7 @@ def test_sheet_is_reviewed_accepted_and_refreshed(district_store, service_accoun
     assert sum("batchGet" in c.request.url for c in responses.calls) == 1
     button(at, "upl_accept").click().run()
     no_exception(at)
-    assert "Принято «Google Таблица «Результаты района».xlsx»" in " ".join(s.value for s in at.sidebar.success)
+    assert "Принято «Google Таблица «Результаты района».xlsx»" in " ".join(unescaped(s.value) for s in at.sidebar.success)
     assert _chemistry(store) == [["sos1", 12, 61.5], ["sos2", 9, 55.0]]
     last = store.history().iloc[-1]
     assert (last["source"], last["added"] + last["changed"], last["replaced"]) == ("gsheets", 2, 0)
@@ -140,7 +142,7 @@ def test_no_access_is_shown_with_the_account_and_cannot_be_accepted(district_sto
                                   "status": "PERMISSION_DENIED"}})
     before = district_store.table_checksums()
     at = _read(_app(service_account))
-    err = " ".join(e.value for e in at.error)
+    err = " ".join(unescaped(e.value) for e in at.error)
     assert "нет доступа к таблице" in err and EMAIL in err
     assert button(at, "upl_accept").disabled
     assert district_store.table_checksums() == before
@@ -153,7 +155,7 @@ def test_without_a_key_the_sidebar_says_how_to_configure_it(district_store):
     at = _app()
     assert "Ключ сервисного аккаунта не настроен" in texts(at)
     _read(at)
-    assert any("не задан ключ сервисного аккаунта" in e.value for e in at.error)
+    assert any("не задан ключ сервисного аккаунта" in unescaped(e.value) for e in at.error)
     assert button(at, "upl_accept").disabled
 
 

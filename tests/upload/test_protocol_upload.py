@@ -2,6 +2,8 @@
 no participant name or code on the screen, in the store file, or among the kept original files?"""
 from __future__ import annotations
 
+from tests.pages.conftest import unescaped
+
 from tests.store.test_personal_data import SECRETS, db_bytes, found, protocol_csv
 from tests.upload.conftest import all_text, button, frame_with, no_exception, started, upload
 
@@ -34,6 +36,6 @@ def test_protocol_is_aggregated_and_no_name_reaches_screen_or_store(district_sto
     no_exception(at)
     uid = int(last["upload_id"])
     assert not any(b.key == f"history_file_{uid}" for b in at.get("download_button"))
-    assert any("исходный файл не хранится: персональные данные" in c.value for c in at.caption)
+    assert any("исходный файл не хранится: персональные данные" in unescaped(c.value) for c in at.caption)
     assert found(all_text(at).encode("utf-8")) == []
     assert set(SECRETS)  # the search list is not empty

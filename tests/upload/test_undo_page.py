@@ -1,6 +1,8 @@
 """Does «Отменить» on the «Данные» page bring the store back byte for byte, after asking first?"""
 from __future__ import annotations
 
+from tests.pages.conftest import unescaped
+
 from loaders import load_bytes
 from tests.upload.conftest import button, ege_2026_changed, no_exception, started, texts, upload
 
@@ -29,10 +31,10 @@ def test_undo_asks_first_then_restores_the_previous_state(district_store):
     assert any(b.label == "Исходный файл" and b.key == f"history_file_{uid}" for b in at.get("download_button"))
     _undo_buttons(at)[f"history_undo_{uid}"].click().run()
     no_exception(at)
-    assert any(f"Отменить загрузку № {uid} («ege_2026.csv»)?" in w.value for w in at.warning)
+    assert any(f"Отменить загрузку № {uid} («ege_2026.csv»)?" in unescaped(w.value) for w in at.warning)
     assert store.table_checksums() != before  # asking changed nothing
     button(at, f"history_confirm_{uid}_no").click().run()
-    assert not any("Отменить загрузку" in w.value for w in at.warning)
+    assert not any("Отменить загрузку" in unescaped(w.value) for w in at.warning)
 
     _undo_buttons(at)[f"history_undo_{uid}"].click().run()
     button(at, f"history_confirm_{uid}_yes").click().run()
@@ -40,7 +42,7 @@ def test_undo_asks_first_then_restores_the_previous_state(district_store):
     assert store.table_checksums() == before
     assert f"Загрузка № {uid} отменена" in texts(at)
     h = store.history().set_index("upload_id")
-    assert h.loc[uid, "undone_at"] and h.loc[uid, "undone_by"] == "аноним"
+    assert h.loc[uid, "undone_at"] and h.loc[uid, "undone_by"] == "локальный редактор"
     assert f"history_undo_{uid}" not in _undo_buttons(at)  # an undone upload has no «Отменить»
 
 
@@ -60,7 +62,7 @@ def test_undo_of_an_upload_changed_later_undoes_the_later_ones_too(district_stor
     at = started("pages/data.py")
     _undo_buttons(at)[f"history_undo_{first}"].click().run()
     no_exception(at)
-    assert any(f"более поздние загрузки № {second}" in w.value for w in at.warning)
+    assert any(f"более поздние загрузки № {second}" in unescaped(w.value) for w in at.warning)
     assert asked and set(asked) == {first}  # the page asks the store's public method
     yes = button(at, f"history_confirm_{first}_yes")
     assert yes.label == f"Да, отменить № {first} и № {second}"

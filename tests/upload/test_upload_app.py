@@ -2,6 +2,8 @@
 leave the store untouched when it is bad?"""
 from __future__ import annotations
 
+from tests.pages.conftest import unescaped
+
 import hashlib
 
 import pandas as pd
@@ -49,13 +51,13 @@ def test_valid_file_preview_then_accept_then_restart(district_store):
     assert not accept.disabled
     accept.click().run()
     no_exception(at)
-    msg = " ".join(s.value for s in at.sidebar.success)
+    msg = " ".join(unescaped(s.value) for s in at.sidebar.success)
     assert "Принято «ege_2026.csv»" in msg and "изменено 1" in msg and "добавлено строк 0" in msg
     assert not [b for b in at.button if b.key == "upl_accept"]  # the dialog is closed
     assert _sos1_russian_2026(store) == 88.8
     h = store.history()
     last = h.iloc[-1]
-    assert (last["file_name"], last["user"], last["source"], last["changed"]) == ("ege_2026.csv", "аноним", "upload", 1)
+    assert (last["file_name"], last["user"], last["source"], last["changed"]) == ("ege_2026.csv", "локальный редактор", "upload", 1)
     assert last["sha256"] == hashlib.sha256(data).hexdigest()
     assert store.file_bytes(int(last["upload_id"])) == ("ege_2026.csv", data)
 
@@ -72,7 +74,7 @@ def test_bad_file_shows_located_errors_and_leaves_the_store_unchanged(district_s
     data = results_xlsx([["МБОУ Сосновская СОШ №1", "Химия", "двенадцать", 60],
                          ["МБОУ Юбилейная СОШ", "Химия", 12, 61]])
     at = upload(started(), "ЕГЭ_2026.xlsx", data, XLSX)
-    err = " ".join(e.value for e in at.error)
+    err = " ".join(unescaped(e.value) for e in at.error)
     assert "Ошибок: 2" in err and "не может быть принят" in err
     assert "лист «ЕГЭ 2026», строка 3, столбец «Количество участников»" in err and "«двенадцать»" in err
     assert "строка 4, столбец «Наименование ОО»: «МБОУ Юбилейная СОШ» — школа не найдена" in err
@@ -92,7 +94,7 @@ def test_bad_file_shows_located_errors_and_leaves_the_store_unchanged(district_s
 
 def test_a_file_the_loader_cannot_read_is_an_error_not_a_traceback(district_store):
     at = upload(started(), "ege.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50, XLSX)
-    assert any("повреждён" in e.value for e in at.error)
+    assert any("повреждён" in unescaped(e.value) for e in at.error)
     assert button(at, "upl_accept").disabled
 
 
@@ -101,7 +103,7 @@ def test_unknown_school_is_chosen_saved_as_alias_and_the_file_read_again(distric
     data = results_xlsx([["Ивановская школа-сад", "Химия", 12, 61.5], ["МБОУ Сосновская СОШ №1", "Химия", 10, 60]])
     at = upload(started(), "ЕГЭ_2026.xlsx", data, XLSX)
     assert "Школы, которых нет в реестре" in [s.value for s in at.subheader]
-    pick = next(s for s in at.selectbox if s.label.startswith("«Ивановская школа-сад»"))
+    pick = next(s for s in at.selectbox if unescaped(s.label).startswith("«Ивановская школа-сад»"))
     assert pick.options[1].startswith("МКОУ «Ивановская СОШ» (ivan) — сходство")  # best candidate first
     assert pick.options[0] == "— не сопоставлять —"
     assert button(at, "upl_accept").disabled
@@ -130,7 +132,7 @@ def test_fuzzy_match_is_shown_preselected_confirmed_as_alias_and_does_not_block_
     assert problems[["severity", "row"]].values.tolist() == [["предупреждение", 3]]
     assert problems["message"].iloc[0].startswith("название «Сосоновская СОШ № 1» сопоставлено со школой "
                                                   "«МБОУ «Сосновская СОШ № 1»» (сходство")
-    pick = next(s for s in at.selectbox if s.label.startswith("«Сосоновская СОШ № 1»"))
+    pick = next(s for s in at.selectbox if unescaped(s.label).startswith("«Сосоновская СОШ № 1»"))
     assert "сопоставлено по сходству" in pick.label
     assert pick.value == "sos1"  # the matched school is preselected
     assert pick.options[0] == "— не подтверждать —"
@@ -152,7 +154,7 @@ def test_a_wrong_fuzzy_match_is_corrected_to_another_school(district_store):
     store = district_store
     data = results_xlsx([["Сосоновская СОШ № 1", "Химия", 12, 61.5]])
     at = upload(started(), "ЕГЭ_2026.xlsx", data, XLSX)
-    next(s for s in at.selectbox if s.label.startswith("«Сосоновская СОШ № 1»")).select("lesn").run()
+    next(s for s in at.selectbox if unescaped(s.label).startswith("«Сосоновская СОШ № 1»")).select("lesn").run()
     next(b for b in at.button if b.label == "Сохранить соответствия и перечитать файл").click().run()
     no_exception(at)
     assert store.aliases() == {"Сосоновская СОШ № 1": "lesn"}
@@ -167,7 +169,7 @@ def test_unplaced_column_is_mapped_saved_and_read_again(district_store):
     at = upload(started(), "ЕГЭ_2026.csv", text.encode("utf-8"))
     problems = frame_with(at, "severity", "message")
     assert problems[["severity", "column"]].values.tolist() == [["предупреждение", "HS_CNT"]]
-    pick = next(s for s in at.selectbox if s.label.startswith("«HS_CNT»"))
+    pick = next(s for s in at.selectbox if unescaped(s.label).startswith("«HS_CNT»"))
     assert pick.options[0] == "— не загружать —" and "Высокобалльников (high_scorers)" in pick.options
     pick.select("high_scorers").run()
     next(b for b in at.button if b.label == "Сохранить сопоставление и перечитать файл").click().run()
@@ -176,7 +178,7 @@ def test_unplaced_column_is_mapped_saved_and_read_again(district_store):
     assert saved == [{"HS_CNT": "high_scorers"}]
     preview = frame_with(at, "Высокобалльников", "Код ОО")
     assert preview[["Код ОО", "Высокобалльников"]].values.tolist() == [["sos1", "4"]]
-    assert not any(s.label.startswith("«HS_CNT»") for s in at.selectbox)
+    assert not any(unescaped(s.label).startswith("«HS_CNT»") for s in at.selectbox)
     # the next file with the same headers is mapped without asking
     at2 = upload(started(), "ЕГЭ_2026.csv", text.replace(";4\r\n", ";5\r\n").encode("utf-8"))
     assert frame_with(at2, "Высокобалльников", "Код ОО")["Высокобалльников"].tolist() == ["5"]
@@ -229,7 +231,7 @@ def test_store_changed_since_the_preview_refuses_the_accept(district_store):
     store.accept(load_bytes("ege_2026.csv", other, registry=store.read("schools")), "other.csv", other)
     button(at, "upl_accept").click().run()
     no_exception(at)
-    assert any("изменились" in e.value for e in at.error)
+    assert any("изменились" in unescaped(e.value) for e in at.error)
     assert _sos1_russian_2026(store) == 70.0
     assert pd.Series(store.history()["file_name"]).tolist()[-1] == "other.csv"
 
@@ -243,7 +245,7 @@ def test_a_loader_crash_is_a_russian_error_and_nothing_can_be_accepted(district_
     monkeypatch.setattr(loaders, "load_bytes", broken)
     before = district_store.table_checksums()
     at = upload(started(), "results.csv", b"a;b\r\n1;2\r\n")
-    err = " ".join(e.value for e in at.error)
+    err = " ".join(unescaped(e.value) for e in at.error)
     assert "«results.csv» не удалось прочитать: внутренняя ошибка (KeyError)" in err and "Параметрах файла" in err
     assert button(at, "upl_accept").disabled
     assert district_store.table_checksums() == before
@@ -329,6 +331,6 @@ def test_the_loader_reads_with_the_stores_saved_mappings(district_store, monkeyp
     first = seen[0]
     assert first["mapping"] is None and first["mappings"](sig) == {"HS_CNT": "high_scorers"}
     assert first["known_indicators"] is not None
-    assert not any(s.label.startswith("«HS_CNT»") for s in at.selectbox)
+    assert not any(unescaped(s.label).startswith("«HS_CNT»") for s in at.selectbox)
     preview = frame_with(at, "Высокобалльников", "Код ОО")
     assert preview[["Код ОО", "Высокобалльников"]].values.tolist() == [["sos1", "4"]]
