@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from metrics.explain import Explanation, Point, arg_text, headline_text, render
+from metrics.explain import Explanation, Point, Quantity, arg_text, headline_text, render
 from ui import format as fmt
 from ui import safe
 
@@ -34,8 +34,8 @@ MAX_POINTS = 8
 
 
 def point_markdown(p: Point) -> str:
-    """A point as Markdown: our template, the rendered arguments escaped."""
-    return p.template.format(*(safe.md(arg_text(a)) for a in p.args))
+    """A point as Markdown: our template; our numbers as they are, every other argument (names from files) escaped."""
+    return p.template.format(*(arg_text(a) if isinstance(a, Quantity) else safe.md(arg_text(a)) for a in p.args))
 
 
 def headline(e: Any) -> str:
