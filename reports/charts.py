@@ -140,12 +140,12 @@ def results_chart(panels: Sequence[tuple[str, Sequence[ResultDot]]], width_mm: f
     district. Returns (png, height in mm)."""
     panels = [(t, list(rows)) for t, rows in panels if rows]
     head_mm, axis_mm = 5.5, 6.5
-    height_mm = sum(head_mm + axis_mm + row_mm * len(r) for _, r in panels) + 4
+    height_mm = sum(head_mm + axis_mm + row_mm * len(r) for _, r in panels) + 6
     fig = _figure(width_mm, height_mm)
     top = 1.0
     for title, rows in panels:
         h = (head_mm + axis_mm + row_mm * len(rows)) / height_mm
-        ax = fig.add_axes((0.42, top - h + axis_mm / height_mm, 0.54, (row_mm * len(rows)) / height_mm))
+        ax = fig.add_axes((0.47, top - h + axis_mm / height_mm, 0.50, (row_mm * len(rows)) / height_mm))
         _style_axes(ax, 6.5)
         ax.grid(axis="x", color="#e3e7ec", linewidth=0.5)
         ax.grid(axis="y", visible=False)
@@ -161,7 +161,7 @@ def results_chart(panels: Sequence[tuple[str, Sequence[ResultDot]]], width_mm: f
                 ax.plot([r.district], [y], marker="|", markersize=8, color="#555f6b", markeredgewidth=1.4,
                         linestyle="none")
         ax.set_yticks(ys)
-        ax.set_yticklabels([_wrap(r.label, 26, 1) for r in rows], fontsize=6.3)
+        ax.set_yticklabels([_wrap(r.label, 24, 1) for r in rows], fontsize=5.9)
         ax.set_ylim(-0.7, len(rows) - 0.3)
         values = [v for r in rows for v in (r.low, r.high, r.mean, r.district) if v is not None and math.isfinite(v)]
         lo, hi = min(values), max(values)
@@ -171,8 +171,9 @@ def results_chart(panels: Sequence[tuple[str, Sequence[ResultDot]]], width_mm: f
         ax.xaxis.set_major_formatter(_ru(0 if hi > 20 else 1))
         fig.text(0.01, top - 1.2 / height_mm, title, fontsize=6.8, fontweight="bold", color=INK, va="top")
         top -= h
-    fig.text(0.01, 0.004, "точка — школа, отрезок — 95 % интервал, штрих — район; "
-             "красным — значимо ниже района", fontsize=5.6, color=MUTED, va="bottom")
+    fig.text(0.01, 0.004, "точка — школа, отрезок — 95 % интервал, штрих — район;\n"
+             "красным — значимо ниже района, зелёным — выше", fontsize=5.4, color=MUTED, va="bottom",
+             linespacing=1.1)
     return _png(fig), height_mm
 
 
@@ -190,7 +191,7 @@ def status_strip(counts: dict[str, int], labels: dict[str, str], width_mm: float
             continue
         w = n / total
         ax.barh([0], [w], left=left, color=STATUS_COLOURS[status], height=1, edgecolor="white", linewidth=1.2)
-        text = f"{labels.get(status, status)} — {n}" if w > 0.12 else str(n)
+        text = f"{labels.get(status, status)} — {n}" if w > 0.1 else str(n)
         ax.text(left + w / 2, 0, text, ha="center", va="center", fontsize=7, color=INK)
         left += w
     ax.set_xlim(0, 1)

@@ -31,7 +31,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     CondPageBreak, Flowable, Image as RLImage, PageBreak as RLPageBreak, Paragraph,
-    SimpleDocTemplate, Spacer as RLSpacer, Table as RLTable, TableStyle,
+    BaseDocTemplate, Frame, PageTemplate, Spacer as RLSpacer, Table as RLTable, TableStyle,
 )
 
 from reports import blocks as B
@@ -240,9 +240,13 @@ def render(doc: B.Doc) -> tuple[bytes, int]:
     st = styles()
     buf = io.BytesIO()
     left, top, right, bottom = doc.margins_mm
-    tpl = SimpleDocTemplate(buf, pagesize=A4, leftMargin=left * mm, rightMargin=right * mm, topMargin=top * mm,
-                            bottomMargin=bottom * mm, title=doc.title, author="Панель мониторинга качества образования",
-                            subject=doc.subtitle, creator="reports (reportlab)")
+    tpl = BaseDocTemplate(buf, pagesize=A4, leftMargin=left * mm, rightMargin=right * mm, topMargin=top * mm,
+                          bottomMargin=bottom * mm, title=doc.title, author="Панель мониторинга качества образования",
+                          subject=doc.subtitle, creator="reports (reportlab)")
+    # no frame padding: a table as wide as the text is exactly as wide as the text
+    frame = Frame(tpl.leftMargin, tpl.bottomMargin, tpl.width, tpl.height, leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0, id="text")
+    tpl.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     story: list[Flowable] = []
     if doc.title_page:
         story += [RLSpacer(1, 70 * mm), Paragraph(_text(doc.title), st["cover_title"])]
