@@ -75,18 +75,22 @@ def indicator_chart(years: Sequence[int], facts: Sequence[float | None], plans: 
                     width_mm: float = 86, height_mm: float = 50) -> bytes:
     """Fact (solid, dots) and plan (dashed) by year, the target as a green ring at the final year."""
     fig = _figure(width_mm, height_mm)
-    ax = fig.add_axes((0.13, 0.17, 0.84, 0.62))
+    title_mm, legend_mm = 8.5, 5.0
+    top = 1 - (title_mm + legend_mm) / height_mm
+    ax = fig.add_axes((0.13, 0.12, 0.84, top - 0.12))
     _style_axes(ax)
     fx = [(y, v) for y, v in zip(years, facts) if v is not None and math.isfinite(v)]
     px = [(y, v) for y, v in zip(years, plans) if v is not None and math.isfinite(v)]
+    values = [v for _, v in fx + px] + ([target] if target is not None else [])
+    digits = 1 if unit.strip() == "%" else _digits(values)
     if px:
         ax.plot(*zip(*px), color=PLAN, linestyle=(0, (3, 2)), linewidth=1.1, marker="o", markersize=2.5,
                 label="план")
     if fx:
         ax.plot(*zip(*fx), color=FACT, linewidth=1.6, marker="o", markersize=3.6, label="факт")
         ly, lv = fx[-1]
-        ax.annotate(num(lv, _digits([lv])).replace("-", "\u2212"), (ly, lv), textcoords="offset points",
-                    xytext=(0, 5), ha="center", fontsize=6.8, color=FACT, fontweight="bold")
+        ax.annotate(num(lv, digits).replace("-", "\u2212"), (ly, lv), textcoords="offset points",
+                    xytext=(7, 0), ha="left", va="center", fontsize=6.8, color=FACT, fontweight="bold")
     if target is not None and math.isfinite(target) and final_year is not None:
         ax.plot([final_year], [target], marker="o", markersize=6, markerfacecolor="white",
                 markeredgecolor=TARGET, markeredgewidth=1.4, linestyle="none", label="цель")
@@ -94,16 +98,16 @@ def indicator_chart(years: Sequence[int], facts: Sequence[float | None], plans: 
     ax.set_xticks(all_years)
     ax.set_xticklabels([str(y) for y in all_years])
     if all_years:
-        ax.set_xlim(all_years[0] - 0.4, all_years[-1] + 0.4)
-    values = [v for _, v in fx + px] + ([target] if target is not None else [])
-    ax.yaxis.set_major_formatter(_ru(_digits(values)))
+        ax.set_xlim(all_years[0] - 0.4, all_years[-1] + 0.6)
+    ax.yaxis.set_major_formatter(_ru(digits))
     ax.yaxis.set_major_locator(MaxNLocator(4))
     if unit:
         ax.set_ylabel(unit, fontsize=6.5, color=MUTED, labelpad=2)
-    fig.text(0.02, 0.965, _wrap(title, 62), fontsize=7, color=INK, va="top", ha="left", fontweight="bold",
-             linespacing=1.15)
-    ax.legend(fontsize=6.2, frameon=False, loc="upper left", bbox_to_anchor=(0.0, 1.16), ncol=3,
-              handlelength=1.6, columnspacing=1.0, borderaxespad=0)
+    fig.text(0.01, 1 - 0.8 / height_mm, _wrap(title, int(width_mm / 1.75)), fontsize=6.8, color=INK, va="top",
+             ha="left", fontweight="bold", linespacing=1.15)
+    fig.legend(*ax.get_legend_handles_labels(), fontsize=6.2, frameon=False, loc="lower left",
+               bbox_to_anchor=(0.11, top + 0.3 / height_mm), ncol=3, handlelength=1.6, columnspacing=1.0,
+               borderaxespad=0)
     return _png(fig)
 
 

@@ -233,7 +233,10 @@ def grouped(lines: list[IndicatorLine], indicators: pd.DataFrame) -> list[tuple[
     groups: dict[str, list[IndicatorLine]] = {}
     for ln in lines:
         groups.setdefault(ln.group, []).append(ln)
-    keys = sorted(groups, key=lambda g: (g == OTHER_GROUP, order.index(g) if g in order else len(order)))
+    # district indicators first (in the programme's order), groups kept only per school after them, «прочие» last
+    per_school = {g for g, lns in groups.items() if all(ln.level == "schools" for ln in lns)}
+    keys = sorted(groups, key=lambda g: (g == OTHER_GROUP, g in per_school,
+                                         order.index(g) if g in order else len(order)))
     return [(g, groups[g]) for g in keys]
 
 
@@ -500,6 +503,18 @@ def programme_content(inp: Inputs, period: Period) -> ProgrammeContent:
     return content
 
 
+def short_name(name: str) -> str:
+    """An indicator's name without its trailing unit («Доля школ …, %» → «Доля школ …»)."""
+    return re.sub(r",\s*(%|шт\.?|чел\.?|балл(ы|ов)?|ч\.?)\s*$", "", str(name)).strip()
+
+
+def lower_first(text: str) -> str:
+    """«Факт 5,6 %…» → «факт 5,6 %…» after a colon (an abbreviation such as «ВПР» stays)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def _names(items: list[str], limit: int = 6) -> str:
     shown = [f"«{x}»" for x in items[:limit]]
     rest = len(items) - limit
@@ -520,18 +535,21 @@ def conclusions(c: ProgrammeContent, lines: list[IndicatorLine]) -> tuple[list[E
                             Quantity(c.counts["no data"], "works")))
     for ln in c.off_plan_lines:
         e = ln.explanation
-        out.append(Explanation(headline=Point("Не достигнут показатель «{0}»: {1}", (ln.name, headline(e))),
+        out.append(Explanation(headline=Point("Не достигнут показатель «{0}»: {1}", (short_name(ln.name),
+                                                                                    lower_first(headline(e)))),
                                points=e.points[:1]))
     miss = [ln for ln in judged if ln.verdict is False]
     if miss:
         out.append(sentence("По линейному прогнозу к концу программы не будут достигнуты целевые значения {0} "
-                            "показателей: {1}", Quantity(len(miss), "works"), _names([m.name for m in miss], 4)))
-        prop.append(sentence("Рассмотреть дополнительные меры по показателям, целевые значения которых по прогнозу "
-                             "не будут достигнуты: {0}; при необходимости скорректировать план мероприятий",
-                             _names([m.name for m in miss], 4)))
+                            "показателей: {1}", Quantity(len(miss), "works"),
+                            _names([short_name(m.name) for m in miss], 3)))
+        prop.append(sentence("Рассмотреть дополнительные меры по {0} показателям, целевые значения которых по прогнозу "
+                             "не будут достигнуты (раздел 1, столбец прогноза); при необходимости скорректировать "
+                             "план мероприятий", Quantity(len(miss), "works")))
     if c.off_plan_lines:
-        prop.append(sentence("Проанализировать причины недостижения плановых значений {0} году по показателям: {1}",
-                             f"в {year}", _names([m.name for m in c.off_plan_lines], 4)))
+        prop.append(sentence("Проанализировать причины недостижения плановых значений {0} года по {1} показателям "
+                             "(раздел 2) и обсудить их с ответственными", str(year),
+                             Quantity(len(c.off_plan_lines), "works")))
     nodata = [ln for ln in judged if ln.status == "no data"]
     if nodata:
         prop.append(sentence("Обеспечить сбор фактических значений и планов по {0} показателям без данных за {1} год",
