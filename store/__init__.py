@@ -12,6 +12,9 @@ first start.
     d = store.diff(load_result)          # preview: added / changed (old → new) / replaced per table
     uid = store.accept(load_result, "ege_2026.xlsx", data, user="аноним")
     store.history(); store.dependents(uid); store.undo(uid); store.file_bytes(uid)
+    iid = store.record_interview("sos1", "2026-11-20", [{"what": …, "who": …, "due": "2026-12-20"}], user=…)
+    store.commitments("sos1"); store.correct_commitment(item_id, user=…, due="2027-01-15")
+    store.set_commitment_done(item_id, "2026-12-18", user=…); store.withdraw_commitment(item_id, user=…, reason=…)
 
 Every method opens its own short connection, so one Store object may be shared
 between Streamlit sessions and threads. Refusals raise `StoreError` with a
@@ -31,7 +34,7 @@ import pandas as pd
 from loaders.model import TABLES
 from loaders.report import LoadResult, Problem
 from metrics.settings import ROOT, get
-from store import audit, writes
+from store import audit, interviews, writes
 from store.db import StoreError, session, write
 from store.migrations import migrate
 from store.tables import col_list, data_table, order_by, to_frame
@@ -48,7 +51,7 @@ def _resolve(p: str | Path) -> Path:
     return p if p.is_absolute() else ROOT / p
 
 
-class Store:
+class Store(interviews.InterviewRecords):
     """The accepted data of the district, with its upload history."""
 
     def __init__(self, path: str | Path, settings: dict[str, Any] | None = None):
