@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import cards, charts, data, empty, filters
+from ui import cards, charts, data, documents, empty, filters
 from ui import risk_view as risk_cards
 from ui import format as fmt
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
@@ -36,6 +36,13 @@ if not data.has("results") and not data.has("values") and not data.has("events")
     empty.empty_hint(["indicators", "values", "events", "results", "schools"],
                      "данные ещё не загружены", key="overview_empty")
     st.stop()
+
+# --- documents for the meeting and the half-year report ---------------------------------------------
+with st.expander("Документы: справка к совещанию, отчёт о ходе программы", icon=":material/description:",
+                 expanded=True):
+    with data.guard("Документы"):
+        documents.brief_buttons(year)
+        documents.programme_buttons()
 
 # --- key figures ---------------------------------------------------------------
 with data.guard("Ключевые показатели"):

@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics.profile import registry_row
-from ui import data, empty, filters
+from ui import data, documents, empty, filters
+from ui import interview_view
 from ui import format as fmt
 from ui import print_view as pv
 from ui import objectivity_view as ov
@@ -74,6 +75,11 @@ else:
     st.toggle("Версия для печати", key="school_print", value=False,
               on_change=lambda: pv.set_print(bool(st.session_state.get("school_print"))),
               help="Чистая раскладка без боковой панели и кнопок — для распечатки к собеседованию (ссылка с ?print=1).")
+    documents.handout_buttons(school, year)
+if printing:  # the print view is the handout: the same two pages as its PDF
+    with data.guard("Материалы к собеседованию"):
+        documents.print_handout(school, year)
+    st.stop()
 
 iv_all = data.intervals(None) if data.has("results") else pd.DataFrame()
 iv_school = iv_all[iv_all["school_id"].astype(str) == school] if len(iv_all) else iv_all
@@ -223,3 +229,8 @@ with data.guard("Мероприятия"):
             pv.table(view, {"number": "№", "title": "Мероприятие", "deadline_text": "Сроки", "state_text": "Состояние",
                             "next_text": "Ближайшая дата", "responsible_text": "Ответственные"},
                      what=("мероприятия", school), key="school_events", printing=printing)
+
+# --- interview records ------------------------------------------------------------------------------------
+st.subheader("Договорённости собеседований")
+with data.guard("Договорённости собеседований"):
+    interview_view.section(school, label)
