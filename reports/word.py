@@ -145,6 +145,7 @@ def _table(container: Any, t: B.Table) -> None:
     _fixed_layout(table)
     _borders(table)
     for j, c in enumerate(t.columns):
+        table.columns[j].width = Mm(c.width_mm)   # the grid Word and LibreOffice lay out by
         for row in table.rows:
             row.cells[j].width = Mm(c.width_mm)
         cell = table.rows[0].cells[j]
@@ -193,25 +194,22 @@ def _para(container: Any, text: str, style: str = "body", bold_prefix: str = "",
 def _picture(container: Any, b: B.Image) -> None:
     p = container.add_paragraph()
     p.paragraph_format.space_after = Pt(2)
+    p.paragraph_format.left_indent = p.paragraph_format.first_line_indent = Mm(0)
     p.add_run().add_picture(io.BytesIO(b.png), width=Mm(b.width_mm), height=Mm(b.height_mm))
     if b.caption:
         _para(container, b.caption, "note")
 
 
 def _lines(container: Any, b: B.Lines) -> None:
+    """Ruled lines as rows of a one-column table (consecutive bordered paragraphs merge into one box)."""
     if b.label:
         _para(container, b.label, "small")
-    for _ in range(b.count):
-        p = container.add_paragraph()
-        p.paragraph_format.space_after = Pt(0)
-        p.paragraph_format.space_before = Pt(9)
-        p_pr = p._p.get_or_add_pPr()
-        bdr = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "B8C2CC")):
-            bottom.set(qn(k), v)
-        bdr.append(bottom)
-        p_pr.append(bdr)
+    table = container.add_table(rows=b.count, cols=1)
+    _borders(table)
+    for row in table.rows:
+        row.height = Mm(8)
+    top = table._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:top"))
+    top.set(qn("w:val"), "nil")
 
 
 def _columns(container: Any, b: B.Columns, width_mm: float) -> None:
@@ -220,6 +218,7 @@ def _columns(container: Any, b: B.Columns, width_mm: float) -> None:
     _fixed_layout(grid)
     _borders(grid, inner=False)
     right = width_mm - b.left_mm
+    grid.columns[0].width, grid.columns[1].width = Mm(b.left_mm), Mm(right)
     left_cell, right_cell = grid.rows[0].cells
     left_cell.width, right_cell.width = Mm(b.left_mm), Mm(right)
     for cell, items, w in ((left_cell, b.left, b.left_mm), (right_cell, b.right, right - b.gap_mm)):
