@@ -139,8 +139,8 @@ def build(c: HandoutContent, lim: Limits) -> B.Doc:
     if c.indicators:
         shown = c.indicators[:lim.indicators]
         blocks.append(B.Table(
-            (B.Col("Показатель", 78), B.Col("План", 19, "right"), B.Col("Факт", 17, "right"),
-             B.Col("Откл.", 17, "right"), B.Col("Статус", 24), B.Col(forecast_header(shown), w - 155)),
+            (B.Col("Показатель", 72), B.Col("План", 19, "right"), B.Col("Факт", 17, "right"),
+             B.Col("Откл.", 17, "right"), B.Col("Статус", 24), B.Col(forecast_header(shown), w - 149)),
             tuple((r.name, r.plan, r.fact, r.deviation, r.status_text, r.forecast) for r in shown),
             tones=tuple((None, None, None, None, STATUS_TONES.get(r.status), VERDICT_TONES.get(r.verdict))
                         for r in shown), size=7.5,
