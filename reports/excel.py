@@ -16,7 +16,7 @@
 - Text cells that a spreadsheet would run as a formula (starting with = + - @,
   tab or CR) are prefixed with «'»; codes with a leading zero («007») stay text.
 - Column widths follow the longest value (capped), long texts wrap. A text column
-  converts only when at least half its cells are numbers or dates.
+  converts only when more than half its cells are numbers or dates.
 """
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def _cells(s: pd.Series, raw: pd.Series | None) -> list[tuple[Any, str | None]]:
     raws = list(raw) if raw is not None and len(raw) == len(s) else [None] * len(s)
     cells = [_cell(v, r) for v, r in zip(s, raws)]
     filled = [(v, f) for v, f in cells if v is not None]
-    if filled and sum(1 for _, f in filled if f) * 2 < len(filled):
+    if filled and sum(1 for _, f in filled if f) * 2 <= len(filled):
         # a text column with a few number-like cells («+7» among school names) stays text
         return [(None, None) if _blank(v) else (neutralise(_text(v)), None) for v in s]
     return cells
