@@ -38,11 +38,13 @@ if not data.has("results") and not data.has("values") and not data.has("events")
     st.stop()
 
 # --- documents for the meeting and the half-year report ---------------------------------------------
-with st.expander("Документы: справка к совещанию, отчёт о ходе программы", icon=":material/description:",
-                 expanded=True):
+with st.container(border=True):
     with data.guard("Документы"):
-        documents.brief_buttons(year)
-        documents.programme_buttons()
+        left, right = st.columns([1, 2], gap="large", vertical_alignment="bottom")
+        with left:
+            documents.brief_buttons(year)
+        with right:
+            documents.programme_buttons()
 
 # --- key figures ---------------------------------------------------------------
 with data.guard("Ключевые показатели"):

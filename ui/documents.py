@@ -55,21 +55,22 @@ def brief_buttons(year: int) -> None:
 
     c1, c2 = st.columns(2)
     with c1:
-        download("Справка к совещанию (PDF, 1 стр.)", lambda: brief.pdf_bytes(brief_content(inputs(), year)),
+        download("Справка к совещанию · PDF", lambda: brief.pdf_bytes(brief_content(inputs(), year)),
                  file_name("справка_к_совещанию", year, ext="pdf"), PDF, "doc_brief_pdf", ":material/picture_as_pdf:")
     with c2:
-        download("Справка к совещанию (Word)", lambda: brief.docx_bytes(brief_content(inputs(), year)),
+        download("Справка · Word", lambda: brief.docx_bytes(brief_content(inputs(), year)),
                  file_name("справка_к_совещанию", year, ext="docx"), DOCX, "doc_brief_docx", ":material/description:")
 
 
-def period_options(today: date, years: list[int]) -> list[Period]:
-    """Half-years and school years that have ended or are running, newest first."""
+def period_options(today: date, years: list[int]) -> tuple[list[Period], int]:
+    """Half-years and school years that have begun, newest first, and the index of the latest one that has ended."""
     out: list[Period] = []
     for y in sorted(set(years) | {today.year}, reverse=True):
-        for p in (half_year(y, 2), half_year(y, 1), school_year(y)):
+        for p in (half_year(y, 2), school_year(y), half_year(y, 1)):
             if p.start <= today:
                 out.append(p)
-    return out
+    ended = [i for i, p in enumerate(out) if p.end < today]
+    return out, (min(ended, key=lambda i: (today - out[i].end).days) if ended else 0)
 
 
 def programme_buttons() -> None:
@@ -78,17 +79,18 @@ def programme_buttons() -> None:
     from reports.content import programme_content
 
     years = sorted(data.facets()["value_years"] | data.facets()["result_years"])
-    options = period_options(filters.today(), years)
-    period = st.selectbox("Период отчёта", options, format_func=lambda p: p.label.capitalize(), key="doc_period")
+    options, default = period_options(filters.today(), years)
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    period = c1.selectbox("Отчёт о ходе выполнения программы за период", options, index=default,
+                          format_func=lambda p: p.label.capitalize(), key="doc_period")
     if period is None:
         return
-    c1, c2 = st.columns(2)
-    with c1:
-        download("Отчёт о ходе программы (Word)", lambda: programme.docx_bytes(programme_content(inputs(), period)),
+    with c2:
+        download("Отчёт · Word", lambda: programme.docx_bytes(programme_content(inputs(), period)),
                  file_name("отчёт_о_ходе_программы", period.code, ext="docx"), DOCX, "doc_prog_docx",
                  ":material/description:")
-    with c2:
-        download("Отчёт о ходе программы (PDF)", lambda: programme.pdf_bytes(programme_content(inputs(), period))[0],
+    with c3:
+        download("Отчёт · PDF", lambda: programme.pdf_bytes(programme_content(inputs(), period))[0],
                  file_name("отчёт_о_ходе_программы", period.code, ext="pdf"), PDF, "doc_prog_pdf",
                  ":material/picture_as_pdf:")
 
@@ -122,6 +124,4 @@ def print_handout(school_id: str, year: int) -> None:
     except MissingData as exc:
         st.info(str(exc))
         return
-    if doc.subtitle:
-        st.caption(doc.subtitle)
-    show(doc.blocks)
+    show(doc.blocks)  # the card's header above already names the school, the year and the date

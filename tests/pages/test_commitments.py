@@ -90,8 +90,9 @@ def test_documents_are_one_click_away(shared_store, run_page):
     at = run_page("overview", year=2026)
     no_exception(at)
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "Справка к совещанию (PDF, 1 стр.)" in labels and "Справка к совещанию (Word)" in labels
-    assert "Отчёт о ходе программы (Word)" in labels
+    assert "Справка к совещанию · PDF" in labels and "Справка · Word" in labels
+    assert "Отчёт · Word" in labels and "Отчёт · PDF" in labels
+    assert at.selectbox(key="doc_period").value.code == "2025/26"  # the latest period ended by 22.11.2026 (31.08)
     card = run_page("school", school="sos1", year=2026)
     assert "Материалы к собеседованию (PDF, 2 стр.)" in [b.proto.label for b in card.get("download_button")]
 
