@@ -4,8 +4,10 @@ Profile and social context beside the district median; every result over the
 years against the district with 95 % intervals (`metrics.intervals`); the
 school's programme indicators (`metrics.plan_vs_fact`); its flags with the reasons
 in plain Russian (`metrics.risk_flags`); ВПР objectivity (`metrics.objectivity_flags`);
-its events (`metrics.roadmap_progress`). `?print=1` (or the toggle) gives a clean
-handout: no sidebar, no widgets, compact tables.
+its events (`metrics.roadmap_progress`); the commitments of past interviews and the
+form to record one (`ui.interview_view`). `?print=1` (or the toggle) shows the
+interview handout — the same two pages as its PDF (`reports.handout`), no sidebar,
+no widgets.
 """
 from __future__ import annotations
 

@@ -153,6 +153,17 @@ class IndicatorLine:
     level: str = "district"     # district | schools (an indicator measured per school only)
 
 
+def _plan_and_forecast(inp: Inputs, year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """plan_vs_fact (one year, or every year) and forecast_to_target of every indicator × school."""
+    return (M.plan_vs_fact(inp.table("indicators"), inp.table("values"), year=year, settings=inp.settings),
+            M.forecast_to_target(inp.table("indicators"), inp.table("values"), settings=inp.settings))
+
+
+def _scope(df: pd.DataFrame, school_id: str | None) -> pd.DataFrame:
+    """The district's rows (school_id None) or one school's."""
+    return _district(df) if school_id is None else df[df["school_id"].astype(str) == str(school_id)]
+
+
 def _forecast_text(f: Any, unit: str) -> str:
     """«не достигнет (5,6 %)»: the verdict and the trend value in the final year."""
     verdict = None if f is None or fmt.is_missing(f.get("will_reach")) else bool(f["will_reach"])
@@ -168,13 +179,8 @@ def indicator_lines(inp: Inputs, year: int, school_id: str | None = None) -> lis
     reached their plan."""
     if not inp.has("indicators", "values"):
         return []
-    pvf = M.plan_vs_fact(inp.table("indicators"), inp.table("values"), year=year, settings=inp.settings)
-    fc = M.forecast_to_target(inp.table("indicators"), inp.table("values"), settings=inp.settings)
-    if school_id is None:
-        mine, fmine = _district(pvf), _district(fc)
-    else:
-        mine = pvf[pvf["school_id"].astype(str) == str(school_id)]
-        fmine = fc[fc["school_id"].astype(str) == str(school_id)]
+    pvf, fc = _plan_and_forecast(inp, year)
+    mine, fmine = _scope(pvf, school_id), _scope(fc, school_id)
     forecasts = {r["indicator_id"]: r for r in fmine.to_dict("records")}
     lines = []
     for r in mine.to_dict("records"):
@@ -255,13 +261,7 @@ def indicator_series(inp: Inputs, indicator_ids: list[str], school_id: str | Non
     """Fact and plan by year (district or one school) for charts."""
     if not indicator_ids:
         return []
-    pvf = M.plan_vs_fact(inp.table("indicators"), inp.table("values"), year=None, settings=inp.settings)
-    fc = M.forecast_to_target(inp.table("indicators"), inp.table("values"), settings=inp.settings)
-    if school_id is None:
-        pvf, fc = _district(pvf), _district(fc)
-    else:
-        pvf = pvf[pvf["school_id"].astype(str) == school_id]
-        fc = fc[fc["school_id"].astype(str) == school_id]
+    pvf, fc = (_scope(df, school_id) for df in _plan_and_forecast(inp, None))
     out = []
     for ind in indicator_ids:
         rows = pvf[pvf["indicator_id"] == ind].sort_values("year")

@@ -46,14 +46,7 @@ def commitments_frame(records: pd.DataFrame, on_date: date, names: dict[str, str
 
 
 def state_styler(states: Any) -> Any:
-    colours = [STATE_BG.get(str(s), "") for s in list(states)]
-
-    def _col(col: Any) -> list[str]:
-        if col.name != "state_text":
-            return [""] * len(col)
-        return [f"background-color: {c}" if c else "" for c in colours[: len(col)]]
-
-    return lambda view: view.style.apply(_col, axis=0)
+    return fmt.state_styler(states, STATE_BG)
 
 
 def section(school_id: str, label: str) -> None:
