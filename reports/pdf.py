@@ -113,8 +113,9 @@ def _table(t: B.Table) -> RLTable:
             body.append([Paragraph(_text(row[0]), _cell_style(t.size, "left", True))] + [""] * (len(t.columns) - 1))
             continue
         body.append([Paragraph(_text(v), _cell_style(t.size, c.align, bold)) for v, c in zip(row, t.columns)])
+    # splitInRow: a row taller than a page (a list of hundreds of schools) continues on the next page
     table = RLTable([header, *body], colWidths=[c.width_mm * mm for c in t.columns], repeatRows=1,
-                    hAlign="LEFT")
+                    hAlign="LEFT", splitInRow=1)
     cmds: list[tuple] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(B.TONES["head"])),

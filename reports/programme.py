@@ -17,6 +17,7 @@ from reports.content import (
 from metrics.explain import render
 from ui import format as fmt
 
+LIST_NAMES = 60   # school names per cell of the ШНОР / ШНСУ table; the rest are counted
 STRIP_LABELS = {"achieved": "достигнуто", "near": "близко к плану", "missed": "не достигнуто", "no data": "нет данных"}
 
 
@@ -105,7 +106,9 @@ def _lists(c: ProgrammeContent, w: float) -> list[B.Block]:
                       f"{fmt.year_label(y - 1)}.", "note"))
 
     def names(xs: list[str]) -> str:
-        return ", ".join(xs) if xs else "—"
+        shown = ", ".join(xs[:LIST_NAMES]) if xs else "—"
+        return shown + (f" и ещё {len(xs) - LIST_NAMES} (полный список — на странице «Школы в зоне риска»)"
+                        if len(xs) > LIST_NAMES else "")
 
     out.append(B.Table(
         (B.Col("Список", 18), B.Col("Вошли", (w - 18) / 3), B.Col("Вышли", (w - 18) / 3),

@@ -172,3 +172,18 @@ def test_brief_docx_fits_one_page_when_word_is_rendered(inputs, tmp_path):
         pytest.skip("LibreOffice is not installed: the .docx is not rendered")
     save_pngs(pdf, "brief_docx")
     assert len(pdf_pages(pdf)) == 1
+
+
+def test_a_large_region_still_makes_every_document():
+    """Hundreds of flagged schools, long event lists: tables continue across pages, lists are counted."""
+    from bench.region import make_region
+
+    region = make_region(n_schools=400, n_years=3, first_year=2024, n_events=300)
+    year = int(region["results"]["year"].max())
+    inp = Inputs(tables=region, today=TODAY)
+    c = programme_content(inp, parse_period(str(year)))
+    data, pages = programme.pdf_bytes(c)
+    assert pages >= 5 and "и ещё" in _flat(" ".join(pdf_pages(data)))
+    assert brief.make(brief_content(inp, year))[2] == 1
+    school = str(region["schools"]["school_id"].iloc[0])
+    assert handout.make(handout_content(inp, school, year))[2] <= 2
