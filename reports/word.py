@@ -144,16 +144,16 @@ def _table(container: Any, t: B.Table) -> None:
     table.autofit = False
     _fixed_layout(table)
     _borders(table)
+    rows = [row.cells for row in table.rows]  # python-docx rebuilds these lists on every access: once
+    widths = [Mm(c.width_mm) for c in t.columns]
     for j, c in enumerate(t.columns):
-        table.columns[j].width = Mm(c.width_mm)   # the grid Word and LibreOffice lay out by
-        for row in table.rows:
-            row.cells[j].width = Mm(c.width_mm)
-        cell = table.rows[0].cells[j]
-        _cell_text(cell, c.label, size - 0.5, c.align, bold=True)
-        _shade(cell, B.TONES["head"])
+        table.columns[j].width = rows[0][j].width = widths[j]   # the grid Word and LibreOffice lay out by
+        _cell_text(rows[0][j], c.label, size - 0.5, c.align, bold=True)
+        _shade(rows[0][j], B.TONES["head"])
     _repeat_header(table.rows[0])
-    for i, values in enumerate(t.rows):
-        cells = table.rows[i + 1].cells
+    for i, (values, cells) in enumerate(zip(t.rows, rows[1:])):
+        for cell, w in zip(cells, widths):
+            cell.width = w
         if i in t.span_rows:
             merged = cells[0].merge(cells[-1])
             _cell_text(merged, values[0], size, "left", bold=True)
