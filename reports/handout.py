@@ -37,17 +37,22 @@ class Limits:
     lines: int
 
 
-def _limits() -> list[Limits]:
-    out, cur = [], [3, 16, 14, 10, 10, 7]
-    floors = [0, 6, 4, 3, 4, 4]
+FULL = Limits(flag_points=3, results=24, indicators=14, events=10, commitments=10, lines=7)
+FLOORS = Limits(flag_points=0, results=6, indicators=4, events=3, commitments=4, lines=4)
+PAGE_FIELDS = {1: ("flag_points", "results"), 2: ("indicators", "events", "commitments", "lines")}
+
+
+def _limits(page: int, start: Limits = FULL) -> list[Limits]:
+    """Ever tighter limits for one page's lists (the others as in `start`), the one with most room first."""
+    out, cur = [start], dict(start.__dict__)
+    fields = PAGE_FIELDS[page]
     while True:
-        out.append(Limits(*cur))
-        room = [c - f for c, f in zip(cur, floors)]
-        if max(room) <= 0:
+        room = {f: cur[f] - getattr(FLOORS, f) for f in fields}
+        f = max(room, key=room.get)
+        if room[f] <= 0:
             return out
-        i = room.index(max(room))
-        cur[i] -= 1 if i in (0, 5) else 2
-        cur[i] = max(cur[i], floors[i])
+        cur[f] = max(getattr(FLOORS, f), cur[f] - (1 if f in ("flag_points", "lines") else 2))
+        out.append(Limits(**cur))
 
 
 def _mean(r: ResultLine) -> str:
@@ -80,14 +85,14 @@ def _results_block(c: HandoutContent, limit: int, width: float) -> list[B.Block]
                        "процедурам нет." if c.results else "Результатов оценочных процедур за этот год нет.", "small")]
     shown = rows[:limit]
     table = B.Table(
-        (B.Col("Процедура, предмет", 38), B.Col("Уч.", 8, "right"), B.Col("Школа", 13, "right"),
-         B.Col("95 % интервал", 19, "right"), B.Col("Район", 11, "right"), B.Col("Вывод", 23)),
+        (B.Col("Процедура, предмет", 35), B.Col("Уч.", 8, "right"), B.Col("Школа", 13, "right"),
+         B.Col("95 % интервал", 19, "right"), B.Col("Район", 11, "right"), B.Col("Вывод", 31)),
         tuple((_label(r), str(r.n), _mean(r), _interval(r), fmt.value(r.district, None, r.digits),
                VERDICT_TEXT[r.verdict]) for r in shown),
         tones=tuple((None, None, None, None, None, RESULT_TONES[r.verdict]) for r in shown), size=7,
         note=(f"Показаны {len(shown)} из {len(rows)}; все результаты — в карточке школы." if len(rows) > len(shown)
               else "ГИА — обязательные предметы и значимые отличия; прочие процедуры — только значимые отличия."))
-    left = 112.0
+    left = 117.0
     panels = [("Средний балл (100-балльная шкала)", [r for r in shown if r.mean > MARK_SCALE]),
               ("Средняя отметка (2–5)", [r for r in shown if r.mean <= MARK_SCALE])]
     dots = [(t, [charts.ResultDot(_short(r), r.mean, r.low, r.high, r.district, r.verdict) for r in rs])
@@ -126,14 +131,17 @@ def _vpr_block(c: HandoutContent) -> list[B.Block]:
     return [B.Para(text, "small", tone="near" if c.objectivity else None)]
 
 
-def build(c: HandoutContent, lim: Limits) -> B.Doc:
+def build(c: HandoutContent, lim: Limits, page: int | None = None) -> B.Doc:
+    """Both pages (page None), or only page 1 or page 2 (to fit each on its own)."""
     w = B.Doc(title="").text_width_mm
     blocks: list[B.Block] = [B.Heading("Флаги и причины")]
     blocks += _flags_block(c, lim.flag_points)
     blocks.append(B.Heading("Ключевые результаты в сравнении с районом"))
     blocks += _results_block(c, lim.results, w)
     blocks += _vpr_block(c)
-    blocks.append(B.PageBreak())
+    if page == 1:
+        return _doc(c, blocks)
+    blocks = [] if page == 2 else [*blocks, B.PageBreak()]
     # page 2 ---------------------------------------------------------------------------------------------------
     blocks.append(B.Heading("Показатели программы по школе"))
     if c.indicators:
@@ -173,8 +181,14 @@ def build(c: HandoutContent, lim: Limits) -> B.Doc:
         blocks.append(B.Para("Записанных договорённостей с прошлых собеседований нет.", "small"))
     blocks.append(B.Heading("Договорились сегодня (что, кто, к какому сроку)"))
     blocks.append(B.Lines(lim.lines))
+    return _doc(c, blocks, with_title=page != 2)
+
+
+def _doc(c: HandoutContent, blocks: list[B.Block], with_title: bool = True) -> B.Doc:
     subtitle = " · ".join(x for x in (c.full_name, fmt.year_label(c.year), f"к собеседованию, данные на "
                                       f"{fmt.date_ru(c.on_date)}") if x)
+    if not with_title:  # page 2 measured alone: the title is printed on page 1 only
+        return B.Doc(title="", blocks=blocks)
     return B.Doc(title=c.school, subtitle=subtitle, blocks=blocks,
                  footer=f"{c.school} · материалы к собеседованию · {fmt.date_ru(c.on_date)}")
 
@@ -186,9 +200,21 @@ def _state_text(r: dict) -> str:
     return text
 
 
+def _fit_page(c: HandoutContent, page: int, start: Limits) -> Limits:
+    """The fullest limits whose `page` alone fits on one A4 page."""
+    lim = start
+    for lim in _limits(page, start):
+        if pdf.render(build(c, lim, page))[1] <= 1:
+            break
+    return lim
+
+
 def make(c: HandoutContent) -> tuple[B.Doc, bytes, int]:
-    """The handout trimmed to two pages (one per part): (document, PDF bytes, pages)."""
-    return pdf.fit(lambda lim: build(c, lim), _limits(), max_pages=2)
+    """The handout with each page trimmed on its own until it fits: (document, PDF bytes, pages)."""
+    lim = _fit_page(c, 2, _fit_page(c, 1, FULL))
+    doc = build(c, lim)
+    data, pages = pdf.render(doc)
+    return doc, data, pages
 
 
 def pdf_bytes(c: HandoutContent) -> bytes:
