@@ -1,7 +1,7 @@
 """What is the dashboard, and how does one move around it?
 
 The entry point (`streamlit run app.py`): page config, the navigation over the
-eight pages under `pages/`, and the shared sidebar — who is signed in, where the
+nine pages under `pages/`, and the shared sidebar — who is signed in, where the
 data comes from, the school year, the school («Весь район» or one school), the
 procedure on the pages where it applies, and for editors the slot for uploading
 fresh files (`ui.upload.sidebar_upload`). Nothing is shown until `ui.auth.gate`
@@ -35,6 +35,7 @@ PAGES = {
         st.Page("pages/school.py", title="Школа (карточка)", icon=":material/apartment:"),
         st.Page("pages/risk.py", title="Школы в зоне риска", icon=":material/warning:"),
         st.Page("pages/objectivity.py", title="Объективность ВПР", icon=":material/fact_check:"),
+        st.Page("pages/commitments.py", title="Договорённости", icon=":material/handshake:"),
     ],
     "Сервис": [
         st.Page("pages/data.py", title="Данные", icon=":material/database:"),

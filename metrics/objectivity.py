@@ -60,6 +60,13 @@ FLAG_TEXT = {
     "jump": "резкий рост за год",
     "cut_spike": "много «3» и почти нет «2» — стоит посмотреть первичные баллы",
 }
+FLAG_SHORT = {  # the same signs in a few words, for table cells
+    "low_confirmation": "мало подтвердивших журнальную отметку",
+    "high_raised": "много отметок за ВПР выше журнальных",
+    "above_district_vs_oge": "ВПР выше района при ОГЭ не выше района",
+    "jump": "резкий рост за год",
+    "cut_spike": "посмотреть первичные баллы: много «3», почти нет «2»",
+}
 OUT_COLUMNS = ["school_id", "year", "grade", "subject", "participants", "lowered_pct", "confirmed_pct", "raised_pct",
                "mean", "district_mean", "between_sd", "oge_score", "prev_mean", "jump",
                "mark3_pct", "district_mark3_pct", "mark2_pct", "district_mark2_pct", "small_n",

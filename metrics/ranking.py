@@ -425,7 +425,6 @@ def _explanation(r: dict, composite: bool, unit: str, min_n: float) -> Explanati
                      (*head_args, str(int(r["rank_low"])), str(int(r["rank_high"]))))
     else:
         head = Point("{0} место из {1} ({2})", tuple(head_args))
-    value_unit = "" if composite else unit
     if composite:
         pts = [Point("сводный процентиль {0} (100 — лучший результат в списке); показателей в расчёте: {1}, их веса — "
                      "по числу участников", (q(r["value"], ""), str(int(r["n_measures"]))))]

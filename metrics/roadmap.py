@@ -292,3 +292,33 @@ def select_events(progress: pd.DataFrame, *, sections: Any = (), parties: Any = 
         out = out[out["state"].isin(list(states))]
     order = sorted(range(len(out)), key=lambda i: _plan_number_key(out["number"].iat[i]))  # a plan's few events
     return out.iloc[order]
+
+
+def name_patterns(names: list[str]) -> list[str]:
+    """Ways a school is written among the responsible parties: the name and the name without
+    the organisational form and quotes («МБОУ «Сосновская СОШ № 1»» → «Сосновская СОШ № 1»)."""
+    out = []
+    for n in names:
+        n = str(n or "").strip()
+        if not n or n.lower() in ("nan", "none"):
+            continue
+        out.append(n)
+        bare = re.sub(r"^(МБОУ|МКОУ|МАОУ|ГБОУ|МОУ|МБОУ\s+ДО|ЧОУ)\s+", "", n).strip()
+        bare = bare.strip("«»\"' ")
+        if len(bare) >= 5:
+            out.append(bare)
+    return list(dict.fromkeys(out))
+
+
+def school_events(progress: pd.DataFrame, school_id: str, names: list[str]) -> pd.DataFrame:
+    """Events of the school: its `school_id`, or its name among the responsible parties."""
+    if progress is None or progress.empty:
+        return progress
+    mine = pd.Series(False, index=progress.index)
+    if "school_id" in progress:
+        mine |= progress["school_id"].astype(str).str.strip() == str(school_id)
+    resp = progress["responsible"].fillna("").astype(str).str.lower() if "responsible" in progress else None
+    if resp is not None:
+        for pat in name_patterns(names):
+            mine |= resp.str.contains(pat.lower(), regex=False)
+    return progress[mine]

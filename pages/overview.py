@@ -7,13 +7,12 @@ from `metrics/` through `ui.data`; this page only shows it.
 """
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from ui import cards, charts, data, empty, filters
+from ui import cards, charts, data, documents, empty, filters
 from ui import risk_view as risk_cards
 from ui import format as fmt
-from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
+from ui.indicator_view import plan_fact_display, status_styler
 from ui.ranking_view import table_height
 from ui.tables import show_table
 
@@ -36,6 +35,15 @@ if not data.has("results") and not data.has("values") and not data.has("events")
     empty.empty_hint(["indicators", "values", "events", "results", "schools"],
                      "данные ещё не загружены", key="overview_empty")
     st.stop()
+
+# --- documents for the meeting and the half-year report ---------------------------------------------
+with st.container(border=True):
+    with data.guard("Документы"):
+        left, right = st.columns([1, 2], gap="large", vertical_alignment="bottom")
+        with left:
+            documents.brief_buttons(year)
+        with right:
+            documents.programme_buttons()
 
 # --- key figures ---------------------------------------------------------------
 with data.guard("Ключевые показатели"):

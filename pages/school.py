@@ -5,9 +5,10 @@ years against the district with 95 % intervals (`metrics.intervals`); the
 school's programme indicators (`metrics.plan_vs_fact`); успеваемость, качество
 знаний, СОУ and high scorers (`metrics.mark_measures`, `metrics.high_scorers`); its
 flags with their explanations (`metrics.risk_flags`); ВПР objectivity
-(`metrics.objectivity_flags`, `objectivity_summary`);
-its events (`metrics.roadmap_progress`). `?print=1` (or the toggle) gives a clean
-handout: no sidebar, no widgets, compact tables.
+(`metrics.objectivity_flags`, `objectivity_summary`); its events
+(`metrics.roadmap_progress`); the commitments of past interviews and the form to
+record one (`ui.interview_view`). `?print=1` (or the toggle) shows the interview
+handout — the same two pages as its PDF (`reports.handout`), no sidebar, no widgets.
 """
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ import pandas as pd
 import streamlit as st
 
 from metrics.profile import registry_row
-from ui import data, empty, filters
+from metrics.roadmap import school_events
+from ui import data, documents, empty, filters
+from ui import interview_view
 from ui import format as fmt
 from ui import print_view as pv
 from ui import objectivity_view as ov
 from ui import safe, school_charts, school_view as sv
 from ui.figure_cache import figure
 from ui.ranking_view import table_height
+from ui.tables import show_table
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
 from ui.reasons import explanation_block
 
@@ -77,6 +81,11 @@ else:
     st.toggle("Версия для печати", key="school_print", value=False,
               on_change=lambda: pv.set_print(bool(st.session_state.get("school_print"))),
               help="Чистая раскладка без боковой панели и кнопок — для распечатки к собеседованию (ссылка с ?print=1).")
+    documents.handout_buttons(school, year)
+if printing:  # the print view is the handout: the same two pages as its PDF
+    with data.guard("Материалы к собеседованию"):
+        documents.print_handout(school, year)
+    st.stop()
 
 iv_all = data.intervals(None) if data.has("results") else pd.DataFrame()
 iv_school = iv_all[iv_all["school_id"].astype(str) == school] if len(iv_all) else iv_all
@@ -91,8 +100,7 @@ if not core:
     st.info("Флаги риска, профиль школы и результаты по годам появятся, когда будут загружены «Результаты "
             "оценочных процедур» и «Реестр школ». Ниже — то, что уже есть: показатели программы и мероприятия.",
             icon=":material/info:")
-    if not printing:
-        empty.template_row(["results", "schools"], key="school_core_tpl")
+    empty.template_row(["results", "schools"], key="school_core_tpl")
 else:
     # --- flags first: why the school is here ------------------------------------------------------
     st.subheader("Флаги и причины")
@@ -105,10 +113,9 @@ else:
             if mine.empty:
                 st.success(f"За {fmt.year_label(year)} у школы нет флагов риска.", icon=":material/check_circle:")
             else:
-                sv.flag_boxes(mine, printing)
-            if not printing:
-                filters.page_link_with_filters("pages/risk.py", "Все школы в зоне риска", icon=":material/warning:",
-                                               school=None)
+                sv.flag_boxes(mine)
+            filters.page_link_with_filters("pages/risk.py", "Все школы в зоне риска", icon=":material/warning:",
+                                           school=None)
 
     # --- profile ----------------------------------------------------------------------------------------
     st.subheader("Профиль и социальный контекст")
@@ -127,8 +134,8 @@ else:
                     " — наиболее неблагополучные условия" if int(q) == 4 else "")
                 st.markdown(f"**Индекс социального неблагополучия:** {sv.rnum(srow['index'].iloc[0], 2)}{qtxt} "
                             "(0 — средний уровень района, больше — неблагополучнее).")
-            pv.table(prof, {"label": "Показатель", "school_text": label, "median_text": "Медиана по району"},
-                     what=("профиль", school, year), key="school_profile", printing=printing)
+            show_table(prof, {"label": "Показатель", "school_text": label, "median_text": "Медиана по району"},
+                     what=("профиль", school, year), key="school_profile")
 
     # --- results over the years ---------------------------------------------------------------------------
     st.subheader("Результаты по годам в сравнении с районом")
@@ -141,38 +148,31 @@ else:
                        "зелёная — значимо выше; полый маркер — мало участников.")
             order = [e for e in filters.exam_options() if e in set(iv_school["exam"].astype(str))]
             chosen = filters.current_exam()
-            if printing:
-                shown_exams = order
-            else:
-                # one procedure at a time (the sidebar's, switchable here): each history is a many-panel figure
-                if st.session_state.get("school_exam") not in order:
-                    st.session_state["school_exam"] = chosen if chosen in order else order[0]
-                shown_exams = [st.segmented_control("Процедура", order, key="school_exam", required=True)]
-            for ex in shown_exams:
-                if printing:
-                    st.markdown(f"**{ex}**")
-                st.plotly_chart(figure(("school_history", school, ex), lambda: school_charts.results_history(iv_school, ex)),
-                                key=f"school_hist_{ex}",
-                                config={"displayModeBar": False, **({"staticPlot": True} if printing else {})})
+            # one procedure at a time (the sidebar's, switchable here): each history is a many-panel figure
+            if st.session_state.get("school_exam") not in order:
+                st.session_state["school_exam"] = chosen if chosen in order else order[0]
+            ex = st.segmented_control("Процедура", order, key="school_exam", required=True)
+            st.plotly_chart(figure(("school_history", school, ex), lambda: school_charts.results_history(iv_school, ex)),
+                            key=f"school_hist_{ex}", config={"displayModeBar": False})
             if len(iv_year):
                 st.markdown(f"**{fmt.year_label(year).capitalize()}: результаты с интервалами**")
                 view = sv.results_frame(iv_year.sort_values(["exam", "grade", "subject"]))
-                pv.table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
-                         styler=sv.verdict_styler, printing=printing, height=table_height(len(view)))
+                show_table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
+                         styler=sv.verdict_styler, height=table_height(len(view)))
                 st.caption("«Значимо» — отличие больше случайных колебаний и выдерживает поправку на число сравнений "
                            "на этой карточке; группы меньше 10 участников не оцениваются.")
             mm = data.metric("mark_measures", year=year)
             mm = mm[mm["school_id"].astype(str) == school] if len(mm) else mm
             if len(mm):
                 st.markdown(f"**Успеваемость, качество знаний, СОУ, {year} год**")
-                pv.table(sv.marks_frame(mm), sv.MARKS_COLUMNS, what=("успеваемость", school, year),
-                         key="school_marks", printing=printing, height=table_height(len(mm)))
+                show_table(sv.marks_frame(mm), sv.MARKS_COLUMNS, what=("успеваемость", school, year),
+                         key="school_marks", height=table_height(len(mm)))
             hs = data.metric("high_scorers", year=year)
             hs = hs[hs["school_id"].astype(str) == school] if len(hs) else hs
             if len(hs) and hs["available"].any():
                 st.markdown(f"**Высокобалльники, {year} год**")
-                pv.table(sv.high_frame(hs), sv.HIGH_COLUMNS, what=("высокобалльники", school, year),
-                         key="school_high", printing=printing)
+                show_table(sv.high_frame(hs), sv.HIGH_COLUMNS, what=("высокобалльники", school, year),
+                         key="school_high")
 
 # --- programme indicators -----------------------------------------------------------------------------------
 st.subheader("Показатели программы по школе")
@@ -189,8 +189,8 @@ with data.guard("Показатели программы"):
             cols = {k: PLAN_FACT_COLUMNS[k] for k in ("name", "plan_text", "fact_text", "deviation_text",
                                                       "status_label")}
             cols["name"] = st.column_config.TextColumn(PLAN_FACT_COLUMNS["name"], width=520)
-            pv.table(view, cols, what=("показатели", school, year), key="school_pvf",
-                     styler=status_styler(view["status"]), printing=printing, wrap=False,
+            show_table(view, cols, what=("показатели", school, year), key="school_pvf",
+                     styler=status_styler(view["status"]), wrap=False,
                      download_only={"reason": PLAN_FACT_COLUMNS["reason"]})
 
 # --- ВПР objectivity -------------------------------------------------------------------------------------------
@@ -209,20 +209,18 @@ with data.guard("Объективность ВПР"):
         flagged = mine[mine["flagged"].fillna(False).astype(bool)]
         if len(own) and own["explanation"].iloc[0] is not None:
             explanation_block("Объективность ВПР", own["explanation"].iloc[0],
-                              severity="flag" if bool(own["persistent"].iloc[0]) else "warning", key="school_obj",
-                              printing=printing)
-            if not printing:  # on paper the table below names the signs of each work
-                with st.expander(f"Подробно по каждой работе ({len(flagged)})", icon=":material/calculate:"):
-                    for i, e in enumerate(flagged["explanation"]):
-                        explanation_block("Работа", e, severity="warning", key=f"school_obj_{i}", box=False)
+                              severity="flag" if bool(own["persistent"].iloc[0]) else "warning", key="school_obj")
+            with st.expander(f"Подробно по каждой работе ({len(flagged)})", icon=":material/calculate:"):
+                for i, e in enumerate(flagged["explanation"]):
+                    explanation_block("Работа", e, severity="warning", key=f"school_obj_{i}", box=False)
         else:
             st.success("Признаков необъективности ВПР в этом году нет.", icon=":material/check_circle:")
         view = ov.objectivity_display(mine.sort_values(["grade", "subject"]), names)
-        pv.table(view, {"grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
+        show_table(view, {"grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
                         "confirmed_text": "ВПР = журнал", "lowered_text": "ВПР ниже", "raised_text": "ВПР выше",
                         "mean_text": "Средняя отметка", "district_text": "Район", "status_text": "Оценка",
                         "flags_text": "Признаки"},
-                 what=("ВПР_объективность", school, year), key="school_vpr", printing=printing,
+                 what=("ВПР_объективность", school, year), key="school_vpr",
                  height=table_height(len(view)), wrap=False)
 
 # --- events ------------------------------------------------------------------------------------------------
@@ -235,13 +233,18 @@ with data.guard("Мероприятия"):
         own_names = [label]
         if reg is not None:
             own_names += [reg.get("name"), reg.get("short_name")]
-        ev = sv.school_events(progress, school, own_names)
+        ev = school_events(progress, school, own_names)
         if ev is None or ev.empty:
             st.caption("В плане мероприятий нет мероприятий, где школа указана исполнителем.")
         else:
             view = ev.assign(state_text=ev["state"].map(fmt.state_label),
                              next_text=ev["next_date"].map(fmt.date_ru) if "next_date" in ev else "—",
                              responsible_text=ev["responsible"].fillna("").astype(str).str.replace("\n", ", "))
-            pv.table(view, {"number": "№", "title": "Мероприятие", "deadline_text": "Сроки", "state_text": "Состояние",
+            show_table(view, {"number": "№", "title": "Мероприятие", "deadline_text": "Сроки", "state_text": "Состояние",
                             "next_text": "Ближайшая дата", "responsible_text": "Ответственные"},
-                     what=("мероприятия", school), key="school_events", printing=printing)
+                     what=("мероприятия", school), key="school_events")
+
+# --- interview records ------------------------------------------------------------------------------------
+st.subheader("Договорённости собеседований")
+with data.guard("Договорённости собеседований"):
+    interview_view.section(school, label)

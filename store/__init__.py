@@ -15,6 +15,9 @@ first start.
     store.undo(uid, user, cascade=True, expect=(4, 3, 2), expect_state=store.state())  # bound to what was shown
     store.reseed(folder, user)           # start over from a folder, while the app runs; numbers go on
     store.add_user("ivanova", "editor", password); store.authenticate("ivanova", password)  # → "editor"
+    iid = store.record_interview("sos1", "2026-11-20", [{"what": …, "who": …, "due": "2026-12-20"}], user=…)
+    store.commitments("sos1"); store.correct_commitment(item_id, user=…, due="2027-01-15")
+    store.set_commitment_done(item_id, "2026-12-18", user=…); store.withdraw_commitment(item_id, user=…, reason=…)
 
 Every method opens its own short connection, so one Store object may be shared
 between Streamlit sessions and threads. Refusals raise `StoreError` with a
@@ -36,7 +39,7 @@ import pandas as pd
 from loaders.model import TABLES
 from loaders.report import LoadResult, Problem
 from metrics.settings import ROOT, get
-from store import audit, users, writes
+from store import audit, interviews, users, writes
 from store.db import StoreError, session, write
 from store.migrations import migrate
 from store.tables import col_list, data_table, order_by, to_frame
@@ -53,7 +56,7 @@ def _resolve(p: str | Path) -> Path:
     return p if p.is_absolute() else ROOT / p
 
 
-class Store:
+class Store(interviews.InterviewRecords):
     """The accepted data of the district, with its upload history."""
 
     def __init__(self, path: str | Path, settings: dict[str, Any] | None = None):

@@ -1,9 +1,14 @@
 """Which schema version is the database at, and how does it get to the latest?
 
 Migrations are code: an ordered list of numbered steps. Each pending step runs
-in its own write transaction together with `PRAGMA user_version = N`, so a
-database is always at exactly one version. A database from a newer program
-(version above the last known step) is refused rather than guessed at.
+in its own write transaction together with `PRAGMA user_version = N` (the
+highest step applied) and the list of applied steps in `meta` (key
+`migrations`), so a database is always at exactly one version. Steps are
+numbered by the branch that adds them, so a number may be missing for a while
+(step 5 before step 4 lands): a step is pending when it is not in the applied
+list, and a database migrated to 5 still gets 4 when it arrives. A database
+from a newer program (version above the last known step) is refused rather
+than guessed at.
 
 Step 1 spells its SQL out on purpose (it must not change when the model
 changes later); `tests/store/test_migrations.py` checks the resulting tables
@@ -11,6 +16,7 @@ still match `loaders/model.py`, so a model change without a new step fails.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -167,6 +173,46 @@ def _v4_users_audit_identity(con: sqlite3.Connection) -> None:
     con.execute("INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))))")
 
 
+# Interview records (протокол собеседования): an interview of a school on a date, its items (what, who,
+# by when, done on), and the audit log of every record, correction, completion and withdrawal.
+_V5 = r"""
+CREATE TABLE interviews (
+    interview_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    school_id TEXT NOT NULL,
+    held_on TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    withdrawn_at TEXT,
+    withdrawn_by TEXT,
+    withdraw_reason TEXT
+) STRICT;
+CREATE INDEX interviews_school ON interviews (school_id, held_on);
+CREATE TABLE commitments (
+    item_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    interview_id INTEGER NOT NULL REFERENCES interviews (interview_id),
+    what TEXT NOT NULL,
+    who TEXT NOT NULL,
+    due TEXT NOT NULL,
+    done_on TEXT,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    withdrawn_at TEXT,
+    withdrawn_by TEXT
+) STRICT;
+CREATE INDEX commitments_interview ON commitments (interview_id);
+CREATE TABLE interview_log (
+    log_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    "user" TEXT NOT NULL,
+    interview_id INTEGER NOT NULL REFERENCES interviews (interview_id),
+    item_id INTEGER REFERENCES commitments (item_id),
+    action TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    reason TEXT
+) STRICT
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "data tables, uploads log, kept files, undo journal, aliases, header mappings", _V1),
     Migration(2, "key indexes and undo journal tables", _v2_keys_and_journal),
@@ -175,6 +221,7 @@ MIGRATIONS: list[Migration] = [
     # summary scans instead of using per-upload indexes.
     Migration(3, "lighter indexes: no per-upload or per-slice indexes; values by year", _V3),
     Migration(4, "users and roles, audit log, store identity", _v4_users_audit_identity),
+    Migration(5, "interview records: interviews, commitments, their audit log", _V5),
 ]
 
 
@@ -184,6 +231,24 @@ def latest_version() -> int:
 
 def current_version(con: sqlite3.Connection) -> int:
     return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+
+def applied_steps(con: sqlite3.Connection) -> set[int]:
+    """Versions of the steps applied to this database (before the list was kept: every step up to user_version)."""
+    have = current_version(con)
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'migrations'").fetchone()
+    except sqlite3.OperationalError:  # no meta table yet: a new database
+        row = None
+    if row is None:
+        return set(range(1, have + 1))
+    return {int(v) for v in json.loads(row[0])}
+
+
+def _record(con: sqlite3.Connection, applied: set[int]) -> None:
+    con.execute("INSERT INTO meta (key, value) VALUES ('migrations', ?) ON CONFLICT (key) DO UPDATE SET "
+                "value = excluded.value", (json.dumps(sorted(applied)),))
+    con.execute(f"PRAGMA user_version = {int(max(applied))}")
 
 
 def _run(con: sqlite3.Connection, step: Migration) -> None:
@@ -206,19 +271,19 @@ def migrate(con: sqlite3.Connection) -> int:
             "Обновите программу; данные не тронуты."
         )
     for step in MIGRATIONS:
-        if step.version <= have:
+        if step.version in applied_steps(con):
             continue
         try:
             with write(con):
                 # Another process may have migrated while we waited for the lock.
-                if current_version(con) >= step.version:
+                applied = applied_steps(con)
+                if step.version in applied:
                     continue
                 _run(con, step)
-                con.execute(f"PRAGMA user_version = {int(step.version)}")
+                _record(con, applied | {step.version})
         except sqlite3.Error as exc:
             raise StoreError(
                 f"Не удалось обновить схему хранилища до версии {step.version} ({step.description}): {exc}. "
                 f"Изменения этого шага отменены, хранилище осталось на версии {current_version(con)}."
             ) from exc
-        have = step.version
     return current_version(con)

@@ -17,7 +17,6 @@ import os
 from datetime import date
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from ui import data

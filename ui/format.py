@@ -55,10 +55,10 @@ STATE_BG = {"done": "#c8e6c9", "in_progress": "#bbdefb", "overdue": "#ffcdd2", "
             "continuous": "#e1bee7", "unscheduled": "#eeeeee"}
 
 
-def state_styler(states: Any) -> Any:
+def state_styler(states: Any, palette: dict[str, str] | None = None) -> Any:
     """A function view -> Styler colouring the «Состояние» column (`state_text`) by the raw event
-    states, aligned by position with the rows of the view (the timeline's colours, lighter)."""
-    colours = [STATE_BG.get(str(s), "") for s in list(states)]
+    states (or by `palette`), aligned by position with the rows of the view (the timeline's colours, lighter)."""
+    colours = [(palette or STATE_BG).get(str(s), "") for s in list(states)]
 
     def _col(col: Any) -> list[str]:
         if col.name != "state_text":

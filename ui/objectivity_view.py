@@ -13,17 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from metrics.objectivity import FLAG_SHORT
 from ui import format as fmt
 from ui.charts import base_layout
 from ui.reasons import full_text
 
-FLAG_CODES = {
-    "low_confirmation": "мало подтвердивших журнальную отметку",
-    "high_raised": "много отметок за ВПР выше журнальных",
-    "above_district_vs_oge": "ВПР выше района при ОГЭ не выше района",
-    "jump": "резкий рост за год",
-    "cut_spike": "посмотреть первичные баллы: много «3», почти нет «2»",
-}
 STATUS_TEXT = {"flagged": "признак", "note": "посмотреть первичные баллы", "indicative": "мало работ — ориентир",
                "": ""}
 SEGMENTS = (("confirmed_pct", "ВПР = журнал", "#90a4ae"), ("lowered_pct", "ВПР ниже журнала", "#1e88e5"),
@@ -40,7 +34,7 @@ def objectivity_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFra
         d[c.replace("_pct", "_text")] = d[c].map(lambda v: fmt.value(v, "%", 1))
     d["mean_text"] = d["mean"].map(lambda v: fmt.value(v, None, 2))
     d["district_text"] = d["district_mean"].map(lambda v: fmt.value(v, None, 2))
-    d["flags_text"] = d["flags"].map(lambda fl: ", ".join(FLAG_CODES.get(f, f) for f in fl)
+    d["flags_text"] = d["flags"].map(lambda fl: ", ".join(FLAG_SHORT.get(f, f) for f in fl)
                                      if isinstance(fl, (list, tuple, np.ndarray)) else "")
     d["years_text"] = d["years_flagged"].map(lambda v: "—" if fmt.is_missing(v) else f"{int(v)} из 3")
     d["status_text"] = d["status"].map(STATUS_TEXT).fillna("") if "status" in d else ""

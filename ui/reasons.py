@@ -16,7 +16,6 @@ is shown as written.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -28,8 +27,6 @@ from ui import format as fmt
 from ui import safe
 
 BOX = {"flag": "error", "warning": "warning", "good": "success", "info": "info"}
-PRINT_MARK = {"flag": ":red[■ риск]", "warning": ":orange[■ внимание]", "good": ":green[■ хорошо]",
-              "info": ":blue[■ условия]"}
 MAX_POINTS = 8
 
 
@@ -99,9 +96,9 @@ def details_frame(table: Any) -> pd.DataFrame:
 
 
 def explanation_block(label: str, e: Any, *, severity: Any = "flag", years: Any = None, key: str = "",
-                      printing: bool = False, box: bool = True) -> None:
+                      box: bool = True) -> None:
     """One judgement for a person: a coloured box with the label, the headline and the points; the caveats as a
-    caption; the table of numbers in an expander «Числа и правило» (in print: a compact table, no expander).
+    caption; the table of numbers in an expander «Числа и правило».
     `box=False` writes the same as plain text (for a flag inside a school's bordered card)."""
     if not isinstance(e, Explanation):
         st.markdown(f"**{safe.md(label)}.**")
@@ -111,15 +108,6 @@ def explanation_block(label: str, e: Any, *, severity: Any = "flag", years: Any 
     table = details_frame(e.details)
     more = [point_markdown(p) for p in e.points[MAX_POINTS:]]
     caveats = [point_markdown(c) for c in e.caveats]
-    if printing:  # a handout: no expanders; the numbers as a compact table under the claims
-        st.markdown(f"{PRINT_MARK.get(sev, '•')} {md}")
-        if more:
-            st.markdown(_bullets(more))
-        if len(table):
-            st.table(safe.frame(table), hide_index=True)
-        for c in caveats:
-            st.caption(c)
-        return
     if box:
         getattr(st, BOX.get(sev, "info"))(md)
     else:

@@ -9,7 +9,6 @@ here is the district median of each registry column, shown for context.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -148,37 +147,7 @@ def high_frame(hs: pd.DataFrame) -> pd.DataFrame:
                                       "indicator": "показатель программы"}).fillna("нужны баллы участников"))
 
 
-def name_patterns(names: list[str]) -> list[str]:
-    """Ways a school is written among the responsible parties: the name and the name without
-    the organisational form and quotes («МБОУ «Сосновская СОШ № 1»» → «Сосновская СОШ № 1»)."""
-    out = []
-    for n in names:
-        n = str(n or "").strip()
-        if not n or n.lower() in ("nan", "none"):
-            continue
-        out.append(n)
-        bare = re.sub(r"^(МБОУ|МКОУ|МАОУ|ГБОУ|МОУ|МБОУ\s+ДО|ЧОУ)\s+", "", n).strip()
-        bare = bare.strip("«»\"' ")
-        if len(bare) >= 5:
-            out.append(bare)
-    return list(dict.fromkeys(out))
-
-
-def school_events(progress: pd.DataFrame, school_id: str, names: list[str]) -> pd.DataFrame:
-    """Events of the school: its `school_id`, or its name among the responsible parties."""
-    if progress is None or progress.empty:
-        return progress
-    mine = pd.Series(False, index=progress.index)
-    if "school_id" in progress:
-        mine |= progress["school_id"].astype(str).str.strip() == str(school_id)
-    resp = progress["responsible"].fillna("").astype(str).str.lower() if "responsible" in progress else None
-    if resp is not None:
-        for pat in name_patterns(names):
-            mine |= resp.str.contains(pat.lower(), regex=False)
-    return progress[mine]
-
-
-def flag_boxes(flags: pd.DataFrame, printing: bool = False) -> None:
+def flag_boxes(flags: pd.DataFrame) -> None:
     """One coloured box per flag (red for risk, amber for a warning, blue for conditions, green for good news): the
     label, the headline and the points as bullets; caveats under it; the numbers in an expander
     (`ui.reasons.explanation_block`)."""
@@ -186,4 +155,4 @@ def flag_boxes(flags: pd.DataFrame, printing: bool = False) -> None:
     for i, r in enumerate(f.to_dict("records")):  # a handful of flags per school
         label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
         explanation_block(str(label), r.get("explanation"), severity=r.get("severity"), years=r.get("years"),
-                          key=f"flag_{r.get('school_id')}_{i}", printing=printing)
+                          key=f"flag_{r.get('school_id')}_{i}")

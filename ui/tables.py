@@ -7,20 +7,22 @@ Columns are laid out so that nothing important is cut off: a column of long
 texts (indicator names, event titles, reasons) gets a wide column, short ones
 stay narrow, and a short table wraps long texts over up to three lines
 (`layout(...)`); missing values show as «—».
-The Excel file is written with openpyxl through pandas; text cells starting
-with `=`, `+`, `-` or `@` are prefixed with `'` so a spreadsheet never runs
-them as formulas (formula injection).
+The Excel file (`reports.excel`) keeps numbers as numbers with Russian display
+formats, opens with a line saying what the table is (`describe(what)`), freezes
+the headers, and prefixes text cells starting with `=`, `+`, `-` or `@` with `'`
+so a spreadsheet never runs them as formulas (formula injection).
 """
 from __future__ import annotations
 
-import io
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Mapping
 
 import pandas as pd
 import streamlit as st
 
+from reports.excel import excel_bytes as _excel_bytes
+from reports.excel import neutralise  # noqa: F401 - the formula-injection rule, re-exported for pages
 from ui.filters import today
 
 STYLE_MAX_ROWS = 300
@@ -30,43 +32,38 @@ WRAP_ROW_HEIGHT = 68  # px; Streamlit wraps cell text only when the row height i
 ROW_HEIGHT = 35       # px of one ordinary row
 WIDE = 420            # px of a long-text column
 CHARS_PER_LINE = 56   # characters of a 14 px font that fit on one line of a WIDE column
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would read as a formula with `'`."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
+def excel_bytes(df: pd.DataFrame, sheet: str = "Данные", title: str = "",
+                raw: Mapping[str, pd.Series] | None = None) -> bytes:
+    """The table as an .xlsx file: numbers as numbers with Russian formats, a first line saying what it is,
+    frozen headers, formula injection neutralised (`reports.excel`)."""
+    return _excel_bytes(df, title=title, sheet=sheet, raw=raw)
 
 
-def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            out[col] = s.map(lambda v: neutralise(v) if isinstance(v, str) else
-                             ("; ".join(map(str, v)) if isinstance(v, (list, tuple)) else
-                              (str(v) if isinstance(v, dict) else v)))
-        elif isinstance(s.dtype, pd.DatetimeTZDtype):
-            out[col] = s.dt.tz_localize(None)
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    return out
+def describe(what: tuple[Any, ...] | list[Any], on: datetime | None = None) -> str:
+    """The file's first line: «Показатели программы · 2025/26 учебный год · весь район · выгружено 22.11.2026 15:27»."""
+    from ui import data, filters
+    from ui import format as fmt
 
-
-def excel_bytes(df: pd.DataFrame, sheet: str = "Данные") -> bytes:
-    """The table as an .xlsx file (openpyxl), formula injection neutralised."""
-    buf = io.BytesIO()
-    sheet = re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Данные"
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        _excel_safe(df).to_excel(writer, sheet_name=sheet, index=False)
-        ws = writer.sheets[sheet]
-        for i, col in enumerate(df.columns, start=1):
-            width = min(60, max(10, len(str(col)) + 2))
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
-        ws.freeze_panes = "A2"
-    return buf.getvalue()
-
+    parts = [p for p in what if p is not None and str(p) != ""]
+    if not parts:
+        return ""
+    title = str(parts[0]).replace("_", " ").strip()
+    title = title[:1].upper() + title[1:]
+    names = data.school_names()
+    details, school = [], None
+    for p in parts[1:]:
+        if isinstance(p, int) and 2000 <= p <= 2100:
+            details.append(fmt.year_label(p))
+        elif str(p) in names:
+            school = names[str(p)]
+        else:
+            details.append(str(p).replace("_", " "))
+    details.append(school or "весь район")
+    when = on or datetime.now()
+    return " · ".join([title, *details, f"данные на {fmt.date_ru(filters.today())}",
+                       f"выгружено {when.strftime('%d.%m.%Y %H:%M')}"])
 
 def file_name(*parts: Any, on: date | None = None, ext: str = "xlsx") -> str:
     """A file name that says what and when: `рейтинг_ЕГЭ_математика_2026_на_2026-11-22.xlsx`."""
@@ -81,12 +78,13 @@ def file_name(*parts: Any, on: date | None = None, ext: str = "xlsx") -> str:
     return f"{'_'.join(words) or 'таблица'}_на_{when}.{ext}"
 
 
-def download_button(df: pd.DataFrame, name: str, key: str, label: str = "Скачать в Excel") -> None:
+def download_button(df: pd.DataFrame, name: str, key: str, label: str = "Скачать в Excel", title: str = "",
+                    raw: Mapping[str, pd.Series] | None = None) -> None:
     """An Excel download button for `df` (no rerun on click). The file is built only when
     the button is pressed (deferred data), never on an ordinary rerun."""
     st.download_button(
         label,
-        data=lambda: excel_bytes(df),
+        data=lambda: excel_bytes(df, title=title, raw=raw),
         file_name=name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=key,
@@ -142,6 +140,18 @@ def download_frame(df: pd.DataFrame, columns: Mapping[str, Any],
     return full.rename(columns={c: labels.get(c, c) for c in full.columns})
 
 
+def raw_numbers(df: pd.DataFrame, columns: Mapping[str, Any],
+                download_only: Mapping[str, str] | None = None) -> dict[str, pd.Series]:
+    """Unrounded numbers behind shown text columns, by Russian header: `fact_text` → `fact` when it is numeric."""
+    labels = {c: (v if isinstance(v, str) else (v.get("label") or c)) for c, v in {**columns, **(download_only or {})}.items()}
+    out = {}
+    for c in labels:
+        base = c[:-5] if c.endswith("_text") else None
+        if base and c in df.columns and base in df.columns and pd.api.types.is_numeric_dtype(df[base]):
+            out[labels[c]] = df[base].reset_index(drop=True)
+    return out
+
+
 def show_table(
     df: pd.DataFrame,
     columns: Mapping[str, Any],
@@ -173,4 +183,5 @@ def show_table(
     st.dataframe(shown, hide_index=True, column_config=config, column_order=cols, height=height,
                  row_height=row_height, placeholder="—", key=f"{key}_df")
     if download:
-        download_button(download_frame(df, columns, download_only), file_name(*what), key=f"{key}_xlsx")
+        download_button(download_frame(df, columns, download_only), file_name(*what), key=f"{key}_xlsx",
+                        title=describe(what), raw=raw_numbers(df, columns, download_only))

@@ -1,7 +1,6 @@
 """Is an open-data table (schools as rows, indicators as columns) read, with blanks as "not stated"?"""
 import openpyxl
 import pandas as pd
-import pytest
 
 from loaders.headers import header_signature
 from loaders.layouts.forma1 import indicator_id

@@ -1,8 +1,7 @@
 """Are results exports and template-shaped tables read wherever their header is, however it is laid out?"""
 import pandas as pd
-import pytest
 
-from loaders.pipeline import load_files, load_many
+from loaders.pipeline import load_files
 from tests.loaders.conftest import REGISTRY_ROWS, csv_bytes, xlsx_bytes
 
 EXPORT = [

@@ -43,6 +43,7 @@ PAGES = {
     "school": "pages/school.py",
     "risk": "pages/risk.py",
     "objectivity": "pages/objectivity.py",
+    "commitments": "pages/commitments.py",
 }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pandas as pd
 
 import metrics
 from tests.pages.conftest import metric_bodies, no_exception, plotly_values, table_with, texts

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import urllib.parse
 from datetime import date
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import metrics

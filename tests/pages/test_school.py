@@ -152,14 +152,27 @@ def test_print_view_hides_the_sidebar_and_widgets(shared_store, sample_tables):
     css = "\n".join(m.value for m in at.markdown)
     assert '[data-testid="stSidebar"]' in css and "display: none" in css
     assert not at.get("download_button") and not at.toggle and not at.dataframe
-    assert len(at.table) >= 3  # compact static tables
-    assert "Низкие образовательные результаты" in texts(at)
-    # no expanders on paper: the low-results numbers are printed as a table right under the claims
-    assert not at.expander
-    flags = metrics.risk_flags(sample_tables["results"], sample_tables["schools"], 2026)
-    low = flags[(flags["school_id"] == STABLY_LOW) & (flags["flag"] == "low_results")].iloc[0]
-    printed = [t.value for t in at.table if "Сводный балл" in t.value.columns]
-    assert len(printed) == 1 and len(printed[0]) == len(low["details"]["procedures"])
+    # the print view is the interview handout: the same headings, flag reasons and tables as its PDF
+    from datetime import date
+
+    from reports import blocks as B
+    from reports import handout
+    from reports.content import Inputs, handout_content
+
+    doc = handout.make(handout_content(Inputs(sample_tables, date(2026, 11, 22)), STABLY_LOW, 2026))[0]
+    shown = texts(at).replace("\\", "")
+    for b in doc.blocks:
+        if isinstance(b, (B.Heading, B.Para)):
+            assert b.text.strip() in shown, b.text
+    pdf_tables = [b for b in doc.blocks if isinstance(b, B.Table)] + \
+        [x for b in doc.blocks if isinstance(b, B.Columns) for x in b.left if isinstance(x, B.Table)]
+    screen = [t.value for t in at.table]
+    assert len(screen) == len(pdf_tables) >= 2
+    for t in pdf_tables:
+        match = [v for v in screen if list(v.columns) == [c.label for c in t.columns]]
+        assert match and [list(r) for r in match[0].itertuples(index=False)] == [list(r) for r in t.rows]
+    assert "Низкие образовательные результаты" in shown
+    assert not at.expander  # nothing folded away on paper
 
 
 def test_print_toggle_switches_to_the_print_view(shared_store, run_page):

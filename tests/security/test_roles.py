@@ -240,3 +240,19 @@ def test_admin_manages_users_on_the_data_page_and_others_do_not_see_it(accounts)
     assert store.role_of("novikova") == "editor"
     log = store.audit_log()
     assert log[log["user"] == "admin1"]["action"].tolist() == ["user_add", "user_role"]
+
+
+def test_viewer_sees_the_commitments_but_cannot_record_or_change_them(accounts):
+    store = accounts
+    store.record_interview("sos1", "2026-11-20", [{"what": "Разобрать ВПР по математике", "who": "завуч",
+                                                  "due": "2026-12-20"}], user="editor1")
+    at = sign_in("viewer1")
+    at.session_state["flt_school"] = "sos1"
+    at.switch_page("pages/school.py")
+    at.run()
+    no_exception(at)
+    shown = texts(at)
+    assert "Записывать протоколы собеседований и отмечать выполнение могут редакторы." in shown
+    assert not any(e.label == "Записать протокол собеседования" for e in at.expander)
+    assert not any(b.key in ("iv_done", "iv_withdraw") for b in at.button)
+    assert len(store.commitments("sos1")) == 1

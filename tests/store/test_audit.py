@@ -97,7 +97,7 @@ def test_undo_independent_earlier_upload_keeps_later_ones(store):
 def test_cascade_undoes_later_uploads_newest_first(store):
     empty = store.table_checksums()
     u1 = store.accept(result(results=RESULTS), "ege.xlsx", b"1")
-    u2 = store.accept(result(results=[res(2024, "ЕГЭ", "Русский язык", "sos1", 48, 72.0, 11)]), "fix1.xlsx", b"2")
+    store.accept(result(results=[res(2024, "ЕГЭ", "Русский язык", "sos1", 48, 72.0, 11)]), "fix1.xlsx", b"2")
     # u3 touches only what u2 touched: a dependency through u2
     u3 = store.accept(result(results=[res(2024, "ЕГЭ", "Русский язык", "sos1", 49, 72.5, 11)]), "fix2.xlsx", b"3")
     store.undo(u1, cascade=True)

@@ -20,7 +20,7 @@ def _cols(con, table):
 def test_fresh_store_has_latest_schema_matching_the_model(tmp_path):
     s = Store(tmp_path / "s.sqlite")
     con = sqlite3.connect(s.path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 4
+    assert con.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 5
     for t in TABLES:
         assert _cols(con, f"data_{t}") == [*columns(t), "_upload_id", "_k"]
         assert _cols(con, f"undo_{t}") == ["upload_id", "existed", "_k", *columns(t), "_upload_id"]
@@ -70,12 +70,12 @@ def test_database_from_a_newer_program_is_refused(tmp_path):
 def test_failing_step_is_rolled_back_whole(tmp_path, monkeypatch):
     path = tmp_path / "s.sqlite"
     Store(path).accept(full_result(), "all.xlsx", b"1")
-    bad = Migration(5, "broken step", "CREATE TABLE half_done (a TEXT); INSERT INTO no_such_table VALUES (1)")
+    bad = Migration(6, "broken step", "CREATE TABLE half_done (a TEXT); INSERT INTO no_such_table VALUES (1)")
     monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, bad])
-    with pytest.raises(StoreError, match="версии 5.*осталось на версии 4"):
+    with pytest.raises(StoreError, match="версии 6.*осталось на версии 5"):
         Store(path)
     con = sqlite3.connect(path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 5
     assert con.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
     con.close()
     monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
@@ -84,7 +84,7 @@ def test_failing_step_is_rolled_back_whole(tmp_path, monkeypatch):
 
 def test_migrate_twice_is_a_no_op(tmp_path):
     con = connect(tmp_path / "s.sqlite", create=True)
-    assert migrate(con) == 4 and migrate(con) == 4
+    assert migrate(con) == 5 and migrate(con) == 5
     con.close()
 
 

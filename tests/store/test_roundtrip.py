@@ -7,7 +7,7 @@ import pytest
 
 from loaders.model import TABLES, columns
 from store import StoreError
-from tests.store.helpers import EVENTS, RESULTS, SCHOOLS, VALUES, frame, full_result, result, res
+from tests.store.helpers import EVENTS, RESULTS, VALUES, frame, full_result, result, res
 
 
 def _sorted(df: pd.DataFrame, table: str) -> pd.DataFrame:

@@ -74,4 +74,8 @@ def test_history_export_neutralises_formula_cells(district_store):
     cells = [c for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     values = {c.value for c in cells}
-    assert "'" + evil in values and "'@SUM(1)" in values and "'-2+3" in values and "'+7" in values
+    assert "'" + evil in values and "'@SUM(1)" in values and "'-2+3" in values
+    # a column of «+7» reads as signed numbers: written as the number 7 shown «+7», never as a formula
+    src = [c for c in ws[1] if c.value == "source"] or [c for c in ws[1] if c.value == "Источник"]
+    col = [ws.cell(row=r, column=src[0].column) for r in range(2, ws.max_row + 1)] if src else []
+    assert all(c.value == "'+7" or (c.value == 7 and c.number_format.startswith("+")) for c in col)
