@@ -69,7 +69,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("unit", "str", False, "Единица измерения", "%, балл, чел., шт."),
         Column("direction", "enum:higher|lower", False, "Направление", "больше — лучше / меньше — лучше"),
         Column("group", "str", False, "Группа показателей"),
-        Column("tolerance", "float", False, "Допуск, доля от плана", "по умолчанию из настроек (0,05)"),
+        Column("tolerance", "float", False, "Допуск, в единицах показателя", "по умолчанию из настроек по виду единицы"),
     ),
     "values": (
         Column("indicator_id", "str", True, "Код показателя"),

@@ -459,7 +459,8 @@ def _check_rules(table: str, out: pd.DataFrame, frame: pd.DataFrame, rep: _Repor
         rep.cells((out["low"] > out["high"]).fillna(False), "low", "нижняя граница больше верхней", shown("low"))
     if table == "indicators":
         t = out["tolerance"]
-        rep.cells(((t < 0) | (t > 1)).fillna(False), "tolerance", "допуск — доля от плана, от 0 до 1", shown("tolerance"))
+        rep.cells((t < 0).fillna(False), "tolerance", "допуск — в единицах показателя (п. п., отметки, баллы), не меньше 0",
+                  shown("tolerance"))
     _check_duplicates(table, out, rep)
 
 

@@ -24,7 +24,7 @@ ROWS = {
         {"indicator_id": "I01", "name": "Доля выпускников, не получивших аттестат, %", "unit": "%", "direction": "lower",
          "group": "ГИА", "tolerance": 0.05},
         {"indicator_id": "I02", "name": "Средний балл ЕГЭ по русскому языку", "unit": "балл", "direction": "higher",
-         "group": None, "tolerance": None},
+         "group": None, "tolerance": 2.0},  # in the indicator's own units: 2 points (above 1 is fine)
     ],
     "values": [
         {"indicator_id": "I01", "school_id": None, "year": 2024, "kind": "plan", "value": 1.5, "low": None, "high": None},

@@ -96,3 +96,11 @@ def test_a_sentence_is_not_a_header():
                                         ("План/факт", None), ("2024", None)])
 def test_fact_and_plan_words(label, kind):
     assert vocabulary.kind_of(label) == kind
+
+
+def test_tolerance_is_read_in_the_indicators_units_and_a_share_of_the_plan_is_not():
+    assert vocabulary.best("Допуск", "indicators") == "tolerance"
+    assert vocabulary.best("Допустимое отклонение", "indicators") == "tolerance"
+    # a share of the plan is another quantity: read as units it would be silently wrong, so it is left unplaced
+    assert vocabulary.best("Допуск, доля от плана", "indicators") is None
+    assert vocabulary.best("Допустимое отклонение, % от плана", "indicators") is None
