@@ -9,6 +9,7 @@ first start.
     store = open_store()
     store.version()                      # cache key: changes on every accepted write or undo
     store.read("results")                # model columns and dtypes, as the loaders give them
+    store.counts(); store.facets()       # rows per table; distinct years, exams, schools (small queries)
     d = store.diff(load_result)          # preview: added / changed (old → new) / replaced per table
     uid = store.accept(load_result, "ege_2026.xlsx", data, user="аноним")
     store.history(); store.dependents(uid); store.undo(uid); store.file_bytes(uid)
@@ -39,7 +40,7 @@ import pandas as pd
 from loaders.model import TABLES
 from loaders.report import LoadResult, Problem
 from metrics.settings import ROOT, get
-from store import audit, interviews, users, writes
+from store import audit, facets, interviews, users, writes
 from store.db import StoreError, session, write
 from store.migrations import migrate
 from store.tables import col_list, data_table, order_by, to_frame
@@ -98,6 +99,16 @@ class Store(interviews.InterviewRecords):
         with self._session() as con:
             rows = con.execute(f"SELECT {col_list(table)} FROM {data_table(table)} ORDER BY {order_by(table)}").fetchall()
         return to_frame(table, rows)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per model table (a page's "is anything loaded" check, without reading a table)."""
+        with self._session() as con:
+            return facets.counts(con)
+
+    def facets(self) -> dict[str, Any]:
+        """What the filters offer, from small DISTINCT queries (store/facets.py)."""
+        with self._session() as con:
+            return facets.facets(con)
 
     def read_all(self) -> dict[str, pd.DataFrame]:
         """All five tables from one consistent snapshot."""

@@ -2,8 +2,9 @@
 
 From the store only (`store.open_store`), opened once per process
 (`st.cache_resource`) at the path in env `DASHBOARD_STORE` (else settings
-`store.path`). The tidy tables are read once per store version
-(`st.cache_data` keyed on `store.version()`), and every metric is computed once
+`store.path`). Each tidy table is read when a page first needs it, once per
+store version (`st.cache_resource` keyed on path, `store.version()` and table);
+the filter lists and `has()` come from small queries, and every metric is computed once
 per (version, metric, arguments): a rerun after a filter change hits the
 cache. Pages call the wrappers below and never touch the store or `metrics`
 heavy functions directly.
@@ -21,7 +22,8 @@ import inspect
 import logging
 import os
 from datetime import date
-from typing import Any, Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -97,30 +99,55 @@ def _empty(name: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns(name)})
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _read_all(path: str | None, ver: int) -> dict[str, pd.DataFrame]:
+@st.cache_resource(show_spinner=False, max_entries=len(TABLE_PARAMS) * 2)
+def _read_table(path: str | None, ver: int, name: str) -> pd.DataFrame:
     # cache_resource: one shared copy, no per-call unpickling (420,000 result rows at region scale).
     # Callers never modify these frames in place (they filter, assign or copy).
     s = _open(path) if ver >= 0 else None
-    data = s.read_all() if s is not None else {}
-    return {name: data.get(name, _empty(name)) for name in TABLE_PARAMS}
+    return s.read(name) if s is not None else _empty(name)
 
 
-def tables() -> dict[str, pd.DataFrame]:
-    """All tidy tables of the store (empty frames with model columns when nothing is loaded).
+class _Tables(Mapping):
+    """The five tidy tables of one store version, each read on first access (a page that needs
+    the events never reads the 420,000 result rows)."""
+
+    def __init__(self, path: str | None, ver: int):
+        self._path, self._ver = path, ver
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in TABLE_PARAMS:
+            raise KeyError(name)
+        return _read_table(self._path, self._ver, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLE_PARAMS)
+
+    def __len__(self) -> int:
+        return len(TABLE_PARAMS)
+
+
+def tables() -> Mapping[str, pd.DataFrame]:
+    """All tidy tables of the store (empty frames with model columns when nothing is loaded),
+    each read from the store when first asked for.
 
     Shared, read-only: filter, `.assign` or `.copy()` them, never modify them in place."""
-    return _read_all(store_path(), version())
+    return _Tables(store_path(), version())
 
 
 def table(name: str) -> pd.DataFrame:
-    return tables()[name]
+    return _read_table(store_path(), version(), name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _counts(path: str | None, ver: int) -> dict[str, int]:
+    s = _open(path) if ver >= 0 else None
+    return s.counts() if s is not None else {name: 0 for name in TABLE_PARAMS}
 
 
 def has(*names: str) -> bool:
-    """True when every named table has at least one row."""
-    t = tables()
-    return all(len(t[n]) > 0 for n in names)
+    """True when every named table has at least one row (a count query; no table is read)."""
+    n = _counts(store_path(), version())
+    return all(n.get(name, 0) > 0 for name in names)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -142,8 +169,8 @@ def sources() -> pd.DataFrame:
 
 # --- metrics -----------------------------------------------------------------
 
-def _fill_tables(fn: Any, data: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Add the tidy tables the metric function asks for by parameter name."""
+def _fill_tables(fn: Any, data: Mapping[str, pd.DataFrame], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Add the tidy tables the metric function asks for by parameter name (only those are read)."""
     params = inspect.signature(fn).parameters
     for p in params:
         if p in TABLE_PARAMS and p not in kwargs:
@@ -183,12 +210,29 @@ def resolve(name: str) -> Any:
     raise AttributeError(f"в metrics нет функции {name}")
 
 
-def _compute(name: str, data: dict[str, pd.DataFrame], kwargs: dict[str, Any]) -> Any:
+def _compute(name: str, data: Mapping[str, pd.DataFrame], kwargs: dict[str, Any]) -> Any:
     fn = resolve(name)
     return fn(**_fill_tables(fn, data, dict(kwargs)))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+def _shield(obj: Any) -> Any:
+    """A shallow copy of a cached result: a caller that adds or replaces a column changes its own copy,
+    not the shared one (no data is copied; callers never write into cells of a metric's output)."""
+    if isinstance(obj, (pd.DataFrame, pd.Series)):
+        return obj.copy(deep=False)
+    if isinstance(obj, tuple) and not hasattr(obj, "_fields"):
+        return tuple(_shield(o) for o in obj)
+    if isinstance(obj, list):
+        return [_shield(o) for o in obj]
+    if isinstance(obj, dict):
+        return {k: _shield(v) for k, v in obj.items()}
+    return obj
+
+
+# cache_resource, not cache_data: a region's metric output (tens of thousands of rows) was pickled into
+# the cache on every computation and unpickled on every rerun; now one shared object per
+# (store, version, metric, arguments), handed out through `_shield`.
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _metric(path: str | None, ver: int, name: str, items: tuple[tuple[str, Any], ...]) -> Any:
     kwargs = dict(items)
     if name in _CHAINS:
@@ -200,19 +244,35 @@ def _metric(path: str | None, ver: int, name: str, items: tuple[tuple[str, Any],
         call = {k: v for k, v in kwargs.items() if k in own}
         call[param if param in own else next(iter(own))] = upstream
         return fn(**call)
-    return _compute(name, _read_all(path, ver), kwargs)
+    return _compute(name, _Tables(path, ver), kwargs)
+
+
+_SEEN: dict[str | None, int] = {}
+
+
+def _forget_old(path: str | None, ver: int) -> None:
+    """Drop cached metric results once a store has a newer version: they are never asked for again
+    (a process keeps one copy per live version, not 512 whole-region outputs across uploads)."""
+    last = _SEEN.get(path)
+    if last is not None and ver > last:
+        _metric.clear()
+    if last is None or ver > last:
+        _SEEN[path] = ver
 
 
 def metric(name: str, **kwargs: Any) -> Any:
     """Result of `metrics.<name>(**kwargs)` with the tidy tables filled in by parameter name
     (results, values, indicators, events, schools), cached on the store version + arguments.
+    A shallow copy of the shared cached object: add or replace columns freely, never write into cells.
 
     Pass every non-table argument by keyword. Chained metrics take their source's
     arguments: `metric("roadmap_summary", on_date=d, by="section")`,
     `metric("events_due", on_date=d, days=30)`, `metric("risk_summary", year=y)`,
     `metric("objectivity_summary", year=y)`.
     """
-    return _metric(store_path(), version(), name, tuple(sorted(kwargs.items())))
+    path, ver = store_path(), version()
+    _forget_old(path, ver)
+    return _shield(_metric(path, ver, name, tuple(sorted(kwargs.items()))))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -284,7 +344,7 @@ def objectivity_summary(year: int) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _school_names(path: str | None, ver: int) -> dict[str, str]:
-    s = _read_all(path, ver)["schools"]
+    s = _read_table(path, ver, "schools")
     if s.empty:
         return {}
     s = s.assign(_y=pd.to_numeric(s["year"], errors="coerce").fillna(-1))
@@ -300,26 +360,15 @@ def school_names() -> dict[str, str]:
     return _school_names(store_path(), version())
 
 
+_NO_FACETS: dict[str, Any] = {"result_years": set(), "value_years": set(), "fact_years": set(), "exams": set(),
+                              "result_schools": set(), "value_schools": set()}
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _facets(path: str | None, ver: int) -> dict[str, Any]:
-    t = _read_all(path, ver)
-
-    def years(df: pd.DataFrame) -> set[int]:
-        if df.empty or "year" not in df:
-            return set()
-        return set(pd.to_numeric(df["year"], errors="coerce").dropna().astype(int).unique().tolist())
-
-    res, vals = t["results"], t["values"]
-    facts = vals[vals["kind"] == "fact"] if not vals.empty else vals
-    return {
-        "result_years": years(res),
-        "value_years": years(vals),
-        "fact_years": years(facts),
-        "exams": set(res["exam"].dropna().astype(str).unique()) if not res.empty else set(),
-        "result_schools": set(res["school_id"].dropna().astype(str).unique()) if not res.empty else set(),
-        "value_schools": (set(vals["school_id"].dropna().astype(str).str.strip().unique()) - {""})
-        if not vals.empty else set(),
-    }
+    # small DISTINCT queries (store/facets.py): the sidebar never reads the result rows
+    s = _open(path) if ver >= 0 else None
+    return s.facets() if s is not None else dict(_NO_FACETS)
 
 
 def facets() -> dict[str, Any]:
