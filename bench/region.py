@@ -1,7 +1,7 @@
 """What does a region-scale data set look like, for the metrics benchmark?
 
 `make_region()` generates, at run time and seeded, a fictional region in the tidy
-model's columns (`loaders/model.py`): 1,500 schools (СОШ, ООШ, НОШ), 6 school
+model's columns (`loaders/model.py`): 1,500 schools by default (`n_schools`; 5,000 give ≈1.4 million result rows; СОШ, ООШ, НОШ), 6 school
 years, ЕГЭ / ОГЭ / ВПР in 15 subjects — about 420,000 result rows with mark
 counts and the ВПР-vs-journal comparison — plus the registry with social context,
 40 programme indicators with district and school values, and 2,000 roadmap

@@ -430,10 +430,13 @@ def objectivity_summary(flags_df: pd.DataFrame, year: int) -> pd.DataFrame:
         per = pairs.groupby("s", sort=False)["flags"].agg(list)
         flags[per.index.to_numpy()] = per.to_numpy()
         counts = fl.explode("flags").dropna().groupby(["s", "flags"]).size()
-        for k in np.unique(code[fr]):  # the flagged schools (a few)
+        # per school: its (sign, works) pairs in sign order, looked up once (not a MultiIndex .loc per school)
+        per_school: dict[int, list[tuple[str, int]]] = {}
+        for (k, code_), n in zip(counts.index.tolist(), counts.to_numpy().tolist()):
+            per_school.setdefault(k, []).append((code_, n))
+        for k in np.unique(code[fr]):  # the flagged schools
             expl[k] = _school_explanation(int(year), int(n_flagged[k]), int(n_rows[k]), int(years[k]),
-                                          bool(persistent[k]), counts.loc[k] if k in counts.index.get_level_values(0)
-                                          else pd.Series(dtype=int))
+                                          bool(persistent[k]), per_school.get(int(k), []))
     out = pd.DataFrame({"school_id": np.asarray(schools, dtype=object), "n_rows": n_rows, "n_flagged_rows": n_flagged,
                         "n_indicative_rows": n_ind, "years_flagged": years, "persistent": persistent, "flags": flags,
                         "explanation": expl,
@@ -443,7 +446,8 @@ def objectivity_summary(flags_df: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def _school_explanation(year: int, n_flagged: int, n_rows: int, years: int, persistent: bool,
-                        counts: pd.Series) -> Explanation:
+                        counts: list[tuple[str, int]]) -> Explanation:
+    """`counts`: (sign code, flagged works with it) in sign-code order."""
     if persistent:
         head = Point("Признаки необъективности ВПР повторяются: {0} из {1} в {2} году; признаки были {3} из "
                      "последних 3", (q(n_flagged, "works"), str(n_rows), str(year), q(years, "years")))
@@ -451,6 +455,6 @@ def _school_explanation(year: int, n_flagged: int, n_rows: int, years: int, pers
         head = Point("Признак необъективности ВПР в этом году: {0} из {1} — стоит посмотреть",
                      (q(n_flagged, "works"), str(n_rows)))
     pts = tuple(Point("{0}: {1}", (FLAG_TEXT[code], q(int(k), "works")))
-                for code, k in counts.items() if code in FLAG_TEXT)
+                for code, k in counts if code in FLAG_TEXT)
     return Explanation(head, pts, (Point("Признак — повод для разговора со школой, а не вывод о ней"),),
                        extra={"persistent": persistent, "years_flagged": years, "n_flagged": n_flagged})

@@ -198,14 +198,20 @@ def _draw_ranks(M: np.ndarray, SE: np.ndarray, W: np.ndarray, composite: bool, B
     if composite:
         valid = ~np.isnan(M)
         cnt = valid.sum(axis=0)
-        Xs = np.where(valid[None], X, np.inf)  # absent schools sort last
-        order = np.argsort(Xs, axis=1)
-        ranks = np.empty_like(order)
-        np.put_along_axis(ranks, order, np.arange(S)[None, :, None], axis=1)  # broadcast, not materialised
+        # sorted along the schools with the schools axis last and contiguous (each draw × measure is one
+        # 1-D sort of the same values in the same order as before, several times faster than a strided axis)
+        Xs = np.where(valid.T[None], X.transpose(0, 2, 1), np.inf)  # B × K × S; absent schools sort last
+        del X
+        order = np.argsort(Xs, axis=2)
+        del Xs
+        ranks = np.empty((B, K, S), dtype=np.float32)
+        np.put_along_axis(ranks, order, np.arange(S, dtype=np.float32)[None, None, :], axis=2)
+        del order
+        ranks = np.ascontiguousarray(ranks.transpose(0, 2, 1))  # B × S × K, the layout the sum below was made on
         scale = np.where(cnt > 1, 100.0 / np.maximum(cnt - 1, 1), 0.0)  # percentile = rank · 100 / (count − 1)
         Wv = np.where(valid, W, 0.0)
         # absent measures weigh 0; a measure only one school has gives it 50
-        value = (np.einsum("bsk,k,sk->bs", ranks.astype(np.float32), scale.astype(np.float32), Wv.astype(np.float32))
+        value = (np.einsum("bsk,k,sk->bs", ranks, scale.astype(np.float32), Wv.astype(np.float32))
                  + (Wv * np.where(cnt > 1, 0.0, 50.0)).sum(axis=1)[None]) / Wv.sum(axis=1)[None]
     else:
         value = X[:, :, 0]

@@ -1,4 +1,5 @@
 """School rankings: ties, rank change, low reliability, 3:2:1 average, composite, ВПР refusal."""
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -205,3 +206,42 @@ def test_rank_intervals_and_arrows_only_beyond_chance():
     m = rank_schools(pd.DataFrame(rows2), 2024, by="exam", exam="ЕГЭ", subject="Русский язык").set_index("school_id")
     assert m.loc["b", "rank"] == 1 and m.loc["b", "rank_moved"] == 1
     assert "сверх случайных колебаний" in str(m.loc["b", "explanation"].points[1].template)
+
+
+def _draw_ranks_reference(M, SE, W, B, rng):
+    """The composite bootstrap written plainly (schools sorted along a strided axis): the reference the
+    faster layout of `_draw_ranks` must reproduce exactly."""
+    S, K = M.shape
+    X = M[None, :, :] + np.nan_to_num(SE)[None, :, :] * rng.standard_normal((B, S, K))
+    valid = ~np.isnan(M)
+    cnt = valid.sum(axis=0)
+    order = np.argsort(np.where(valid[None], X, np.inf), axis=1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(S)[None, :, None], axis=1)
+    scale = np.where(cnt > 1, 100.0 / np.maximum(cnt - 1, 1), 0.0)
+    Wv = np.where(valid, W, 0.0)
+    value = (np.einsum("bsk,k,sk->bs", ranks.astype(np.float32), scale.astype(np.float32), Wv.astype(np.float32))
+             + (Wv * np.where(cnt > 1, 0.0, 50.0)).sum(axis=1)[None]) / Wv.sum(axis=1)[None]
+    order = np.argsort(-value, axis=1)
+    r = np.empty_like(order)
+    np.put_along_axis(r, order, np.arange(1, S + 1)[None, :].repeat(B, 0), axis=1)
+    return (np.quantile(r, 0.025, axis=0, method="inverted_cdf"), np.quantile(r, 0.975, axis=0, method="inverted_cdf"),
+            value.std(axis=0))
+
+
+def test_composite_bootstrap_is_exactly_the_plain_computation():
+    """Ties (equal values without a standard error), absent measures and a measure only one school has."""
+    from metrics.ranking import _draw_ranks
+
+    rng = np.random.default_rng(7)
+    S, K = 40, 6
+    M = np.round(rng.normal(size=(S, K)), 1)
+    M[rng.random((S, K)) < 0.3] = np.nan
+    M[1:, 5] = np.nan  # only school 0 has measure 5
+    SE = np.abs(rng.normal(size=(S, K))) * 0.2
+    SE[rng.random((S, K)) < 0.5] = np.nan  # no error: draws tie on equal values
+    W = rng.random((S, K)) + 0.1
+    got = _draw_ranks(M, SE, W, True, 60, np.random.default_rng(11))
+    want = _draw_ranks_reference(M, SE, W, 60, np.random.default_rng(11))
+    for g, w in zip(got, want):
+        assert np.array_equal(g, w, equal_nan=True)
