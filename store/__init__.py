@@ -49,6 +49,7 @@ from store.writes import Diff, TableDiff
 __all__ = ["Store", "StoreError", "Diff", "TableDiff", "open_store"]
 
 PATH_ENV = "DASHBOARD_STORE"
+READ_CHUNK = 50_000  # rows converted at a time by `Store.read`
 SEED_ENV = "DASHBOARD_SEED_FOLDER"
 
 
@@ -97,8 +98,14 @@ class Store(interviews.InterviewRecords):
         if table not in TABLES:
             raise StoreError(f"Неизвестная таблица «{table}».")
         with self._session() as con:
-            rows = con.execute(f"SELECT {col_list(table)} FROM {data_table(table)} ORDER BY {order_by(table)}").fetchall()
-        return to_frame(table, rows)
+            cur = con.execute(f"SELECT {col_list(table)} FROM {data_table(table)} ORDER BY {order_by(table)}")
+            # in chunks: Python row tuples of a whole region (420,000 × 16 values) would take ~300 MiB at once
+            parts = []
+            while rows := cur.fetchmany(READ_CHUNK):
+                parts.append(to_frame(table, rows))
+        if not parts:
+            return to_frame(table, [])
+        return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
     def counts(self) -> dict[str, int]:
         """Rows per model table (a page's "is anything loaded" check, without reading a table)."""
