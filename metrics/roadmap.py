@@ -486,16 +486,22 @@ def _name_regex(patterns: list[str]) -> re.Pattern | None:
 
 
 def school_events(progress: pd.DataFrame, school_id: str, names: list[str]) -> pd.DataFrame:
-    """Events of the school: its `school_id`, or its name (`name_patterns`) among the responsible parties,
-    found as a whole name («СОШ № 1» does not pick «СОШ № 12»)."""
+    """Events of the school: its `school_id`, or its name (`name_patterns`) among the responsible parties or in
+    the event's title («Внешний аудит объективности ВПР в МБОУ «Сосновская СОШ № 3»»), found as a whole name
+    («СОШ № 1» does not pick «СОШ № 12»). Events addressed to every school («Руководители ОО») are not the
+    school's own."""
     if progress is None or progress.empty:
         return progress
     mine = pd.Series(False, index=progress.index)
     if "school_id" in progress:
         mine |= progress["school_id"].astype(str).str.strip() == str(school_id)
     rx = _name_regex(name_patterns(names))
-    if rx is not None and "responsible" in progress:
-        resp = progress["responsible"]
-        found = {v: any(rx.search(p.lower()) for p in _parties(str(v))) for v in resp.dropna().unique()}
-        mine |= resp.map(found).fillna(False).astype(bool)
+    if rx is not None:
+        for col in ("responsible", "title"):
+            if col not in progress:
+                continue
+            cells = progress[col]
+            found = {v: any(rx.search(p.lower()) for p in (_parties(str(v)) if col == "responsible" else (str(v),)))
+                     for v in cells.dropna().unique()}
+            mine |= cells.map(found).fillna(False).astype(bool)
     return progress[mine]
