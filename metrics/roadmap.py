@@ -87,7 +87,8 @@ def roadmap_occurrences(events: pd.DataFrame, on_date: date | str) -> pd.DataFra
 def roadmap_progress(events: pd.DataFrame, on_date: date | str, settings: dict[str, Any] | None = None) -> pd.DataFrame:
     """Each event's state on `on_date`, with its dates and explanation.
 
-    Returns the event columns plus: state (done | in_progress | overdue | not_yet_due |
+    Returns the event columns (`responsible` as its parties on one line: «ИМЦ, МКОУ «Родниковская СОШ»», see
+    `responsible_text`) plus: state (done | in_progress | overdue | not_yet_due |
     continuous | unscheduled), state_label (Russian), next_date (first control date on or
     after on_date), last_passed_date (last control date before on_date), final_date (last
     control date), n_dates, n_missed (passed control dates not covered by a completion mark),
@@ -114,6 +115,10 @@ def _progress(events: pd.DataFrame, on_date, with_reason: bool) -> pd.DataFrame:
     for c in EVENT_COLUMNS:
         if c not in ev.columns:
             ev[c] = None
+    # the parties on one line, split the one way (`responsible_text`): every page, list and report shows the same
+    resp = ev["responsible"]
+    ev["responsible"] = resp.map({v: responsible_text(v) or None for v in resp.dropna().unique()}).astype(object)
+    ev["responsible"] = ev["responsible"].where(ev["responsible"].notna(), None)
     occ = roadmap_occurrences(ev, on)
     g = occ.groupby("_i")["date"]
     idx = pd.RangeIndex(len(ev))

@@ -216,6 +216,13 @@ def test_responsible_parties(text, parties):
     assert responsible_parties(text) == parties == split_list(text)
     assert split_list(list_text(text)) == parties          # the loader's tidy text splits the same way
     assert responsible_text(text) == ", ".join(parties)
+    assert split_list(responsible_text(text)) == parties    # the one-line form splits back to the same parties
+
+
+def test_progress_shows_parties_on_one_line():
+    ev = pd.DataFrame([event("1", "А", ["2024-03-31"], responsible="ИМЦ\nМКОУ «Родниковская СОШ»"),
+                       event("2", "А", ["2024-03-31"], responsible=" ; "), event("3", "А", [], responsible=None)])
+    assert roadmap_progress(ev, ON)["responsible"].tolist() == ["ИМЦ, МКОУ «Родниковская СОШ»", None, None]
 
 
 def test_summary_and_filter_use_the_same_parties():
