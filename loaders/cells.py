@@ -301,12 +301,68 @@ def to_dates(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def list_text(value: Any) -> str | None:
     """A multi-line list cell (responsible parties): each line's spaces tidied; a line break is kept where it alone
-    separates two items («Отдел образования⏎ИМЦ») and becomes a space after a written separator («…,⏎ИМЦ»)."""
+    separates two items («Отдел образования⏎ИМЦ») and becomes a space after a written separator («…,⏎ИМЦ»).
+    The stored text keeps the file's wording; `split_list` is what reads the items out of it
+    (`split_list(list_text(x)) == split_list(x)`)."""
     if not isinstance(value, str):
         return value
     lines = [" ".join(line.split()) for line in value.splitlines() if line.strip()]
     return "".join(line if k == 0 else (" " if lines[k - 1][-1] in ",;" else "\n") + line
                    for k, line in enumerate(lines)) or None
+
+
+_LIST_SEPARATORS = ",;\n\r"
+_OPENING = {"(": ")", "[": "]", "«": "»", "„": "“", "“": "”"}
+_BULLET = re.compile(r"^(?:[-–—•·*▪◦]\s*)+")
+
+
+def split_list(value: Any) -> list[str]:
+    """The items of a list cell (responsible parties), the one splitter every page, metric and report uses.
+
+    Items are separated by a comma, a semicolon, a line break or « + », never inside parentheses or quotes
+    («Заместители директоров (по УВР, по ВР)», «МБОУ «Школа «Радуга», филиал»» stay whole). The word «и» is not a
+    separator («Отдел опеки и попечительства» is one party). Bullets and the dots or spaces around an item are
+    dropped; blank items are left out. A bracket or quote that never closes protects nothing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return []
+    text = str(value).replace("\u00a0", " ")
+    protected = [False] * len(text)
+    stack: list[tuple[str, int]] = []
+    ascii_quote = -1
+    for i, ch in enumerate(text):
+        if ch == '"':
+            if ascii_quote >= 0:
+                for k in range(ascii_quote, i + 1):
+                    protected[k] = True
+                ascii_quote = -1
+            else:
+                ascii_quote = i
+        elif ch in _OPENING and not (ch == "“" and stack and stack[-1][0] == "„"):
+            stack.append((ch, i))
+        elif stack and ch == _OPENING[stack[-1][0]]:
+            _, start = stack.pop()
+            for k in range(start, i + 1):
+                protected[k] = True
+        elif ch in "\n\r" and ascii_quote >= 0:
+            ascii_quote = -1  # a plain quote never spans lines
+    parts, cur = [], []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if not protected[i] and (ch in _LIST_SEPARATORS or (ch == "+" and 0 < i < len(text) - 1
+                                                            and text[i - 1] == " " and text[i + 1] == " ")):
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    out = []
+    for part in parts:
+        item = _BULLET.sub("", " ".join(part.split())).strip(" .\t")
+        if item and item.lower() not in BLANK_WORDS:
+            out.append(item)
+    return out
 
 
 def to_texts(series: pd.Series) -> pd.Series:

@@ -7,7 +7,8 @@ from metrics.forecast import forecast_to_target, glide_path  # noqa: F401
 from metrics.key_figures import key_figures  # noqa: F401
 from metrics.level_change import level_change_grid  # noqa: F401
 from metrics.plan_fact import plan_vs_fact  # noqa: F401
-from metrics.roadmap import events_due, roadmap_occurrences, roadmap_progress, roadmap_summary, select_events  # noqa: F401
+from metrics.roadmap import (events_due, roadmap_occurrences, roadmap_progress, roadmap_summary, roadmap_year,  # noqa: F401
+                             roadmap_year_summary, select_events)
 from metrics.measures import district_measure, procedure_scores, results_measure, wilson  # noqa: F401
 from metrics.objectivity import objectivity_flags, objectivity_summary  # noqa: F401
 from metrics.ranking import rank_schools  # noqa: F401

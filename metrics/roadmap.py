@@ -17,6 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from functools import lru_cache
+
+from loaders.cells import split_list
 from metrics.explain import Explanation, Point, render
 from metrics.settings import get
 
@@ -31,8 +34,7 @@ STATE_LABELS = {
 }
 STATUS_LABELS = {"in_progress": "в работе", "not_done": "не выполнено", "postponed": "перенесено"}
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"
-# Separators between responsible parties: comma, semicolon, new line — but not inside parentheses.
-RESPONSIBLE_SPLIT = r"\s*(?:[,;\n\r]|\s\+\s)\s*(?![^()]*\))"
+NO_PARTY = "Не указано"
 EVENT_COLUMNS = ["number", "section", "direction", "title", "deadline_text", "control_dates", "schedule",
                  "responsible", "expected_result", "status", "completion_date", "school_id"]
 
@@ -85,7 +87,8 @@ def roadmap_occurrences(events: pd.DataFrame, on_date: date | str) -> pd.DataFra
 def roadmap_progress(events: pd.DataFrame, on_date: date | str, settings: dict[str, Any] | None = None) -> pd.DataFrame:
     """Each event's state on `on_date`, with its dates and explanation.
 
-    Returns the event columns plus: state (done | in_progress | overdue | not_yet_due |
+    Returns the event columns (`responsible` as its parties on one line: «ИМЦ, МКОУ «Родниковская СОШ»», see
+    `responsible_text`) plus: state (done | in_progress | overdue | not_yet_due |
     continuous | unscheduled), state_label (Russian), next_date (first control date on or
     after on_date), last_passed_date (last control date before on_date), final_date (last
     control date), n_dates, n_missed (passed control dates not covered by a completion mark),
@@ -112,6 +115,10 @@ def _progress(events: pd.DataFrame, on_date, with_reason: bool) -> pd.DataFrame:
     for c in EVENT_COLUMNS:
         if c not in ev.columns:
             ev[c] = None
+    # the parties on one line, split the one way (`responsible_text`): every page, list and report shows the same
+    resp = ev["responsible"]
+    ev["responsible"] = resp.map({v: responsible_text(v) or None for v in resp.dropna().unique()}).astype(object)
+    ev["responsible"] = ev["responsible"].where(ev["responsible"].notna(), None)
     occ = roadmap_occurrences(ev, on)
     g = occ.groupby("_i")["date"]
     idx = pd.RangeIndex(len(ev))
@@ -206,23 +213,38 @@ def _explanations(ev: pd.DataFrame, completed_on: pd.Series, status: pd.Series) 
     return out
 
 
+@lru_cache(maxsize=8192)
+def _parties(text: str) -> tuple[str, ...]:
+    return tuple(split_list(text))
+
+
+def responsible_parties(value: Any) -> list[str]:
+    """The responsible parties of one cell, split by `loaders.cells.split_list` — the one splitter the pages,
+    the summaries, the school filter and the reports share («ИМЦ⏎МКОУ «Родниковская СОШ»» → two parties)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return []
+    return list(_parties(str(value)))
+
+
+def responsible_text(value: Any, sep: str = ", ") -> str:
+    """The parties of one cell on one line, as every table shows them: «ИМЦ, МКОУ «Родниковская СОШ»»."""
+    return sep.join(responsible_parties(value))
+
+
 def split_responsible(progress: pd.DataFrame) -> pd.DataFrame:
-    """progress with one row per responsible party (`responsible` split on , ; new lines outside parentheses)."""
+    """progress with one row per responsible party (`responsible_parties`); an event with none keeps one
+    «Не указано» row."""
     resp = progress["responsible"].astype(object).where(progress["responsible"].notna(), "")
-    parts = resp.astype(str).str.split(RESPONSIBLE_SPLIT, regex=True)
+    parts = [list(_parties(str(v))) or [NO_PARTY] for v in resp]
     out = progress.assign(responsible=parts).explode("responsible")
-    out["responsible"] = out["responsible"].astype(str).str.strip(" .\t\r\n")
-    # rows that had parties keep only the non-empty ones; rows with none keep one "Не указано" row
-    keep = out["responsible"] != ""
-    any_party = keep.groupby(level=0).transform("any")
-    first = ~pd.Series(out.index.duplicated(keep="first"), index=out.index)
-    out = out[keep | (~any_party & first)].copy()
-    out.loc[out["responsible"] == "", "responsible"] = "Не указано"
     return out.reset_index(drop=True)
 
 
 def roadmap_summary(progress: pd.DataFrame, by: str | None = "section") -> pd.DataFrame:
     """Counts of event states per section, responsible party or direction (by=None: one row "Всего").
+
+    Sections come in plan order (`_plan_number_key` of their leading number: «5.» before «5.1.»), parties in
+    the order the plan first names them, directions as they first appear.
 
     Columns: <by> (or "group" when by=None), total, done, in_progress, overdue, not_yet_due,
     continuous, unscheduled, share_done (% of all events), n_due (events whose completion
@@ -231,12 +253,14 @@ def roadmap_summary(progress: pd.DataFrame, by: str | None = "section") -> pd.Da
     An event with several responsible parties counts once for each of them.
     """
     key = by or "group"
-    p = split_responsible(progress) if by == "responsible" else progress.copy()
+    p = split_responsible(plan_order(progress)) if by == "responsible" else progress.copy()
     if by is None:
         p[key] = "Всего"
-    p[key] = p[key].astype(object).where(p[key].notna() & (p[key].astype(str).str.strip() != ""), "Не указано")
+    p[key] = p[key].astype(object).where(p[key].notna() & (p[key].astype(str).str.strip() != ""), NO_PARTY)
     counts = pd.crosstab(p[key], p["state"]).reindex(columns=list(STATES), fill_value=0)
     order = pd.unique(p[key])
+    if by == "section":
+        order = sorted(order, key=_plan_number_key)  # «5.» before «5.1.», «10.» after «9.»
     counts = counts.reindex(order).fillna(0).astype("int64")
     out = counts.reset_index().rename(columns={"index": key, "row_0": key})
     out.columns.name = None
@@ -248,6 +272,125 @@ def roadmap_summary(progress: pd.DataFrame, by: str | None = "section") -> pd.Da
     out["share_done"] = out["done"] / out["total"] * 100
     out["share_done_on_time"] = out["n_on_time"] / out["n_due"].where(out["n_due"] > 0) * 100
     return out[[key, "total", *STATES, "share_done", "n_due", "n_on_time", "share_done_on_time"]]
+
+
+def school_year_window(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The school year ending in `year` (2025/26 = 2026): 1 September of year − 1 to 31 August of year."""
+    return pd.Timestamp(int(year) - 1, 9, 1), pd.Timestamp(int(year), 8, 31)
+
+
+def school_year_of(day: date | str) -> int:
+    """The school year holding `day`, by its ending year: 22.11.2026 → 2027 (2026/27), 31.08.2026 → 2026."""
+    d = _day(day)
+    return d.year + 1 if d.month >= 9 else d.year
+
+
+def plan_school_years(events: pd.DataFrame) -> tuple[int | None, int | None]:
+    """The first and last school year (ending years) holding a control date of the plan; (None, None) without."""
+    d = control_dates_long(events)["date"] if len(events) else pd.Series(dtype="datetime64[ns]")
+    if d.empty:
+        return None, None
+    return school_year_of(d.min()), school_year_of(d.max())
+
+
+def year_phase(year: int, on_date: date | str) -> str:
+    """"past" (the school year ended before on_date), "current" or "future" (it starts after on_date)."""
+    start, end = school_year_window(year)
+    on = _day(on_date)
+    return "past" if end < on else ("future" if start > on else "current")
+
+
+def roadmap_year(events: pd.DataFrame, year: int, on_date: date | str, school_id: str | None = None,
+                 school_names: tuple[str, ...] | list[str] = (), settings: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The roadmap of one school year (`school_year_window`: 1 September – 31 August), known on `on_date`.
+
+    The year's events are those with a control date in the window, each judged on those dates only; events with
+    no control date (continuous, «по графику») are listed in every year the plan covers (its first to its last
+    control date), never in a year outside it. Returns the `roadmap_progress` columns (state, dates and the
+    explanation as on on_date) with the year's own: year_dates (control dates in the window), n_year_dates,
+    n_year_missed, first_missed_date (the first year date passed uncovered), days_overdue (days since it),
+    state (done | in_progress | overdue | not_yet_due | continuous | unscheduled — in the year), done_on_time (True / False / None, in the year) and year_phase ("past" | "current" | "future").
+
+    A year date is covered as `roadmap_occurrences` says on on_date (what is known now: a 2024/25 date still
+    unrecorded is overdue today). The year state: overdue = a year date passed uncovered; done = every year
+    date covered; in_progress = some covered and the rest ahead, or a «в работе» mark; else not_yet_due.
+    Done on time: an event's completion date belongs to its first control date on or after it (or to the last
+    one when it is later than all); that date is done on time when the completion is on or before it, late
+    otherwise. Earlier dates it covers have no completion date of their own, and a «выполнено» mark without a
+    date gives none: done, timing unknown. In the year an event is on time when its judged dates (on time,
+    late or missed) are all on time, not on time when one is late or missed, None when none is judged. A year
+    that has not started judges nothing (done_on_time None): no share is shown for it, even if some work is
+    already done.
+
+    With `school_id`, only the school's events (`school_events`: its id, or one of `school_names` among the
+    responsible parties).
+    """
+    start, end = school_year_window(year)
+    on = _day(on_date)
+    progress = _progress(events, on, with_reason=True)
+    ev = progress
+    occ = roadmap_occurrences(ev, on)
+    comp = pd.to_datetime(ev["completion_date"], errors="coerce") if len(ev) else pd.Series(dtype="datetime64[ns]")
+    status = ev["status"].astype(str).str.strip().str.lower()
+    c = comp.to_numpy()[occ["_i"].to_numpy()] if len(occ) else np.array([], dtype="datetime64[ns]")
+    usable = ~pd.isna(c) & (c <= on.to_datetime64()) & (status.to_numpy()[occ["_i"].to_numpy()] != "not_done") \
+        if len(occ) else np.array([], dtype=bool)
+    # the occurrence a completion date belongs to: the first date on or after it, else the event's last date
+    after = occ["date"].to_numpy() >= c if len(occ) else np.array([], dtype=bool)
+    occ = occ.assign(_usable=usable, _after=after & usable)
+    first_after = occ[occ["_after"]].groupby("_i")["date"].min()
+    last = occ.groupby("_i")["date"].max()
+    belongs_to = first_after.reindex(last.index).fillna(last)
+    own = usable & (occ["date"].to_numpy() == belongs_to.reindex(occ["_i"]).to_numpy())
+    on_time = own & (occ["state"].to_numpy() == "done") & (c <= occ["date"].to_numpy())
+    late = own & (occ["state"].to_numpy() == "done") & ~(c <= occ["date"].to_numpy())
+    occ = occ.assign(on_time=on_time, late=late)
+    in_year = occ[(occ["date"] >= start) & (occ["date"] <= end)]
+    idx = pd.RangeIndex(len(ev))
+    grp = in_year.assign(_n=1, _missed=in_year["state"] == "missed", _done=in_year["state"] == "done").groupby("_i")
+    sums = grp[["_n", "_missed", "_done", "on_time", "late"]].sum().reindex(idx, fill_value=0).astype("int64")
+    n_dates, n_missed, n_done = sums["_n"].to_numpy(), sums["_missed"].to_numpy(), sums["_done"].to_numpy()
+    n_on_time, n_late = sums["on_time"].to_numpy(), sums["late"].to_numpy()
+    dates = grp["date"].agg(list).reindex(idx)
+    first_missed = pd.to_datetime(in_year[in_year["state"] == "missed"].groupby("_i")["date"].min()
+                                  .reindex(idx).to_numpy())
+    phase = year_phase(year, on)
+
+    out = ev.copy()
+    out["year_dates"] = [x if isinstance(x, list) else [] for x in dates]
+    out["n_year_dates"] = n_dates
+    out["n_year_missed"] = n_missed
+    has = n_dates > 0
+    marked = (status == "in_progress").to_numpy()
+    year_state = np.select(
+        [n_missed > 0, has & (n_done == n_dates), has & (n_done > 0), has & marked, has],
+        ["overdue", "done", "in_progress", "in_progress", "not_yet_due"], default="")
+    # dateless events belong to every year the plan covers
+    all_dates = occ["date"]
+    covers = len(all_dates) > 0 and all_dates.min() <= end and all_dates.max() >= start
+    dateless = (ev["n_dates"] == 0).to_numpy() & bool(covers)
+    year_state = np.where(dateless, ev["state"].to_numpy(), year_state)
+    out["state"] = year_state
+    out["state_label"] = out["state"].map(STATE_LABELS)
+    judged = (n_on_time + n_late + n_missed) > 0
+    ot = pd.Series(np.where(n_on_time > 0, True, None), dtype=object)
+    ot[(n_late + n_missed) > 0] = False
+    ot[~judged | (phase == "future")] = None
+    out["done_on_time"] = ot.to_numpy()
+    out["first_missed_date"] = first_missed
+    out["days_overdue"] = pd.Series((on - first_missed).days, index=out.index).where(out["state"] == "overdue") \
+        .astype("Int64")
+    out["year_phase"] = phase
+    keep = has | dateless
+    out = out[keep]
+    if school_id is not None:
+        out = school_events(out, school_id, list(school_names))
+    return out.reset_index(drop=True)
+
+
+def roadmap_year_summary(progress: pd.DataFrame, by: str | None = "section") -> pd.DataFrame:
+    """`roadmap_summary` of a `roadmap_year` result (the name lets `ui.data` cache it on the year's arguments)."""
+    return roadmap_summary(progress, by)
 
 
 def events_due(progress: pd.DataFrame, on_date: date | str, days: int | None = 30,
@@ -271,9 +414,38 @@ def events_due(progress: pd.DataFrame, on_date: date | str, days: int | None = 3
     return out.sort_values(["due_date", "number"]).reset_index(drop=True)
 
 
+_LEADING_NUMBER = re.compile(r"^\s*(\d+(?:\s*\.\s*\d+)*)\s*\.?\s*(.*)$", re.S)
+
+
 def _plan_number_key(number: Any) -> tuple:
-    """Sort key for event numbers in plan order: «1.2» before «1.10»."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(number)))
+    """Sort key of a plan number or a numbered section in plan order: «1.», «1.1.», «1.1.1.», «1.2», «1.10», «2.»,
+    «10.» («5.» = «5», «5.1.» = «5.1»; a trailing letter after the number: «5а» after «5»). Text without a
+    leading number comes after every numbered one (in its given order when sorted stably), a missing
+    number (None, NaN, blank, «Не указано») last."""
+    if number is None or (isinstance(number, float) and np.isnan(number)) or number is pd.NA:
+        return (2,)
+    text = str(number).strip()
+    if not text or text.lower() in ("nan", "none", NO_PARTY.lower()):
+        return (2,)
+    m = _LEADING_NUMBER.match(text)
+    if not m:
+        return (1,)
+    parts = tuple(int(x) for x in re.split(r"\s*\.\s*", m.group(1)))
+    return (0, parts, m.group(2).strip().lower())
+
+
+def plan_order(events: pd.DataFrame) -> pd.DataFrame:
+    """The events (any frame with `number`) in plan order (`_plan_number_key`; stable for equal numbers)."""
+    if "number" not in events or len(events) < 2:
+        return events
+    keys = [_plan_number_key(x) for x in events["number"]]
+    order = sorted(range(len(events)), key=keys.__getitem__)
+    return events.iloc[order]
+
+
+def section_order(sections: Any) -> list:
+    """Distinct section names in plan order (`_plan_number_key`)."""
+    return sorted(dict.fromkeys(sections), key=_plan_number_key)
 
 
 def select_events(progress: pd.DataFrame, *, sections: Any = (), parties: Any = (), states: Any = ()) -> pd.DataFrame:
@@ -290,8 +462,7 @@ def select_events(progress: pd.DataFrame, *, sections: Any = (), parties: Any = 
         out = out.iloc[np.sort(split.loc[split["responsible"].isin(list(parties)), "_pos"].unique())]
     if len(states):
         out = out[out["state"].isin(list(states))]
-    order = sorted(range(len(out)), key=lambda i: _plan_number_key(out["number"].iat[i]))  # a plan's few events
-    return out.iloc[order]
+    return plan_order(out)
 
 
 def name_patterns(names: list[str]) -> list[str]:
@@ -310,15 +481,32 @@ def name_patterns(names: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _name_regex(patterns: list[str]) -> re.Pattern | None:
+    """One regex finding any of the names as a whole name: «СОШ № 1» is not found in «СОШ № 12», nor
+    «Лицей» in «Лицейский»."""
+    if not patterns:
+        return None
+    alts = sorted({re.escape(p.lower()) for p in patterns}, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
+
+
 def school_events(progress: pd.DataFrame, school_id: str, names: list[str]) -> pd.DataFrame:
-    """Events of the school: its `school_id`, or its name among the responsible parties."""
+    """Events of the school: its `school_id`, or its name (`name_patterns`) among the responsible parties or in
+    the event's title («Внешний аудит объективности ВПР в МБОУ «Сосновская СОШ № 3»»), found as a whole name
+    («СОШ № 1» does not pick «СОШ № 12»). Events addressed to every school («Руководители ОО») are not the
+    school's own."""
     if progress is None or progress.empty:
         return progress
     mine = pd.Series(False, index=progress.index)
     if "school_id" in progress:
         mine |= progress["school_id"].astype(str).str.strip() == str(school_id)
-    resp = progress["responsible"].fillna("").astype(str).str.lower() if "responsible" in progress else None
-    if resp is not None:
-        for pat in name_patterns(names):
-            mine |= resp.str.contains(pat.lower(), regex=False)
+    rx = _name_regex(name_patterns(names))
+    if rx is not None:
+        for col in ("responsible", "title"):
+            if col not in progress:
+                continue
+            cells = progress[col]
+            found = {v: any(rx.search(p.lower()) for p in (_parties(str(v)) if col == "responsible" else (str(v),)))
+                     for v in cells.dropna().unique()}
+            mine |= cells.map(found).fillna(False).astype(bool)
     return progress[mine]

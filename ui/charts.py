@@ -7,7 +7,7 @@ outputs as they are and compute nothing new.
 
 Public: `base_layout(fig, ...)`, `value_axis(unit, values)`,
 `indicator_chart(rows, glide, forecast, baseline, unit, title)`,
-`roadmap_timeline(progress, on_date)`, `state_bars(summary, by_label)`,
+`roadmap_timeline(progress, on_date, window=...)` (a page of `TIMELINE_PAGE` events), `state_bars(summary, by_label)`,
 `status_bar(counts)`.
 """
 from __future__ import annotations
@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics.roadmap import responsible_text
 from ui import format as fmt
 from ui.reasons import full_text
+from ui.safe import html
 
 FONT = "Inter, Arial, sans-serif"
 
@@ -186,18 +188,32 @@ def _dates(v: Any) -> list[str]:
     return [str(pd.Timestamp(x).date()) for x in v if x is not None and str(x) != ""]
 
 
-def roadmap_timeline(progress: pd.DataFrame, on_date: date, height: int | None = None) -> go.Figure:
+TIMELINE_PAGE = 30  # events per timeline page: 30 rows are ~900 px, never a 49,000 px chart
+
+
+def roadmap_timeline(progress: pd.DataFrame, on_date: date, height: int | None = None,
+                     window: tuple[Any, Any] | None = None) -> go.Figure:
     """Gantt-like timeline: one row per event, a line from its first to its last control date,
-    a marker at each control date coloured by state, the completion date, and a «сегодня» line."""
+    a marker at each control date coloured by state, the completion date, and a «сегодня» line.
+
+    Draw at most a page of events (`TIMELINE_PAGE`): the page slices the plan. With `window` (start, end) only
+    the control dates inside it are drawn (the `year_dates` of `metrics.roadmap_year` when given), the x axis
+    spans it, and «сегодня» is drawn only when it falls inside."""
     fig = go.Figure()
     p = progress.copy()
-    p["_dates"] = p["control_dates"].map(_dates) if "control_dates" in p else [[] for _ in range(len(p))]
+    src = "year_dates" if window is not None and "year_dates" in p else "control_dates"
+    p["_dates"] = p[src].map(_dates) if src in p else [[] for _ in range(len(p))]
+    if window is not None:
+        lo, hi = (str(pd.Timestamp(w).date()) for w in window)
+        p["_dates"] = p["_dates"].map(lambda ds: [d for d in ds if lo <= d <= hi])
     p = p[p["_dates"].map(len) > 0]
     if p.empty:
         return base_layout(fig, "Нет мероприятий с контрольными датами", height=200)
     title = p["title"].fillna("").astype(str)
-    p["_label"] = p["number"].astype(str) + " " + title.str.slice(0, 60).where(title.str.len() <= 60, title.str.slice(0, 58) + "…")
-    long = p[["_label", "state", "title", "deadline_text", "responsible", "_dates"]].explode("_dates")
+    p["_label"] = (p["number"].fillna("").astype(str) + " " + title.str.slice(0, 60).where(
+        title.str.len() <= 60, title.str.slice(0, 58) + "…")).map(html)
+    p["_resp"] = p["responsible"].map(responsible_text) if "responsible" in p else ""
+    long = p[["_label", "state", "title", "deadline_text", "_resp", "_dates"]].explode("_dates")
     long["date"] = pd.to_datetime(long["_dates"])
     spans = long.groupby("_label", sort=False)["date"].agg(["min", "max"])
     order = list(dict.fromkeys(p["_label"]))
@@ -215,24 +231,35 @@ def roadmap_timeline(progress: pd.DataFrame, on_date: date, height: int | None =
         fig.add_trace(go.Scatter(
             x=grp["date"], y=grp["_label"], mode="markers", name=label, legendgroup=label,
             marker=dict(color=color, size=10, symbol="circle"),
-            customdata=np.stack([grp["title"].fillna("").astype(str), grp["deadline_text"].fillna("").astype(str),
-                                 grp["responsible"].fillna("").astype(str).str.replace("\n", ", "), [label] * len(grp)], axis=-1),
+            customdata=np.stack([grp["title"].fillna("").astype(str).map(html),
+                                 grp["deadline_text"].fillna("").astype(str).map(html),
+                                 grp["_resp"].astype(str).map(html), [label] * len(grp)], axis=-1),
             hovertemplate="<b>%{customdata[0]}</b><br>Контрольная дата: %{x|%d.%m.%Y}<br>Срок: %{customdata[1]}"
                           "<br>Ответственные: %{customdata[2]}<br>Состояние: %{customdata[3]}<extra></extra>"))
     if "completion_date" in p:
-        done = p[p["completion_date"].notna() & (p["completion_date"].astype(str) != "")]
+        comp = pd.to_datetime(p["completion_date"], errors="coerce")
+        keep = comp.notna()
+        if window is not None:
+            keep &= (comp >= pd.Timestamp(window[0])) & (comp <= pd.Timestamp(window[1]))
+        done = p[keep]
         if len(done):
             fig.add_trace(go.Scatter(
-                x=pd.to_datetime(done["completion_date"]), y=done["_label"], mode="markers", name="Дата выполнения",
+                x=comp[keep], y=done["_label"], mode="markers", name="Дата выполнения",
                 marker=dict(symbol="x", size=9, color="#1b5e20"),
                 hovertemplate="Выполнено %{x|%d.%m.%Y}<extra></extra>"))
-    fig.add_vline(x=pd.Timestamp(on_date).timestamp() * 1000, line=dict(color="#c62828", dash="dot", width=1.5))
-    fig.add_annotation(x=pd.Timestamp(on_date), y=1, yref="paper", text=f"сегодня, {on_date:%d.%m.%Y}",
-                       showarrow=False, yanchor="bottom", font=dict(color="#c62828", size=11))
+    today = pd.Timestamp(on_date)
+    if window is None or pd.Timestamp(window[0]) <= today <= pd.Timestamp(window[1]):
+        fig.add_vline(x=today.timestamp() * 1000, line=dict(color="#c62828", dash="dot", width=1.5))
+        fig.add_annotation(x=today, y=1, yref="paper", text=f"сегодня, {on_date:%d.%m.%Y}",
+                           showarrow=False, yanchor="bottom", font=dict(color="#c62828", size=11))
     h = height or max(320, 26 * len(order) + 120)
     base_layout(fig, None, height=h)
+    xaxis = dict(type="date", tickformat="%m.%Y", title=None)
+    if window is not None:
+        xaxis["range"] = [pd.Timestamp(window[0]) - pd.Timedelta(days=7), pd.Timestamp(window[1]) + pd.Timedelta(days=7)]
+        xaxis["dtick"] = "M1"
     fig.update_layout(yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None, automargin=True),
-                      xaxis=dict(type="date", tickformat="%m.%Y", title=None), legend=dict(y=1.02, yanchor="bottom"))
+                      xaxis=xaxis, legend=dict(y=1.02, yanchor="bottom"))
     return fig
 
 

@@ -182,6 +182,7 @@ def _fill_tables(fn: Any, data: Mapping[str, pd.DataFrame], kwargs: dict[str, An
 _CHAINS = {
     "roadmap_summary": ("roadmap_progress", ("on_date",), "progress"),
     "events_due": ("roadmap_progress", ("on_date",), "progress"),
+    "roadmap_year_summary": ("roadmap_year", ("year", "on_date", "school_id", "school_names"), "progress"),
     "risk_summary": ("risk_flags", ("year",), "flags"),
     "objectivity_summary": ("objectivity_flags", ("year",), "flags_df"),
 }
@@ -310,6 +311,18 @@ def roadmap_progress(on_date: date) -> pd.DataFrame:
 
 def roadmap_summary(on_date: date, by: str) -> pd.DataFrame:
     return metric("roadmap_summary", on_date=on_date, by=by)
+
+
+def roadmap_year(year: int, on_date: date, school_id: str | None = None,
+                 school_names: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The events of one school year (`metrics.roadmap_year`), of one school when school_id is given."""
+    return metric("roadmap_year", year=year, on_date=on_date, school_id=school_id, school_names=tuple(school_names))
+
+
+def roadmap_year_summary(year: int, on_date: date, by: str | None, school_id: str | None = None,
+                         school_names: tuple[str, ...] = ()) -> pd.DataFrame:
+    return metric("roadmap_year_summary", year=year, on_date=on_date, by=by, school_id=school_id,
+                  school_names=tuple(school_names))
 
 
 def events_due(on_date: date, days: int = 30) -> pd.DataFrame:

@@ -160,3 +160,143 @@ def test_recurring_event_has_a_state_per_occurrence():
     assert p.loc["r1", "reason"] == ("Пропущено контрольных дат без отметки о выполнении: 3 из 4. пропущены: "
                                      "30.11.2023, 30.11.2024, 30.11.2025. отметка в плане: «в работе».")
     assert p.loc["r3", "missed_dates"] == [pd.Timestamp("2025-11-30")]
+
+
+# --- plan order ------------------------------------------------------------------------------------------------
+
+def test_plan_number_key_is_natural_with_missing_last():
+    from metrics.roadmap import _plan_number_key
+
+    numbers = ["10.", "5.10", "5.1.", None, "5.", "1.1.1.", "2.", "5.2", "1.", "", "1.1.", "5.1.1", "9", "Без номера",
+               float("nan"), "5а"]
+    got = sorted(numbers, key=_plan_number_key)
+    assert got[:12] == ["1.", "1.1.", "1.1.1.", "2.", "5.", "5а", "5.1.", "5.1.1", "5.2", "5.10", "9", "10."]
+    assert got[12] == "Без номера"            # text without a number after every numbered one
+    assert got[13] is None and got[14] == "" and got[15] != got[15]  # missing last, in their given order
+    assert _plan_number_key("5.1") == _plan_number_key("5.1.") == _plan_number_key(" 5 . 1 ")
+
+
+def test_sections_in_plan_order():
+    from metrics.roadmap import section_order
+
+    sections = ["1. Организационные", "5.1. Анализ результатов ГИА", "3.1. Адресная работа", "5. Подготовка к ГИА",
+                "10. Итоги", "3.1. Адресная работа", "Не указано"]
+    assert section_order(sections) == ["1. Организационные", "3.1. Адресная работа", "5. Подготовка к ГИА",
+                                       "5.1. Анализ результатов ГИА", "10. Итоги", "Не указано"]
+    p = pd.DataFrame({"number": ["5.1.1", "5.2", "10.1", "1.1"], "section": sections[1:2] + sections[3:5] + sections[:1],
+                      "responsible": "ИМЦ", "state": "done", "done_on_time": None})
+    assert roadmap_summary(p, "section")["section"].tolist() == ["1. Организационные", "5. Подготовка к ГИА",
+                                                                 "5.1. Анализ результатов ГИА", "10. Итоги"]
+    assert select_events(p)["number"].tolist() == ["1.1", "5.1.1", "5.2", "10.1"]
+
+
+# --- responsible parties: one splitter -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, parties", [
+    ("ИМЦ\nМКОУ «Родниковская СОШ»", ["ИМЦ", "МКОУ «Родниковская СОШ»"]),
+    ("Руководители МКОУ «Кедровская ООШ», МКОУ «Лесновская СОШ», МБОУ «Заречная СОШ»",
+     ["Руководители МКОУ «Кедровская ООШ»", "МКОУ «Лесновская СОШ»", "МБОУ «Заречная СОШ»"]),
+    ("МКОУ «СОШ № 1»", ["МКОУ «СОШ № 1»"]),
+    ("Отдел образования; ИМЦ;\r\nРуководители ОО.", ["Отдел образования", "ИМЦ", "Руководители ОО"]),
+    ("Заместители директоров (по УВР, по ВР), ИМЦ", ["Заместители директоров (по УВР, по ВР)", "ИМЦ"]),
+    ("МБОУ «Школа «Радуга», филиал», ИМЦ", ["МБОУ «Школа «Радуга», филиал»", "ИМЦ"]),
+    ('МКОУ "СОШ № 2", ИМЦ', ['МКОУ "СОШ № 2"', "ИМЦ"]),
+    ("Отдел опеки и попечительства", ["Отдел опеки и попечительства"]),   # «и» inside a name: never split
+    ("ИМЦ и руководители ОО", ["ИМЦ и руководители ОО"]),
+    ("- ИМЦ\n- ППМС-центр", ["ИМЦ", "ППМС-центр"]),
+    ("ИМЦ + РМО учителей", ["ИМЦ", "РМО учителей"]),
+    ("ИМЦ (методисты, ОО", ["ИМЦ (методисты", "ОО"]),                    # an unclosed bracket protects nothing
+    (" , ;\n", []),
+    (None, []),
+])
+def test_responsible_parties(text, parties):
+    from loaders.cells import list_text, split_list
+    from metrics.roadmap import responsible_parties, responsible_text
+
+    assert responsible_parties(text) == parties == split_list(text)
+    assert split_list(list_text(text)) == parties          # the loader's tidy text splits the same way
+    assert responsible_text(text) == ", ".join(parties)
+    assert split_list(responsible_text(text)) == parties    # the one-line form splits back to the same parties
+
+
+def test_progress_shows_parties_on_one_line():
+    ev = pd.DataFrame([event("1", "А", ["2024-03-31"], responsible="ИМЦ\nМКОУ «Родниковская СОШ»"),
+                       event("2", "А", ["2024-03-31"], responsible=" ; "), event("3", "А", [], responsible=None)])
+    assert roadmap_progress(ev, ON)["responsible"].tolist() == ["ИМЦ, МКОУ «Родниковская СОШ»", None, None]
+
+
+def test_summary_and_filter_use_the_same_parties():
+    p = pd.DataFrame({"number": ["1", "2", "3"], "section": "А", "state": "done", "done_on_time": None,
+                      "responsible": ["ИМЦ\nМКОУ «СОШ № 1»", "ИМЦ, МКОУ «СОШ № 1»", "МКОУ «СОШ № 12»; ИМЦ"]})
+    s = roadmap_summary(p, "responsible").set_index("responsible")["total"].to_dict()
+    assert s == {"ИМЦ": 3, "МКОУ «СОШ № 1»": 2, "МКОУ «СОШ № 12»": 1}
+    assert select_events(p, parties=["МКОУ «СОШ № 1»"])["number"].tolist() == ["1", "2"]
+
+
+def test_school_events_match_whole_names_in_parties_and_titles():
+    from metrics.roadmap import school_events
+
+    p = pd.DataFrame({"number": ["1", "2", "3", "4", "5"], "school_id": None,
+                      "title": ["Аудит в МБОУ «Сосновская СОШ № 1»", "Семинар", "Семинар", "Лицейский вечер", "X"],
+                      "responsible": ["ИМЦ", "МБОУ «Сосновская СОШ № 12»", "ИМЦ\nСОШ № 1", "ИМЦ", "Руководители ОО"]})
+    got = school_events(p, "sos1", ["СОШ № 1", "МБОУ «Сосновская СОШ № 1»"])
+    assert got["number"].tolist() == ["1", "3"]
+    assert school_events(p, "lic", ["Лицей"]).empty
+
+
+# --- the school year ---------------------------------------------------------------------------------------------
+
+YEAR_EVENTS = pd.DataFrame([
+    # done on time in 2023/24: completed 20.03.2024, due 31.03.2024
+    event("1.1", "А", ["2024-03-31"], status="done", completed="2024-03-20"),
+    # done late: due 31.10.2023, completed 14.11.2023
+    event("1.2", "А", ["2023-10-31"], status="done", completed="2023-11-14"),
+    # yearly in November, never recorded: missed in 2023/24 (30.11.2023) and 2024/25 (30.11.2024)
+    event("1.3", "А", ["2023-11-30", "2024-11-30", "2025-11-30"], status="in_progress"),
+    # twice, completed once on 21.04.2025: covers 30.04.2024 (timing unknown) and is on time for 30.04.2025
+    event("1.4", "А", ["2024-04-30", "2025-04-30"], status="done", completed="2025-04-21"),
+    # continuous: in every year the plan covers
+    event("1.5", "А", [], schedule="continuous", text="Весь период"),
+    # due 30.09.2025 (2025/26), done early on 10.05.2025
+    event("1.6", "А", ["2025-09-30"], status="done", completed="2025-05-10"),
+])
+
+
+def test_school_year_window_and_phase():
+    from metrics.roadmap import school_year_of, school_year_window, year_phase
+
+    assert school_year_window(2026) == (pd.Timestamp("2025-09-01"), pd.Timestamp("2026-08-31"))
+    assert school_year_of("2026-08-31") == 2026 and school_year_of("2026-09-01") == 2027
+    assert [year_phase(y, "2025-05-15") for y in (2024, 2025, 2026)] == ["past", "current", "future"]
+
+
+def test_roadmap_year_judges_the_years_dates():
+    from metrics.roadmap import roadmap_year
+
+    on = "2025-05-15"
+    y24 = roadmap_year(YEAR_EVENTS, 2024, on).set_index("number")
+    assert y24["state"].to_dict() == {"1.1": "done", "1.2": "done", "1.3": "overdue", "1.4": "done",
+                                      "1.5": "continuous"}
+    assert y24["done_on_time"].to_dict() == {"1.1": True, "1.2": False, "1.3": False, "1.4": None, "1.5": None}
+    assert y24.loc["1.3", "first_missed_date"] == pd.Timestamp("2023-11-30")
+    assert y24.loc["1.3", "days_overdue"] == 532                 # 30.11.2023 → 15.05.2025
+    s = roadmap_summary(y24.reset_index(), None).iloc[0]
+    assert (s.total, s.done, s.overdue, s.n_due, s.n_on_time) == (5, 3, 1, 3, 1)   # 1 of 3 on time
+    y25 = roadmap_year(YEAR_EVENTS, 2025, on).set_index("number")
+    assert y25["state"].to_dict() == {"1.3": "overdue", "1.4": "done", "1.5": "continuous"}
+    assert y25.loc["1.4", "done_on_time"] is True and y25.loc["1.3", "days_overdue"] == 166   # 30.11.2024 →
+    assert y25.loc["1.4", "year_dates"] == [pd.Timestamp("2025-04-30")]
+    # 2025/26 has not begun on 15.05.2025: 1.6 is done early, but nothing is judged yet
+    y26 = roadmap_year(YEAR_EVENTS, 2026, on).set_index("number")
+    assert y26.loc["1.6", "state"] == "done" and y26.loc["1.6", "done_on_time"] is None
+    assert y26.loc["1.3", "state"] == "in_progress"          # marked «в работе», its 30.11.2025 ahead
+    assert math.isnan(roadmap_summary(y26.reset_index(), None).iloc[0]["share_done_on_time"])
+    assert roadmap_year(YEAR_EVENTS, 2022, on).empty          # before the plan: not even the continuous one
+
+
+def test_roadmap_year_of_a_school():
+    from metrics.roadmap import roadmap_year
+
+    ev = YEAR_EVENTS.assign(responsible=["ИМЦ", "МКОУ «Кедровская ООШ»", "ИМЦ", "ИМЦ", "ИМЦ", "ИМЦ"])
+    got = roadmap_year(ev, 2024, "2025-05-15", "kedr", ("Кедровская ООШ",))
+    assert got["number"].tolist() == ["1.2"]
