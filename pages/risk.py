@@ -16,7 +16,7 @@ from ui import format as fmt
 from ui import risk_view as rk
 from ui.figure_cache import figure, memo
 from ui.ranking_view import table_height
-from ui.tables import show_table
+from ui.tables import HALF, show_table
 from ui.reasons import explanation_block
 from metrics.settings import get as setting
 
@@ -71,7 +71,8 @@ with left, data.guard("ШНОР"):
     mf = data.metric("min_fail_summary", year=year)
     if mf.get("as_district"):
         st.markdown("**Выпускники ниже минимального порога**")
-        explanation_block("Показатель района", mf["explanation"], severity="warning", key="risk_min_fail")
+        explanation_block("Показатель района", mf["explanation"], severity="warning", key="risk_min_fail",
+                          budget=HALF)
 
 with right, data.guard("ШНСУ"):
     st.subheader("ШНСУ — неблагоприятные социальные условия")
@@ -133,7 +134,8 @@ with data.guard("Результаты и контекст"):
                 for _, r in rows.head(rk.MAX_CARDS).iterrows():  # a few schools
                     sid = str(r["school_id"])
                     explanation_block(names.get(sid, sid), r["explanation"],
-                                      severity="good" if flag == "resilient" else "flag", key=f"risk_ctx_{flag}_{sid}")
+                                      severity="good" if flag == "resilient" else "flag", key=f"risk_ctx_{flag}_{sid}",
+                                      budget=HALF)
                     filters.page_link_with_filters("pages/school.py", f"Карточка: {names.get(sid, sid)}",
                                                    icon=":material/apartment:", school=sid)
 

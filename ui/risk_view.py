@@ -20,6 +20,7 @@ from ui import format as fmt
 from ui.charts import base_layout, label_positions
 from ui.reasons import explanation_block, headline, years_text
 from ui.school_view import rnum
+from ui.tables import BORDER_PAD, HALF
 
 MAX_CARDS = 12   # schools listed as cards per flag; the rest are in the table of all flags
 MAX_LABELS = 40  # more schools than this: only the notable points carry a name
@@ -65,7 +66,7 @@ def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str,
             for i, r in enumerate(shown.to_dict("records")):  # at most a few flags per school
                 label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
                 explanation_block(str(label), r.get("explanation"), severity=r.get("severity"), years=r.get("years"),
-                                  key=f"risk_{main_flag}_{sid}_{i}", box=False)
+                                  key=f"risk_{main_flag}_{sid}_{i}", box=False, budget=HALF - BORDER_PAD)
     if len(ids) > MAX_CARDS:
         st.caption(f"И ещё {len(ids) - MAX_CARDS} школ — см. таблицу «Все флаги» ниже.")
 

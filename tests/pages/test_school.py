@@ -105,7 +105,9 @@ def test_suspicious_vpr_school_shows_objectivity_flags(shared_store, run_page, s
     assert len(flagged)
     summ = metrics.objectivity_summary(of, 2026).set_index("school_id")
     assert bool(summ.loc[SUSPICIOUS_VPR, "persistent"])  # 2025 and 2026: the strong wording, in red
-    box = next(e.value for e in at.error if "повторяются" in e.value)
+    # the summary's one line on the first screen, then the full box with the signs under «Флаги и причины»
+    assert any("повторяются" in e.value and "\n- " not in e.value for e in at.error)
+    box = next(e.value for e in at.error if "повторяются" in e.value and "\n- " in e.value)
     assert f"{len(flagged)}" in box and f"из {len(mine)}" in box
     # which signs, with the number of works showing each (hand count from the metric's flag lists)
     codes = [c for fl in flagged["flags"] for c in fl if c in FLAG_TEXT]
