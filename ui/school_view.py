@@ -164,6 +164,9 @@ def summary_lines(findings: pd.DataFrame, year: int) -> None:
                    icon=":material/check_circle:")
         return
     serious = findings[findings["severity"].isin(list(SUMMARY_BOX))]
+    if serious.empty:
+        st.success(f"За {fmt.year_label(year)} флагов риска и признаков необъективности ВПР нет.",
+                   icon=":material/check_circle:")
     for r in serious.to_dict("records"):  # a handful
         kind, icon = SUMMARY_BOX[str(r["severity"])]
         e = plain_explanation(r["flag"], r["explanation"], r.get("details"))

@@ -213,8 +213,8 @@ def layout(view: pd.DataFrame, config: dict[str, Any], wrap: bool | None = None,
         wrap = bool(cut) and len(view) <= WRAP_MAX_ROWS
     if not wrap:
         return config, None, height
-    # a row tall enough for the longest text of a wide column (at most three lines)
-    if height == "auto":
+    # rows tall enough for three lines; a height given for ordinary rows is recomputed for the tall ones
+    if height == "auto" or isinstance(height, int):
         height = min(38 + WRAP_ROW_HEIGHT * max(1, len(view)), 38 + WRAP_ROW_HEIGHT * 12)
     return config, WRAP_ROW_HEIGHT, height
 
