@@ -111,7 +111,7 @@ RESULTS_COLUMNS = {  # the verdict next to the numbers it is about; the details 
     "n_text": "Участников",
     "mean_text": "Средний балл",
     "district_text": "Район",
-    "verdict": st.column_config.TextColumn("Вывод", width=230),
+    "verdict": "Вывод",
 }
 RESULTS_MORE = {
     "interval_text": "95 % интервал",

@@ -159,9 +159,10 @@ def fit(view: pd.DataFrame, config: dict[str, Any], budget: int = FULL) -> tuple
     Each column asks for its widest text (header or the first rows; a set width counts as the most it needs).
     When the table is too wide, long-text columns (names, titles, reasons: longer than LONG_TEXT characters)
     give way first, down to MIN_TEXT px (their texts then wrap or end in «…»); if that is not enough every
-    column gives way in proportion, down to MIN_COL px (less only when even that does not fit). Returns (config with a width for every column, the
+    column gives way in proportion, down to MIN_COL px (less only when even that does not fit). Room left over
+    goes to long texts that a set width would cut. Returns (config with a width for every column, the
     columns whose texts no longer fit on one line)."""
-    need, floor, long_cols = {}, {}, set()
+    need, floor, natural, long_cols = {}, {}, {}, set()
     lengths = _text_lengths(view)
     for c in view.columns:
         cfg = config.get(c)
@@ -169,7 +170,7 @@ def fit(view: pd.DataFrame, config: dict[str, Any], budget: int = FULL) -> tuple
             cfg = config[c] = dict(st.column_config.Column(_label(cfg, c)))
         head = text_px(_label(cfg, c)) + HEAD_PAD
         body = _longest_px(view[c]) + CELL_PAD
-        want = max(head, body, MIN_COL)
+        want = natural[c] = max(head, body, MIN_COL)
         set_w = _set_px(cfg.get("width"))
         if lengths.get(c, 0) > LONG_TEXT:
             long_cols.add(c)
@@ -192,6 +193,11 @@ def fit(view: pd.DataFrame, config: dict[str, Any], budget: int = FULL) -> tuple
         share = min(1.0, excess / total)
         for c, r in room.items():
             width[c] -= max(r, 0) * share
+    spare = budget - sum(width.values())
+    for c in sorted(long_cols, key=lambda c: natural[c] - width[c]):  # room left: a set width gives way to the text
+        grow = min(max(natural[c] - width[c], 0.0), spare)
+        width[c] += grow
+        spare -= grow
     cut = set()
     for c in view.columns:
         w = int(width[c])  # rounded down: the sum stays within the budget
