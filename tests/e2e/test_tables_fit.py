@@ -79,14 +79,18 @@ def open_expanders(page) -> None:
         closed.first.click()
 
 
-def measured(page, timeout: float = 10.0) -> list[dict]:
-    """The tables in view, once every grid among them has been drawn."""
+def measured(page, timeout: float = 15.0) -> list[dict]:
+    """The tables in view, once every grid among them has been drawn and the layout has settled (two readings
+    300 ms apart agree: a grid in a tab just shown is first laid out at a provisional width)."""
     deadline = time.monotonic() + timeout
+    last = None
     while True:
         tables = page.evaluate(MEASURE)
-        if all(t["drawn"] for t in tables) or time.monotonic() > deadline:
+        settled = all(t["drawn"] for t in tables) and tables == last
+        if settled or time.monotonic() > deadline:
             return tables
-        time.sleep(0.2)  # glide draws its grid a frame after the element appears
+        last = tables
+        time.sleep(0.3)
 
 
 def overflowing(tables: list[dict]) -> list[dict]:
@@ -101,6 +105,9 @@ def test_no_table_overflows_its_container(server, browser, name):
     try:
         page.goto(server + PAGES[name])
         settle(page)
+        if name != "commitments":  # every other page shows a table of the sample district: wait for the first
+            page.locator("[data-testid=stDataFrame], [data-testid=stTable]").first.wait_for(state="attached",
+                                                                                              timeout=60_000)
         assert page.locator("[data-testid=stException]").count() == 0
         assert page.locator("[data-testid=stSidebar]").is_visible()  # 1366 px: the sidebar takes its room
         tabs = page.get_by_role("tab")
@@ -109,6 +116,7 @@ def test_no_table_overflows_its_container(server, browser, name):
         for i, view in enumerate(views):
             if i:
                 tabs.nth(i).click()
+                settle(page)
             open_expanders(page)
             tables = measured(page)
             seen += len(tables)
