@@ -163,7 +163,8 @@ with t_results, data.guard("Результаты"):
             show_table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
                        styler=sv.verdict_styler, height=table_height(len(view)), more=sv.RESULTS_MORE)
             st.caption("«Значимо» — отличие больше случайных колебаний и выдерживает поправку на число сравнений "
-                       "на этой карточке; группы меньше 10 участников не оцениваются.")
+                       "на этой карточке; группы меньше 10 участников не оцениваются; работы ВПР с признаками "
+                       "необъективности с районом не сравниваются.")
         mm = data.metric("mark_measures", year=year)
         mm = mm[mm["school_id"].astype(str) == school] if len(mm) else mm
         if len(mm):

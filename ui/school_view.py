@@ -68,7 +68,7 @@ def verdict(r: pd.Series) -> str:
     if fmt.is_missing(r.get("mean")):
         return "нет среднего балла"
     if bool(r.get("nonobjective")):
-        return "признаки необъективности — не сравнивается"
+        return "не сравнивается: необъективность"
     if bool(r.get("small_n")):
         return "мало участников — не оценивается"
     if bool(r.get("significantly_below")):
