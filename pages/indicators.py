@@ -79,18 +79,18 @@ with data.guard("Таблица «план — факт»"):
         order = {"missed": 0, "near": 1, "no data": 2, "achieved": 3}
         view_rows = view_rows.assign(_o=view_rows["status"].map(order)).sort_values(["_o", "indicator_id"])
         view = plan_fact_display(view_rows, names)
-        keys = ["name", "status_label", "plan_text", "fact_text", "deviation_text", "progress_text", "direction_label"]
+        keys = ["name", "status_label", "plan_text", "fact_text", "deviation_text"]
         cols = {k: PLAN_FACT_COLUMNS[k] for k in keys}
-        cols["progress_text"] = st.column_config.TextColumn(
-            PLAN_FACT_COLUMNS["progress_text"],
-            help="Какая часть пути от базового значения к целевому пройдена; меньше 0 — показатель ушёл в обратную сторону")
-        cols["direction_label"] = st.column_config.TextColumn("Лучше", width=80, help="Лучше, когда значение больше или меньше")
-        cols["name"] = st.column_config.TextColumn(PLAN_FACT_COLUMNS["name"], width=330,
-                                                   help="Полное название — при наведении на ячейку")
+        cols["name"] = st.column_config.TextColumn(PLAN_FACT_COLUMNS["name"], help="Полное название — при наведении на ячейку")
+        more = {"progress_text": st.column_config.TextColumn(
+                    PLAN_FACT_COLUMNS["progress_text"],
+                    help="Какая часть пути от базового значения к целевому пройдена; меньше 0 — показатель ушёл в "
+                         "обратную сторону"),
+                "direction_label": st.column_config.TextColumn("Лучше", help="Лучше, когда значение больше или меньше")}
         show_table(view, cols, download_only={"rel_text": PLAN_FACT_COLUMNS["rel_text"],
                                               "reason": PLAN_FACT_COLUMNS["reason"]},
                    what=("план_факт", scope or "район", year), key="ind_table", styler=status_styler(view["status"]),
-                   wrap=False, height=table_height(len(view)))
+                   height=table_height(len(view)), more=more)
 
 with data.guard("График показателя"):
     st.subheader("Показатель по годам")

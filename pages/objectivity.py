@@ -131,4 +131,4 @@ with data.guard("Таблица ВПР"):
         view = memo(("obj_table", year, school), lambda: ov.objectivity_display(
             table.sort_values(["flagged", "school_id", "grade", "subject"], ascending=[False, True, True, True]), names))
         show_table(view, ov.OBJ_COLUMNS, what=("ВПР_объективность", year), key="obj_table", wrap=False,
-                   download_only=ov.OBJ_DOWNLOAD)
+                   download_only=ov.OBJ_DOWNLOAD, more=ov.OBJ_MORE)

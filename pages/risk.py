@@ -16,8 +16,8 @@ from ui import format as fmt
 from ui import risk_view as rk
 from ui.figure_cache import figure, memo
 from ui.ranking_view import table_height
-from ui.tables import show_table
-from ui.reasons import explanation_block
+from ui.tables import HALF, show_table
+from ui.reasons import explanation_block, plain_explanation
 from metrics.settings import get as setting
 
 VPR = "ВПР"
@@ -26,7 +26,8 @@ school = filters.current_school()
 names = data.school_names()
 
 st.title("Школы в зоне риска")
-st.caption(f"{fmt.year_label(year)} · правила и пороги — в файле настроек (config/settings.toml)")
+st.caption(f"{fmt.year_label(year)} · правила отбора — под каждым списком; пороги задаёт администратор панели "
+           "в её настройках")
 
 if not data.has("results"):
     empty.empty_hint(["results", "schools"], "флаги риска считаются по результатам оценочных процедур и реестру школ "
@@ -49,7 +50,13 @@ if school is not None and len(flags):
 if flags.empty:
     st.success(f"За {fmt.year_label(year)} ни одна школа не отмечена.", icon=":material/check_circle:")
 
-left, right = st.columns(2, gap="large")
+def _count(flag: str) -> int:
+    return int(flags.loc[flags["flag"] == flag, "school_id"].nunique()) if len(flags) else 0
+
+
+# the two lists side by side left each school's numbers half a page: one list at a time, full width
+left, right = st.tabs([f"ШНОР — низкие результаты ({_count('low_results')})",
+                       f"ШНСУ — трудные социальные условия ({_count('social')})"])
 with left, data.guard("ШНОР"):
     st.subheader("ШНОР — низкие образовательные результаты")
     st.caption("Школа среди четверти школ с самыми низкими результатами и ниже района с учётом погрешности — или "
@@ -98,20 +105,25 @@ with data.guard("Результаты и контекст"):
                 "есть и результаты, и доли социального контекста в реестре.", icon=":material/info:")
     else:
         value_title = "сводный балл (0 — уровень района)"
-        slope = ca["slope"].dropna()
         r2 = float(ca["r2"].iloc[0]) if "r2" in ca and ca["r2"].notna().any() else float("nan")
-        st.caption("Каждая точка — школа: по горизонтали — индекс неблагополучия, по вертикали — сводный балл "
-                   "(0 — уровень района, −1 — ниже на величину обычного разброса результатов учеников). Пунктир — "
-                   "результат, которого можно ожидать при таком контексте (взвешенная регрессия по числу участников"
-                   + (f", наклон {fmt.signed(float(slope.iloc[0]), 2)}" if len(slope) else "")
-                   + f"; школ: {len(ca)}, объясняет {fmt.pct(100 * r2, 0)} различий между ними"
-                   + "). Зелёные звёзды — резильентные школы: условия трудные, а результат выше ожидаемого с учётом "
-                   "погрешности. Щёлкните точку, чтобы открыть карточку.")
+        pisa = str(setting(None, "risk.context.resilient_rule", "pisa")) == "pisa"
+        st.caption("Каждая точка — школа: по горизонтали — индекс неблагополучия (правее — условия труднее), по "
+                   "вертикали — сводный балл (0 — уровень района, −1 — ниже на величину обычного разброса баллов "
+                   "учеников). Пунктир — результат, который в среднем получают школы района с такими условиями"
+                   + (f" (школ: {len(ca)}; условия объясняют {fmt.pct(100 * r2, 0)} различий между ними)"
+                      if r2 == r2 else "")
+                   + ". Зелёные звёзды — резильентные школы: условия среди самых трудных, а результат "
+                   + ("среди лучших в районе" if pisa else "выше ожидаемого и больше случайных колебаний")
+                   + ". Оранжевая полоса — ШНСУ. Щёлкните точку, чтобы открыть карточку.")
         if r2 == r2 and r2 < 0.1:
             st.warning("Социальные условия объясняют меньше 10 % различий между школами: выводы «выше / ниже "
                        "ожидаемого» по этой зависимости почти ничего не говорят.", icon=":material/warning:")
-        fig = figure(("risk_scatter", year, outcome, school),
-                     lambda: rk.context_scatter(ca, names, value_title=value_title, highlight=school))
+        soc = data.metric("social_index", year=year)
+        q3 = pd.to_numeric(soc["q3"], errors="coerce").dropna() if len(soc) and "q3" in soc else pd.Series(dtype=float)
+        threshold = float(q3.iloc[0]) if len(q3) else None  # the boundary the ШНСУ cards state
+        fig = figure(("risk_scatter", year, outcome, school, threshold),
+                     lambda: rk.context_scatter(ca, names, value_title=value_title, highlight=school,
+                                                threshold=threshold))
         event = st.plotly_chart(fig,
                                 key="risk_scatter", on_select="rerun", selection_mode="points",
                                 config={"displayModeBar": False})
@@ -132,8 +144,9 @@ with data.guard("Результаты и контекст"):
                     st.caption(empty_text)
                 for _, r in rows.head(rk.MAX_CARDS).iterrows():  # a few schools
                     sid = str(r["school_id"])
-                    explanation_block(names.get(sid, sid), r["explanation"],
-                                      severity="good" if flag == "resilient" else "flag", key=f"risk_ctx_{flag}_{sid}")
+                    explanation_block(names.get(sid, sid), plain_explanation(flag, r["explanation"], r),
+                                      severity="good" if flag == "resilient" else "flag", key=f"risk_ctx_{flag}_{sid}",
+                                      budget=HALF)
                     filters.page_link_with_filters("pages/school.py", f"Карточка: {names.get(sid, sid)}",
                                                    icon=":material/apartment:", school=sid)
 

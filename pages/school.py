@@ -28,6 +28,7 @@ from ui.ranking_view import table_height
 from ui.tables import show_table
 from ui.indicator_view import PLAN_FACT_COLUMNS, plan_fact_display, status_styler
 from ui.reasons import explanation_block
+from metrics.weights import school_findings
 
 printing = pv.is_print()
 year = filters.current_year()
@@ -78,10 +79,14 @@ st.caption(" · ".join(about))
 if printing:
     filters.page_link_with_filters("pages/school.py", "Обычный вид (с фильтрами)", icon=":material/arrow_back:")
 else:
-    st.toggle("Версия для печати", key="school_print", value=False,
-              on_change=lambda: pv.set_print(bool(st.session_state.get("school_print"))),
-              help="Чистая раскладка без боковой панели и кнопок — для распечатки к собеседованию (ссылка с ?print=1).")
-    documents.handout_buttons(school, year)
+    c_print, c_docs = st.columns([1, 3], vertical_alignment="center")
+    with c_print:
+        st.toggle("Версия для печати", key="school_print", value=False,
+                  on_change=lambda: pv.set_print(bool(st.session_state.get("school_print"))),
+                  help="Чистая раскладка без боковой панели и кнопок — для распечатки к собеседованию (ссылка с "
+                       "?print=1).")
+    with c_docs:
+        documents.handout_buttons(school, year)
 if printing:  # the print view is the handout: the same two pages as its PDF
     with data.guard("Материалы к собеседованию"):
         documents.print_handout(school, year)
@@ -96,107 +101,85 @@ if school not in names:
     st.caption(f"Код школы «{safe.md(school)}»: её названия нет в загруженных данных — загрузите реестр школ.")
 
 core = data.has("results") or data.has("schools")  # flags, profile and results need one of them
+
+# --- the first screen: what matters most, heaviest first ------------------------------------------------
+findings = pd.DataFrame()
+of = pd.DataFrame()
+own_obj = pd.DataFrame()
+with data.guard("Главное"):
+    if data.has("results"):
+        flags = data.risk_flags(year)
+        mine_flags = flags[flags["school_id"].astype(str) == school] if len(flags) else flags
+        of = data.objectivity_flags(year)
+        summ = data.objectivity_summary(year)
+        own_obj = summ[summ["school_id"].astype(str) == school] if len(summ) else summ
+        findings = school_findings(mine_flags, own_obj.iloc[0].to_dict() if len(own_obj) else None)
+        sv.summary_lines(findings, year)
+    pvf = data.plan_vs_fact(year) if data.has("indicators", "values") else pd.DataFrame()
+    own_pvf = pvf[pvf["school_id"].astype(str) == school] if len(pvf) else pvf
+    sv.key_figures(reg, iv_year, own_obj, own_pvf)
+
 if not core:
     st.info("Флаги риска, профиль школы и результаты по годам появятся, когда будут загружены «Результаты "
             "оценочных процедур» и «Реестр школ». Ниже — то, что уже есть: показатели программы и мероприятия.",
             icon=":material/info:")
     empty.template_row(["results", "schools"], key="school_core_tpl")
-else:
-    # --- flags first: why the school is here ------------------------------------------------------
-    st.subheader("Флаги и причины")
-    with data.guard("Флаги и причины"):
-        if not data.has("results"):
-            st.caption("Флаги считаются по результатам оценочных процедур и реестру — результаты не загружены.")
-        else:
-            flags = data.risk_flags(year)
-            mine = flags[flags["school_id"].astype(str) == school] if len(flags) else flags
-            if mine.empty:
-                st.success(f"За {fmt.year_label(year)} у школы нет флагов риска.", icon=":material/check_circle:")
-            else:
-                sv.flag_boxes(mine)
-            filters.page_link_with_filters("pages/risk.py", "Все школы в зоне риска", icon=":material/warning:",
-                                           school=None)
 
-    # --- profile ----------------------------------------------------------------------------------------
-    st.subheader("Профиль и социальный контекст")
-    with data.guard("Профиль"):
-        prof = sv.profile_frame(schools, school, year)
-        if prof.empty:
-            st.caption("В реестре школ нет сведений об этой школе.")
-        else:
-            if reg_year is not None and reg_year != year:
-                st.caption(f"Реестр за {reg_year} год (за {year} год сведений нет).")
-            soc = data.metric("social_index", year=year)
-            srow = soc[soc["school_id"].astype(str) == school] if len(soc) else soc
-            if len(srow) and not fmt.is_missing(srow["index"].iloc[0]):
-                q = srow["quartile"].iloc[0]
-                qtxt = "" if fmt.is_missing(q) else f", {int(q)}-я четверть района" + (
-                    " — наиболее неблагополучные условия" if int(q) == 4 else "")
-                st.markdown(f"**Индекс социального неблагополучия:** {sv.rnum(srow['index'].iloc[0], 2)}{qtxt} "
-                            "(0 — средний уровень района, больше — неблагополучнее).")
-            show_table(prof, {"label": "Показатель", "school_text": label, "median_text": "Медиана по району"},
-                     what=("профиль", school, year), key="school_profile")
+TABS = ["Флаги и причины", "Результаты", "Объективность ВПР", "Показатели программы", "Профиль", "Мероприятия",
+        "Договорённости"]
+t_flags, t_results, t_vpr, t_pvf, t_profile, t_events, t_interviews = st.tabs(TABS)
 
-    # --- results over the years ---------------------------------------------------------------------------
-    st.subheader("Результаты по годам в сравнении с районом")
-    with data.guard("Результаты"):
-        if iv_school.empty:
-            st.caption("Результатов оценочных процедур по школе нет.")
-        else:
-            st.caption("Точка — средний балл школы, вертикальный отрезок — 95 % интервал (где может быть «истинный» "
-                       "результат при таком числе участников), пунктир — район. Красная точка — значимо ниже района, "
-                       "зелёная — значимо выше; полый маркер — мало участников.")
-            order = [e for e in filters.exam_options() if e in set(iv_school["exam"].astype(str))]
-            chosen = filters.current_exam()
-            # one procedure at a time (the sidebar's, switchable here): each history is a many-panel figure
-            if st.session_state.get("school_exam") not in order:
-                st.session_state["school_exam"] = chosen if chosen in order else order[0]
-            ex = st.segmented_control("Процедура", order, key="school_exam", required=True)
-            st.plotly_chart(figure(("school_history", school, ex), lambda: school_charts.results_history(iv_school, ex)),
-                            key=f"school_hist_{ex}", config={"displayModeBar": False})
-            if len(iv_year):
-                st.markdown(f"**{fmt.year_label(year).capitalize()}: результаты с интервалами**")
-                view = sv.results_frame(iv_year.sort_values(["exam", "grade", "subject"]))
-                show_table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
-                         styler=sv.verdict_styler, height=table_height(len(view)))
-                st.caption("«Значимо» — отличие больше случайных колебаний и выдерживает поправку на число сравнений "
-                           "на этой карточке; группы меньше 10 участников не оцениваются.")
-            mm = data.metric("mark_measures", year=year)
-            mm = mm[mm["school_id"].astype(str) == school] if len(mm) else mm
-            if len(mm):
-                st.markdown(f"**Успеваемость, качество знаний, СОУ, {year} год**")
-                show_table(sv.marks_frame(mm), sv.MARKS_COLUMNS, what=("успеваемость", school, year),
-                         key="school_marks", height=table_height(len(mm)))
-            hs = data.metric("high_scorers", year=year)
-            hs = hs[hs["school_id"].astype(str) == school] if len(hs) else hs
-            if len(hs) and hs["available"].any():
-                st.markdown(f"**Высокобалльники, {year} год**")
-                show_table(sv.high_frame(hs), sv.HIGH_COLUMNS, what=("высокобалльники", school, year),
-                         key="school_high")
-
-# --- programme indicators -----------------------------------------------------------------------------------
-st.subheader("Показатели программы по школе")
-with data.guard("Показатели программы"):
-    if not data.has("indicators", "values"):
-        st.caption("Показатели программы не загружены.")
+# --- flags: every finding with its reasons, heaviest first ---------------------------------------------------
+with t_flags, data.guard("Флаги и причины"):
+    if not data.has("results"):
+        st.caption("Флаги считаются по результатам оценочных процедур и реестру — результаты не загружены.")
     else:
-        pvf = data.plan_vs_fact(year)
-        mine = pvf[pvf["school_id"].astype(str) == school] if len(pvf) else pvf
-        if mine.empty:
-            st.caption(f"Школьных значений показателей программы за {year} год нет.")
+        if findings.empty:
+            st.success(f"За {fmt.year_label(year)} у школы нет флагов риска.", icon=":material/check_circle:")
         else:
-            view = plan_fact_display(mine, names)
-            cols = {k: PLAN_FACT_COLUMNS[k] for k in ("name", "plan_text", "fact_text", "deviation_text",
-                                                      "status_label")}
-            cols["name"] = st.column_config.TextColumn(PLAN_FACT_COLUMNS["name"], width=520)
-            show_table(view, cols, what=("показатели", school, year), key="school_pvf",
-                     styler=status_styler(view["status"]), wrap=False,
-                     download_only={"reason": PLAN_FACT_COLUMNS["reason"]})
+            sv.flag_boxes(findings, school)
+        filters.page_link_with_filters("pages/risk.py", "Все школы в зоне риска", icon=":material/warning:",
+                                       school=None)
+
+# --- results over the years ---------------------------------------------------------------------------
+with t_results, data.guard("Результаты"):
+    if iv_school.empty:
+        st.caption("Результатов оценочных процедур по школе нет.")
+    else:
+        st.caption("Точка — средний балл школы, вертикальный отрезок — 95 % интервал (где может быть «истинный» "
+                   "результат при таком числе участников), пунктир — район. Красная точка — значимо ниже района, "
+                   "зелёная — значимо выше; полый маркер — мало участников.")
+        order = [e for e in filters.exam_options() if e in set(iv_school["exam"].astype(str))]
+        chosen = filters.current_exam()
+        # one procedure at a time (the sidebar's, switchable here): each history is a many-panel figure
+        if st.session_state.get("school_exam") not in order:
+            st.session_state["school_exam"] = chosen if chosen in order else order[0]
+        ex = st.segmented_control("Процедура", order, key="school_exam", required=True)
+        st.plotly_chart(figure(("school_history", school, ex), lambda: school_charts.results_history(iv_school, ex)),
+                        key=f"school_hist_{ex}", config={"displayModeBar": False})
+        if len(iv_year):
+            st.markdown(f"**{fmt.year_label(year).capitalize()}: результаты с интервалами**")
+            view = sv.results_frame(iv_year.sort_values(["exam", "grade", "subject"]))
+            show_table(view, sv.RESULTS_COLUMNS, what=("результаты", school, year), key="school_results",
+                       styler=sv.verdict_styler, height=table_height(len(view)), more=sv.RESULTS_MORE)
+            st.caption("«Значимо» — отличие больше случайных колебаний и выдерживает поправку на число сравнений "
+                       "на этой карточке; группы меньше 10 участников не оцениваются; работы ВПР с признаками "
+                       "необъективности с районом не сравниваются.")
+        mm = data.metric("mark_measures", year=year)
+        mm = mm[mm["school_id"].astype(str) == school] if len(mm) else mm
+        if len(mm):
+            st.markdown(f"**Успеваемость, качество знаний, СОУ, {year} год**")
+            show_table(sv.marks_frame(mm), sv.MARKS_COLUMNS, what=("успеваемость", school, year),
+                       key="school_marks", height=table_height(len(mm)))
+        hs = data.metric("high_scorers", year=year)
+        hs = hs[hs["school_id"].astype(str) == school] if len(hs) else hs
+        if len(hs) and hs["available"].any():
+            st.markdown(f"**Высокобалльники, {year} год**")
+            show_table(sv.high_frame(hs), sv.HIGH_COLUMNS, what=("высокобалльники", school, year),
+                       key="school_high")
 
 # --- ВПР objectivity -------------------------------------------------------------------------------------------
-st.subheader("Объективность ВПР")
-with data.guard("Объективность ВПР"):
-    of = data.objectivity_flags(year) if data.has("results") else pd.DataFrame()
+with t_vpr, data.guard("Объективность ВПР"):
     mine = of[(of["school_id"].astype(str) == school) & (pd.to_numeric(of["year"], errors="coerce") == year)] \
         if len(of) else of
     if mine.empty:
@@ -204,12 +187,10 @@ with data.guard("Объективность ВПР"):
     else:
         st.caption("ВПР — диагностика, а не рейтинг. Здесь — совпадение отметок ВПР с отметками в журнале и признаки "
                    "необъективности оценивания, которые стоит обсудить.")
-        summ = data.objectivity_summary(year)
-        own = summ[summ["school_id"].astype(str) == school] if len(summ) else summ
         flagged = mine[mine["flagged"].fillna(False).astype(bool)]
-        if len(own) and own["explanation"].iloc[0] is not None:
-            explanation_block("Объективность ВПР", own["explanation"].iloc[0],
-                              severity="flag" if bool(own["persistent"].iloc[0]) else "warning", key="school_obj")
+        if len(own_obj) and own_obj["explanation"].iloc[0] is not None:
+            explanation_block("Объективность ВПР", own_obj["explanation"].iloc[0],
+                              severity="flag" if bool(own_obj["persistent"].iloc[0]) else "warning", key="school_obj")
             with st.expander(f"Подробно по каждой работе ({len(flagged)})", icon=":material/calculate:"):
                 for i, e in enumerate(flagged["explanation"]):
                     explanation_block("Работа", e, severity="warning", key=f"school_obj_{i}", box=False)
@@ -217,15 +198,47 @@ with data.guard("Объективность ВПР"):
             st.success("Признаков необъективности ВПР в этом году нет.", icon=":material/check_circle:")
         view = ov.objectivity_display(mine.sort_values(["grade", "subject"]), names)
         show_table(view, {"grade_text": "Класс", "subject": "Предмет", "n_text": "Участников",
-                        "confirmed_text": "ВПР = журнал", "lowered_text": "ВПР ниже", "raised_text": "ВПР выше",
-                        "mean_text": "Средняя отметка", "district_text": "Район", "status_text": "Оценка",
-                        "flags_text": "Признаки"},
-                 what=("ВПР_объективность", school, year), key="school_vpr",
-                 height=table_height(len(view)), wrap=False)
+                          "confirmed_text": "ВПР = журнал", "lowered_text": "ВПР ниже", "raised_text": "ВПР выше",
+                          "status_text": "Оценка", "flags_text": "Признаки"},
+                   what=("ВПР_объективность", school, year), key="school_vpr",
+                   height=table_height(len(view)), wrap=False,
+                   more={"mean_text": "Средняя отметка", "district_text": "Район"})
+
+# --- programme indicators -----------------------------------------------------------------------------------
+with t_pvf, data.guard("Показатели программы"):
+    if not data.has("indicators", "values"):
+        st.caption("Показатели программы не загружены.")
+    elif own_pvf.empty:
+        st.caption(f"Школьных значений показателей программы за {year} год нет.")
+    else:
+        view = plan_fact_display(own_pvf, names)
+        cols = {k: PLAN_FACT_COLUMNS[k] for k in ("name", "plan_text", "fact_text", "deviation_text",
+                                                  "status_label")}
+        show_table(view, cols, what=("показатели", school, year), key="school_pvf",
+                   styler=status_styler(view["status"]), wrap=False,
+                   download_only={"reason": PLAN_FACT_COLUMNS["reason"]})
+
+# --- profile ----------------------------------------------------------------------------------------
+with t_profile, data.guard("Профиль"):
+    prof = sv.profile_frame(schools, school, year) if data.has("schools") else pd.DataFrame()
+    if prof.empty:
+        st.caption("В реестре школ нет сведений об этой школе.")
+    else:
+        if reg_year is not None and reg_year != year:
+            st.caption(f"Реестр за {reg_year} год (за {year} год сведений нет).")
+        soc = data.metric("social_index", year=year)
+        srow = soc[soc["school_id"].astype(str) == school] if len(soc) else soc
+        if len(srow) and not fmt.is_missing(srow["index"].iloc[0]):
+            q = srow["quartile"].iloc[0]
+            qtxt = "" if fmt.is_missing(q) else f", {int(q)}-я четверть района" + (
+                " — наиболее неблагополучные условия" if int(q) == 4 else "")
+            st.markdown(f"**Индекс социального неблагополучия:** {sv.rnum(srow['index'].iloc[0], 2)}{qtxt} "
+                        "(0 — средний уровень района, больше — неблагополучнее).")
+        show_table(prof, {"label": "Показатель", "school_text": label, "median_text": "Медиана по району"},
+                   what=("профиль", school, year), key="school_profile")
 
 # --- events ------------------------------------------------------------------------------------------------
-st.subheader("Мероприятия школы")
-with data.guard("Мероприятия"):
+with t_events, data.guard("Мероприятия"):
     if not data.has("events"):
         st.caption("План мероприятий не загружен.")
     else:
@@ -241,10 +254,10 @@ with data.guard("Мероприятия"):
                              next_text=ev["next_date"].map(fmt.date_ru) if "next_date" in ev else "—",
                              responsible_text=ev["responsible"].fillna("").astype(str).str.replace("\n", ", "))
             show_table(view, {"number": "№", "title": "Мероприятие", "deadline_text": "Сроки", "state_text": "Состояние",
-                            "next_text": "Ближайшая дата", "responsible_text": "Ответственные"},
-                     what=("мероприятия", school), key="school_events")
+                              "next_text": "Ближайшая дата"},
+                       what=("мероприятия", school), key="school_events",
+                       more={"responsible_text": "Ответственные"})
 
 # --- interview records ------------------------------------------------------------------------------------
-st.subheader("Договорённости собеседований")
-with data.guard("Договорённости собеседований"):
+with t_interviews, data.guard("Договорённости собеседований"):
     interview_view.section(school, label)

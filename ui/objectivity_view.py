@@ -47,12 +47,14 @@ OBJ_COLUMNS = {
     "confirmed_text": st.column_config.TextColumn("ВПР = журнал", help="Отметка за ВПР совпала с журнальной"),
     "lowered_text": st.column_config.TextColumn("ВПР ниже", help="Отметка за ВПР ниже журнальной"),
     "raised_text": st.column_config.TextColumn("ВПР выше", help="Отметка за ВПР выше журнальной"),
-    "mean_text": st.column_config.TextColumn("Ср. отметка", help="Средняя отметка за ВПР"),
-    "district_text": st.column_config.TextColumn("Район", help="Средняя отметка по району"),
     "status_text": st.column_config.TextColumn("Оценка", width=150),
     "flags_text": st.column_config.TextColumn("Признаки", width=210, help="Полный список — при наведении на ячейку"),
 }
 # per school (in its card above) and the numbers of each work in words: for the Excel file
+OBJ_MORE = {  # under «Все столбцы»: the marks behind the shares
+    "mean_text": st.column_config.TextColumn("Ср. отметка", help="Средняя отметка за ВПР"),
+    "district_text": st.column_config.TextColumn("Район", help="Средняя отметка по району"),
+}
 OBJ_DOWNLOAD = {"years_text": "Лет с признаками", "reason": "Пояснение"}
 
 

@@ -8,7 +8,10 @@ of every number. This module renders it — nothing here parses a sentence:
 - `explanation_block(label, e, severity=…)`: that in a coloured box (red risk, amber warning,
   blue information, green good news), the caveats as a caption under it (what the judgement
   does not mean), the table of numbers in an expander «Числа и правило» (in print: a compact table);
-- `headline(e)`, `full_text(e)`: plain text for table cells and Excel downloads.
+- `headline(e)`, `full_text(e)`: plain text for table cells and Excel downloads;
+- `plain_explanation(flag, e, details)`: a result-against-context flag (below expectation, resilient) said the
+  way a director reads it — «результат ниже, чем у школ с похожими условиями, на …» — from the flag's numbers,
+  without z-scores or standard errors.
 
 Templates are ours; their arguments may come from files (a subject, a deadline text), so they
 are escaped before they reach Markdown: a subject named «Русский язык. Часть 1 [ссылка](x)»
@@ -22,9 +25,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from metrics.explain import Explanation, Point, Quantity, arg_text, headline_text, render
+from metrics.explain import Explanation, Point, Quantity, arg_text, headline_text, q, render
+from metrics.stats import Z95
 from ui import format as fmt
 from ui import safe
+from ui.tables import EXPANDER_PAD, FULL, fitted_dataframe
 
 BOX = {"flag": "error", "warning": "warning", "good": "success", "info": "info"}
 MAX_POINTS = 8
@@ -43,6 +48,53 @@ def headline(e: Any) -> str:
 def full_text(e: Any) -> str:
     """The whole explanation as plain text ("" without one)."""
     return render(e) if isinstance(e, Explanation) else ""
+
+
+CONTEXT_FLAGS = ("below_expectation", "resilient")
+_CONTEXT_KEYS = ("value", "predicted", "residual", "se", "index")
+
+
+def size_word(gap: float) -> str:
+    """How big a difference on the standardised scale is, in words (under 0,2 — «немного», under 0,5 — «заметно»,
+    more — «намного»: the usual small / medium / large steps of an effect size)."""
+    g = abs(gap)
+    return "немного" if g < 0.2 else "заметно" if g < 0.5 else "намного"
+
+
+def context_plain(flag: str, d: Any) -> Explanation:
+    """A below-expectation or resilient school in plain words, from its numbers (`metrics.social.context_adjusted`:
+    value, predicted, residual, se, index, r2)."""
+    gap, se = float(d["residual"]), float(d["se"])
+    lo, hi = gap - Z95 * se, gap + Z95 * se
+    where = Point("сводный балл школы {0}; школы района с таким же индексом неблагополучия ({1}) в среднем получают {2}",
+                  (q(d["value"], "index", signed=True), q(d["index"], "index", signed=True),
+                   q(d["predicted"], "index", signed=True)))
+    if flag == "below_expectation":
+        head = Point("Результат {0} ниже, чем у школ с похожими социальными условиями: на {1} по сводной шкале",
+                     (size_word(gap), q(abs(gap), "index")))
+        sure = Point("это больше случайных колебаний: даже с учётом погрешности разница не меньше {0}",
+                     (q(abs(min(hi, 0.0)), "index"),))
+    else:
+        head = Point("Условия среди самых трудных в районе, а результат {0} выше, чем у школ с похожими условиями: "
+                     "на {1} по сводной шкале", (size_word(gap), q(abs(gap), "index")))
+        sure = (Point("это больше случайных колебаний: даже с учётом погрешности разница не меньше {0}",
+                      (q(max(lo, 0.0), "index"),)) if lo > 0 else
+                Point("с учётом погрешности разница может быть и меньше (от {0} до {1}): пример стоит изучить, "
+                      "но это ещё не доказанный успех", (q(lo, "index", signed=True), q(hi, "index", signed=True))))
+    caveats = [Point("Сводная шкала: 0 — уровень района, 1 — обычный разброс баллов учеников района")]
+    r2 = d.get("r2") if hasattr(d, "get") else None
+    if r2 is not None and not fmt.is_missing(r2):
+        caveats.append(Point("Социальные условия объясняют {0} различий между школами района", (q(100 * float(r2), "%"),)))
+    return Explanation(head, (where, sure), tuple(caveats))
+
+
+def plain_explanation(flag: Any, e: Any, details: Any = None) -> Any:
+    """The explanation to show for a flag: a result-against-context flag in plain words (`context_plain`) when its
+    numbers are at hand, every other flag as the metric wrote it."""
+    if str(flag) in CONTEXT_FLAGS and hasattr(details, "get") \
+            and all(not fmt.is_missing(details.get(k)) for k in _CONTEXT_KEYS):
+        return context_plain(str(flag), details)
+    return e
 
 
 def _bullets(items: list[str]) -> str:
@@ -96,10 +148,11 @@ def details_frame(table: Any) -> pd.DataFrame:
 
 
 def explanation_block(label: str, e: Any, *, severity: Any = "flag", years: Any = None, key: str = "",
-                      box: bool = True) -> None:
+                      box: bool = True, budget: int = FULL) -> None:
     """One judgement for a person: a coloured box with the label, the headline and the points; the caveats as a
     caption; the table of numbers in an expander «Числа и правило».
-    `box=False` writes the same as plain text (for a flag inside a school's bordered card)."""
+    `box=False` writes the same as plain text (for a flag inside a school's bordered card). `budget`: the pixels
+    the block has (`ui.tables.FULL`, `HALF` in one of two columns); the table of numbers fits in it."""
     if not isinstance(e, Explanation):
         st.markdown(f"**{safe.md(label)}.**")
         return
@@ -119,4 +172,4 @@ def explanation_block(label: str, e: Any, *, severity: Any = "flag", years: Any 
             if more:
                 st.markdown(_bullets(more))
             if len(table):
-                st.dataframe(table, hide_index=True, key=f"{key}_tbl" if key else None)
+                fitted_dataframe(table, key=f"{key}_tbl" if key else None, budget=budget - EXPANDER_PAD)

@@ -18,8 +18,11 @@ import streamlit as st
 from ui import filters, safe
 from ui import format as fmt
 from ui.charts import base_layout, label_positions
-from ui.reasons import explanation_block, headline, years_text
+from metrics.explain import arg_text, q
+from metrics.weights import weight
+from ui.reasons import explanation_block, headline, plain_explanation, years_text
 from ui.school_view import rnum
+from ui.tables import BORDER_PAD, FULL
 
 MAX_CARDS = 12   # schools listed as cards per flag; the rest are in the table of all flags
 MAX_LABELS = 40  # more schools than this: only the notable points carry a name
@@ -28,15 +31,18 @@ FLAG_ICONS = {"flag": ":material/error:", "warning": ":material/warning:", "good
 
 
 def flags_table(flags: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """All flags with display columns: school, flag label, severity label, years text, the explanation's headline."""
+    """All flags with display columns (school, flag label, severity label, years text, the explanation's headline in
+    plain words), heaviest first (`metrics.weights`)."""
     d = flags.copy()
     d["school"] = d["school_id"].astype(str).map(lambda s: names.get(s, s))
     d["flag_text"] = [lbl if not fmt.is_missing(lbl) else fmt.flag_label(f) for lbl, f in zip(d.get("label", d["flag"]),
                                                                                               d["flag"])]
     d["severity_text"] = d["severity"].map(lambda s: fmt.SEVERITY_LABELS.get(str(s), str(s)))
     d["years_text"] = d["years"].map(years_text)
-    d["lead"] = d["explanation"].map(headline)
-    return d
+    d["lead"] = [headline(plain_explanation(f, e, det)) for f, e, det in zip(d["flag"], d["explanation"],
+                                                                              d.get("details", [None] * len(d)))]
+    d["_weight"] = d["flag"].map(weight)
+    return d.sort_values(["_weight", "school"], ascending=[False, True], kind="stable").drop(columns="_weight")
 
 
 FLAGS_COLUMNS = {"school": "Школа", "flag_text": st.column_config.TextColumn("Флаг", width=300),
@@ -46,7 +52,7 @@ FLAGS_DOWNLOAD = {"reason": "Причина полностью"}  # the explanat
 
 
 def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str, *,
-                     badges: dict[str, str] | None = None, year: int) -> None:
+                     badges: dict[str, str] | None = None, year: int, budget: int = FULL) -> None:
     """One block per school that has `main_flag`: the school name linking to its card, badges for the
     other flags it has (e.g. stable_low → «устойчиво низкие»), and each of those flags as its headline
     with the points as bullets; the numbers sit in an expander."""
@@ -64,8 +70,9 @@ def school_flag_list(flags: pd.DataFrame, names: dict[str, str], main_flag: str,
             shown = own[own["flag"].isin([main_flag, *badges])]
             for i, r in enumerate(shown.to_dict("records")):  # at most a few flags per school
                 label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
-                explanation_block(str(label), r.get("explanation"), severity=r.get("severity"), years=r.get("years"),
-                                  key=f"risk_{main_flag}_{sid}_{i}", box=False)
+                explanation_block(str(label), plain_explanation(r["flag"], r.get("explanation"), r.get("details")),
+                                  severity=r.get("severity"), years=r.get("years"),
+                                  key=f"risk_{main_flag}_{sid}_{i}", box=False, budget=budget - BORDER_PAD)
     if len(ids) > MAX_CARDS:
         st.caption(f"И ещё {len(ids) - MAX_CARDS} школ — см. таблицу «Все флаги» ниже.")
 
@@ -99,10 +106,17 @@ def school_cards(per_school: pd.DataFrame, names: dict[str, str], per_row: int =
                 st.caption(safe.md(headline(r["explanation"])))
 
 
+def threshold_text(threshold: float) -> str:
+    """The ШНСУ boundary as the social flag's cards write it («+0,99»: `metrics.risk._social`'s «граница четверти»)."""
+    return arg_text(q(threshold, "index", signed=True))
+
+
 def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str, highlight: str | None = None,
-                    title: str | None = None) -> go.Figure:
+                    title: str | None = None, threshold: float | None = None) -> go.Figure:
     """Result against the social index with the regression line; resilient schools as green stars,
-    schools below expectation in red; marker size follows participants."""
+    schools below expectation in red; marker size follows participants. `threshold` — the ШНСУ boundary
+    (`metrics.social.social_index`'s q3, the one the cards state): the band from it to the right edge, its
+    label inside the frame."""
     fig = go.Figure()
     d = ca.copy()
     d["name"] = d["school_id"].astype(str).map(lambda s: names.get(s, s))
@@ -117,18 +131,19 @@ def context_scatter(ca: pd.DataFrame, names: dict[str, str], *, value_title: str
         slope, intercept = float(d["slope"].dropna().iloc[0]), float(d["intercept"].dropna().iloc[0])
         fig.add_trace(go.Scatter(x=xs, y=intercept + slope * xs, mode="lines", name="ожидаемый результат с учётом контекста",
                                  line=dict(color="#78909c", width=2, dash="dash"), hoverinfo="skip"))
-    q4 = d[pd.to_numeric(d.get("quartile"), errors="coerce") == 4] if "quartile" in d else d.iloc[0:0]
-    if len(q4):
-        fig.add_vrect(x0=float(q4["index"].min()) - 0.03, x1=float(d["index"].max()) + 0.1, fillcolor="#ffe0b2",
-                      opacity=0.35, line_width=0, layer="below")
-        fig.add_annotation(x=float(q4["index"].min()), y=1, yref="paper", xanchor="left", yanchor="bottom",
-                           showarrow=False, text="ШНСУ: верхняя четверть по индексу", font=dict(size=11, color="#e65100"))
     # labels that do not overlap: the notable schools first, then the others from the regression line outwards
     short = d["name"].map(lambda s: s if len(s) <= 22 else s[:21] + "…")
     if len(d) > MAX_LABELS:
         short = short.where(res | below | (d["school_id"].astype(str) == str(highlight)), "")
     xv, yv = pd.to_numeric(d["index"], errors="coerce"), pd.to_numeric(d["value"], errors="coerce")
     x_lo, x_hi = float(xv.min()) - 0.25, float(xv.max()) + 0.35
+    if threshold is not None and np.isfinite(threshold):
+        x_hi = max(x_hi, float(threshold) + 0.3)
+        fig.add_vrect(x0=float(threshold), x1=x_hi, fillcolor="#ffe0b2", opacity=0.35, line_width=0, layer="below")
+        # inside the frame: anchored at the plot's top right corner, the text runs leftwards
+        fig.add_annotation(x=1, xref="paper", y=1, yref="paper", xanchor="right", yanchor="top", showarrow=False,
+                           text=f"ШНСУ: индекс от {threshold_text(float(threshold))}", bgcolor="rgba(255,255,255,0.7)",
+                           font=dict(size=11, color="#e65100"))
     y_lo, y_hi = float(yv.min()) - 0.25, float(yv.max()) + 0.3
     notable = (res | below).to_numpy()
     resid = pd.to_numeric(d.get("residual", pd.Series(0.0, index=d.index)), errors="coerce").abs().fillna(0)

@@ -3,7 +3,8 @@
 Display helpers for «Школа (карточка)»: the registry profile of the year beside
 the district median, the year's results with their 95 % intervals and a plain
 verdict, the school's events (by `school_id` or by its name among the
-responsible parties), and the flag boxes. They take metric outputs and the
+responsible parties), the first screen's summary (one line per serious finding, heaviest first by
+`metrics.weights`, and four key figures) and the flag boxes. They take metric outputs and the
 registry as they are and only select, label and format; the one aggregate made
 here is the district median of each registry column, shown for context.
 """
@@ -17,7 +18,10 @@ import streamlit as st
 from loaders.model import TABLES
 from metrics.profile import school_profile
 from ui import format as fmt
-from ui.reasons import explanation_block
+from metrics.explain import Explanation
+from metrics.weights import school_findings
+from ui import safe
+from ui.reasons import explanation_block, plain_explanation, point_markdown
 
 # Registry columns shown in the profile, with their units ("" = a count).
 PROFILE_COLUMNS = {
@@ -33,7 +37,6 @@ PROFILE_COLUMNS = {
     "teacher_turnover_pct": "%",
 }
 HEADERS = {c.name: c.header for c in TABLES["schools"]}
-SEVERITY_ORDER = {"flag": 0, "warning": 1, "info": 2, "good": 3}
 
 
 def rnum(x: Any, digits: int = 2) -> str:
@@ -65,7 +68,7 @@ def verdict(r: pd.Series) -> str:
     if fmt.is_missing(r.get("mean")):
         return "нет среднего балла"
     if bool(r.get("nonobjective")):
-        return "признаки необъективности — не сравнивается"
+        return "не сравнивается: необъективность"
     if bool(r.get("small_n")):
         return "мало участников — не оценивается"
     if bool(r.get("significantly_below")):
@@ -101,14 +104,16 @@ def results_frame(iv: pd.DataFrame) -> pd.DataFrame:
     return d
 
 
-RESULTS_COLUMNS = {  # the verdict next to the numbers it is about, before the details
+RESULTS_COLUMNS = {  # the verdict next to the numbers it is about; the details under «Все столбцы»
     "exam": "Процедура",
     "subject_text": "Предмет",
     "grade_text": "Класс",
     "n_text": "Участников",
     "mean_text": "Средний балл",
     "district_text": "Район",
-    "verdict": st.column_config.TextColumn("Вывод", width=230),
+    "verdict": "Вывод",
+}
+RESULTS_MORE = {
     "interval_text": "95 % интервал",
     "below_text": "Ниже минимума",
     "district_below_text": "Ниже мин. (район)",
@@ -147,12 +152,85 @@ def high_frame(hs: pd.DataFrame) -> pd.DataFrame:
                                       "indicator": "показатель программы"}).fillna("нужны баллы участников"))
 
 
-def flag_boxes(flags: pd.DataFrame) -> None:
-    """One coloured box per flag (red for risk, amber for a warning, blue for conditions, green for good news): the
-    label, the headline and the points as bullets; caveats under it; the numbers in an expander
-    (`ui.reasons.explanation_block`)."""
-    f = flags.assign(_o=flags["severity"].map(SEVERITY_ORDER).fillna(3)).sort_values("_o")
+SUMMARY_BOX = {"flag": ("error", ":material/error:"), "warning": ("warning", ":material/warning:")}
+BADGE = {"info": "blue", "good": "green"}
+
+
+def summary_lines(findings: pd.DataFrame, year: int) -> None:
+    """The card's first screen: one line per serious finding (red risk, amber warning), heaviest first
+    (`metrics.weights`): its label and headline; conditions and good news as badges after them."""
+    if findings is None or findings.empty:
+        st.success(f"За {fmt.year_label(year)} флагов риска и признаков необъективности ВПР нет.",
+                   icon=":material/check_circle:")
+        return
+    serious = findings[findings["severity"].isin(list(SUMMARY_BOX))]
+    if serious.empty:
+        st.success(f"За {fmt.year_label(year)} флагов риска и признаков необъективности ВПР нет.",
+                   icon=":material/check_circle:")
+    for r in serious.to_dict("records"):  # a handful
+        kind, icon = SUMMARY_BOX[str(r["severity"])]
+        e = plain_explanation(r["flag"], r["explanation"], r.get("details"))
+        label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
+        lead = point_markdown(e.headline) if isinstance(e, Explanation) else ""
+        getattr(st, kind)(f"**{safe.md(label)}.** {lead}".rstrip() + ("" if lead.endswith(".") or not lead else "."),
+                          icon=icon)
+    rest = findings[~findings["severity"].isin(list(SUMMARY_BOX))]
+    if len(rest):
+        badges = " ".join(f":{BADGE.get(str(sv), 'gray')}-badge[{safe.md(lbl)}]"
+                          for lbl, sv in zip(rest["label"], rest["severity"]))
+        st.markdown(badges)
+    st.caption("Причины и числа — на вкладке «Флаги и причины» ниже.")
+
+
+def _figure(col: Any, label: str, value: str, help_text: str) -> None:
+    with col:
+        st.metric(label, value, help=help_text, border=True)
+
+
+def key_figures(reg: Any, iv_year: pd.DataFrame, obj: pd.DataFrame, pvf: pd.DataFrame) -> None:
+    """Four key figures under the summary: pupils, results significantly below the district, ВПР works with signs
+    of inflated marks, programme indicators that missed the plan («—» where the data are missing)."""
+    cols = st.columns(4)
+    students = reg.get("students") if reg is not None else None
+    _figure(cols[0], "Обучающихся", "—" if fmt.is_missing(students) else fmt.num(int(students)),
+            "По реестру школ.")
+    if iv_year is not None and len(iv_year):
+        judged = iv_year[iv_year["mean"].notna() & ~iv_year["small_n"].fillna(False).astype(bool)
+                         & ~iv_year["nonobjective"].fillna(False).astype(bool)]
+        low = int(judged["significantly_below"].fillna(False).astype(bool).sum())
+        text = f"{low} из {len(judged)}"
+    else:
+        text = "—"
+    _figure(cols[1], "Значимо ниже района", text,
+            "Предметы и классы, где средний балл школы ниже районного с учётом погрешности "
+            "(из всех оценённых; группы меньше 10 участников и работы с признаками необъективности не оцениваются).")
+    if obj is not None and len(obj):
+        r = obj.iloc[0]
+        text = f"{int(r['n_flagged_rows'])} из {int(r['n_rows'])}"
+    else:
+        text = "—"
+    _figure(cols[2], "ВПР: работ с признаками", text,
+            "Работы ВПР (класс × предмет) с признаками необъективности: отметки расходятся с журналом или с ОГЭ так, "
+            "что стоит обсудить.")
+    if pvf is not None and len(pvf):
+        known = pvf[pvf["status"].astype(str) != "no data"]
+        missed = int((known["status"].astype(str) == "missed").sum())
+        text = f"{missed} из {len(known)}"
+    else:
+        text = "—"
+    _figure(cols[3], "Показатели ниже плана", text,
+            "Школьные показатели программы, факт которых не достиг плана с учётом допуска (из показателей с фактом).")
+
+
+def flag_boxes(findings: pd.DataFrame, school_id: str = "") -> None:
+    """One coloured box per finding, heaviest first (`metrics.weights.school_findings`; red for risk, amber for a
+    warning, blue for conditions, green for good news): the label, the headline and the points as bullets;
+    caveats under it; the numbers in an expander (`ui.reasons.explanation_block`)."""
+    f = findings
+    if "weight" not in f:  # plain risk_flags rows: order them the same way
+        f = school_findings(findings)
     for i, r in enumerate(f.to_dict("records")):  # a handful of flags per school
         label = r.get("label") if not fmt.is_missing(r.get("label")) else fmt.flag_label(r["flag"])
-        explanation_block(str(label), r.get("explanation"), severity=r.get("severity"), years=r.get("years"),
-                          key=f"flag_{r.get('school_id')}_{i}")
+        e = plain_explanation(r["flag"], r.get("explanation"), r.get("details"))
+        explanation_block(str(label), e, severity=r.get("severity"), years=r.get("years"),
+                          key=f"flag_{school_id}_{i}")

@@ -41,9 +41,9 @@ def _card_mean(page, subject: str = "Русский язык") -> str:
     as a table, which is what is read here.
     """
     try:
-        page.get_by_role("heading", name="Результаты по годам в сравнении с районом").wait_for()
+        page.get_by_role("tab", name="Результаты", exact=True).click()  # the card's details sit in tabs
         grid = page.locator("[data-testid=stDataFrame]").filter(
-            has=page.get_by_role("columnheader", name="95 % интервал", exact=True, include_hidden=True))
+            has=page.get_by_role("columnheader", name="Вывод", exact=True, include_hidden=True))
         grid.scroll_into_view_if_needed()
         headers = [t.strip() for t in grid.get_by_role("columnheader", include_hidden=True).all_text_contents()]
         row = grid.locator("tr").filter(has_text=subject).filter(has_text="ЕГЭ").first

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import numpy as np
 
 import metrics
-from tests.pages.conftest import no_exception, page_links, texts
+from tests.pages.conftest import no_exception, page_links, texts, unescaped
 from ui.reasons import point_markdown
 
 STABLY_LOW = ("kedr", "lesn")  # planted, sample_data/README.md
@@ -108,3 +109,66 @@ def test_empty_store_shows_the_hint(empty_store, run_page):
     at = run_page("risk")
     no_exception(at)
     assert any("Нечего показать" in i.value for i in at.info)
+
+
+JARGON = ("z =", "z=", "SD", "±", "config/", ".toml", "settings.toml")
+
+
+def _everything(at) -> str:
+    """Every text a person can read on the page: markdown, boxes, captions, table cells, chart texts and hovers."""
+    main = at.main  # the page itself (the sidebar's upload help names its own secrets file on purpose)
+    parts = [unescaped(e.value) for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error",
+                                             "success") for e in getattr(main, kind)]
+    parts += [d.value.astype(str).to_csv(index=False) for d in main.dataframe]
+    parts += [m.proto.label + m.proto.body for m in main.metric]
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        parts += [str(a.get("text", "")) for a in spec.get("layout", {}).get("annotations", [])]
+        parts += [str(tr.get("hovertemplate", "")) + str(tr.get("name", "")) + json.dumps(tr.get("customdata", []),
+                                                                                           ensure_ascii=False)
+                  for tr in spec["data"]]
+    return "\n".join(parts)
+
+
+def test_plain_words_no_jargon_no_paths(shared_store, run_page, sample_tables):
+    for year in (2024, 2025, 2026):
+        at = run_page("risk", year=year)
+        no_exception(at)
+        shown = _everything(at)
+        for word in JARGON:
+            assert word not in shown, (year, word)
+        assert not re.search(r"[\w.-]+/[\w.-]+\.(toml|sqlite|py|csv|xlsx)\b", shown), year
+    # 2024: СОШ № 3 is below what its context predicts — said as a director would (hand check: its composite score
+    # −0,33 against +0,06 expected for its social index, a gap of 0,39)
+    at = run_page("risk", year=2024)
+    ca = metrics.context_adjusted(sample_tables["results"], sample_tables["schools"], 2024)
+    row = ca[ca["school_id"] == "sos3"].iloc[0]
+    assert bool(row["below_expectation"]) and round(abs(row["residual"]), 2) == 0.39
+    shown = texts(at)
+    assert "Результат заметно ниже, чем у школ с похожими социальными условиями: на 0,39 по сводной шкале" in shown
+    assert "сводный балл школы −0,33; школы района с таким же индексом неблагополучия (−0,77) в среднем получают +0,06" \
+        in shown
+
+
+def test_shnsu_band_starts_at_the_boundary_the_cards_state(shared_store, run_page, sample_tables):
+    at = run_page("risk", year=2026)
+    no_exception(at)
+    soc = metrics.social_index(sample_tables["schools"], 2026)
+    q3 = float(soc["q3"].iloc[0])
+    assert round(q3, 2) == 0.99  # the 75th percentile of the 18 schools' index (metrics.social.quartile_of)
+    spec = _scatter(at)
+    band = [s for s in spec["layout"]["shapes"] if s.get("type") == "rect"]
+    assert len(band) == 1 and band[0]["x0"] == q3
+    # the band's label and every ШНСУ card say the same boundary
+    label = next(a["text"] for a in spec["layout"]["annotations"] if "ШНСУ" in a["text"])
+    assert label == "ШНСУ: индекс от +0,99"
+    shown = texts(at)
+    flags = metrics.risk_flags(sample_tables["results"], sample_tables["schools"], 2026)
+    social = flags[flags["flag"] == "social"]
+    assert len(social) == 5
+    for e in social["explanation"]:
+        assert "граница четверти +0,99" in point_markdown(e.headline)
+        assert point_markdown(e.headline) in shown
+    # inside the frame: anchored to the plot's top right corner, running leftwards
+    ann = next(a for a in spec["layout"]["annotations"] if "ШНСУ" in a["text"])
+    assert (ann["xref"], ann["x"], ann["xanchor"], ann["yanchor"]) == ("paper", 1, "right", "top")

@@ -10,7 +10,7 @@ import metrics
 from metrics.objectivity import FLAG_TEXT
 from ui.reasons import point_markdown
 from ui.safe import md as md_escape
-from tests.pages.conftest import make_app, no_exception, texts
+from tests.pages.conftest import make_app, no_exception, texts, unescaped
 from ui import format as fmt
 
 STABLY_LOW = "kedr"      # planted: stably low ООШ (ОГЭ + ВПР), see sample_data/README.md
@@ -105,7 +105,9 @@ def test_suspicious_vpr_school_shows_objectivity_flags(shared_store, run_page, s
     assert len(flagged)
     summ = metrics.objectivity_summary(of, 2026).set_index("school_id")
     assert bool(summ.loc[SUSPICIOUS_VPR, "persistent"])  # 2025 and 2026: the strong wording, in red
-    box = next(e.value for e in at.error if "повторяются" in e.value)
+    # the summary's one line on the first screen, then the full box with the signs under «Флаги и причины»
+    assert any("повторяются" in e.value and "\n- " not in e.value for e in at.error)
+    box = next(e.value for e in at.error if "повторяются" in e.value and "\n- " in e.value)
     assert f"{len(flagged)}" in box and f"из {len(mine)}" in box
     # which signs, with the number of works showing each (hand count from the metric's flag lists)
     codes = [c for fl in flagged["flags"] for c in fl if c in FLAG_TEXT]
@@ -245,3 +247,62 @@ def test_district_with_only_its_programme_can_open_a_school(programme_only_store
     assert "Флаги и причины" not in shown and "Профиль и социальный контекст" not in shown
     table = _frame_with(at, "plan_text")
     assert len(table) == values[(values["school_id"] == sid) & (values["year"].astype(int) == 2026)]["indicator_id"].nunique()
+
+
+def _alerts(node) -> list[tuple[str, str]]:
+    """(kind, text) of every error / warning box in the order of the page."""
+    out = []
+    if getattr(node, "type", None) in ("error", "warning"):
+        out.append((node.type, node.value))
+    for k in sorted(getattr(node, "children", {}) or {}):
+        out += _alerts(node.children[k])
+    return out
+
+
+def _summary(at) -> list[str]:
+    """The summary lines of the first screen: the boxes before the first tab."""
+    tabs = at.tabs
+    assert len(tabs) >= 5 and tabs[0].label == "Флаги и причины"
+    first_tab = _alerts(tabs[0])
+    every = _alerts(at.main)
+    lines = every[:every.index(first_tab[0])] if first_tab else every
+    return [unescaped(text) for _, text in lines]
+
+
+def test_card_summary_leads_with_the_heaviest_finding(shared_store, run_page, sample_tables):
+    # kedr 2026 (hand check of metrics.risk_flags): low_results, stable_low, social. By weight: persistent ШНОР
+    # (stable_low) first, then ШНОР of the year; ШНСУ is a condition — a badge, not a line
+    at = run_page("school", school=STABLY_LOW, year=2026)
+    no_exception(at)
+    lines = _summary(at)
+    assert [line.split(".**")[0] for line in lines] == ["**Устойчиво низкие результаты",
+                                                        "**Низкие образовательные результаты (ШНОР)"]
+    assert "Неблагоприятные социальные условия (ШНСУ)" in texts(at)
+    # the details tab repeats them in the same order, each with its reasons
+    boxes = [unescaped(t) for _, t in _alerts(at.tabs[0])]
+    assert boxes[0].startswith("**Устойчиво низкие результаты.**")
+    assert boxes[1].startswith("**Низкие образовательные результаты (ШНОР).**")
+    # key figures: kedr has 10 judged results in 2026, 7 of them significantly below the district (metrics.intervals)
+    iv = metrics.intervals(sample_tables["results"], 2026)
+    own = iv[(iv["school_id"] == STABLY_LOW) & iv["mean"].notna() & ~iv["small_n"].fillna(False)
+             & ~iv["nonobjective"].fillna(False)]
+    low = int(own["significantly_below"].fillna(False).sum())
+    assert {m.proto.label: m.proto.body for m in at.metric}["Значимо ниже района"] == f"{low} из {len(own)}" == "7 из 10"
+
+
+def test_repeated_vpr_objectivity_comes_before_a_gia_warning(sample_store, run_page, tmp_path, monkeypatch):
+    # the issue's case: СОШ № 3 has ВПР raised in 19 of 19 works, repeated (2025 and 2026), and — when the
+    # min-fail warning is a school flag (max_school_share above 1) — graduates below the ГИА minimum. The repeated
+    # ВПР finding weighs more (metrics.weights: 90 against 40) and comes first
+    from metrics.settings import settings_path
+
+    text = settings_path().read_text(encoding="utf-8").replace("max_school_share = 0.5", "max_school_share = 1.01")
+    assert "max_school_share = 1.01" in text
+    (tmp_path / "settings.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_SETTINGS", str(tmp_path / "settings.toml"))
+    at = run_page("school", school=SUSPICIOUS_VPR, year=2026)
+    no_exception(at)
+    lines = _summary(at)
+    assert len(lines) == 2
+    assert lines[0].startswith("**Объективность ВПР.** Признаки необъективности ВПР повторяются: 19\xa0работ из 19")
+    assert lines[1].startswith("**Есть выпускники ниже минимального порога (ГИА).**")

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
-from ui.tables import CHARS_PER_LINE, WIDE, WRAP_ROW_HEIGHT, download_frame, excel_bytes, layout
+from ui.tables import (CELL_PAD, CHARS_PER_LINE, FULL, HEAD_PAD, MIN_TEXT, WIDE, WRAP_ROW_HEIGHT, download_frame,
+                       excel_bytes, fit, layout, text_px)
 
 TITLE = "Распространение опыта МКОУ «Родниковская СОШ» (устойчивые результаты в сложном контексте)"
 
@@ -17,25 +18,58 @@ def _cfg(*names):
     return {n: st.column_config.Column(n) for n in names}
 
 
-def test_long_text_column_is_wide_and_a_short_table_wraps():
+def test_long_text_column_takes_the_room_and_a_short_table_wraps_when_there_is_none():
     view = pd.DataFrame({"number": ["3.2.3", "1.3"], "title": [TITLE, "Разработка модели"]})
+    # the short column is as wide as its header «number»: 6 lower-case letters × 7,6 px + 30 px around it
+    number = int(6 * 7.6 + HEAD_PAD)
+    assert number == 75
+    # room enough on the page: the title takes its whole width, on one line (first WIDE, then the room left)
     config, row_height, height = layout(view, _cfg("number", "title"))
-    assert config["title"]["width"] == WIDE
-    assert config["number"]["width"] is None
+    assert config["title"]["width"] == int(text_px(TITLE) + CELL_PAD) > WIDE
+    assert config["number"]["width"] == number and row_height is None
+    # in 500 px the title gets what is left and wraps over three lines; every row is shown
+    config, row_height, height = layout(view, _cfg("number", "title"), budget=500)
+    assert config["title"]["width"] == int(500 - (6 * 7.6 + HEAD_PAD)) == 424  # the rest, rounded down
     assert len(TITLE) > CHARS_PER_LINE
     assert row_height == WRAP_ROW_HEIGHT > 64  # Streamlit wraps only above 4rem
     assert height == 38 + 2 * WRAP_ROW_HEIGHT  # every row shown, no inner scrolling
 
 
-def test_a_set_width_is_kept_and_long_tables_or_short_texts_do_not_wrap():
+def test_a_set_width_gives_way_to_the_text_when_there_is_room_and_long_tables_do_not_wrap():
     view = pd.DataFrame({"title": [TITLE] * 40})
     cfg = {"title": st.column_config.TextColumn("Мероприятие", width=560)}
     config, row_height, height = layout(view, cfg)
-    assert config["title"]["width"] == 560
+    assert config["title"]["width"] == int(text_px(TITLE) + CELL_PAD)  # 560 would cut it; the page has room
     assert row_height is None and height == "auto"
+    config, row_height, height = layout(view, {"title": st.column_config.TextColumn("Мероприятие", width=560)},
+                                        budget=400)
+    assert config["title"]["width"] == 400 and row_height is None  # 40 rows: cut with «…», not wrapped
     short = pd.DataFrame({"title": ["Мониторинг социального паспорта школ"]})
     assert layout(short, _cfg("title"))[1] is None
     assert layout(pd.DataFrame({"title": [TITLE]}), _cfg("title"), wrap=False)[1] is None
+
+
+def test_a_wide_table_fits_the_page_and_long_texts_give_way_first():
+    # a long name and four short numbers — at 1366 px the table must not scroll sideways
+    view = pd.DataFrame({"name": [TITLE, "Гимназия № 1"], **{f"n{i}": ["12,5 %", "7,0 %"] for i in range(4)}})
+    cfg = {"name": st.column_config.TextColumn("Школа"),
+           **{f"n{i}": st.column_config.Column(f"Доля участников {i}") for i in range(4)}}
+    config, cut = fit(view, dict(cfg), budget=FULL)
+    widths = {c: config[c]["width"] for c in view.columns}
+    assert sum(widths.values()) <= FULL
+    # the short columns keep their header: «Доля участников 0» = 1 capital, 13 letters, 2 spaces, 1 digit
+    head = 8.8 + 13 * 7.6 + 2 * 4.4 + 7.2 + HEAD_PAD
+    assert all(widths[f"n{i}"] == int(head) == 153 for i in range(4))
+    assert widths["name"] == int(FULL - 4 * head) == 275  # what is left goes to the name, which wraps
+    assert widths["name"] >= MIN_TEXT and cut == {"name"}
+
+
+def test_when_even_the_floors_do_not_fit_every_column_gives_way():
+    view = pd.DataFrame({f"Показатель {i}": ["1"] for i in range(12)})
+    config, _ = fit(view, {}, budget=600)
+    assert sum(config[c]["width"] for c in view.columns) <= 600
+    assert text_px("Показатель 1") + HEAD_PAD > 600 / 12  # the headers do not fit: every column narrows alike
+    assert {config[c]["width"] for c in view.columns} == {50}  # 600 / 12
 
 
 def test_true_minus_sign_in_numbers_for_people():
