@@ -197,15 +197,14 @@ if not higher_is_better and kind == "indicator":
     st.caption("Для этого показателя меньше — лучше.")
 
 table_cols = dict(rv.RANK_COLUMNS)
-extra_cols: dict[str, str] = {}
+extra_cols: dict[str, str] = dict(rv.RANK_DOWNLOAD_ONLY)
 if mode == "indicator" or disp["participants"].isna().all():  # no participants to count (programme indicators)
     table_cols.pop("participants_text")
     table_cols.pop("reliability")
 if mode == "composite":
     disp["components_text"] = disp["components"].map(
         lambda c: "; ".join(f"{k}: {fmt.num(v)}" for k, v in c.items()) if isinstance(c, dict) else "")
-    table_cols["n_measures"] = st.column_config.NumberColumn("Мер", width=60,
-                                                             help="Сколько мер вошло в сводное место")
+    extra_cols["n_measures"] = "Мер в сводном месте"
     extra_cols["components_text"] = "Процентили по мерам"  # dozens of measures: for the Excel file
 what = {"composite": ("рейтинг", "сводный", year),
         "exam": ("рейтинг", rank_exam, subject or "все_предметы", MEASURES[measure] if subject else None, year),

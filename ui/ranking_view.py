@@ -39,9 +39,9 @@ RANK_COLUMNS = {
     "reliability": st.column_config.TextColumn("Надёжность", width=140,
                                                help="⚠ — меньше участников, чем нужно для надёжного места"),
     "avg3_text": st.column_config.TextColumn("Среднее за 3 года", help="Веса лет 3:2:1, последний год — самый весомый"),
-    "n_years": st.column_config.NumberColumn("Лет", help="Сколько лет вошло в среднее", width=50),
-    "prev_rank_text": st.column_config.TextColumn("Год назад", width=85, help="Место в прошлом году"),
 }
+# In the Excel file only: the table fits 1366 px without sideways scrolling (the change arrow says how the place moved).
+RANK_DOWNLOAD_ONLY = {"prev_rank_text": "Место год назад", "n_years": "Лет в среднем за 3 года"}
 
 
 def table_height(n_rows: int, cap: int = 740) -> int:
