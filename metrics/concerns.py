@@ -18,8 +18,7 @@ the `stable_low` one only says the rule held twice).
 """
 from __future__ import annotations
 
-from typing import Any
-
+import numpy as np
 import pandas as pd
 
 CONCERNS = ("stable_low", "objectivity_repeated", "low_results", "below_expectation", "objectivity",
@@ -39,31 +38,33 @@ def school_concerns(flags: pd.DataFrame, objectivity: pd.DataFrame | None = None
     `low_results` one); concerns (every concern of the school, heaviest first); n_concerns. Sorted by weight, then
     by the number of concerns (more first), then by school_id.
     """
-    rows: list[dict[str, Any]] = []
+    parts = []
     if flags is not None and len(flags):
         f = flags[flags["flag"].isin(WEIGHT)]
-        for r in f[["school_id", "flag", "explanation"]].itertuples(index=False):  # a few rows per school at most
-            rows.append({"school_id": str(r.school_id), "concern": r.flag, "explanation": r.explanation})
+        parts.append(pd.DataFrame({"school_id": f["school_id"].astype(str).to_numpy(), "concern": f["flag"].to_numpy(),
+                                   "explanation": f["explanation"].to_numpy()}))
     if objectivity is not None and len(objectivity):
-        o = objectivity[pd.to_numeric(objectivity["n_flagged_rows"], errors="coerce").fillna(0) > 0]
-        for r in o[["school_id", "persistent", "explanation"]].itertuples(index=False):
-            rows.append({"school_id": str(r.school_id),
-                         "concern": "objectivity_repeated" if bool(r.persistent) else "objectivity",
-                         "explanation": r.explanation})
-    if not rows:
+        o = objectivity[pd.to_numeric(objectivity["n_flagged_rows"], errors="coerce").fillna(0).to_numpy() > 0]
+        persistent = o["persistent"].fillna(False).astype(bool).to_numpy()
+        parts.append(pd.DataFrame({"school_id": o["school_id"].astype(str).to_numpy(),
+                                   "concern": np.where(persistent, "objectivity_repeated", "objectivity"),
+                                   "explanation": o["explanation"].to_numpy()}))
+    parts = [p for p in parts if len(p)]
+    if not parts:
         return pd.DataFrame(columns=OUT_COLUMNS)
-    d = pd.DataFrame(rows)
-    d["weight"] = d["concern"].map(WEIGHT)
-    d = d.sort_values(["school_id", "weight"], kind="stable")
-    out = []
-    for sid, g in d.groupby("school_id", sort=False):
-        kinds = list(dict.fromkeys(g["concern"]))
-        explanation = g["explanation"].iloc[0]
-        if kinds[0] == "stable_low" and "low_results" in kinds:
-            explanation = g.loc[g["concern"] == "low_results", "explanation"].iloc[0]
-            kinds.remove("low_results")  # the same problem, counted once
-        out.append({"school_id": sid, "concern": kinds[0], "weight": WEIGHT[kinds[0]], "explanation": explanation,
-                    "concerns": kinds, "n_concerns": len(kinds)})
-    res = pd.DataFrame(out, columns=OUT_COLUMNS)
+    d = pd.concat(parts, ignore_index=True).drop_duplicates(["school_id", "concern"])
+    # ШНОР this year and last: one concern, read through the low_results explanation (years and numbers)
+    low = d[d["concern"] == "low_results"].set_index("school_id")["explanation"]
+    stable = (d["concern"] == "stable_low").to_numpy()
+    if stable.any():
+        own = d.loc[stable, "school_id"].map(low)
+        d.loc[stable, "explanation"] = own.where(own.notna(), d.loc[stable, "explanation"])
+        d = d[~((d["concern"] == "low_results") & d["school_id"].isin(set(d.loc[stable, "school_id"])))]
+    d = d.assign(weight=d["concern"].map(WEIGHT)).sort_values(["school_id", "weight"], kind="stable")
+    by = d.groupby("school_id", sort=False)
+    res = by.head(1)[["school_id", "concern", "weight", "explanation"]].reset_index(drop=True)
+    kinds = by["concern"].agg(list)
+    res["concerns"] = res["school_id"].map(kinds)
+    res["n_concerns"] = res["concerns"].map(len)
     res = res.assign(_n=-res["n_concerns"]).sort_values(["weight", "_n", "school_id"], kind="stable")
-    return res.drop(columns="_n").reset_index(drop=True)
+    return res.drop(columns="_n").reset_index(drop=True)[OUT_COLUMNS]
