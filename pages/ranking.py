@@ -169,7 +169,7 @@ n_low = int(disp["low_reliability"].sum())
 chosen_row: int | None = None
 if school is not None:
     school_name = filters.school_label(school)
-    where_info, where_link = st.columns([3, 1], vertical_alignment="center")
+    where_info, where_link = st.columns([2, 1], vertical_alignment="center")
     if len(mine):
         row = rv.rank_display(mine, names, fmt_value, min_n).iloc[0].to_dict()
         text = rv.place_text(row, school_name, fmt_value)
