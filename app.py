@@ -1,10 +1,12 @@
 """What is the dashboard, and how does one move around it?
 
 The entry point (`streamlit run app.py`): page config, the navigation over the
-nine pages under `pages/`, and the shared sidebar — who is signed in, where the
-data comes from, the school year, the school («Весь район» or one school), the
-procedure on the pages where it applies, and for editors the slot for uploading
-fresh files (`ui.upload.sidebar_upload`). Nothing is shown until `ui.auth.gate`
+nine pages under `pages/`, and the shared sidebar — the school year and the
+school («Весь район» or one school) right under the menu, where the data comes
+from, who is signed in, and for editors the slot for uploading fresh files
+(`ui.upload.sidebar_upload`). The procedure (ЕГЭ / ОГЭ …) is chosen on the page
+whose chart it drives, once per page. A link naming a year, school or procedure
+that is not loaded gets a warning above the page. Nothing is shown until `ui.auth.gate`
 lets the session in. Pages compute nothing; see `ui/` and `metrics/`.
 """
 from __future__ import annotations
@@ -42,9 +44,17 @@ PAGES = {
     ],
 }
 
-# Pages where the sidebar's procedure (ЕГЭ / ОГЭ / ВПР …) selector applies. The school card and the
-# risk page have their own switch next to the chart it drives; a second one in the sidebar only confused.
-EXAM_PAGES = {"ranking"}
+# Streamlit leaves 6rem above the first element (room for a header it draws transparent): about 100 px of
+# nothing above every title at 1366×768. Our own constant CSS, no file string in it.
+LAYOUT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 1.25rem; }
+@media print { [data-testid="stMainBlockContainer"] { padding-top: 0; } }
+</style>"""
+
+
+def compact_layout() -> None:
+    """Start every page's title near the top of the window (the header strip stays for the menu on the right)."""
+    st.html(LAYOUT_CSS)
 
 
 def signed_in() -> auth.Identity:
@@ -62,6 +72,7 @@ def signed_in() -> auth.Identity:
 # st.navigation runs on every run, signed in or not: a run that stopped before it would let Streamlit fall
 # back to serving the pages/ folder directly, past the sign-in. The menu is shown only to a signed-in session.
 page = st.navigation(PAGES, position="hidden" if PRINT or not auth.peek(data.get_store()) else "sidebar")
+compact_layout()
 identity = signed_in()
 
 
@@ -107,13 +118,15 @@ def sidebar_source() -> None:
 russian_file_uploader()
 if not PRINT:
     with st.sidebar:
-        auth.sidebar(identity)
+        # the filters right under the menu, inside the first screen at 1366×768; who and where from below them
+        filters.sidebar_filters()
         sidebar_source()
-        filters.sidebar_filters(show_exam=page.url_path in EXAM_PAGES)
+        auth.sidebar(identity)
         if auth.can("upload"):
             st.divider()
             sidebar_upload()
 else:
     filters.sync_from_url()
+filters.show_notices()  # a link that named a year, school or procedure not loaded: said above the page
 
 page.run()

@@ -1,49 +1,51 @@
-"""«Обзор»: how does the district stand this year, at a glance?
+"""«Обзор»: what does the district need to discuss this year, at a glance?
 
-Key figures with change from last year, the programme's traffic light, the
-number of at-risk schools by flag (each linking on), the flagged schools with a
-link straight to their card, and overdue / soon-due events. Everything comes
-from `metrics/` through `ui.data`; this page only shows it.
+The first screen (1366×768, sidebar open) answers the meeting's three questions side by side
+(`ui.first_screen`): which programme indicators are off plan, which schools give cause for concern
+and why, what is overdue or due within 30 days — each block linking on. The exam key figures with
+their change from last year follow, then the programme's and events' figures, the full traffic
+light of the programme's indicators, and the documents for the meeting. The overview is the
+district's: with a school chosen in the sidebar it says so and links to that school's card.
+Everything comes from `metrics/` through `ui.data`; this page only shows it.
 """
 from __future__ import annotations
 
 import streamlit as st
 
 from ui import cards, charts, data, documents, empty, filters
-from ui import risk_view as risk_cards
 from ui import format as fmt
+from ui.first_screen import first_screen
 from ui.indicator_view import plan_fact_display, status_styler
 from ui.ranking_view import table_height
 from ui.tables import show_table
-
-SHOW_FLAGGED = 12  # cards of flagged schools on the overview; the rest on «Школы в зоне риска»
 
 year = filters.current_year()
 school = filters.current_school()
 on_date = filters.today()
 names = data.school_names()
 
-st.title("Обзор")
-st.caption(f"{fmt.year_label(year)} · весь район · данные на {fmt.date_ru(on_date)}")
+head, docs = st.columns([2, 3], vertical_alignment="bottom")
+with head:
+    st.title("Обзор")
+    st.caption(f"{fmt.year_label(year)} · весь район · данные на {fmt.date_ru(on_date)}")
 
-if school is not None:
-    st.info(f"Обзор показан по району. Выбрана школа «{filters.school_md(school)}».", icon=":material/apartment:")
-    filters.page_link_with_filters("pages/school.py", f"Открыть карточку школы «{filters.school_label(school)}»",
-                                   icon=":material/arrow_forward:")
+if school is not None:  # the overview stays the district's: say so, and lead to the school's own view
+    note, link = st.columns([3, 2], vertical_alignment="center")
+    note.info(f"Обзор показывает весь район, а не школу «{filters.school_md(school)}».", icon=":material/apartment:")
+    with link:
+        filters.page_link_with_filters("pages/school.py", f"Карточка школы «{filters.school_label(school)}»",
+                                       icon=":material/arrow_forward:")
 
 if not data.has("results") and not data.has("values") and not data.has("events"):
     empty.empty_hint(["indicators", "values", "events", "results", "schools"],
                      "данные ещё не загружены", key="overview_empty")
     st.stop()
 
-# --- documents for the meeting and the half-year report ---------------------------------------------
-with st.container(border=True):
-    with data.guard("Документы"):
-        left, right = st.columns([1, 2], gap="large", vertical_alignment="bottom")
-        with left:
-            documents.brief_buttons(year)
-        with right:
-            documents.programme_buttons()
+with docs, data.guard("Справка к совещанию"):
+    documents.brief_buttons(year)
+
+# --- the first screen: off plan, at risk, overdue -------------------------------------------------
+first_screen(year, on_date, school)
 
 # --- key figures ---------------------------------------------------------------
 with data.guard("Ключевые показатели"):
@@ -88,62 +90,7 @@ with data.guard("Показатели программы"):
         filters.page_link_with_filters("pages/indicators.py", "Все показатели: отклонения, графики, прогноз",
                                        icon=":material/monitoring:")
 
-# --- schools at risk -------------------------------------------------------------------
-st.subheader("Школы в зоне риска")
-with data.guard("Школы в зоне риска"):
-    if not data.has("results"):
-        empty.empty_hint(["results", "schools"], "нет результатов оценочных процедур", key="overview_risk")
-    else:
-        summary = data.risk_summary(year)
-        summary = summary[summary["count"] > 0] if len(summary) else summary
-        flags = data.risk_flags(year)
-        flagged = flags[flags["severity"] == "flag"] if len(flags) else flags
-        if summary.empty:
-            st.caption("Ни одна школа не отмечена.")
-        records = summary.to_dict("records")
-        half = (len(records) + 1) // 2
-        for col, part in zip(st.columns(2, gap="large"), (records[:half], records[half:])):
-            with col:
-                for r in part:  # one line per flag kind
-                    filters.page_link_with_filters("pages/risk.py", f"{fmt.flag_label(r['flag'])}: {int(r['count'])}",
-                                                   school=None,
-                                                   icon=fmt.SEVERITY_ICONS.get(str(r.get("severity")), None))
-        if len(flagged):
-            st.markdown("**Отмеченные школы** — в карточке школы все причины и числа:")
-            per_school = risk_cards.flagged_schools(flagged)
-            risk_cards.school_cards(per_school.head(SHOW_FLAGGED), names, per_row=3)
-            if len(per_school) > SHOW_FLAGGED:
-                filters.page_link_with_filters(
-                    "pages/risk.py", f"Ещё {len(per_school) - SHOW_FLAGGED} школ — весь список",
-                    icon=":material/arrow_forward:", school=None)
-
-# --- events ------------------------------------------------------------------------------
-st.subheader("Мероприятия")
-with data.guard("Мероприятия"):
-    if not data.has("events"):
-        empty.empty_hint(["events"], "план мероприятий не загружен", key="overview_events")
-    else:
-        progress = data.roadmap_progress(on_date)
-        overdue = progress[progress["state"] == "overdue"].sort_values("days_overdue", ascending=False)
-        due = data.events_due(on_date, 30)
-        c1, c2 = st.container(), st.container()  # stacked: titles and responsible parties need the width
-        with c1:
-            st.markdown(f"**Просрочено: {len(overdue)}**")
-            if overdue.empty:
-                st.caption("Просроченных мероприятий нет.")
-            else:
-                v = overdue.assign(last=overdue["last_passed_date"].map(fmt.date_ru),
-                                   days=overdue["days_overdue"].map(lambda x: fmt.value(x, None, 0)))
-                show_table(v, {"number": "№", "title": "Мероприятие", "last": "Контрольная дата",
-                               "days": "Дней просрочки", "responsible": "Ответственные"},
-                           what=("просроченные_мероприятия",), key="overview_overdue")
-        with c2:
-            st.markdown(f"**Срок в ближайшие 30 дней: {len(due)}**")
-            if due.empty:
-                st.caption("В ближайшие 30 дней контрольных сроков нет.")
-            else:
-                v = due.assign(next=due["next_date"].map(fmt.date_ru))
-                show_table(v, {"number": "№", "next": "Контрольная дата", "title": "Мероприятие",
-                               "responsible": "Ответственные"},
-                           what=("мероприятия_30_дней",), key="overview_due")
-        filters.page_link_with_filters("pages/events.py", "Весь план мероприятий", icon=":material/event_note:")
+# --- documents for the half-year report ---------------------------------------------
+st.subheader("Отчёт о ходе выполнения программы")
+with st.container(border=True), data.guard("Документы"):
+    documents.programme_buttons()

@@ -47,9 +47,7 @@ res_year = results[pd.to_numeric(results["year"], errors="coerce") == year] if l
 rankable_exams = [e for e in filters.exam_options() if e != VPR]
 
 # --- what to rank by ------------------------------------------------------------------
-c1, c2, c3 = st.columns([2, 2, 2])
-with c1:
-    mode = st.radio("Рейтинг по", list(MODES), format_func=MODES.get, key="rank_mode")
+mode = st.radio("Рейтинг по", list(MODES), format_func=MODES.get, key="rank_mode", horizontal=True)
 
 subject: str | None = None
 measure = "mean"
@@ -58,10 +56,12 @@ indicator_unit: str | None = None
 rank_exam = exam if exam in rankable_exams else (rankable_exams[0] if rankable_exams else None)
 if mode == "exam":
     if exam == VPR:
-        st.warning("В боковой панели выбраны ВПР. " + VPR_NOTE, icon=":material/block:")
+        shown_exam = rankable_exams[0] if rankable_exams else "ничего"
+        st.warning(f"Выбраны ВПР — показан {shown_exam}. " + VPR_NOTE, icon=":material/block:")
     if not rankable_exams:
         empty.empty_hint(["results"], "нет результатов ЕГЭ или ОГЭ для рейтинга", key="ranking_noexam")
         st.stop()
+    c2, c3, _ = st.columns(3)
     with c2:
         rank_exam = filters.exam_picker(rankable_exams, key="rank_exam")
         subjects = rv.subject_order(list(res_year.loc[res_year["exam"] == rank_exam, "subject"].dropna().astype(str).unique()))
@@ -82,6 +82,7 @@ elif mode == "indicator":
         st.stop()
     ind_names = dict(zip(inds["indicator_id"].astype(str), inds["name"].astype(str))) if len(inds) else {}
     ind_units = dict(zip(inds["indicator_id"].astype(str), inds["unit"])) if len(inds) else {}
+    c2, _ = st.columns([2, 1])
     with c2:
         indicator_id = st.selectbox("Показатель", ids, format_func=lambda i: ind_names.get(i, i), key="rank_indicator")
     indicator_unit = ind_units.get(indicator_id)
@@ -146,8 +147,15 @@ if ranked is None or ranked.empty:
 fmt_value = rv.value_formatter(kind, rank_exam, indicator_unit)
 all_ranked = ranked
 groups = list(ranked["type_group"].astype(str).value_counts(sort=True).index)  # the largest list first
+school = filters.current_school()
+mine = all_ranked[all_ranked["school_id"].astype(str) == str(school)] if school is not None else all_ranked.iloc[:0]
 if len(groups) > 1:
-    group = st.segmented_control("Список", groups, default=groups[0], key="rank_group", required=True,
+    if len(mine) and st.session_state.get("rank_group_for") != (school, mode):
+        st.session_state["rank_group"] = str(mine["type_group"].iloc[0])  # open the chosen school's list, once
+        st.session_state["rank_group_for"] = (school, mode)
+    if st.session_state.get("rank_group") not in groups:
+        st.session_state["rank_group"] = groups[0]
+    group = st.segmented_control("Список", groups, key="rank_group", required=True,
                                  help="Школы разных типов ранжируются отдельно: у них разные процедуры и показатели")
     ranked = ranked[ranked["type_group"].astype(str) == group]
 type_names = setting(None, "ranking.type_groups", {}) or {}
@@ -157,39 +165,65 @@ if missing and mode == "composite":
 disp = rv.rank_display(ranked, names, fmt_value, min_n)
 n_low = int(disp["low_reliability"].sum())
 
+# --- the sidebar's school: its place above the table, its row and bar marked -------------------------
+chosen_row: int | None = None
+if school is not None:
+    school_name = filters.school_label(school)
+    where_info, where_link = st.columns([2, 1], vertical_alignment="center")
+    if len(mine):
+        row = rv.rank_display(mine, names, fmt_value, min_n).iloc[0].to_dict()
+        text = rv.place_text(row, school_name, fmt_value)
+        if str(row["type_group"]) != str(group if len(groups) > 1 else row["type_group"]):
+            text += f" Сейчас открыт список «{safe.md(group)}»."
+        else:
+            hits = disp.index[disp["school_id"].astype(str) == str(school)]
+            chosen_row = int(disp.index.get_loc(hits[0])) if len(hits) else None
+        where_info.info(text, icon=":material/my_location:")
+    else:
+        own_group = data.metric("type_groups", year=year, settings=None).get(str(school))
+        if own_group in missing:
+            why = f"школы типа «{safe.md(own_group)}» не ранжируются — их меньше трёх с общими показателями"
+        else:
+            why = "у школы нет данных для него за " + fmt.year_label(year)
+        where_info.info(f"«{filters.school_md(school)}» нет в этом рейтинге: {why}.", icon=":material/my_location:")
+    with where_link:
+        filters.page_link_with_filters("pages/school.py", f"Карточка школы «{school_name}»",
+                                       icon=":material/apartment:", school=school)
+
 st.subheader(f"{MODES[mode]}: {value_title}" if mode != "composite" else "Сводный рейтинг")
-if mode == "composite":
-    st.caption("Сводное место — среднее процентилей школы по средним баллам ЕГЭ и ОГЭ по предметам, долям не преодолевших "
-               "минимум (меньше — лучше) и школьным показателям-долям программы, с весами по числу участников; "
-               "результаты меньше чем 10 участников и количества (они отражают размер школы) не учитываются; "
-               "100 — лучший в списке, 50 — середина.")
-elif kind == "below_share":
+if kind == "below_share":
     st.caption("Меньше — лучше: первое место у школы с наименьшей долей не преодолевших минимальный порог.")
-st.caption("«Интервал места» — в каких пределах может быть место с учётом погрешности при таком числе участников; "
-           "стрелка изменения места — только когда эти пределы в этом и прошлом году не пересекаются.")
 if not higher_is_better and kind == "indicator":
     st.caption("Для этого показателя меньше — лучше.")
-if n_low:
-    st.caption(f"⚠ — мало участников (меньше {min_n}): место такой школы может сильно меняться от года к году "
-               f"случайно; смотрите среднее за 3 года. Таких школ: {n_low}.")
 
 table_cols = dict(rv.RANK_COLUMNS)
-extra_cols: dict[str, str] = {}
+extra_cols: dict[str, str] = dict(rv.RANK_DOWNLOAD_ONLY)
 if mode == "indicator" or disp["participants"].isna().all():  # no participants to count (programme indicators)
     table_cols.pop("participants_text")
     table_cols.pop("reliability")
 if mode == "composite":
     disp["components_text"] = disp["components"].map(
         lambda c: "; ".join(f"{k}: {fmt.num(v)}" for k, v in c.items()) if isinstance(c, dict) else "")
-    table_cols["n_measures"] = st.column_config.NumberColumn("Мер", width=60,
-                                                             help="Сколько мер вошло в сводное место")
+    extra_cols["n_measures"] = "Мер в сводном месте"
     extra_cols["components_text"] = "Процентили по мерам"  # dozens of measures: for the Excel file
 what = {"composite": ("рейтинг", "сводный", year),
         "exam": ("рейтинг", rank_exam, subject or "все_предметы", MEASURES[measure] if subject else None, year),
         "indicator": ("рейтинг", "показатель", indicator_id, year)}[mode]
 show_table(disp, table_cols, what=what, download_only=extra_cols,
-           key="ranking_table", styler=rv.arrow_styler if len(disp) <= rv.MAX_STYLED else None,
+           key="ranking_table",
+           styler=rv.highlight_styler(rv.arrow_styler, chosen_row) if len(disp) <= rv.MAX_STYLED else None,
            height=rv.table_height(len(disp)), wrap=False)
+# how to read the table, under it: the table itself starts on the first screen
+if mode == "composite":
+    st.caption("Сводное место — среднее процентилей школы по средним баллам ЕГЭ и ОГЭ по предметам, долям не преодолевших "
+               "минимум (меньше — лучше) и школьным показателям-долям программы, с весами по числу участников; "
+               "результаты меньше чем 10 участников и количества (они отражают размер школы) не учитываются; "
+               "100 — лучший в списке, 50 — середина.")
+st.caption("«Интервал места» — в каких пределах может быть место с учётом погрешности при таком числе участников; "
+           "стрелка изменения места — только когда эти пределы в этом и прошлом году не пересекаются.")
+if n_low:
+    st.caption(f"⚠ — мало участников (меньше {min_n}): место такой школы может сильно меняться от года к году "
+               f"случайно; смотрите среднее за 3 года. Таких школ: {n_low}.")
 
 tab_bars, tab_funnel, tab_grid = st.tabs(["Столбцы с линией района", "Воронка (контрольные границы)",
                                            "Уровень × изменение (5×5)"])
@@ -198,9 +232,10 @@ with tab_bars, data.guard("Диаграмма рейтинга"):
     if len(disp) > rv.MAX_BARS:
         st.caption(f"Показаны {rv.MAX_BARS // 2} лучших и {rv.MAX_BARS // 2} последних из {len(disp)} школ; "
                    "полный список — в таблице выше.")
-    choice = (year, mode, rank_exam, subject, measure, indicator_id)
+    choice = (year, mode, rank_exam, subject, measure, indicator_id, group if len(groups) > 1 else None, school)
     st.plotly_chart(figure(("ranking_bars", *choice), lambda: rv.ranking_bars(
-        disp, value_title=value_title, district=district_value, district_label=district_label, axis=axis)),
+        disp, value_title=value_title, district=district_value, district_label=district_label, axis=axis,
+        highlight=school)),
                     key="ranking_bars", config={"displayModeBar": False})
 
 with tab_funnel, data.guard("Воронка"):
@@ -210,13 +245,17 @@ with tab_funnel, data.guard("Воронка"):
                "участников, не оцениваются. Щёлкните точку, чтобы открыть карточку школы.")
     f_exam, f_subject, f_measure = rank_exam, subject, measure
     if not (mode == "exam" and subject is not None):
+        # one «Процедура» per page: ranking by a procedure, the funnel follows the one chosen above
         fc1, fc2 = st.columns(2)
         f_exams = rankable_exams
         if not f_exams:
             st.info("Воронка строится по результатам ЕГЭ или ОГЭ — они не загружены.", icon=":material/info:")
             f_exam = None
         else:
-            f_exam = filters.exam_picker(f_exams, key="funnel_exam", where=fc1)
+            if mode == "exam":
+                fc1.caption(f"Процедура — {rank_exam}, как выбрано выше; предмет для воронки:")
+            else:
+                f_exam = filters.exam_picker(f_exams, key="funnel_exam", where=fc1)
             f_subjects = rv.subject_order(list(res_year.loc[res_year["exam"] == f_exam, "subject"].dropna().astype(str).unique()))
             f_subject = fc2.selectbox("Предмет", f_subjects, key="funnel_subject") if f_subjects else None
             f_measure = "mean"
@@ -279,7 +318,8 @@ with tab_grid, data.guard("Уровень × изменение"):
         st.info("Изменения не оцениваются: у значений нет погрешности (число участников неизвестно) — нельзя "
                 "отличить настоящее изменение от случайного.", icon=":material/info:")
     else:
-        st.plotly_chart(figure(("ranking_grid", year, mode, rank_exam, subject, measure, indicator_id),
+        st.plotly_chart(figure(("ranking_grid", year, mode, rank_exam, subject, measure, indicator_id,
+                                group if len(groups) > 1 else None),
                                lambda: rv.grid_heatmap(grid, names)), key="ranking_grid", config={"displayModeBar": False})
         gdisp = grid.assign(school=grid["school_id"].astype(str).map(lambda s: names.get(s, s)),
                             value_text=grid["value"].map(fmt_value), prev_text=grid["prev_value"].map(fmt_value),

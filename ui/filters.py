@@ -6,7 +6,7 @@ mirrored into the URL (`?school=sos1&year=2024&exam=ЕГЭ`) so a link opens the
 same view. A query parameter that differs from what this module last wrote was
 set from outside (a deep link, a `page_link_with_filters`) and wins.
 
-Public: `sidebar_filters(show_exam=...)`, `current_year()`, `current_school()`,
+Public: `sidebar_filters()`, `show_notices()`, `current_year()`, `current_school()`,
 `current_exam()`, `today()`, `filter_params(**overrides)`,
 `page_link_with_filters(page, label, ...)`, `exam_picker(options, key)`, `year_options()`, `school_options()`,
 `exam_options()`, `ALL_DISTRICT`.
@@ -14,6 +14,7 @@ Public: `sidebar_filters(show_exam=...)`, `current_year()`, `current_school()`,
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from typing import Any
 
@@ -90,20 +91,28 @@ def exam_options() -> list[str]:
 
 # --- state -------------------------------------------------------------------
 
+_NOTICES = "flt_notices"  # what was wrong in the link, shown once above the page (`show_notices`)
+
+
 def _parse(name: str, raw: Any) -> Any:
-    """A query-parameter value turned into a valid filter value, or a sentinel when invalid."""
+    """A query-parameter value turned into a valid filter value, or `_INVALID` when it names nothing loaded.
+    A year may be written as the year it ends (2026) or as the school year (2025/26)."""
     if raw is None or raw == "":
         return None
+    text = str(raw).strip()
     if name == "year":
+        m = re.fullmatch(r"(\d{4})\s*[/-]\s*(\d{2}|\d{4})", text)
         try:
-            y = int(str(raw))
+            y = int(m.group(1)) + 1 if m else int(text)
         except ValueError:
             return _INVALID
+        if m and str(y)[-len(m.group(2)):] != m.group(2):
+            return _INVALID  # «2025/27» is no school year
         return y if y in year_options() else _INVALID
     if name == "school":
-        return str(raw) if str(raw) in school_options() else _INVALID
+        return text if text in school_options() else _INVALID
     if name == "exam":
-        return str(raw) if str(raw) in exam_options() else _INVALID
+        return text if text in exam_options() else _INVALID
     return raw
 
 
@@ -119,18 +128,40 @@ def _default(name: str) -> Any:
     return None
 
 
+def _notice(name: str, raw: Any, shown: Any) -> str:
+    """The sentence for an invalid link parameter: what it said (as text) and what is shown instead."""
+    from ui import format as fmt
+    from ui.safe import md
+
+    said = md(str(raw).strip()[:60])
+    if name == "year":
+        years = year_options()
+        have = f"{fmt.year_label(min(years))[:7]} – {fmt.year_label(max(years))[:7]}"
+        return (f"В ссылке указан учебный год «{said}», а данных за него нет (загружены {have}). "
+                f"Показан {fmt.year_label(shown)}.")
+    if name == "school":
+        return f"В ссылке указана школа с кодом «{said}», а такой школы в загруженных данных нет. Показан весь район."
+    shown_text = f"показана процедура {shown}" if shown else "процедура не выбрана"
+    present = ", ".join(exam_options()) or "нет ни одной"
+    return (f"В ссылке указана процедура «{said}», а её результатов нет (загружены: {present}); {shown_text}.")
+
+
 def sync_from_url() -> None:
-    """Adopt query parameters set from outside; fill missing state with defaults."""
+    """Adopt query parameters set from outside; fill missing state with defaults. A parameter that names
+    nothing loaded (a year without data, an unknown school code or procedure) leaves a notice for
+    `show_notices()` saying what was wrong and what is shown instead."""
     written = st.session_state.setdefault(_WRITTEN, {})
+    invalid: list[tuple[str, Any]] = []
     for name, key in _KEYS.items():
         raw = st.query_params.get(name)
         if raw is not None and raw != written.get(name):
             value = _parse(name, raw)
             if value is not _INVALID:
                 st.session_state[key] = value
-            elif name == "school":
-                st.session_state["flt_notice"] = f"Школа с кодом «{raw}» не найдена в загруженных данных — показан весь район."
-                st.session_state[key] = None
+            else:
+                invalid.append((name, raw))
+                if name == "school":
+                    st.session_state[key] = None
         if key not in st.session_state:
             st.session_state[key] = _default(name)
         elif name == "year" and st.session_state[key] not in year_options():
@@ -139,6 +170,15 @@ def sync_from_url() -> None:
             st.session_state[key] = _default(name)
         elif name == "school" and st.session_state[key] not in school_options():
             st.session_state[key] = None
+    if invalid:
+        notices = st.session_state.setdefault(_NOTICES, [])
+        notices += [_notice(name, raw, st.session_state.get(_KEYS[name])) for name, raw in invalid]
+
+
+def show_notices() -> None:
+    """Warn, above the page, about link parameters that named nothing loaded (once: the URL is corrected)."""
+    for text in st.session_state.pop(_NOTICES, []):
+        st.warning(text, icon=":material/link_off:")
 
 
 def write_to_url() -> None:
@@ -178,12 +218,10 @@ def _copy_school() -> None:
     st.session_state[_KEYS["school"]] = st.session_state["w_school"] or None
 
 
-def sidebar_filters(show_exam: bool = True) -> None:
-    """Render the year, school and (where it applies) procedure selectors in the sidebar."""
+def sidebar_filters() -> None:
+    """Render the year and school selectors in the sidebar. The procedure is chosen on the page, next to
+    what it drives (`exam_picker`): one «Процедура» per page."""
     sync_from_url()
-    notice = st.session_state.pop("flt_notice", None)
-    if notice:
-        st.sidebar.warning(notice)
     years = year_options()
     st.session_state["w_year"] = st.session_state[_KEYS["year"]]
     st.sidebar.selectbox(
@@ -205,22 +243,14 @@ def sidebar_filters(show_exam: bool = True) -> None:
         format_func=lambda s: names.get(s, s) if s else ALL_DISTRICT,
         on_change=_copy_school,
     )
-    exams = exam_options()
-    if show_exam and exams:
-        st.session_state["w_exam"] = st.session_state[_KEYS["exam"]]
-        st.sidebar.selectbox(
-            "Процедура",
-            exams,
-            key="w_exam",
-            on_change=_copy, args=("w_exam", _KEYS["exam"]),
-        )
     write_to_url()
 
 
 def exam_picker(options: list[str], key: str, label: str = "Процедура", where: Any = None) -> str | None:
-    """A page's own procedure selectbox kept in step with the sidebar's: it follows a sidebar (or URL)
-    change, and choosing here changes the sidebar and the URL too. `options` may leave some procedures
-    out (ВПР is never ranked); then the sidebar's choice is shown only when it is one of them."""
+    """A page's procedure selectbox (the only one on the page) kept in step with the shared choice: it follows
+    a link's `exam` parameter, and choosing here changes the shared choice and the URL, so the next page opens
+    on the same procedure. `options` may leave some procedures out (ВПР is never ranked); then the shared
+    choice is shown only when it is one of them."""
     if not options:
         return None
     cur = current_exam()

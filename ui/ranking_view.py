@@ -39,9 +39,9 @@ RANK_COLUMNS = {
     "reliability": st.column_config.TextColumn("Надёжность", width=140,
                                                help="⚠ — меньше участников, чем нужно для надёжного места"),
     "avg3_text": st.column_config.TextColumn("Среднее за 3 года", help="Веса лет 3:2:1, последний год — самый весомый"),
-    "n_years": st.column_config.NumberColumn("Лет", help="Сколько лет вошло в среднее", width=50),
-    "prev_rank_text": st.column_config.TextColumn("Год назад", width=85, help="Место в прошлом году"),
 }
+# In the Excel file only: the table fits 1366 px without sideways scrolling (the change arrow says how the place moved).
+RANK_DOWNLOAD_ONLY = {"prev_rank_text": "Место год назад", "n_years": "Лет в среднем за 3 года"}
 
 
 def table_height(n_rows: int, cap: int = 740) -> int:
@@ -107,6 +107,36 @@ def rank_display(ranked: pd.DataFrame, names: dict[str, str], fmt_value: Callabl
     return d
 
 
+def place_text(row: dict[str, Any], name: str, fmt_value: Callable[[Any], str]) -> str:
+    """One sentence on where the chosen school stands: «Сосновская СОШ № 3» — место 5 из 12 в списке «Средние
+    школы» (с учётом погрешности — от 3 до 8), значение 54,3; год назад — место 7. (names from files: escaped)."""
+    from ui.safe import md
+
+    rank, n = int(row["rank"]), int(row["n_in_group"])
+    text = f"«{md(name)}» — место {rank} из {n} в списке «{md(row['type_group'])}»"
+    lo, hi = row.get("rank_low"), row.get("rank_high")
+    if not (fmt.is_missing(lo) or fmt.is_missing(hi)) and int(lo) != int(hi):
+        text += f" (с учётом погрешности — от {int(lo)} до {int(hi)})"
+    text += f", значение {fmt_value(row.get('value'))}"
+    if not fmt.is_missing(row.get("prev_rank")):
+        text += f"; год назад — место {int(row['prev_rank'])}"
+    text += "."
+    if bool(row.get("low_reliability")) and not fmt.is_missing(row.get("low_reliability")):
+        text += " Мало участников: место может сильно меняться от года к году случайно."
+    return text
+
+
+def highlight_styler(base: Callable[[pd.DataFrame], Any] | None, position: int | None) -> Callable[[pd.DataFrame], Any]:
+    """`base` (e.g. `arrow_styler`) plus a tinted, bold row at `position` (the chosen school's row in the table)."""
+    def style(view: pd.DataFrame) -> Any:
+        sty = base(view) if base is not None else view.style
+        if position is None or not 0 <= position < len(view):
+            return sty
+        mark = "background-color: #fff8e1; font-weight: 700"
+        return sty.apply(lambda r: [mark if r.name == position else "" for _ in r], axis=1)
+    return style
+
+
 def arrow_styler(view: pd.DataFrame) -> Any:
     """Green for moving up, red for moving down, amber background for small-n rows."""
     def colour(v: Any) -> str:
@@ -125,17 +155,24 @@ def arrow_styler(view: pd.DataFrame) -> Any:
     return sty
 
 
+CHOSEN = "#ef6c00"  # the sidebar's school, wherever it is drawn
+
+
 def ranking_bars(disp: pd.DataFrame, *, value_title: str, district: float | None = None,
                  district_label: str = "район", axis: dict | None = None,
-                 title: str | None = None) -> go.Figure:
+                 title: str | None = None, highlight: str | None = None) -> go.Figure:
     """Horizontal bars of the ranked value (best at the top), small-n bars pale and hatched,
-    a vertical district line."""
+    a vertical district line; the school `highlight` (an id) in orange, kept even in a long list."""
     d = disp.sort_values("rank", ascending=False)
     if len(d) > MAX_BARS:  # a region: the best and the worst ends, the full list is the table
         half = MAX_BARS // 2
-        d = pd.concat([d.head(half), d.tail(half)])
+        chosen = d[d["school_id"].astype(str) == str(highlight)] if highlight else d.iloc[:0]
+        d = pd.concat([d.head(half), chosen, d.tail(half)]).drop_duplicates("school_id")
+        d = d.sort_values("rank", ascending=False)
     low = d["low_reliability"].fillna(False).astype(bool).to_numpy()
     colors = np.where(low, "#b0bec5", "#1565c0")
+    if highlight:
+        colors = np.where(d["school_id"].astype(str).to_numpy() == str(highlight), CHOSEN, colors)
     fig = go.Figure(go.Bar(
         y=d["school"], x=d["value"], orientation="h", name=value_title,
         marker=dict(color=colors, pattern=dict(shape=np.where(low, "/", "").tolist())),

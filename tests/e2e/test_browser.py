@@ -105,13 +105,14 @@ def test_overview_filters_and_a_school_card(server, browser):
     page.get_by_text("2024/25 учебный год", exact=False).first.wait_for()
     shot(page, "02_overview_2025")
 
-    # 3. switch the school: the overview offers its card
+    # 3. switch the school: the overview says it shows the district, and offers the school's card
     names = school_names(server["store"])
     school_id, school_name = sorted(names.items())[0]
     choose(page, "Школа", school_name)
     page.wait_for_url(lambda u: f"school={school_id}" in u, timeout=30_000)
     settle(page)
-    page.get_by_text(f"Открыть карточку школы «{school_name}»").wait_for()
+    page.get_by_text("Обзор показывает весь район").wait_for()
+    page.get_by_text(f"Карточка школы «{school_name}»").wait_for()
     assert "year=2025" in page.url
     shot(page, "03_overview_school")
 

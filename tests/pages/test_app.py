@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.conftest import PAGES, make_app, no_exception, page_links, texts
+from tests.pages.conftest import PAGES, make_app, no_exception, page_links, texts, unescaped
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -61,23 +61,23 @@ def test_filters_survive_a_page_switch(shared_store, sample_tables):
 def test_unknown_school_in_the_url_falls_back_to_the_district(shared_store, run_page):
     at = run_page("overview", school="no_such_school")
     no_exception(at)
-    assert any("no_such_school" in w.value for w in at.sidebar.warning)
+    # said above the page, where the reader looks (not low in the sidebar)
+    assert any("no_such_school" in unescaped(w.value) and "весь район" in w.value for w in at.main.warning)
     school = at.selectbox(key="w_school")
     assert school.value == ""  # «Весь район»
     assert "school" not in dict(at.query_params)
 
 
-def test_procedure_selector_only_where_it_applies(shared_store, run_page):
-    at = run_page("overview")
-    assert "w_exam" not in [s.key for s in at.sidebar.selectbox]
-    at = run_page("ranking")
+@pytest.mark.parametrize("page", ["overview", "ranking", "school", "risk"])
+def test_procedure_is_never_in_the_sidebar(shared_store, run_page, page):
+    """Each page switches the procedure next to the chart it drives (ranking: tests/pages/test_ranking.py);
+    a sidebar «Процедура» beside it was a second selector that did nothing in the summary ranking."""
+    at = run_page(page, school="kedr", year=2026)
     no_exception(at)
-    assert at.selectbox(key="w_exam").label == "Процедура"
-    # the card and the risk page switch the procedure next to their charts, not in the sidebar
-    for page in ("school", "risk"):
-        at = run_page(page, school="kedr", year=2026)
-        no_exception(at)
-        assert "w_exam" not in [s.key for s in at.sidebar.selectbox], page
+    keys = [s.key for s in at.sidebar.selectbox]
+    # the filters first, right under the menu; the upload slot's selectors (below) describe a file, not the view
+    assert keys[:2] == ["w_year", "w_school"] and "w_exam" not in keys
+    assert not [s for s in at.sidebar.selectbox if s.label == "Процедура" and not str(s.key).startswith("upl_")]
 
 
 @pytest.mark.parametrize("page", ["overview", "indicators", "events", "data"])

@@ -115,7 +115,7 @@ def test_vpr_is_refused_with_the_reason(shared_store, run_page):
     at = run_page("ranking", year=2026, exam="ВПР")
     at.radio(key="rank_mode").set_value("exam").run()
     no_exception(at)
-    assert any("ВПР" in w.value and "Рособнадзор" in w.value for w in at.warning)
+    assert any(w.value.startswith("Выбраны ВПР — показан ЕГЭ") and "Рособнадзор" in w.value for w in at.warning)
     assert "ВПР" not in at.selectbox(key="rank_exam").options
 
 
@@ -176,14 +176,94 @@ def test_empty_store_shows_the_hint(empty_store, run_page):
     assert at.get("download_button"), "the template download is offered"
 
 
-def test_page_procedure_and_sidebar_procedure_are_one_choice(shared_store, run_page):
+def _procedure_boxes(at) -> list:
+    """Every «Процедура» selector that chooses what the page shows (the sidebar has none: test_app.py; the
+    upload slot's «Параметры файла» names a file's procedure, not the view)."""
+    assert not [b for b in at.sidebar.selectbox if b.label == "Процедура" and not str(b.key).startswith("upl_")]
+    return [b for b in at.main.selectbox if b.label == "Процедура"]
+
+
+def test_one_procedure_selector_in_every_mode(shared_store, run_page):
+    at = run_page("ranking", year=2026, exam="ОГЭ")
+    no_exception(at)
+    # summary ranking: the only «Процедура» is the funnel's, and it opens on the link's procedure
+    boxes = _procedure_boxes(at)
+    assert [b.key for b in boxes] == ["funnel_exam"] and boxes[0].value == "ОГЭ"
+    at.radio(key="rank_mode").set_value("exam").run()
+    no_exception(at)
+    # by procedure: the ranking's selector only; the funnel follows it (its subject selector stays)
+    boxes = _procedure_boxes(at)
+    assert [b.key for b in boxes] == ["rank_exam"] and boxes[0].value == "ОГЭ"
+    at.selectbox(key="rank_subject").set_value("__all__").run()
+    no_exception(at)
+    assert [b.key for b in _procedure_boxes(at)] == ["rank_exam"]
+    assert "Процедура — ОГЭ, как выбрано выше" in texts(at)
+    at.radio(key="rank_mode").set_value("indicator").run()
+    no_exception(at)
+    assert [b.key for b in _procedure_boxes(at)] == ["funnel_exam"]
+
+
+def test_the_procedure_chosen_here_goes_into_the_link(shared_store, run_page):
     at = run_page("ranking", year=2026, exam="ЕГЭ")
     at.radio(key="rank_mode").set_value("exam").run()
     assert at.selectbox(key="rank_exam").value == "ЕГЭ"
-    at.selectbox(key="w_exam").set_value("ОГЭ").run()  # the sidebar
+    at.selectbox(key="rank_exam").set_value("ОГЭ").run()
     no_exception(at)
-    assert at.selectbox(key="rank_exam").value == "ОГЭ"
-    at.selectbox(key="rank_exam").set_value("ЕГЭ").run()  # the page
+    exam = at.query_params["exam"]
+    assert (exam[0] if isinstance(exam, list) else exam) == "ОГЭ"
+    # the funnel of the summary ranking opens on the same procedure
+    at.radio(key="rank_mode").set_value("composite").run()
     no_exception(at)
-    assert at.selectbox(key="w_exam").value == "ЕГЭ"
-    assert at.query_params["exam"] == ["ЕГЭ"] or at.query_params["exam"] == "ЕГЭ"
+    assert at.selectbox(key="funnel_exam").value == "ОГЭ"
+
+
+def _place(tables, year, school_id, **kw):
+    r = metrics.rank_schools(tables["results"], year, kw.pop("by", "composite"), values=tables["values"],
+                             indicators=tables["indicators"], schools=tables["schools"], **kw)
+    return r[r["school_id"] == school_id].iloc[0]
+
+
+def test_chosen_school_gets_its_place_above_the_table(shared_store, run_page, sample_tables):
+    at = run_page("ranking", year=2026, school="sos3")
+    no_exception(at)
+    row = _place(sample_tables, 2026, "sos3")
+    names = _names(sample_tables)
+    # hand check of the sample district: СОШ № 3 is 11th of the 13 secondary schools in 2025/26
+    assert (int(row["rank"]), int(row["n_in_group"]), row["type_group"]) == (11, 13, "Средние школы")
+    info = next(i.value for i in at.info if "место" in i.value)
+    assert f"«{names['sos3']}» — место 11 из 13 в списке «Средние школы»" in texts(at)
+    assert f"от {int(row['rank_low'])} до {int(row['rank_high'])}" in info
+    assert f"значение {fmt.value(row['value'], None, 1)}" in info
+    # its bar is drawn in the chosen colour, the others not; the card is one click away
+    bars = _spec(at, 0)["data"][0]
+    colours = dict(zip(bars["y"], bars["marker"]["color"]))
+    assert colours[names["sos3"]] == "#ef6c00"
+    assert sum(c == "#ef6c00" for c in colours.values()) == 1
+    assert any(p.page == "school" and "school=sos3" in p.query_string for p in page_links(at))
+
+
+def test_chosen_school_opens_its_own_list(shared_store, run_page, sample_tables):
+    """Кедровская ООШ is ranked among the basic schools: its list opens, not the larger secondary one."""
+    at = run_page("ranking", year=2026, school="kedr")
+    no_exception(at)
+    row = _place(sample_tables, 2026, "kedr")
+    assert row["type_group"] == "Основные школы"
+    assert at.get("button_group")[0].value == "Основные школы"
+    shown = _ranking_frame(at)
+    assert _names(sample_tables)["kedr"] in set(shown["school"])
+    assert f"место {int(row['rank'])} из {int(row['n_in_group'])} в списке «Основные школы»" in texts(at)
+
+
+def test_school_outside_every_list_says_why(shared_store, run_page, sample_tables):
+    at = run_page("ranking", year=2026, school="nosh5")
+    no_exception(at)
+    names = _names(sample_tables)
+    assert f"«{names['nosh5']}» нет в этом рейтинге: школы типа «Начальные школы» не ранжируются" in texts(at)
+    assert any(p.page == "school" and "school=nosh5" in p.query_string for p in page_links(at))
+
+
+def test_no_school_chosen_no_place_line(shared_store, run_page):
+    at = run_page("ranking", year=2026)
+    no_exception(at)
+    assert not any("место" in i.value and "в списке" in i.value for i in at.info)
+    assert "#ef6c00" not in json.dumps(_spec(at, 0)["data"][0]["marker"]["color"])
