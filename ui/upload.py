@@ -135,13 +135,10 @@ def result_banner() -> None:
     said = st.session_state.pop(ANNOUNCE, None)
     if not said:
         return
-    kind, text = said
-    if kind == "success":
-        st.toast(safe.md(text), icon=":material/check_circle:", duration="long")
-        st.success(safe.md(text), icon=":material/check_circle:")
-    else:
-        st.toast(safe.md(text), icon=":material/error:", duration="long")
-        st.error(safe.md(text), icon=":material/error:")
+    kind, text, short = said
+    icon = ":material/check_circle:" if kind == "success" else ":material/error:"
+    st.toast(safe.md(short), icon=icon, duration="long")
+    (st.success if kind == "success" else st.error)(safe.md(text), icon=icon)
 
 
 # ---------------------------------------------------------------- the review dialog
@@ -215,13 +212,13 @@ def review_dialog() -> None:
     reason = _why_not(result, d)
     st.divider()
     shown = st.session_state.get(SHOWN_VERSION)
-    c1, c2, _ = st.columns([1, 1, 2])
-    accept = c1.button("Принять", key="upl_accept", type="primary", disabled=reason is not None,
+    row = st.container(horizontal=True)
+    accept = row.button("Принять", key="upl_accept", type="primary", disabled=reason is not None,
                        help=f"Нельзя принять: {reason}." if reason else "Записать в хранилище одной транзакцией.",
                        icon=":material/done:")
-    drop = c2.button("Не загружать", key="upl_cancel", icon=":material/close:")
+    drop = row.button("Не загружать", key="upl_cancel", icon=":material/close:")
     if reason == NOTHING_CHANGES:
-        st.caption("Принимать нечего — ничего не изменится: всё из файла уже есть в хранилище в точности.")
+        st.caption("Принимать нечего: ничего не изменится.")
     elif reason:
         st.caption(f"Принять нельзя: {reason}.")
     refusal = st.empty()  # a refused accept is said here, beside the button just pressed
@@ -246,5 +243,5 @@ def review_dialog() -> None:
         why = ("Данные в хранилище изменились после предпросмотра (другая загрузка или отмена): ничего не записано. "
                "Предпросмотр обновлён — проверьте его.")
     if why:
-        st.toast(safe.md(why), icon=":material/error:", duration="long")
+        st.toast("Ничего не записано.", icon=":material/error:", duration="long")
         refusal.error(safe.md(why), icon=":material/error:")

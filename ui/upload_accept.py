@@ -96,7 +96,8 @@ def accept(store: Any, pending: dict[str, Any], result: LoadResult, expect_versi
     counts = "" if row is None else (f": добавлено строк {fmt.num(int(row['added']))}, "
                                       f"изменено {fmt.num(int(row['changed']))}, "
                                       f"заменено {fmt.num(int(row['replaced']))}")
-    announce("success", f"Принято «{name}» (загрузка № {uid}){counts}. Страницы показывают новые данные.")
+    announce("success", f"Принято «{name}» (загрузка № {uid}){counts}. Страницы показывают новые данные.",
+             f"Данные приняты (загрузка № {uid}).")
     forget(clear_uploader=pending.get("source") != "gsheets")
     st.rerun()
     return ""  # not reached: st.rerun raises

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from loaders.model import TABLE_TITLES
+from loaders.model import KEYS, TABLE_TITLES
 from loaders.report import LoadResult
 from ui import data
 from ui import format as fmt
@@ -53,13 +53,6 @@ def summary_frame(d: Any) -> pd.DataFrame:
     return out
 
 
-def _sentence(title: str, r: dict[str, int]) -> str:
-    parts = [f"новых {fmt.num(r['added'])}", f"изменится {fmt.num(r['changed'])}",
-             f"будет удалено {fmt.num(r['replaced'])}"]
-    return (f"**{title}**: " + ", ".join(parts)
-            + f"; без изменений {fmt.num(r['unchanged'])} из {fmt.num(r['rows'])} строк файла.")
-
-
 def show_diff(d: Any, result: LoadResult, names: dict[str, str]) -> None:
     st.subheader("Что изменится в хранилище", divider="gray")
     if d.is_empty:
@@ -84,9 +77,7 @@ def show_diff(d: Any, result: LoadResult, names: dict[str, str]) -> None:
         if len(td.replaced):
             labels.append(f"Будут удалены ({fmt.num(len(td.replaced))})")
             frames.append(("replaced", rows.rows_frame(t, td.replaced.head(DIFF_ROWS), names, digits)))
-        totals = {"rows": td.rows, "added": len(td.added), "changed": td.changed_rows,
-                  "replaced": len(td.replaced), "unchanged": td.unchanged}
-        st.markdown(_sentence(TABLE_TITLES[t], totals))
+        st.markdown(f"**{TABLE_TITLES[t]}**")
         for tab, (kind, frame) in zip(st.tabs(labels), frames):
             with tab:
                 if kind == "replaced":
@@ -129,8 +120,12 @@ def show_preview(result: LoadResult, names: dict[str, str]) -> None:
     for tab, t in zip(tabs, present):
         with tab:
             df = result.tables[t]
-            frame = rows.rows_frame(t, df.head(PREVIEW_ROWS), names, rows.table_digits(t, df))
+            empty = [c for c in df.columns if c not in KEYS[t] and df[c].map(rows.blank).all()]
+            frame = rows.rows_frame(t, df.drop(columns=empty).head(PREVIEW_ROWS), names, rows.table_digits(t, df))
             st.dataframe(frame, hide_index=True, key=f"upl_preview_{t}", column_config=rows.config(t, frame))
+            if empty:
+                st.caption("Не показаны столбцы, пустые во всём файле: "
+                           + ", ".join(f"«{rows.HEADERS[t].get(c, c)}»" for c in empty) + ".")
             if len(df) > PREVIEW_ROWS:
                 st.caption(f"Показаны первые {PREVIEW_ROWS} строк из {fmt.num(len(df))}.")
 

@@ -32,7 +32,7 @@ KIND = {t: {c.name: c.kind for c in cols} for t, cols in TABLES.items()}
 SCHOOL = "Школа"
 DISTRICT = "весь район"
 MAX_DIGITS = 2  # as everywhere in the dashboard: 4,38 at most
-NUMBER_KINDS = ("int", "float", "year")
+NUMBER_KINDS = ("int", "float")  # right-aligned (a year is a label: left, as in every other table)
 
 
 GROUPS = {"results": ("exam", "subject"), "values": ("indicator_id",)}  # what makes one measure
@@ -92,6 +92,13 @@ def _merged(a: dict[str, dict[str, int]], b: dict[str, dict[str, int]]) -> dict[
 
 def _missing(v: Any) -> bool:
     return not isinstance(v, (list, tuple)) and fmt.is_missing(v)
+
+
+def blank(v: Any) -> bool:
+    """Nothing to show: missing, an empty text or an empty list."""
+    if isinstance(v, (list, tuple)):
+        return not v
+    return fmt.is_missing(v) or (isinstance(v, str) and not v.strip())
 
 
 def cell(table: str, column: str, v: Any, digits: int | None = None, empty: str = "") -> str:

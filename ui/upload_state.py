@@ -55,8 +55,9 @@ def pending_title(pending: dict[str, Any]) -> str:
     return str(pending.get("name"))
 
 
-def announce(kind: str, text: str) -> None:
-    """Keep the result of an accept for the next run: in the sidebar slot and once at the top of the page."""
+def announce(kind: str, text: str, short: str) -> None:
+    """Keep the result of an accept for the next run: in the sidebar slot, once at the top of the page, and
+    `short` (a few words: a toast cuts long text) as a toast."""
     if kind == "success":
         st.session_state[FLASH] = text
-    st.session_state[ANNOUNCE] = (kind, text)
+    st.session_state[ANNOUNCE] = (kind, text, short)
