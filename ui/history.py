@@ -33,9 +33,9 @@ HISTORY_COLUMNS = {
     "source": "Источник",
     "file_name": "Файл",
     "tables": "Таблицы",
-    "added": st.column_config.NumberColumn("Добавлено строк", format="%d"),
-    "changed": st.column_config.NumberColumn("Изменено строк", format="%d"),
-    "replaced": st.column_config.NumberColumn("Заменено строк", format="%d"),
+    "added_text": st.column_config.TextColumn("Добавлено строк", alignment="right"),
+    "changed_text": st.column_config.TextColumn("Изменено строк", alignment="right"),
+    "replaced_text": st.column_config.TextColumn("Заменено строк", alignment="right"),
     "undone_at": "Отменена",
     "sha256": "SHA-256",
 }
@@ -53,7 +53,8 @@ def _table_titles(v: Any) -> Any:
 
 
 def history_frame(store: Any) -> pd.DataFrame:
-    """The store's history, newest first, with readable values (lists joined, sources in Russian)."""
+    """The store's history, newest first, with readable values (lists joined, sources in Russian, counts
+    written the Russian way in `added_text` … beside the numbers)."""
     h = store.history()
     if h is None or h.empty:
         return pd.DataFrame(columns=list(HISTORY_COLUMNS))
@@ -65,6 +66,9 @@ def history_frame(store: Any) -> pd.DataFrame:
             h[col] = h[col].map(fmt.datetime_ru)
     if "source" in h:
         h["source"] = h["source"].map(lambda v: SOURCE_LABELS.get(str(v), v))
+    for col in ("added", "changed", "replaced"):  # 1 234 on the screen; the Excel file keeps the numbers
+        if col in h:
+            h[f"{col}_text"] = h[col].map(lambda n: "—" if fmt.is_missing(n) else fmt.num(int(n)))
     return h.sort_values("upload_id", ascending=False) if "upload_id" in h else h
 
 
