@@ -13,11 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from loaders.model import TABLE_TITLES, TABLES
-from ui import cards, data, empty
+from ui import data, empty
 from ui import format as fmt
 from ui.admin import users_panel
 from ui.history import SOURCE_LABELS, upload_history_table
-from ui.loaded import loaded_frame, store_name, without_folders
+from ui.loaded import count_card, loaded_frame, store_name, without_folders
 from ui.tables import show_table
 
 st.title("Данные")
@@ -36,8 +36,7 @@ loaded = loaded_frame(t)
 cols = st.columns(len(loaded))
 for col, r in zip(cols, loaded.to_dict("records")):  # five tables
     with col:
-        cards.figure_card(r["title"], r["what"], help=r["detail"])
-        st.caption(r["detail"])
+        count_card(r)
 
 res = t["results"]
 if len(res):
@@ -52,10 +51,9 @@ if len(vals):
     if len(facts):
         st.markdown(f"Последние фактические значения показателей: **{int(pd.to_numeric(facts['year'], errors='coerce').max())} год**.")
 
-show_table(loaded, {"title": "Таблица", "what": "Что загружено", "detail": "Что это",
-                    "rows_text": st.column_config.TextColumn("Строк", alignment="right"),
+show_table(loaded, {"title": "Таблица", "rows_text": st.column_config.TextColumn("Строк", alignment="right"),
                     "schools_text": st.column_config.TextColumn("Школ", alignment="right"),
-                    "first_year": "С года", "last_year": "По год"},
+                    "first_year": "С года", "last_year": "По год", "what": "Что загружено", "detail": "Что это"},
            what=("загруженные_таблицы",), key="data_tables")
 
 if not any(len(t[name]) for name in TABLES):

@@ -23,6 +23,10 @@ def _n(n: int, one: str, few: str, many: str) -> str:
     return f"{fmt.num(int(n))} {fmt.plural(n, one, few, many)}"
 
 
+def _w(n: int, one: str, few: str, many: str) -> str:
+    return fmt.plural(n, one, few, many)
+
+
 def _schools(df: pd.DataFrame) -> int:
     if "school_id" not in df or df.empty:
         return 0
@@ -37,42 +41,55 @@ def _years(df: pd.DataFrame) -> tuple[str, str]:
     return (str(int(y.min())), str(int(y.max()))) if len(y) else ("—", "—")
 
 
-def describe(table: str, df: pd.DataFrame) -> tuple[str, str]:
-    """(what the table holds, counted in its own units; what one row is / what it covers)."""
+def describe(table: str, df: pd.DataFrame) -> tuple[int, str, str]:
+    """(the count a person counts the table in; its noun; what one row is / what it covers)."""
     rows, schools = len(df), _schools(df)
     if table == "schools":
-        return _n(schools, "школа", "школы", "школ"), f"{_n(rows, 'строка', 'строки', 'строк')}: школа × учебный год"
+        return schools, _w(schools, "школа", "школы", "школ"), f"{_n(rows, 'строка', 'строки', 'строк')}: школа × учебный год"
     if table == "indicators":
-        return _n(rows, "показатель", "показателя", "показателей"), "по строке на показатель"
+        return rows, _w(rows, "показатель", "показателя", "показателей"), "по строке на показатель"
     if table == "values":
         inds = int(df["indicator_id"].nunique()) if rows else 0
-        district = bool(rows) and bool(df["school_id"].isna().any() or (df["school_id"].astype(str).str.strip() == "").any())
-        where = " и району" if district else ""
-        return (_n(rows, "значение", "значения", "значений"),
+        blank = df["school_id"].isna() | (df["school_id"].astype(str).str.strip() == "") if rows else pd.Series([])
+        where = " и району" if bool(blank.any()) else ""
+        return (rows, _w(rows, "значение", "значения", "значений"),
                 f"по {_n(inds, 'показателю', 'показателям', 'показателям')}: "
                 f"{_n(schools, 'школе', 'школам', 'школам')}{where}")
     if table == "events":
-        return _n(rows, "мероприятие", "мероприятия", "мероприятий"), "по строке на пункт плана"
+        return rows, _w(rows, "мероприятие", "мероприятия", "мероприятий"), "по строке на пункт плана"
     if table == "results":
-        return (_n(rows, "строка", "строки", "строк"),
+        return (rows, _w(rows, "строка", "строки", "строк"),
                 f"по {_n(schools, 'школе', 'школам', 'школам')}: школа × процедура × предмет × год")
-    return _n(rows, "строка", "строки", "строк"), ""
+    return rows, _w(rows, "строка", "строки", "строк"), ""
 
 
 def loaded_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One line per tidy table: table, title, what, detail, rows, rows_text, schools, schools_text, first/last year."""
+    """One line per tidy table: table, title, count, noun, what («18 школ»), detail, rows, rows_text, schools,
+    schools_text, first_year, last_year."""
     lines = []
     for name in TABLES:
         df = tables.get(name)
         df = pd.DataFrame() if df is None else df
-        what, detail = describe(name, df)
+        count, noun, detail = describe(name, df)
         first, last = _years(df)
-        schools = _schools(df) if "school_id" in df else None
-        lines.append({"table": name, "title": TABLE_TITLES[name], "what": what, "detail": detail,
+        schools = _schools(df) if "school_id" in df else 0
+        lines.append({"table": name, "title": TABLE_TITLES[name], "count": count, "noun": noun,
+                      "what": f"{fmt.num(count)} {noun}", "detail": detail,
                       "rows": len(df), "rows_text": fmt.num(len(df)),
-                      "schools": schools, "schools_text": "—" if schools is None else fmt.num(schools),
+                      "schools": schools, "schools_text": fmt.num(schools) if schools else "—",
                       "first_year": first, "last_year": last})
     return pd.DataFrame(lines)
+
+
+def count_card(r: dict[str, Any]) -> None:
+    """A bordered card: the table's title, its count in big figures, and in small print what is counted."""
+    import streamlit as st
+
+    with st.container(border=True):
+        st.markdown(f"<div style='min-height:2.6em;font-size:0.9rem;color:#555;line-height:1.3'>{r['title']}</div>",
+                    unsafe_allow_html=True)  # our own table titles, never a file's text
+        st.metric(r["title"], fmt.num(int(r["count"])), help=r["detail"], label_visibility="collapsed")
+        st.caption(f"{r['noun']} ({r['detail']})" if r["detail"] else r["noun"])
 
 
 def store_name(path: Any) -> str:
