@@ -76,11 +76,11 @@ with data.guard("Источники"):
         for c in ("written", "rows"):  # counts with a space between thousands; Excel keeps the numbers
             if c in src:
                 src[f"{c}_text"] = src[c].map(lambda n: "—" if fmt.is_missing(n) else fmt.num(int(n)))
-        labels = {"upload_id": st.column_config.NumberColumn("Загрузка №", format="%d"), "at": "Когда",
-                  "file_name": "Файл", "source": "Источник", "user": "Кто", "table": "Таблица",
+        labels = {"table": "Таблица", "rows_text": st.column_config.TextColumn("Строк сейчас", alignment="right"),
+                  "latest_year": "Последний год", "file_name": "Файл",
+                  "upload_id": st.column_config.NumberColumn("Загрузка №", format="%d"), "at": "Когда",
                   "written_text": st.column_config.TextColumn("Записано строк", alignment="right"),
-                  "rows_text": st.column_config.TextColumn("Строк сейчас", alignment="right"),
-                  "latest_year": "Последний год"}
+                  "source": "Источник", "user": "Кто"}  # what a table holds first, how it got there after
         src["source"] = src["source"].map(lambda v: SOURCE_LABELS.get(str(v), v)) if "source" in src else None
         show_table(src, {c: labels[c] for c in labels if c in src.columns},
                    what=("источники_данных",), key="data_sources")

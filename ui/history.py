@@ -26,19 +26,21 @@ from ui import format as fmt
 from ui import safe
 from ui import tables as tbl
 
+# Short columns first and the long list of tables last, so the table fits 1366 px; the SHA-256 goes to Excel only.
 HISTORY_COLUMNS = {
     "upload_id": st.column_config.NumberColumn("№", format="%d", width="small"),
     "at": "Когда",
+    "file_name": "Файл",
+    "added_text": st.column_config.TextColumn("Добавлено", alignment="right", help="строк"),
+    "changed_text": st.column_config.TextColumn("Изменено", alignment="right", help="строк"),
+    "replaced_text": st.column_config.TextColumn("Заменено", alignment="right", help="строк"),
+    "undone_at": "Отменена",
     "user": "Кто",
     "source": "Источник",
-    "file_name": "Файл",
     "tables": "Таблицы",
-    "added_text": st.column_config.TextColumn("Добавлено строк", alignment="right"),
-    "changed_text": st.column_config.TextColumn("Изменено строк", alignment="right"),
-    "replaced_text": st.column_config.TextColumn("Заменено строк", alignment="right"),
-    "undone_at": "Отменена",
     "sha256": "SHA-256",
 }
+SHOWN_COLUMNS = {c: v for c, v in HISTORY_COLUMNS.items() if c != "sha256"}
 
 SOURCE_LABELS = {"seed": "начальная загрузка", "upload": "загрузка файла", "gsheets": "Google Таблицы", "folder": "папка"}
 
@@ -78,7 +80,7 @@ def upload_history_table(store: Any, key: str = "history") -> pd.DataFrame:
     if h.empty:
         st.caption("Загрузок пока не было.")
         return h
-    tbl.show_table(h, HISTORY_COLUMNS, what=("история_загрузок",), key=key)
+    tbl.show_table(h, SHOWN_COLUMNS, what=("история_загрузок",), key=key, download_only={"sha256": "SHA-256"})
     upload_actions(store, key=key)
     return h
 

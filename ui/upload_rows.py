@@ -2,7 +2,8 @@
 
 `rows_frame(table, df, names, digits)` turns tidy rows into text columns with Russian headers:
 
-- the school's NAME from the registry («СОШ № 1») in place of its code (`sos1`); the registry itself keeps
+- the school's NAME from the registry («СОШ № 1») in place of its code (`sos1`), in the first column (a wide
+  table scrolls sideways; whose row it is stays in sight); the registry itself keeps
   its codes, they are its data; a value without a school is «весь район»;
 - coded values in Russian («факт», «больше — лучше», «выполнено»), dates as 22.11.2026;
 - years as 2026 (never «2 026»), counts with a space between thousands (1 234);
@@ -148,7 +149,10 @@ def rows_frame(table: str, df: pd.DataFrame, names: dict[str, str],
         out[HEADERS[table].get(c, c)] = [cell(table, c, v, per.get(g)) for v, g in zip(s, groups)]
         if c == "school_id" and "name" not in df.columns:  # the registry's key: its code, then the name
             out[SCHOOL] = [school_label(table, v, names) for v in s]
-    return pd.DataFrame(out, index=df.index)
+    frame = pd.DataFrame(out, index=df.index)
+    if SCHOOL in frame.columns and table != "schools":  # whose row it is, first: a wide table scrolls sideways
+        frame = frame[[SCHOOL, *[c for c in frame.columns if c != SCHOOL]]]
+    return frame
 
 
 def changed_frame(table: str, changed: pd.DataFrame, names: dict[str, str],
@@ -182,4 +186,5 @@ def number_columns(table: str, frame: pd.DataFrame) -> list[str]:
 
 def config(table: str, frame: pd.DataFrame) -> dict[str, Any]:
     """column_config for a frame of rows: numbers right-aligned (they are text, written the Russian way)."""
-    return {h: st.column_config.TextColumn(h, alignment="right") for h in number_columns(table, frame)}
+    out: dict[str, Any] = {h: st.column_config.TextColumn(h, alignment="right") for h in number_columns(table, frame)}
+    return out

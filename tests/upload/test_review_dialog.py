@@ -60,19 +60,20 @@ def test_rows_are_written_for_people():
                        "subject": ["Русский язык", "Русский язык", "Математика (базовая)"], "grade": [11, 11, 11],
                        "school_id": ["sos1", "new7", "sos1"], "participants": [1234, 5, 6], "mean": [74.1, 70.0, 4.1]})
     frame = rows.rows_frame("results", df, REGISTRY, rows.table_digits("results", df))
+    assert frame.columns[0] == "Школа"  # whose row it is comes first
     assert frame.values.tolist() == [
-        ["2026", "ЕГЭ", "Русский язык", "11", "СОШ № 1", f"1{NBSP}234", "74,1"],
-        ["2026", "ЕГЭ", "Русский язык", "11", "new7", "5", "70,0"],  # a school not in the registry keeps its code
-        ["2026", "ЕГЭ", "Математика (базовая)", "11", "СОШ № 1", "6", "4,1"]]
+        ["СОШ № 1", "2026", "ЕГЭ", "Русский язык", "11", f"1{NBSP}234", "74,1"],
+        ["new7", "2026", "ЕГЭ", "Русский язык", "11", "5", "70,0"],  # a school not in the registry keeps its code
+        ["СОШ № 1", "2026", "ЕГЭ", "Математика (базовая)", "11", "6", "4,1"]]
     values = pd.DataFrame({"indicator_id": ["I1", "I1", "I2"], "school_id": [None, "sos2", ""], "year": [2026] * 3,
                            "kind": ["fact", "plan", "target"], "value": [45.0, 45.5, 3.0]})
     assert rows.rows_frame("values", values, REGISTRY).values.tolist() == [
-        ["I1", "весь район", "2026", "факт", "45,0"], ["I1", "СОШ № 2", "2026", "план", "45,5"],
-        ["I2", "весь район", "2026", "целевое", "3"]]
+        ["весь район", "I1", "2026", "факт", "45,0"], ["СОШ № 2", "I1", "2026", "план", "45,5"],
+        ["весь район", "I2", "2026", "целевое", "3"]]
     changed = pd.DataFrame({"year": [2026], "exam": ["ЕГЭ"], "subject": ["Русский язык"], "grade": [11],
                             "school_id": ["sos1"], "column": ["mean"], "old": [72.7], "new": [88.0]})
     assert rows.changed_frame("results", changed, REGISTRY).values.tolist() == [
-        ["2026", "ЕГЭ", "Русский язык", "11", "СОШ № 1", "Средний балл", "72,7", "88,0"]]
+        ["СОШ № 1", "2026", "ЕГЭ", "Русский язык", "11", "Средний балл", "72,7", "88,0"]]
     assert rows.column_digits([70, 74.1, None, float("nan")]) == 1
     assert rows.column_digits([46.666666]) == 2 and rows.column_digits([]) == 0
 
