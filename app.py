@@ -15,7 +15,7 @@ import streamlit as st
 
 from ui import auth, data, filters
 from ui import format as fmt
-from ui.upload import sidebar_upload
+from ui.upload import result_banner, sidebar_upload
 
 PRINT = st.query_params.get("print") == "1"
 
@@ -125,6 +125,7 @@ if not PRINT:
         if auth.can("upload"):
             st.divider()
             sidebar_upload()
+    result_banner()  # what an accept just did, at the top of the page (the dialog has closed)
 else:
     filters.sync_from_url()
 filters.show_notices()  # a link that named a year, school or procedure not loaded: said above the page

@@ -1,10 +1,9 @@
 """«Данные»: what is loaded, from where, how fresh, and what went wrong?
 
-Rows per tidy table with their years, the sources (files and uploads as the
-store records them), the warnings and errors from the first seeding, the blank
-template of every table for download, and the upload history
-(`ui.history.upload_history_table`, which the upload engineer extends with
-«Отменить»).
+The store's file name (never its folder); what each tidy table holds, counted in its own units (schools,
+not registry rows; result rows and the schools they cover), with rows and years (`ui.loaded`); the sources
+(files and uploads as the store records them), the warnings and errors from the first seeding, the blank
+template of every table for download, and the upload history with «Отменить» (`ui.history`).
 """
 from __future__ import annotations
 
@@ -14,44 +13,30 @@ import pandas as pd
 import streamlit as st
 
 from loaders.model import TABLE_TITLES, TABLES
-from ui import cards, data, empty
+from ui import data, empty
 from ui import format as fmt
 from ui.admin import users_panel
 from ui.history import SOURCE_LABELS, upload_history_table
+from ui.loaded import count_card, loaded_frame, store_name, without_folders
 from ui.tables import show_table
 
 st.title("Данные")
 
 store = data.get_store()
 if store is None:
-    st.error(data.store_error() or "Хранилище данных недоступно.")
+    st.error(without_folders(data.store_error() or "Хранилище данных недоступно."))
     st.stop()
 
-st.caption(f"Хранилище: «{store.path}» · версия данных {data.version()}")
+st.caption(f"Хранилище «{store_name(store.path)}» · версия данных {data.version()}")
 
 # --- what is loaded ------------------------------------------------------------------
 st.subheader("Что загружено")
 t = data.tables()
-
-
-def _years(df: pd.DataFrame) -> tuple[str, str]:
-    if "year" not in df or df.empty:
-        return "—", "—"
-    y = pd.to_numeric(df["year"], errors="coerce").dropna()
-    return (str(int(y.min())), str(int(y.max()))) if len(y) else ("—", "—")
-
-
-loaded = pd.DataFrame({
-    "table": list(TABLES),
-    "title": [TABLE_TITLES[name] for name in TABLES],
-    "rows": [len(t[name]) for name in TABLES],
-    "first_year": [_years(t[name])[0] for name in TABLES],
-    "last_year": [_years(t[name])[1] for name in TABLES],
-})
+loaded = loaded_frame(t)
 cols = st.columns(len(loaded))
 for col, r in zip(cols, loaded.to_dict("records")):  # five tables
     with col:
-        cards.figure_card(r["title"], fmt.num(int(r["rows"])), help="строк в хранилище")
+        count_card(r)
 
 res = t["results"]
 if len(res):
@@ -66,8 +51,9 @@ if len(vals):
     if len(facts):
         st.markdown(f"Последние фактические значения показателей: **{int(pd.to_numeric(facts['year'], errors='coerce').max())} год**.")
 
-show_table(loaded, {"title": "Таблица", "rows": st.column_config.NumberColumn("Строк", format="%d"),
-                    "first_year": "С года", "last_year": "По год"},
+show_table(loaded, {"title": "Таблица", "rows_text": st.column_config.TextColumn("Строк", alignment="right"),
+                    "schools_text": st.column_config.TextColumn("Школ", alignment="right"),
+                    "first_year": "С года", "last_year": "По год", "what": "Что загружено", "detail": "Что это"},
            what=("загруженные_таблицы",), key="data_tables")
 
 if not any(len(t[name]) for name in TABLES):
@@ -87,10 +73,14 @@ with data.guard("Источники"):
             src["at"] = src["at"].map(fmt.datetime_ru)
         if "latest_year" in src:
             src["latest_year"] = pd.to_numeric(src["latest_year"], errors="coerce").astype("Int64").astype(str).replace("<NA>", "—")
-        labels = {"upload_id": st.column_config.NumberColumn("Загрузка №", format="%d"), "at": "Когда",
-                  "file_name": "Файл", "source": "Источник", "user": "Кто", "table": "Таблица",
-                  "written": st.column_config.NumberColumn("Записано строк", format="%d"),
-                  "rows": st.column_config.NumberColumn("Строк сейчас", format="%d"), "latest_year": "Последний год"}
+        for c in ("written", "rows"):  # counts with a space between thousands; Excel keeps the numbers
+            if c in src:
+                src[f"{c}_text"] = src[c].map(lambda n: "—" if fmt.is_missing(n) else fmt.num(int(n)))
+        labels = {"table": "Таблица", "rows_text": st.column_config.TextColumn("Строк сейчас", alignment="right"),
+                  "latest_year": "Последний год", "file_name": "Файл",
+                  "upload_id": st.column_config.NumberColumn("Загрузка №", format="%d"), "at": "Когда",
+                  "written_text": st.column_config.TextColumn("Записано строк", alignment="right"),
+                  "source": "Источник", "user": "Кто"}  # what a table holds first, how it got there after
         src["source"] = src["source"].map(lambda v: SOURCE_LABELS.get(str(v), v)) if "source" in src else None
         show_table(src, {c: labels[c] for c in labels if c in src.columns},
                    what=("источники_данных",), key="data_sources")

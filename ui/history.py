@@ -26,19 +26,21 @@ from ui import format as fmt
 from ui import safe
 from ui import tables as tbl
 
+# Short columns first and the long list of tables last, so the table fits 1366 px; the SHA-256 goes to Excel only.
 HISTORY_COLUMNS = {
     "upload_id": st.column_config.NumberColumn("№", format="%d", width="small"),
     "at": "Когда",
+    "file_name": "Файл",
+    "added_text": st.column_config.TextColumn("Добавлено", alignment="right", help="строк"),
+    "changed_text": st.column_config.TextColumn("Изменено", alignment="right", help="строк"),
+    "replaced_text": st.column_config.TextColumn("Заменено", alignment="right", help="строк"),
+    "undone_at": "Отменена",
     "user": "Кто",
     "source": "Источник",
-    "file_name": "Файл",
     "tables": "Таблицы",
-    "added": st.column_config.NumberColumn("Добавлено строк", format="%d"),
-    "changed": st.column_config.NumberColumn("Изменено строк", format="%d"),
-    "replaced": st.column_config.NumberColumn("Заменено строк", format="%d"),
-    "undone_at": "Отменена",
     "sha256": "SHA-256",
 }
+SHOWN_COLUMNS = {c: v for c, v in HISTORY_COLUMNS.items() if c != "sha256"}
 
 SOURCE_LABELS = {"seed": "начальная загрузка", "upload": "загрузка файла", "gsheets": "Google Таблицы", "folder": "папка"}
 
@@ -53,7 +55,8 @@ def _table_titles(v: Any) -> Any:
 
 
 def history_frame(store: Any) -> pd.DataFrame:
-    """The store's history, newest first, with readable values (lists joined, sources in Russian)."""
+    """The store's history, newest first, with readable values (lists joined, sources in Russian, counts
+    written the Russian way in `added_text` … beside the numbers)."""
     h = store.history()
     if h is None or h.empty:
         return pd.DataFrame(columns=list(HISTORY_COLUMNS))
@@ -65,6 +68,9 @@ def history_frame(store: Any) -> pd.DataFrame:
             h[col] = h[col].map(fmt.datetime_ru)
     if "source" in h:
         h["source"] = h["source"].map(lambda v: SOURCE_LABELS.get(str(v), v))
+    for col in ("added", "changed", "replaced"):  # 1 234 on the screen; the Excel file keeps the numbers
+        if col in h:
+            h[f"{col}_text"] = h[col].map(lambda n: "—" if fmt.is_missing(n) else fmt.num(int(n)))
     return h.sort_values("upload_id", ascending=False) if "upload_id" in h else h
 
 
@@ -74,7 +80,7 @@ def upload_history_table(store: Any, key: str = "history") -> pd.DataFrame:
     if h.empty:
         st.caption("Загрузок пока не было.")
         return h
-    tbl.show_table(h, HISTORY_COLUMNS, what=("история_загрузок",), key=key)
+    tbl.show_table(h, SHOWN_COLUMNS, what=("история_загрузок",), key=key, download_only={"sha256": "SHA-256"})
     upload_actions(store, key=key)
     return h
 

@@ -86,6 +86,10 @@ def test_upload_accept_and_see_it_on_the_school_card(upload_server, chromium):
     settle(page)
     dialog.get_by_text("Что изменится в хранилище").wait_for()
     dialog.get_by_text("Изменятся: было → стало (строк: 1)").wait_for()
+    # the diff first, then «Принять», then what was read (the preview)
+    tops = [dialog.get_by_text(t, exact=True).first.bounding_box()["y"]
+            for t in ("Что изменится в хранилище", "Принять", "Что прочитано из файла")]
+    assert tops == sorted(tops), tops
     shot(page, "upload_01_review")
     dialog.get_by_text("Изменятся: было → стало (строк: 1)").click()
     settle(page)
@@ -95,6 +99,16 @@ def test_upload_accept_and_see_it_on_the_school_card(upload_server, chromium):
     page.locator("[data-testid=stSidebar]").get_by_text("Принято «ege_2026.csv»", exact=False).wait_for(timeout=60_000)
     settle(page)
     assert page.get_by_role("dialog").count() == 0
+    # the result is said where the user looks once the dialog closes: a toast in sight however far the page
+    # was scrolled, and the full line at the top of the page, above its title
+    toast = page.locator("[data-testid=stToast]").filter(has_text="Данные приняты (загрузка № 2).")
+    toast.wait_for()
+    box = toast.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 1600, box
+    banner = page.locator("[data-testid=stMain] [data-testid=stAlert]").filter(has_text="Принято «ege_2026.csv»")
+    title = page.get_by_role("heading", level=1).first
+    assert banner.first.bounding_box()["y"] < title.bounding_box()["y"]
+    shot(page, "upload_025_accepted")
     # the accepting run ends with a rerun that redraws the card: poll until it shows the stored value
     assert _card_mean_becomes(page, "88,8") == "88,8"
     shot(page, "upload_03_card_after_accept")
@@ -106,4 +120,24 @@ def test_upload_accept_and_see_it_on_the_school_card(upload_server, chromium):
     shot(page, "upload_04_card_after_reload")
     assert page.locator("[data-testid=stException]").count() == 0
     assert not errors, errors
+    page.close()
+
+
+def test_the_same_file_again_cannot_be_accepted(upload_server, chromium):
+    """The store was seeded with the sample ЕГЭ 2025 export (never changed here): uploading it again changes nothing."""
+    from tests.upload.conftest import SAMPLE
+
+    page = chromium.new_page(viewport={"width": 1366, "height": 768}, locale="ru-RU")
+    page.goto(upload_server["url"] + "/data")
+    settle(page)
+    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(SAMPLE / "ege_2025.csv"))
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Проверка перед загрузкой").wait_for(timeout=60_000)
+    settle(page)
+    dialog.get_by_text("Принимать нечего: ничего не изменится.").wait_for()
+    assert dialog.get_by_role("button", name="Принять").is_disabled()
+    shot(page, "upload_05_same_file")
+    dialog.get_by_role("button", name="Не загружать").click()
+    page.get_by_role("dialog").wait_for(state="detached", timeout=30_000)
+    settle(page)
     page.close()

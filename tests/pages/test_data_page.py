@@ -9,21 +9,50 @@ import pandas as pd
 
 from loaders.model import TABLE_TITLES, TABLES
 from tests.pages.conftest import download_labels, metric_bodies, no_exception, table_with, texts
+from tests.upload.conftest import all_text
 from ui import format as fmt
 from ui.tables import excel_bytes, file_name, neutralise
 
 
-def test_rows_per_table_and_latest_years(shared_store, run_page, sample_tables):
+def test_counts_say_what_is_counted_and_latest_years(shared_store, run_page, sample_tables):
     at = run_page("data")
     no_exception(at)
     shown = metric_bodies(at)
-    for name in TABLES:
-        assert shown[TABLE_TITLES[name]] == fmt.num(len(sample_tables[name])), name
-    table = table_with(at, "title", "rows", "first_year", "last_year")
+    # hand-checked in sample_data/registry.xlsx: 90 rows, one per school and year (2022–2026), 18 codes
+    assert len(sample_tables["schools"]) == 90
+    assert shown[TABLE_TITLES["schools"]] == "18"
+    assert "школ (90 строк: школа × учебный год)" in texts(at)
+    res = sample_tables["results"]
+    assert len(res) > 1000 and res["school_id"].nunique() == 18
+    assert shown[TABLE_TITLES["results"]] == fmt.num(len(res)) and "\u00a0" in fmt.num(len(res))  # 2 711
+    assert "строк (по 18 школам: школа × процедура × предмет × год)" in texts(at)
+    assert shown[TABLE_TITLES["indicators"]] == fmt.num(len(sample_tables["indicators"]))
+    assert shown[TABLE_TITLES["events"]] == fmt.num(len(sample_tables["events"]))
+    table = table_with(at, "title", "rows_text", "schools_text", "first_year", "last_year")
     res_row = table[table["title"] == TABLE_TITLES["results"]].iloc[0]
-    years = pd.to_numeric(sample_tables["results"]["year"])
+    years = pd.to_numeric(res["year"])
     assert res_row["last_year"] == str(int(years.max())) and res_row["first_year"] == str(int(years.min()))
+    assert res_row["rows_text"] == fmt.num(len(res)) and res_row["schools_text"] == "18"
+    reg = table[table["title"] == TABLE_TITLES["schools"]].iloc[0]
+    assert (reg["what"], reg["rows_text"], reg["schools_text"]) == ("18 школ", "90", "18")
     assert f"Последние результаты: {int(years.max())} год" in texts(at).replace("**", "")
+
+
+def test_the_store_is_named_never_its_folder(shared_store, run_page):
+    at = run_page("data")
+    shown = all_text(at)
+    assert f"Хранилище «{shared_store.name}»" in texts(at)
+    assert str(shared_store) not in shown and str(shared_store.parent) not in shown
+    for folder in shared_store.parent.parts[1:]:  # no «/tmp», «/pytest-of-…» … fragment of the path
+        assert f"/{folder}" not in shown, folder
+
+
+def test_a_message_quoting_a_path_keeps_the_file_name_only():
+    from ui.loaded import store_name, without_folders
+
+    assert store_name("/srv/dashboard/data/dashboard.sqlite") == "dashboard.sqlite"
+    assert without_folders("Файл хранилища «/srv/x/dashboard.sqlite» удалён; «ЕГЭ» — не путь") == \
+        "Файл хранилища «dashboard.sqlite» удалён; «ЕГЭ» — не путь"
 
 
 def test_templates_for_every_table(shared_store, run_page):
@@ -41,7 +70,7 @@ def test_history_and_sources_are_listed(shared_store, run_page):
     history = table_with(at, "upload_id", "at", "user", "file_name")
     assert len(history) == len(store.history())
     assert set(history["upload_id"]) == set(store.history()["upload_id"])
-    sources = table_with(at, "upload_id", "table", "rows")
+    sources = table_with(at, "upload_id", "table", "rows_text")
     assert len(sources) == len(store.sources())
 
 

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.loaders.conftest import with_zip_bomb
 from tests.pages.conftest import (  # noqa: F401  (autouse fixture re-exported for this folder)
-    _navigation_mode, make_app, no_exception, texts,
+    _navigation_mode, make_app, no_exception, texts, unescaped,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,6 +169,37 @@ def frame_with(at: AppTest, *columns: str) -> Any:
         if all(c in v.columns for c in columns):
             return v
     raise AssertionError(f"no table with columns {columns}: {[list(v.columns) for v in frames(at)]}")
+
+
+def preview_with(at: AppTest, *columns: str) -> Any:
+    """The preview of the file's rows: the LAST table with these columns (the dialog shows the diff first)."""
+    for v in reversed(frames(at)):
+        if all(c in v.columns for c in columns):
+            return v
+    raise AssertionError(f"no table with columns {columns}: {[list(v.columns) for v in frames(at)]}")
+
+
+def sequence(node: Any) -> list[tuple[str, str]]:
+    """What a block shows, in screen order: (element type, its text, label or key) depth-first."""
+    out: list[tuple[str, str]] = []
+
+    def walk(n: Any) -> None:
+        kind = getattr(n, "type", "")
+        if kind in ("subheader", "markdown", "caption", "error", "info", "warning", "success", "title"):
+            out.append((kind, unescaped(n.value)))
+        elif kind == "button":
+            out.append((kind, str(n.key or n.label)))
+        elif kind == "dataframe":
+            out.append((kind, ",".join(map(str, n.value.columns))))
+        for child in getattr(n, "children", {}).values():
+            walk(child)
+    walk(node)
+    return out
+
+
+def position(seq: list[tuple[str, str]], kind: str, text: str) -> int:
+    """Index of the first element of `kind` whose text contains `text`."""
+    return next(i for i, (k, t) in enumerate(seq) if k == kind and text in t)
 
 
 def button(at: AppTest, key: str) -> Any:

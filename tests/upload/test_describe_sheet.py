@@ -2,7 +2,7 @@
 when the loader skipped it or left columns unplaced, with the choice saved under the header's signature?"""
 from __future__ import annotations
 
-from tests.upload.conftest import all_text, frame_with, no_exception, started, upload
+from tests.upload.conftest import all_text, no_exception, preview_with, started, upload
 
 FOREIGN = ("Выгрузка из системы 2026\r\n"
            "\r\n"
@@ -33,15 +33,15 @@ def test_a_skipped_sheet_is_described_saved_and_read_again(district_store):
         c.select(field).run()
     next(b for b in at.button if b.key and b.key.endswith("_save")).click().run()
     no_exception(at)
-    preview = frame_with(at, "Код ОО", "Средний балл")
-    assert preview[["Код ОО", "Предмет", "Участников", "Средний балл"]].values.tolist() == [
-        ["sos1", "Химия", "12", "60,5"]]
+    preview = preview_with(at, "Школа", "Средний балл")
+    assert preview[["Школа", "Предмет", "Участников", "Средний балл"]].values.tolist() == [
+        ["СОШ № 1", "Химия", "12", "60,5"]]
     saved = [m for m in (store.mapping(s) for s in _signatures(store)) if m]
     assert saved == [{"EDU": "school_name", "SUBJ": "subject", "N": "participants", "AVG": "mean",
                       "@table": "results", "@data_row": "5"}]
     # the next file of the same shape is read without asking
     at2 = upload(started(), "ЕГЭ_2026.csv", FOREIGN.replace("60,5", "61").encode("utf-8"))
-    assert frame_with(at2, "Код ОО", "Средний балл")["Средний балл"].tolist() == ["61"]
+    assert preview_with(at2, "Школа", "Средний балл")["Средний балл"].tolist() == ["61"]
     assert not any(w.key and w.key.startswith("upl_desc_") and w.key.endswith("_table") for w in at2.selectbox)
 
 

@@ -95,9 +95,9 @@ def test_sheet_is_reviewed_accepted_and_refreshed(district_store, service_accoun
     shown = texts(at)
     assert "**Google Таблица «Результаты района»**" in shown
     assert "Определено:** «Результаты оценочных процедур»" in shown
-    added = frame_with(at, "Код ОО", "Предмет", "Средний балл", "Участников")
-    assert added[["Код ОО", "Участников", "Средний балл"]].values.tolist() == [
-        ["sos1", "12", "61,5"], ["sos2", "9", "55"]]
+    added = frame_with(at, "Школа", "Предмет", "Средний балл", "Участников")
+    assert added[["Школа", "Участников", "Средний балл"]].values.tolist() == [  # one number of decimals per column
+        ["СОШ № 1", "12", "61,5"], ["СОШ № 2", "9", "55,0"]]
     assert sum("batchGet" in c.request.url for c in responses.calls) == 1
     button(at, "upl_accept").click().run()
     no_exception(at)
@@ -120,7 +120,7 @@ def test_sheet_is_reviewed_accepted_and_refreshed(district_store, service_accoun
     _read(at, refresh=True)
     assert sum("batchGet" in c.request.url for c in responses.calls) == 2
     change = frame_with(at, "Поле", "Было", "Стало")
-    assert change[["Код ОО", "Поле", "Было", "Стало"]].values.tolist() == [["sos1", "Средний балл", "61,5", "63"]]
+    assert change[["Школа", "Поле", "Было", "Стало"]].values.tolist() == [["СОШ № 1", "Средний балл", "61,5", "63,0"]]
     button(at, "upl_accept").click().run()
     assert _chemistry(store) == [["sos1", 12, 63.0], ["sos2", 9, 55.0]]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.pages.conftest import unescaped
 
 from tests.store.test_personal_data import SECRETS, db_bytes, found, protocol_csv
-from tests.upload.conftest import all_text, button, frame_with, no_exception, started, upload
+from tests.upload.conftest import all_text, button, no_exception, preview_with, started, upload
 
 
 def test_protocol_is_aggregated_and_no_name_reaches_screen_or_store(district_store):
@@ -15,11 +15,12 @@ def test_protocol_is_aggregated_and_no_name_reaches_screen_or_store(district_sto
     at.selectbox(key="upl_exam").select("Пробный ЕГЭ").run()
     upload(at, "protocol.csv", protocol_csv())
     assert not at.error
-    preview = frame_with(at, "Код ОО", "Участников", "Средний балл", "Не преодолели минимальный порог")
-    got = preview.set_index("Код ОО")
+    preview = preview_with(at, "Школа", "Участников", "Средний балл", "Не преодолели минимальный порог")
+    got = preview.set_index("Школа")
     # hand-aggregated: sos1 (72 + 45 + 23) / 3 = 46,67 with one below the minimum; kedr one participant with 81
-    assert got.loc["sos1", "Участников"] == "3" and got.loc["sos1", "Средний балл"] == "46,67"
-    assert got.loc["kedr", "Участников"] == "1" and got.loc["kedr", "Высокобалльников"] == "1"
+    assert got.loc["СОШ № 1", "Участников"] == "3" and got.loc["СОШ № 1", "Средний балл"] == "46,67"
+    assert got.loc["Кедровская ООШ", "Участников"] == "1" and got.loc["Кедровская ООШ", "Высокобалльников"] == "1"
+    assert got.loc["Кедровская ООШ", "Средний балл"] == "81,00"  # one number of decimals for the column
     shown = all_text(at)
     assert "СОШ № 1" in shown and "Кедровская ООШ" in shown  # the search sees Cyrillic cells…
     assert "Ничего не записано" in shown  # … and Cyrillic element text

@@ -9,7 +9,7 @@ import hashlib
 import pandas as pd
 
 from tests.upload.conftest import (SOS1_RUSSIAN, XLSX, button, ege_2026_changed, ege_2026_text, frame_with,
-                                   no_exception, restart, results_xlsx, started, texts, upload)
+                                   no_exception, preview_with, restart, results_xlsx, started, texts, upload)
 
 
 def _sos1_russian_2026(store) -> float:
@@ -37,14 +37,14 @@ def test_valid_file_preview_then_accept_then_restart(district_store):
     shown = texts(at)
     assert "«ege_2026.csv»" in shown and "Определено:** «Результаты оценочных процедур»" in shown
     assert "Ошибок и предупреждений нет." in shown
-    assert any(m.label == "Результаты оценочных процедур" and m.value == "132" for m in at.metric)
-    preview = frame_with(at, "Средний балл", "Код ОО", "Школа")
-    assert preview.iloc[0][["Код ОО", "Средний балл"]].tolist() == ["sos1", "88,8"]
+    preview = preview_with(at, "Средний балл", "Школа")
+    assert preview.iloc[0][["Школа", "Средний балл"]].tolist() == ["СОШ № 1", "88,8"]
     summary = frame_with(at, "added", "changed", "replaced", "unchanged")
-    assert summary[["rows", "added", "changed", "replaced", "unchanged"]].iloc[0].tolist() == [132, 0, 1, 0, 131]
+    assert summary[["rows", "added", "changed", "replaced", "unchanged"]].iloc[0].tolist() == [
+        "132", "0", "1", "0", "131"]
     change = frame_with(at, "Поле", "Было", "Стало")
-    assert change[["Код ОО", "Предмет", "Поле", "Было", "Стало"]].values.tolist() == [
-        ["sos1", "Русский язык", "Средний балл", "72,7", "88,8"]]
+    assert change[["Школа", "Предмет", "Поле", "Было", "Стало"]].values.tolist() == [
+        ["СОШ № 1", "Русский язык", "Средний балл", "72,7", "88,8"]]
     assert store.table_checksums() == before  # nothing written by the preview
 
     accept = button(at, "upl_accept")
@@ -113,8 +113,8 @@ def test_unknown_school_is_chosen_saved_as_alias_and_the_file_read_again(distric
     no_exception(at)
     assert store.aliases() == {"Ивановская школа-сад": "ivan"}
     assert not at.error
-    added = frame_with(at, "Код ОО", "Предмет", "Средний балл", "Участников")
-    assert sorted(added["Код ОО"].tolist())[:2] == ["ivan", "sos1"]
+    preview = preview_with(at, "Школа", "Предмет", "Средний балл", "Участников")
+    assert sorted(preview["Школа"].tolist()) == ["Ивановская СОШ", "СОШ № 1"]
     button(at, "upl_accept").click().run()
     r = store.read("results")
     ivan = r[(r["school_id"] == "ivan") & (r["subject"] == "Химия") & (r["year"] == 2026)]
@@ -137,8 +137,8 @@ def test_fuzzy_match_is_shown_preselected_confirmed_as_alias_and_does_not_block_
     assert pick.value == "sos1"  # the matched school is preselected
     assert pick.options[0] == "— не подтверждать —"
     assert not button(at, "upl_accept").disabled  # a fuzzy match does not block accepting
-    preview = frame_with(at, "Код ОО", "Предмет", "Средний балл", "Участников")
-    assert sorted(preview["Код ОО"].tolist()) == ["sos1", "sos2"]
+    preview = preview_with(at, "Школа", "Предмет", "Средний балл", "Участников")
+    assert sorted(preview["Школа"].tolist()) == ["СОШ № 1", "СОШ № 2"]
     next(b for b in at.button if b.label == "Сохранить соответствия и перечитать файл").click().run()
     no_exception(at)
     assert store.aliases() == {"Сосоновская СОШ № 1": "sos1"}
@@ -158,8 +158,8 @@ def test_a_wrong_fuzzy_match_is_corrected_to_another_school(district_store):
     next(b for b in at.button if b.label == "Сохранить соответствия и перечитать файл").click().run()
     no_exception(at)
     assert store.aliases() == {"Сосоновская СОШ № 1": "lesn"}
-    preview = frame_with(at, "Код ОО", "Предмет", "Средний балл", "Участников")
-    assert preview["Код ОО"].tolist() == ["lesn"]
+    preview = preview_with(at, "Школа", "Предмет", "Средний балл", "Участников")
+    assert preview["Школа"].tolist() == ["Лесновская СОШ"]
 
 
 def test_unplaced_column_is_mapped_saved_and_read_again(district_store):
@@ -176,12 +176,12 @@ def test_unplaced_column_is_mapped_saved_and_read_again(district_store):
     no_exception(at)
     saved = [store.mapping(d) for d in {u["signature"] for u in _unplaced(store, text)}]
     assert saved == [{"HS_CNT": "high_scorers"}]
-    preview = frame_with(at, "Высокобалльников", "Код ОО")
-    assert preview[["Код ОО", "Высокобалльников"]].values.tolist() == [["sos1", "4"]]
+    preview = preview_with(at, "Высокобалльников", "Школа")
+    assert preview[["Школа", "Высокобалльников"]].values.tolist() == [["СОШ № 1", "4"]]
     assert not any(unescaped(s.label).startswith("«HS_CNT»") for s in at.selectbox)
     # the next file with the same headers is mapped without asking
     at2 = upload(started(), "ЕГЭ_2026.csv", text.replace(";4\r\n", ";5\r\n").encode("utf-8"))
-    assert frame_with(at2, "Высокобалльников", "Код ОО")["Высокобалльников"].tolist() == ["5"]
+    assert preview_with(at2, "Высокобалльников", "Школа")["Высокобалльников"].tolist() == ["5"]
 
 
 def _unplaced(store, text):
@@ -197,8 +197,8 @@ def test_year_and_exam_set_by_the_user_when_the_file_does_not_say(district_store
     at.selectbox(key="upl_year").select(2024).run()
     at.selectbox(key="upl_exam").select("ОГЭ").run()
     at = upload(at, "results.csv", text.encode("utf-8"))
-    added = frame_with(at, "Год", "Процедура", "Код ОО", "Класс")
-    assert added[["Год", "Процедура", "Код ОО", "Класс"]].values.tolist() == [["2024", "ОГЭ", "sos1", "9"]]
+    added = frame_with(at, "Год", "Процедура", "Школа", "Класс")
+    assert added[["Год", "Процедура", "Школа", "Класс"]].values.tolist() == [["2024", "ОГЭ", "СОШ № 1", "9"]]
     button(at, "upl_accept").click().run()
     r = store.read("results")
     assert r[(r["year"] == 2024) & (r["exam"] == "ОГЭ")][["school_id", "grade", "mean"]].values.tolist() == [
@@ -306,7 +306,7 @@ def test_a_fact_sheet_upload_keeps_the_stored_direction(district_store):
     no_exception(at)
     assert "Ошибок и предупреждений нет." in texts(at)
     change = frame_with(at, "added", "changed", "replaced", "unchanged").set_index("table")
-    assert change.loc["indicators", ["changed", "unchanged"]].tolist() == [0, 1]  # the known indicator stays
+    assert change.loc["indicators", ["changed", "unchanged"]].tolist() == ["0", "1"]  # the known indicator stays
     button(at, "upl_accept").click().run()
     no_exception(at)
     stored = store.read("indicators").set_index("indicator_id")
@@ -332,5 +332,5 @@ def test_the_loader_reads_with_the_stores_saved_mappings(district_store, monkeyp
     assert first["mapping"] is None and first["mappings"](sig) == {"HS_CNT": "high_scorers"}
     assert first["known_indicators"] is not None
     assert not any(unescaped(s.label).startswith("«HS_CNT»") for s in at.selectbox)
-    preview = frame_with(at, "Высокобалльников", "Код ОО")
-    assert preview[["Код ОО", "Высокобалльников"]].values.tolist() == [["sos1", "4"]]
+    preview = preview_with(at, "Высокобалльников", "Школа")
+    assert preview[["Школа", "Высокобалльников"]].values.tolist() == [["СОШ № 1", "4"]]
