@@ -54,6 +54,7 @@ server under 600 MiB at region scale (judged on the peak, VmHWM).
     .venv/bin/python bench/bench_browser.py --sample        # sample district only
     .venv/bin/python bench/bench_browser.py --region        # region scale only
     .venv/bin/python bench/bench_browser.py --repeat 5 --pages / /school   # more runs, some pages
+    .venv/bin/python bench/bench_browser.py --region-store  # only write the cached region store, print its path
 
 The machine's other load shows in every figure: compare ratios, not seconds, between runs.
 """
@@ -604,11 +605,18 @@ def main() -> None:
     which = ap.add_mutually_exclusive_group()
     which.add_argument("--sample", action="store_true", help="the sample district only (no region scale)")
     which.add_argument("--region", action="store_true", help="region scale only")
+    ap.add_argument("--region-store", action="store_true",
+                    help="only write (or find) the cached region store in bench/out/ and print its path")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported")
     ap.add_argument("--pages", nargs="*", default=[], help="URL paths to measure (default: every page)")
     ap.add_argument("--quiet", type=int, default=500, help="ms without a DOM change that count as drawn")
     ap.add_argument("--timeout", type=float, default=120, help="seconds a page may take before it is reported")
     args = ap.parse_args()
+    if args.region_store:
+        OUT.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as empty:
+            print(region_store(Path(empty)))
+        return
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Debian's chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
