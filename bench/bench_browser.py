@@ -22,8 +22,9 @@ runs beside the dashboard's, and every run on the dashboard is paired with a flo
 compares like with like. Every figure is printed in seconds and as a ratio to the matching floor figure
 (link to link, reload to reload, a switch to the floor's rerun, the first page to the floor's first page):
 the median of the per-pair ratios. Each measurement is repeated (`--repeat`, default 3) and the median is
-reported; «1st link» is the first run's link (the server's caches as the earlier pages left them). The
-JSON in `bench/out/` keeps every run.
+reported; «1st link» is the first run's link (the server's caches as the earlier pages left them), and
+«script» the median time from the link's navigation to the script's end, before the browser draws (the
+part AppTest-style benchmarks see). The JSON in `bench/out/` keeps every run.
 
 When is a page «done»? An init script in every page records, with `performance.now()`, every change of
 Streamlit's script state (the `data-test-script-state` attribute of `[data-testid=stApp]`: initial,
@@ -153,7 +154,7 @@ DONE = """([t0, quiet, noRerunMs]) => {
   if (charts.some(c => !c.querySelector('.main-svg'))) return null;
   const end = Math.max(last[1], B.lastMutation);
   if (now - end < quiet) return null;
-  return {ms: Math.max(0, end - t0), rerun: ran, charts: charts.length,
+  return {ms: Math.max(0, end - t0), script_ms: Math.max(0, last[1] - t0), rerun: ran, charts: charts.length,
           exceptions: document.querySelectorAll('[data-testid=stException]').length};
 }"""
 
@@ -324,8 +325,8 @@ def serving(script: Path, log: Path, env: dict[str, str] | None = None) -> Itera
 class Bench:
     """One browser; every measurement opens a fresh context (empty cache, new Streamlit session)."""
 
-    def __init__(self, browser, quiet_ms: int, timeout_s: float):
-        self.browser, self.quiet, self.timeout = browser, quiet_ms, timeout_s
+    def __init__(self, browser, quiet_ms: int, timeout_s: float, shots: Path | None = None):
+        self.browser, self.quiet, self.timeout, self.shots = browser, quiet_ms, timeout_s, shots
 
     def context(self):
         ctx = self.browser.new_context(viewport=VIEWPORT, locale="ru-RU")
@@ -353,6 +354,7 @@ class Bench:
                           f"{state[4]}; screenshot {shot.name})")
         result = handle.json_value()
         result["s"] = result.pop("ms") / 1000
+        result["script_s"] = result.pop("script_ms") / 1000
         return result
 
     def open(self, page, url: str, what: str) -> dict[str, Any]:
@@ -418,10 +420,11 @@ FLOOR_OF = {"link": "link", "reload": "reload", "year": "rerun", "school": "reru
 
 
 def one_run(bench: Bench, url: str, name: str, target: str, switches: list[tuple[str, str, tuple[str, ...]]]
-            ) -> tuple[dict[str, float | None], list[str]]:
+            ) -> tuple[dict[str, float | None], dict[str, float], list[str]]:
     """In a new browser context: open `url + target` by link, reload it, then each (kind, selectbox, avoid) switch.
-    Returns {kind: seconds or None when not done} and notes."""
+    Returns {kind: seconds to done or None when not done}, {kind: seconds to the script's end} and notes."""
     got: dict[str, float | None] = {}
+    script: dict[str, float] = {}
     notes: list[str] = []
     ctx = bench.context()
     try:
@@ -440,14 +443,17 @@ def one_run(bench: Bench, url: str, name: str, target: str, switches: list[tuple
                 notes.append(text)
                 got.update({later: None for later, _ in steps[i:]})
                 break
-            got[kind] = res["s"]
+            got[kind], script[kind] = res["s"], res["script_s"]
+            if bench.shots:  # what «done» looked like (after the figure was taken)
+                slug = "".join(c if c.isalnum() else "_" for c in f"{name}_{kind}").strip("_")
+                page.screenshot(path=str(bench.shots / f"{slug}.png"))
             if res["exceptions"]:
                 notes.append(f"{kind}: {res['exceptions']} exception element(s) on the page")
             if not res["rerun"]:
                 notes.append(f"{kind}: no rerun seen within {NO_RERUN_MS / 1000:.0f} s")
     finally:
         ctx.close()
-    return got, notes
+    return got, script, notes
 
 
 def dataset(bench: Bench, title: str, store: Path, tmp: Path, repeat: int, pages: list[str]) -> dict[str, Any]:
@@ -494,14 +500,15 @@ def dataset(bench: Bench, title: str, store: Path, tmp: Path, repeat: int, pages
         chosen = pages or (nav or PAGES)
         views = [(p if p != "/school" else "/school (card)", p if p != "/school" else f"/school?school={card[0]}")
                  for p in chosen]
-        runs = {name: {"floor": [], "page": [], "notes": []} for name, _ in views}
+        runs = {name: {"floor": [], "page": [], "script": [], "notes": []} for name, _ in views}
         switches = [("year", YEAR_BOX, ()), ("school", SCHOOL_BOX, (ALL_DISTRICT, card[1]))]
         for r in range(repeat):
             for name, target in views:
-                fl, fl_notes = one_run(bench, floor_url, "floor", "/", [("rerun", FLOOR_BOX, ())])
-                got, notes = one_run(bench, url, name, target, switches)
+                fl, _, fl_notes = one_run(bench, floor_url, "floor", "/", [("rerun", FLOOR_BOX, ())])
+                got, script, notes = one_run(bench, url, name, target, switches)
                 runs[name]["floor"].append(fl)
                 runs[name]["page"].append(got)
+                runs[name]["script"].append(script)
                 runs[name]["notes"] += [f"floor {n}" for n in fl_notes] + notes
                 shown = "  ".join(f"{k} {v:.2f}" if v is not None else f"{k} —" for k, v in got.items())
                 print(f"  run {r + 1}/{repeat}  {name:<18} {shown}   (floor: "
@@ -555,7 +562,8 @@ def summarize(data: dict[str, Any], region: bool) -> dict[str, Any]:
           f"({first_ratio['from_start']:.1f}× the floor's {floor_first['from_start']:.2f} s; health answered after "
           f"{first['health']:.2f} s), {first['after_health']:.2f} s after health "
           f"({first_ratio['after_health']:.1f}× the floor's {floor_first['after_health']:.2f} s)")
-    print(f"\n{'page':<18}{'link':>15}{'reload':>15}{'year switch':>15}{'school switch':>15}{'1st link':>10}")
+    print(f"\n{'page':<18}{'link':>15}{'reload':>15}{'year switch':>15}{'school switch':>15}{'1st link':>10}"
+          f"{'script':>8}")
     table: dict[str, Any] = {}
     floor_all: dict[str, list] = {"link": [], "reload": [], "rerun": []}
     for name, rec in data["runs"].items():
@@ -564,9 +572,13 @@ def summarize(data: dict[str, Any], region: bool) -> dict[str, Any]:
             for k in floor_all:
                 floor_all[k].append(f.get(k))
         first_link = rec["page"][0].get("link") if rec["page"] else None
-        table[name] = {kind: {"s": v[0], "x_floor": v[1]} for kind, v in row.items()} | {"first_link": first_link}
+        script = median([sc.get("link") for sc in rec["script"]])
+        table[name] = {kind: {"s": v[0], "x_floor": v[1]} for kind, v in row.items()} | {
+            "first_link": first_link, "link_script_done": script,
+            "script_done": {k: median([sc.get(k) for sc in rec["script"]]) for k in KINDS}}
         print(f"{name:<18}" + "".join(cell(row[k][0], row[k][1]) for k in KINDS)
-              + (f"{first_link:>10.2f}" if first_link is not None else f"{'—':>10}"))
+              + (f"{first_link:>10.2f}" if first_link is not None else f"{'—':>10}")
+              + (f"{script:>8.2f}" if script is not None else f"{'—':>8}"))
         for note in dict.fromkeys(rec["notes"]):
             print(f"{'':<18}note: {note}")
     fl = {k: median(v) for k, v in floor_all.items()}
@@ -610,6 +622,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported")
     ap.add_argument("--pages", nargs="*", default=[], help="URL paths to measure (default: every page)")
     ap.add_argument("--quiet", type=int, default=500, help="ms without a DOM change that count as drawn")
+    ap.add_argument("--shots", action="store_true", help="a screenshot of every page when done, in bench/out/shots/")
     ap.add_argument("--timeout", type=float, default=120, help="seconds a page may take before it is reported")
     args = ap.parse_args()
     if args.region_store:
@@ -629,7 +642,10 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            bench = Bench(browser, args.quiet, args.timeout)
+            shots = OUT / "shots" if args.shots else None
+            if shots:
+                shots.mkdir(exist_ok=True)
+            bench = Bench(browser, args.quiet, args.timeout, shots)
             sets = []
             if not args.region:
                 sets.append(("Sample district (sample_data/)", lambda: sample_store(tmp / "sample.sqlite",
