@@ -43,8 +43,9 @@ last pointerdown/keydown. A measurement ends when
 The figure is the time of the last change (the script's end or the last DOM mutation, whichever is
 later) minus the start mark: the navigation start for a link or a reload (`performance.now()` in the new
 document), the pointerdown on the option for a selectbox switch. The quiet window is waited for but not
-counted. A switch after which no run starts within 3 s is reported as «no rerun» (its figure is the last
-DOM change). Every wait has a timeout (`--timeout`, default 120 s); a page that does not get done is
+counted. A run must start: a server busy elsewhere (a full garbage collection of a large heap, say) may
+take seconds before the rerun begins, and that wait is part of the figure; a switch whose rerun never
+starts ends at the timeout, reported. Every wait has a timeout (`--timeout`, default 120 s); a page that does not get done is
 reported with a clear message and a screenshot in `bench/out/`, and the bench goes on.
 
 Goals (issue 13): every page within 1.3× the floor until its charts are drawn (link and reload); a filter
@@ -99,7 +100,6 @@ YEAR_BOX, SCHOOL_BOX, FLOOR_BOX = "Учебный год", "Школа", "Вар
 ALL_DISTRICT = "Весь район"
 
 PAGE_RATIO_GOAL, SWITCH_GOAL, FIRST_PAGE_GOAL, MEMORY_GOAL_MIB = 1.3, 0.3, 2.5, 600
-NO_RERUN_MS = 3000
 
 FLOOR_APP = '''"""The floor: a plain Streamlit page with one Plotly chart and a selectbox that reruns it."""
 import plotly.graph_objects as go
@@ -141,14 +141,13 @@ PROBE = """(() => {
 })();"""
 
 # null while the page is not done (see the module docstring), else {ms, ...} measured from t0.
-DONE = """([t0, quiet, noRerunMs]) => {
+DONE = """([t0, quiet]) => {
   const B = window.__bench;
   if (!B) return null;
   const now = performance.now();
   const last = B.states[B.states.length - 1] || [null, 0];
   const ran = B.states.some(([s, t]) => s === 'running' && t >= t0) || B.messages.some(t => t >= t0);
-  if (last[0] !== 'notRunning') return null;
-  if (!ran && now - t0 < noRerunMs) return null;
+  if (last[0] !== 'notRunning' || !ran) return null;
   const shown = el => el.getClientRects().length > 0;
   const all = sel => Array.from(document.querySelectorAll(sel)).filter(shown);
   if (all('[data-testid=stSkeleton]').length || all('[data-testid=stSpinner]').length) return null;
@@ -156,7 +155,7 @@ DONE = """([t0, quiet, noRerunMs]) => {
   if (charts.some(c => !c.querySelector('.main-svg'))) return null;
   const end = Math.max(last[1], B.lastMutation);
   if (now - end < quiet) return null;
-  return {ms: Math.max(0, end - t0), script_ms: Math.max(0, last[1] - t0), rerun: ran, charts: charts.length,
+  return {ms: Math.max(0, end - t0), script_ms: Math.max(0, last[1] - t0), charts: charts.length,
           exceptions: document.querySelectorAll('[data-testid=stException]').length};
 }"""
 
@@ -337,7 +336,7 @@ class Bench:
 
     def done(self, page, t0: float, what: str) -> dict[str, Any]:
         try:
-            handle = page.wait_for_function(DONE, arg=[t0, self.quiet, NO_RERUN_MS], polling=50,
+            handle = page.wait_for_function(DONE, arg=[t0, self.quiet], polling=50,
                                             timeout=self.timeout * 1000)
         except Exception as exc:
             if "Timeout" not in type(exc).__name__ and "Timeout" not in str(exc):
@@ -451,8 +450,6 @@ def one_run(bench: Bench, url: str, name: str, target: str, switches: list[tuple
                 page.screenshot(path=str(bench.shots / f"{slug}.png"))
             if res["exceptions"]:
                 notes.append(f"{kind}: {res['exceptions']} exception element(s) on the page")
-            if not res["rerun"]:
-                notes.append(f"{kind}: no rerun seen within {NO_RERUN_MS / 1000:.0f} s")
     finally:
         ctx.close()
     return got, script, notes
@@ -649,6 +646,8 @@ def main() -> None:
         raise SystemExit(f"Debian's chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
+    # Ctrl-C (even when started with SIGINT ignored, as a background job) and SIGTERM stop the servers too
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     OUT.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="bench_browser_"))
