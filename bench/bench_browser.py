@@ -368,33 +368,44 @@ class Bench:
         return self.done(page, 0, what)
 
     def switch(self, page, label: str, what: str, avoid: tuple[str, ...] = ()) -> dict[str, Any]:
-        """Pick another option in the sidebar selectbox `label`; seconds from the pointerdown on it to done."""
+        """Pick another option in the sidebar selectbox `label`; seconds from the pointerdown on it to done.
+
+        The school list is virtual and scrolls to the chosen school as it opens: a click that lands while it
+        scrolls selects nothing. So the list is let settle, and a click after which no run starts within 5 s
+        is retried (the figure counts from the click that took)."""
         box = page.locator("[data-testid=stSidebar]").get_by_role("combobox", name=label)
         box.wait_for(timeout=self.timeout * 1000)
         current = box.input_value()
         options = page.get_by_role("option")
-        for attempt in range(3):  # a click that lands while the widget is being replaced opens nothing
+        for attempt in range(3):
+            if attempt:
+                page.keyboard.press("Escape")
             box.click()
             try:
                 options.first.wait_for(timeout=5_000)
-                break
             except Exception:
-                if attempt == 2:
-                    raise NotDone(f"{what}: the «{label}» list did not open") from None
-                page.keyboard.press("Escape")
-        texts = [t.strip() for t in options.all_inner_texts()]
-        if label == SCHOOL_BOX:  # another school (the list is virtual: only the first ones are in the DOM)
-            targets = [t for t in texts if t != current and t not in avoid]
-        else:  # the next option (years: the one before), or the previous when the current is the last
-            i = texts.index(current) if current in texts else -1
-            targets = texts[i + 1:] + texts[:i][::-1]
-        if not targets:
-            raise NotDone(f"{what}: no other option in «{label}» (options: {texts})")
-        page.get_by_role("option", name=targets[0], exact=True).first.click()
-        t0 = page.evaluate("() => window.__bench.lastInput")
-        result = self.done(page, t0, what)
-        result["to"] = targets[0]
-        return result
+                continue  # a click that lands while the widget is being replaced opens nothing
+            page.wait_for_timeout(300)  # the virtual list scrolls to the current option
+            texts = [t.strip() for t in options.all_inner_texts()]
+            if label == SCHOOL_BOX:  # another school (only the options in view are in the DOM)
+                targets = [t for t in texts if t != current and t not in avoid]
+            else:  # the next option (years: the one before), or the previous when the current is the last
+                i = texts.index(current) if current in texts else -1
+                targets = texts[i + 1:] + texts[:i][::-1]
+            if not targets:
+                raise NotDone(f"{what}: no other option in «{label}» (options: {texts})")
+            page.get_by_role("option", name=targets[0], exact=True).first.click()
+            t0 = page.evaluate("() => window.__bench.lastInput")
+            try:
+                page.wait_for_function("t0 => window.__bench.messages.some(t => t >= t0)", arg=t0, polling=50,
+                                       timeout=5_000)
+            except Exception:
+                if box.input_value() == current:
+                    continue  # the click selected nothing: again
+            result = self.done(page, t0, what)
+            result["to"] = targets[0]
+            return result
+        raise NotDone(f"{what}: no option of «{label}» could be chosen in 3 attempts")
 
 
 def measure_start(bench: Bench, server: Server, path: str) -> dict[str, Any]:
