@@ -27,6 +27,7 @@ import metrics
 from tests.pages.conftest import (metric_bodies, metric_deltas, no_exception, page_links, plotly_values, table_with,
                                   texts)
 from ui import format as fmt
+from ui import tables
 
 ON = date(2026, 11, 22)
 YEAR = 2026
@@ -195,7 +196,7 @@ def test_tables_fit_the_width(shared_store, run_page):
         shown = list(df.proto.column_order)
         widths = [cfg[c].get("width") for c in shown]
         assert all(isinstance(w, int) for w in widths), widths
-        assert sum(widths) <= 880, (shown, widths)
+        assert sum(widths) <= tables.FULL, (shown, widths)
         assert len(shown) <= 7
 
 
