@@ -2,14 +2,10 @@
 
 `school_concerns(flags, objectivity)` merges the at-risk flags (`metrics.risk_flags`) and the
 per-school objectivity summary (`metrics.objectivity_summary`) into one row per school with a
-concern, heaviest first. The weights (0 = heaviest) are the order a department reads them in:
-
-0. `stable_low` — low results (ШНОР) this year and last: a persistent problem;
-1. `objectivity_repeated` — signs of inflated ВПР marks in at least 2 of the last 3 years;
-2. `low_results` — low results (ШНОР) this year only;
-3. `below_expectation` — results below what the school's social conditions predict;
-4. `objectivity` — signs of inflated ВПР marks this year only («стоит посмотреть»);
-5. `min_fail_warning` — a graduate below the minimum in a compulsory ГИА subject.
+concern, heaviest first. A concern is a finding of `metrics.weights` heavier than ШНСУ, in the same
+order as the school card reads them (0 = heaviest): persistent ШНОР, repeated signs of inflated ВПР
+marks, ШНОР this year, below expectation, signs of inflated ВПР marks this year only, a graduate
+below the minimum in a compulsory ГИА subject.
 
 Not concerns: `social` (ШНСУ describes the conditions a school works in, not its work), and the
 good news `resilient` and `exit`. A school flagged `stable_low` is also `low_results`; the two count
@@ -18,11 +14,12 @@ the `stable_low` one only says the rule held twice).
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-CONCERNS = ("stable_low", "objectivity_repeated", "low_results", "below_expectation", "objectivity",
-            "min_fail_warning")
+from metrics.weights import WEIGHTS, objectivity_flag
+
+# the card's findings heavier than ШНСУ, heaviest first
+CONCERNS = tuple(f for f in sorted(WEIGHTS, key=WEIGHTS.get, reverse=True) if WEIGHTS[f] > WEIGHTS["social"])
 WEIGHT = {c: i for i, c in enumerate(CONCERNS)}
 OUT_COLUMNS = ["school_id", "concern", "weight", "explanation", "concerns", "n_concerns"]
 
@@ -47,7 +44,7 @@ def school_concerns(flags: pd.DataFrame, objectivity: pd.DataFrame | None = None
         o = objectivity[pd.to_numeric(objectivity["n_flagged_rows"], errors="coerce").fillna(0).to_numpy() > 0]
         persistent = o["persistent"].fillna(False).astype(bool).to_numpy()
         parts.append(pd.DataFrame({"school_id": o["school_id"].astype(str).to_numpy(),
-                                   "concern": np.where(persistent, "objectivity_repeated", "objectivity"),
+                                   "concern": [objectivity_flag(p) for p in persistent],
                                    "explanation": o["explanation"].to_numpy()}))
     parts = [p for p in parts if len(p)]
     if not parts:

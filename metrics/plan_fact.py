@@ -9,6 +9,7 @@ plan between the baseline and the target take the straight glide path (see
 indicator's own units — п. п. for a percentage, marks for a mark, people for a
 count — never as a share of the plan (5 % of a 3,8 plan would be 0,19 of a mark,
 and of a 0 plan nothing).
+`off_plan` picks the district's indicators off plan, worst first.
 """
 from __future__ import annotations
 
@@ -223,3 +224,13 @@ def _explanations(out: pd.DataFrame, is_range: np.ndarray) -> np.ndarray:
             res[i] = Explanation(Point(heads[status], (Quantity(fact, u), plan_arg)), pts, caveats,
                                  extra=extras[status])
     return res
+
+
+def off_plan(pvf: pd.DataFrame) -> pd.DataFrame:
+    """The district's indicators off plan (status «missed»), worst first: the largest deviation relative to the
+    plan first (a plan of 0 missed counts as the largest), then the programme's order."""
+    if pvf is None or pvf.empty:
+        return pd.DataFrame(columns=list(pvf.columns) if pvf is not None else [])
+    d = pvf[pvf["school_id"].isna() & (pvf["status"] == "missed")]
+    rel = pd.to_numeric(d["rel_deviation"], errors="coerce").abs().fillna(float("inf"))
+    return d.assign(_rel=rel).sort_values(["_rel", "indicator_id"], ascending=[False, True]).drop(columns="_rel")

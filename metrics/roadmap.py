@@ -6,7 +6,8 @@ recurring event has one state per occurrence (`roadmap_occurrences`) and a
 missed occurrence makes it overdue.
 `roadmap_summary` counts states by section, responsible party (several parties in
 one cell are split) or direction, with the share done and the share done on time.
-`events_due` lists the events whose control date falls in the next N days.
+`events_due` lists the events whose control date falls in the next N days;
+`deadline_lines` picks the few overdue and due-soon events a short list has room for.
 """
 from __future__ import annotations
 
@@ -510,3 +511,28 @@ def school_events(progress: pd.DataFrame, school_id: str, names: list[str]) -> p
                      for v in cells.dropna().unique()}
             mine |= cells.map(found).fillna(False).astype(bool)
     return progress[mine]
+
+
+def deadline_lines(progress: pd.DataFrame, due: pd.DataFrame, max_lines: int = 5,
+                   max_overdue: int = 3) -> tuple[list[dict[str, Any]], int]:
+    """The events for the block and how many distinct events there are in all: overdue ones first (longest overdue
+    first; at most `max_overdue` while due-soon ones wait, more when there are few of those), then those due soonest.
+    An overdue event that is also due soon (a recurring one) is one line. Dicts: kind ("overdue" | "due"), number,
+    title, date (the last missed or the coming control date), n_missed, next (the coming date of an overdue one)."""
+    over = progress[progress["state"] == "overdue"].sort_values(["days_overdue", "number"], ascending=[False, True]) \
+        if len(progress) else progress
+    soon = due.sort_values(["due_date", "number"]) if len(due) else due
+    key = ["number", "title"]
+    coming = {tuple(k): d for *k, d in soon[key + ["due_date"]].itertuples(index=False)} if len(soon) else {}
+    overdue_keys = {tuple(k) for k in over[key].itertuples(index=False)} if len(over) else set()
+    soon = soon[[tuple(k) not in overdue_keys for k in soon[key].itertuples(index=False)]] if len(soon) else soon
+    room = max_lines if soon.empty else max(max_overdue, max_lines - len(soon))  # unused room goes to the other
+    n_over = min(len(over), room)
+    lines = [{"kind": "overdue", "number": r["number"], "title": r["title"], "date": r["last_passed_date"],
+              "n_missed": int(r["n_missed"]) if pd.notna(r.get("n_missed")) else 1,
+              "next": coming.get((r["number"], r["title"]))}
+             for r in over.head(n_over).to_dict("records")]
+    lines += [{"kind": "due", "number": r["number"], "title": r["title"], "date": r["due_date"], "n_missed": 0,
+               "next": None}
+              for r in soon.head(max_lines - len(lines)).to_dict("records")]
+    return lines, len(over) + len(soon)

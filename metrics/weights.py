@@ -46,12 +46,17 @@ def weight(flag: Any) -> int:
     return WEIGHTS.get(str(flag), 0)
 
 
+def objectivity_flag(persistent: Any) -> str:
+    """The finding of a school with signs of inflated ВПР marks: repeated over the years, or this year only."""
+    return "objectivity_persistent" if bool(persistent) else "objectivity"
+
+
 def objectivity_finding(row: Any) -> dict | None:
     """An `objectivity_summary` row as a finding (None when the school has no flagged ВПР works)."""
     if row is None or not int(row.get("n_flagged_rows", 0) or 0) or row.get("explanation") is None:
         return None
     persistent = bool(row.get("persistent"))
-    flag = "objectivity_persistent" if persistent else "objectivity"
+    flag = objectivity_flag(persistent)
     return dict(flag=flag, severity="flag" if persistent else "warning", label=OBJECTIVITY_LABELS[flag],
                 explanation=row["explanation"], years=None, details=None, weight=weight(flag))
 

@@ -13,8 +13,9 @@ large figures, at most `MAX_LINES` lines, and a link on to the page with the res
   (`metrics.roadmap_progress`, `metrics.events_due`).
 
 Absent data is said in the block, in words. Names from files are escaped (`ui.safe.md`). The pure
-helpers (`offplan`, `deviation_text`, `short_name`, `concern_line`, `deadline_lines`) are what the
-tests check against the metrics.
+helpers (`deviation_text`, `short_name`, `concern_line`) are what the tests check; which indicators
+are off plan and which events make the block are `metrics.plan_fact.off_plan` and
+`metrics.roadmap.deadline_lines`.
 """
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ import re
 from datetime import date
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from metrics.concerns import school_concerns
+from metrics.plan_fact import off_plan
+from metrics.roadmap import deadline_lines
 from metrics.explain import plural
 from ui import data, filters, safe
 from ui import format as fmt
@@ -84,16 +86,6 @@ def deviation_text(deviation: Any, unit: Any, fact: Any = None) -> str:
     return text
 
 
-def offplan(pvf: pd.DataFrame) -> pd.DataFrame:
-    """The district's indicators off plan (status «missed»), worst first: the largest deviation relative to the
-    plan first (a plan of 0 missed counts as the largest), then the programme's order."""
-    if pvf is None or pvf.empty:
-        return pd.DataFrame(columns=list(pvf.columns) if pvf is not None else [])
-    d = pvf[pvf["school_id"].isna() & (pvf["status"] == "missed")]
-    rel = pd.to_numeric(d["rel_deviation"], errors="coerce").abs().fillna(float("inf"))
-    return d.assign(_rel=rel).sort_values(["_rel", "indicator_id"], ascending=[False, True]).drop(columns="_rel")
-
-
 def concern_line(concern: str, explanation: Any) -> str:
     """The one-line reason of a school's heaviest concern: the explanation's headline, led by «ШНОР …» where the
     headline does not say it (plain text; the headline's numbers are ours, its names already in the template)."""
@@ -104,31 +96,6 @@ def concern_line(concern: str, explanation: Any) -> str:
     if len(head) > 1 and head[0].isupper() and head[1].islower():
         head = head[0].lower() + head[1:]
     return f"{prefix}: {head}" if head else prefix
-
-
-def deadline_lines(progress: pd.DataFrame, due: pd.DataFrame, max_lines: int = MAX_LINES,
-                   max_overdue: int = MAX_OVERDUE) -> tuple[list[dict[str, Any]], int]:
-    """The events for the block and how many distinct events there are in all: overdue ones first (longest overdue
-    first; at most `max_overdue` while due-soon ones wait, more when there are few of those), then those due soonest.
-    An overdue event that is also due soon (a recurring one) is one line. Dicts: kind ("overdue" | "due"), number,
-    title, date (the last missed or the coming control date), n_missed, next (the coming date of an overdue one)."""
-    over = progress[progress["state"] == "overdue"].sort_values(["days_overdue", "number"], ascending=[False, True]) \
-        if len(progress) else progress
-    soon = due.sort_values(["due_date", "number"]) if len(due) else due
-    key = ["number", "title"]
-    coming = {tuple(k): d for *k, d in soon[key + ["due_date"]].itertuples(index=False)} if len(soon) else {}
-    overdue_keys = {tuple(k) for k in over[key].itertuples(index=False)} if len(over) else set()
-    soon = soon[[tuple(k) not in overdue_keys for k in soon[key].itertuples(index=False)]] if len(soon) else soon
-    room = max_lines if soon.empty else max(max_overdue, max_lines - len(soon))  # unused room goes to the other
-    n_over = min(len(over), room)
-    lines = [{"kind": "overdue", "number": r["number"], "title": r["title"], "date": r["last_passed_date"],
-              "n_missed": int(r["n_missed"]) if not fmt.is_missing(r.get("n_missed")) else 1,
-              "next": coming.get((r["number"], r["title"]))}
-             for r in over.head(n_over).to_dict("records")]
-    lines += [{"kind": "due", "number": r["number"], "title": r["title"], "date": r["due_date"], "n_missed": 0,
-               "next": None}
-              for r in soon.head(max_lines - len(lines)).to_dict("records")]
-    return lines, len(over) + len(soon)
 
 
 # --- rendering ----------------------------------------------------------------------------------------
@@ -158,7 +125,7 @@ def programme_block(year: int) -> None:
         st.metric("Показатели вне плана", "—")
         st.caption(f"За {fmt.year_label(year)} нет пар «план — факт» по району.")
     else:
-        off = offplan(district)
+        off = off_plan(district)
         near = int((judged["status"] == "near").sum())
         st.metric("Показатели вне плана", fmt.num(len(off)))
         st.caption(f"из {len(judged)} с планом и фактом" + (f" · близко к плану: {near}" if near else ""))
@@ -166,7 +133,7 @@ def programme_block(year: int) -> None:
                 for r in off.head(MAX_LINES).to_dict("records")])
         if off.empty:
             st.caption("Все показатели с данными — на плане или близко к нему.")
-    rest = len(offplan(district)) - MAX_LINES if len(district) else 0
+    rest = len(off) - MAX_LINES if not judged.empty else 0
     _more_link("pages/indicators.py", rest, "Все показатели программы", ":material/arrow_forward:")
 
 
@@ -213,7 +180,7 @@ def deadlines_block(on_date: date) -> None:
     c1, c2 = st.columns(2)
     c1.metric("Просрочено", fmt.num(n_over))
     c2.metric("Срок в 30 дней", fmt.num(len(due)))
-    lines, total = deadline_lines(progress, due)
+    lines, total = deadline_lines(progress, due, MAX_LINES, MAX_OVERDUE)
     items = []
     for x in lines:
         when = fmt.date_ru(x["date"])

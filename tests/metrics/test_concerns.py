@@ -27,7 +27,7 @@ def objectivity(*rows: tuple[str, int, bool]) -> pd.DataFrame:
 
 
 def test_weights_are_the_reading_order():
-    assert CONCERNS[:3] == ("stable_low", "objectivity_repeated", "low_results")
+    assert CONCERNS[:3] == ("stable_low", "objectivity_persistent", "low_results")
 
 
 def test_persistent_low_first_then_repeated_objectivity_then_the_rest():
@@ -36,7 +36,7 @@ def test_persistent_low_first_then_repeated_objectivity_then_the_rest():
     o = objectivity(("h", 4, True), ("i", 2, False), ("j", 0, False))
     out = school_concerns(f, o)
     assert list(out["school_id"]) == ["c", "h", "b", "d", "i", "a"]
-    assert list(out["concern"]) == ["stable_low", "objectivity_repeated", "low_results", "below_expectation",
+    assert list(out["concern"]) == ["stable_low", "objectivity_persistent", "low_results", "below_expectation",
                                     "objectivity", "min_fail_warning"]
     assert list(out["weight"]) == [0, 1, 2, 3, 4, 5]
     # ШНСУ, resilient and exit are no concern; a school without flagged works neither
@@ -80,5 +80,5 @@ def test_the_sample_district_2026(sample):
     o = metrics.objectivity_summary(metrics.objectivity_flags(sample["results"], 2026), 2026)
     out = school_concerns(f, o)
     assert list(out["school_id"]) == ["kedr", "lesn", "nosh5", "sos3"]
-    assert list(out["concern"]) == ["stable_low"] * 3 + ["objectivity_repeated"]
+    assert list(out["concern"]) == ["stable_low"] * 3 + ["objectivity_persistent"]
     assert headline_text(out.iloc[3]["explanation"]).startswith("Признаки необъективности ВПР повторяются: 19")

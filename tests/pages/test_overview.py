@@ -10,7 +10,8 @@ import metrics
 from metrics.format import NBSP
 from tests.pages.conftest import metric_bodies, metric_deltas, no_exception, page_links, table_with, texts, unescaped
 from ui import format as fmt
-from ui.first_screen import deadline_lines, short_name
+from metrics.roadmap import deadline_lines
+from ui.first_screen import short_name
 
 ON = date(2026, 11, 22)
 
