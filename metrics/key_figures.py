@@ -5,6 +5,8 @@ profile maths, the share of ЕГЭ results below the minimum, ОГЭ mean marks 
 Russian and maths, the share of ОГЭ «2», programme indicators achieved / near /
 missed, and overdue events — each with last year's value and the change.
 Missing data gives a row with a NaN value, never an error.
+`school_key_figures` gives the school card's three counts «k из n» (results significantly
+below the district, ВПР works with signs of inflated marks, indicators below plan).
 """
 from __future__ import annotations
 
@@ -139,3 +141,29 @@ def key_figures(results: pd.DataFrame | None, values: pd.DataFrame | None, indic
     out["change"] = out["value"] - out["prev_value"]
     out["participants"] = out["participants"].astype(float)
     return out[COLUMNS]
+
+
+def _flag(s: pd.Series) -> pd.Series:
+    return s.eq(True)  # missing counts as False
+
+
+def school_key_figures(intervals: pd.DataFrame | None, objectivity: pd.DataFrame | None,
+                       plan_fact: pd.DataFrame | None) -> dict[str, tuple[int, int] | None]:
+    """One school's counts for a year as (k, n), None where the data are missing.
+
+    - below: results significantly below the district, of those judged (a mean, not a small group,
+      no signs of inflated marks) — from its `intervals` rows of the year;
+    - objectivity: ВПР works with signs of inflated marks, of all its works — its `objectivity_summary` row;
+    - missed: its programme indicators that missed the plan, of those with a fact — its `plan_vs_fact` rows."""
+    out: dict[str, tuple[int, int] | None] = {"below": None, "objectivity": None, "missed": None}
+    if intervals is not None and len(intervals):
+        judged = intervals[intervals["mean"].notna() & ~_flag(intervals["small_n"]) & ~_flag(intervals["nonobjective"])]
+        out["below"] = (int(_flag(judged["significantly_below"]).sum()), len(judged))
+    if objectivity is not None and len(objectivity):
+        r = objectivity.iloc[0]
+        out["objectivity"] = (int(r["n_flagged_rows"]), int(r["n_rows"]))
+    if plan_fact is not None and len(plan_fact):
+        status = plan_fact["status"].astype(str)
+        known = status != "no data"
+        out["missed"] = (int((status[known] == "missed").sum()), int(known.sum()))
+    return out

@@ -19,6 +19,7 @@ from loaders.model import TABLES
 from metrics.profile import school_profile
 from ui import format as fmt
 from metrics.explain import Explanation
+from metrics.key_figures import school_key_figures
 from metrics.weights import school_findings
 from ui import safe
 from ui.reasons import explanation_block, plain_explanation, point_markdown
@@ -194,31 +195,18 @@ def key_figures(reg: Any, iv_year: pd.DataFrame, obj: pd.DataFrame, pvf: pd.Data
     students = reg.get("students") if reg is not None else None
     _figure(cols[0], "Обучающихся", "—" if fmt.is_missing(students) else fmt.num(int(students)),
             "По реестру школ.")
-    if iv_year is not None and len(iv_year):
-        judged = iv_year[iv_year["mean"].notna() & ~iv_year["small_n"].fillna(False).astype(bool)
-                         & ~iv_year["nonobjective"].fillna(False).astype(bool)]
-        low = int(judged["significantly_below"].fillna(False).astype(bool).sum())
-        text = f"{low} из {len(judged)}"
-    else:
-        text = "—"
-    _figure(cols[1], "Значимо ниже района", text,
+    counts = school_key_figures(iv_year, obj, pvf)
+
+    def of(key: str) -> str:
+        return "—" if counts[key] is None else "{} из {}".format(*counts[key])
+
+    _figure(cols[1], "Значимо ниже района", of("below"),
             "Предметы и классы, где средний балл школы ниже районного с учётом погрешности "
             "(из всех оценённых; группы меньше 10 участников и работы с признаками необъективности не оцениваются).")
-    if obj is not None and len(obj):
-        r = obj.iloc[0]
-        text = f"{int(r['n_flagged_rows'])} из {int(r['n_rows'])}"
-    else:
-        text = "—"
-    _figure(cols[2], "ВПР: работ с признаками", text,
+    _figure(cols[2], "ВПР: работ с признаками", of("objectivity"),
             "Работы ВПР (класс × предмет) с признаками необъективности: отметки расходятся с журналом или с ОГЭ так, "
             "что стоит обсудить.")
-    if pvf is not None and len(pvf):
-        known = pvf[pvf["status"].astype(str) != "no data"]
-        missed = int((known["status"].astype(str) == "missed").sum())
-        text = f"{missed} из {len(known)}"
-    else:
-        text = "—"
-    _figure(cols[3], "Показатели ниже плана", text,
+    _figure(cols[3], "Показатели ниже плана", of("missed"),
             "Школьные показатели программы, факт которых не достиг плана с учётом допуска (из показателей с фактом).")
 
 

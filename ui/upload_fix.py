@@ -130,6 +130,16 @@ def _save_aliases(store: Any, choices: dict[str, str], key: str) -> None:
         st.rerun()
 
 
+def _alias_pickers(store: Any, names: dict, registry: dict, key: str) -> None:
+    """One registry picker per name; the chosen schools are saved as aliases with one button."""
+    choices: dict[str, str] = {}
+    for i, (name, u) in enumerate(names.items()):
+        pick = _unmatched_picker(u, name, registry, f"{key}_{i}")
+        if pick:
+            choices[name] = pick
+    _save_aliases(store, choices, f"{key}_save")
+
+
 def show_unknown_schools(store: Any, result: LoadResult, token: str) -> None:
     """Unknown or ambiguous school names (they block accepting): which registry school each one is."""
     blocking = _names(result, fuzzy=False)
@@ -142,12 +152,7 @@ def show_unknown_schools(store: Any, result: LoadResult, token: str) -> None:
         return
     st.caption("Выберите, какая это школа реестра. Выбор сохранится как псевдоним: в следующих файлах это "
                "название будет узнаваться само.")
-    choices: dict[str, str] = {}
-    for i, (name, u) in enumerate(blocking.items()):
-        pick = _unmatched_picker(u, name, registry, f"upl_alias_{token}_{i}")
-        if pick:
-            choices[name] = pick
-    _save_aliases(store, choices, f"upl_alias_save_{token}")
+    _alias_pickers(store, blocking, registry, f"upl_alias_{token}")
 
 
 def show_fuzzy_schools(store: Any, result: LoadResult, token: str) -> None:
@@ -160,12 +165,7 @@ def show_fuzzy_schools(store: Any, result: LoadResult, token: str) -> None:
     st.caption("Эти названия совпали со школами реестра не точно. Данные будут записаны в выбранную школу — "
                "проверьте её; подтверждённый выбор сохранится как псевдоним. Если выбрана не та школа, "
                "выберите нужную.")
-    choices: dict[str, str] = {}
-    for i, (name, u) in enumerate(fuzzy.items()):
-        pick = _unmatched_picker(u, name, registry, f"upl_fuzzy_{token}_{i}")
-        if pick:
-            choices[name] = pick
-    _save_aliases(store, choices, f"upl_fuzzy_save_{token}")
+    _alias_pickers(store, fuzzy, registry, f"upl_fuzzy_{token}")
 
 
 def _targets(table: str | None) -> list[str]:

@@ -87,3 +87,19 @@ def test_missing_tables_give_nan_rows():
     assert len(out) == 12 and out["value"].isna().all()
     assert list(out.columns) == ["metric_id", "label", "value", "prev_value", "change", "unit", "good_direction",
                                  "participants"]
+
+
+def test_school_key_figures_count_what_was_judged():
+    """Hand-made rows: 5 results; a small group, one with inflated marks and one without a mean are not judged;
+    of the two judged one is significantly below → 1 of 2. 2 of 5 ВПР works flagged. Indicators: missed, met,
+    no data → 1 of 2."""
+    from metrics.key_figures import school_key_figures
+
+    iv = pd.DataFrame({"mean": [3.1, 3.5, 4.0, None, 3.9], "small_n": [False, True, False, False, False],
+                       "nonobjective": [False, False, True, False, None],
+                       "significantly_below": [True, True, True, True, False]})
+    obj = pd.DataFrame({"n_flagged_rows": [2], "n_rows": [5]})
+    pvf = pd.DataFrame({"status": ["missed", "achieved", "no data"]})
+    out = school_key_figures(iv, obj, pvf)
+    assert out == {"below": (1, 2), "objectivity": (2, 5), "missed": (1, 2)}
+    assert school_key_figures(None, pd.DataFrame(), None) == {"below": None, "objectivity": None, "missed": None}
