@@ -3,6 +3,9 @@
 `streamlit_server(store, tmp)` runs `streamlit run app.py` on a free port
 against the given store file (never seeding from elsewhere), waits for
 `/_stcore/health`, yields the base URL and stops the server afterwards.
+The module-scoped fixtures `server` (a dashboard on a freshly seeded sample
+store: {"url", "store"}) and `browser` (Debian's chromium through Playwright)
+serve every test module that needs no store of its own.
 """
 from __future__ import annotations
 
@@ -16,7 +19,13 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
-from tests.pages.conftest import ROOT, TODAY
+import pytest
+
+from tests.pages.conftest import ROOT, TODAY, seed_sample_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
 
 
 def free_port() -> int:
@@ -65,3 +74,24 @@ def streamlit_server(store: Path, tmp: Path, *extra: str) -> Iterator[str]:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A dashboard on a store seeded from sample_data/, one per test module: {"url": base URL, "store": path}."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    store = seed_sample_store(tmp / "store.sqlite")
+    with streamlit_server(store, tmp) as url:
+        yield {"url": url, "store": store}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless, one per test module."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (python3 dev.py test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()

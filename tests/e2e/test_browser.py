@@ -13,12 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.e2e.conftest import streamlit_server
-from tests.pages.conftest import ROOT, TODAY, seed_sample_store
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+from tests.e2e.conftest import ARGS, CHROMIUM  # noqa: F401 (the other browser tests import them from here)
+from tests.pages.conftest import ROOT, TODAY
 ARTIFACTS = ROOT / "test-artifacts"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
@@ -28,22 +24,6 @@ if not CHROMIUM.exists():
     pytest.skip("Debian chromium is not installed at /usr/bin/chromium (python3 dev.py test installs it)",
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
-    store = seed_sample_store(tmp / "store.sqlite")
-    with streamlit_server(store, tmp) as url:
-        yield {"url": url, "store": store}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def settle(page, timeout: float = 60_000) -> None:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, ARGS, settle, sync_api
-from tests.e2e.conftest import streamlit_server
-from tests.pages.conftest import seed_sample_store
+from tests.e2e.test_browser import ARTIFACTS, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -23,20 +21,10 @@ PAGES = ["", "indicators", "events", "ranking", "school?school=kedr", "risk", "o
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e_first_screen")
-    store = seed_sample_store(tmp / "store.sqlite")
-    with streamlit_server(store, tmp) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def page(server):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        pg = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, locale="ru-RU")
-        yield pg
-        browser.close()
+def page(browser):
+    pg = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, locale="ru-RU")
+    yield pg
+    pg.close()
 
 
 def viewport_shot(pg, name: str) -> None:
@@ -66,7 +54,7 @@ def scrolled(pg) -> float:
 
 @pytest.mark.parametrize("query", ["?year=2026", "?year=2026&school=sos3"])
 def test_three_blocks_inside_the_first_screen(server, page, query):
-    open_page(page, server + "/" + query)
+    open_page(page, server["url"] + "/" + query)
     assert page.locator("[data-testid=stSidebar]").is_visible()  # the sidebar is open, as a person finds it
     assert page.locator("[data-testid=stException]").count() == 0
     assert scrolled(page) == 0
@@ -86,7 +74,7 @@ def test_three_blocks_inside_the_first_screen(server, page, query):
 
 
 def test_a_school_in_the_risk_block_opens_its_card(server, page):
-    open_page(page, server + "/?year=2026")
+    open_page(page, server["url"] + "/?year=2026")
     page.locator(".st-key-first_risk_block [data-testid=stPageLink] a").first.click()
     page.wait_for_url(lambda u: "/school" in u and "school=kedr" in u, timeout=30_000)
     settle(page)
@@ -95,7 +83,7 @@ def test_a_school_in_the_risk_block_opens_its_card(server, page):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_title_starts_near_the_top(server, page, path):
-    open_page(page, f"{server}/{path}")
+    open_page(page, f"{server['url']}/{path}")
     top = page.locator("h1").first.bounding_box()["y"]
     assert top < 40, f"{path or 'overview'}: the title starts at {top:.0f} px"
     viewport_shot(page, "top_" + (path.split("?")[0] or "overview"))

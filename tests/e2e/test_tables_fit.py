@@ -12,9 +12,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import streamlit_server
-from tests.e2e.test_browser import ARGS, CHROMIUM, settle, shot
-from tests.pages.conftest import seed_sample_store
+from tests.e2e.test_browser import settle, shot
 
 pytestmark = pytest.mark.e2e
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-test.txt)")
@@ -52,24 +50,6 @@ MEASURE = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e_tables")
-    store = seed_sample_store(tmp / "store.sqlite")
-    with streamlit_server(store, tmp) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
 def open_expanders(page) -> None:
     """Open every closed expander in view (a click on its summary: no rerun, the grid inside is drawn)."""
     for _ in range(50):  # a click at a time: expanders inside expanders appear once their parent opens
@@ -103,7 +83,7 @@ def overflowing(tables: list[dict]) -> list[dict]:
 def test_no_table_overflows_its_container(server, browser, name):
     page = browser.new_page(viewport=VIEWPORT, locale="ru-RU")
     try:
-        page.goto(server + PAGES[name])
+        page.goto(server["url"] + PAGES[name])
         settle(page)
         if name != "commitments":  # every other page shows a table of the sample district: wait for the first
             page.locator("[data-testid=stDataFrame], [data-testid=stTable]").first.wait_for(state="attached",
