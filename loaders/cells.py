@@ -316,13 +316,44 @@ _OPENING = {"(": ")", "[": "]", "«": "»", "„": "“", "“": "”"}
 _BULLET = re.compile(r"^(?:[-–—•·*▪◦]\s*)+")
 
 
+# The first words (lowercase stems) of an item that names a person or a body of its own, though written without
+# a capital («директор МБОУ «СОШ № 5», зам. директора по УВР»). Any other item written from a small letter after
+# a comma or a line break continues the name before it: «Департамент образования, науки и молодежной политики …»,
+# a name wrapped to a second line («… Воронежской⏎области», «… политики⏎Воронежской области»). After a semicolon
+# an item always stands alone.
+OWN_PARTY_STEMS = ("директор", "зам", "руковод", "методист", "специалист", "педагог", "учител", "классн",
+                   "председател", "начальник", "инспектор", "эксперт", "тьютор", "психолог", "социальн", "член",
+                   "ответствен", "администрац", "отдел", "управлени", "комитет", "центр", "глав", "ведущ", "старш",
+                   "ст.", "сотрудник", "работник", "родител", "обучающ", "ученик", "выпускник", "волонт", "орган",
+                   "муниципальн", "образовательн", "общеобразовательн", "школ", "оо", "мо", "рмо", "шмо", "гмо",
+                   "профсоюз", "совет", "коллектив", "организатор", "ассистент", "советник", "вожат", "воспитател",
+                   "библиотек", "логопед", "дефектолог", "медицин", "представител")
+
+
+_PLACE_GENITIVE = re.compile(r"^[А-ЯЁ][а-яё-]+(?:ской|цкой|ского|цкого)\b")  # «…политики⏎Воронежской области»
+
+
+def _continues(item: str, sep: str) -> bool:
+    """Does a list item continue the one before it (see OWN_PARTY_STEMS)? A remark in brackets always does, and so
+    does a place name in the genitive wrapped to the next line."""
+    if item.startswith("(") or (sep in "\n\r" and _PLACE_GENITIVE.match(item)):
+        return True
+    if not item[:1].islower():
+        return False
+    first = item.split()[0].lower()
+    return not first.startswith(OWN_PARTY_STEMS)
+
+
 def split_list(value: Any) -> list[str]:
     """The items of a list cell (responsible parties), the one splitter every page, metric and report uses.
 
     Items are separated by a comma, a semicolon, a line break or « + », never inside parentheses or quotes
     («Заместители директоров (по УВР, по ВР)», «МБОУ «Школа «Радуга», филиал»» stay whole). The word «и» is not a
-    separator («Отдел опеки и попечительства» is one party). Bullets and the dots or spaces around an item are
-    dropped; blank items are left out. A bracket or quote that never closes protects nothing."""
+    separator («Отдел опеки и попечительства» is one party). An item written from a small letter that does not
+    start a person or body of its own continues the one before it, unless a semicolon separates them
+    (`OWN_PARTY_STEMS`): «Департамент образования, науки и молодежной политики» is one party. Bullets and the dots or spaces around an item are dropped; blank
+    items and a party repeated in the same cell are left out. A bracket or quote that never closes protects
+    nothing."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return []
     text = str(value).replace("\u00a0", " ")
@@ -345,24 +376,32 @@ def split_list(value: Any) -> list[str]:
                 protected[k] = True
         elif ch in "\n\r" and ascii_quote >= 0:
             ascii_quote = -1  # a plain quote never spans lines
-    parts, cur = [], []
-    i = 0
-    while i < len(text):
-        ch = text[i]
+    parts, cur, sep = [], [], ""
+    for i, ch in enumerate(text):
         if not protected[i] and (ch in _LIST_SEPARATORS or (ch == "+" and 0 < i < len(text) - 1
                                                             and text[i - 1] == " " and text[i + 1] == " ")):
-            parts.append("".join(cur))
-            cur = []
+            parts.append((sep, "".join(cur)))
+            cur, sep = [], ch
         else:
             cur.append(ch)
-        i += 1
-    parts.append("".join(cur))
-    out = []
-    for part in parts:
+    parts.append((sep, "".join(cur)))
+    out: list[str] = []
+    for sep, part in parts:
         item = _BULLET.sub("", " ".join(part.split())).strip(" .\t")
-        if item and item.lower() not in BLANK_WORDS:
+        if not item or item.lower() in BLANK_WORDS:
+            continue
+        if out and sep != ";" and _continues(item, sep):  # after «;» a list item often starts from a small letter
+            out[-1] += (" " if sep in "\n\r" or item.startswith("(") else f"{sep} ") + item
+        else:
             out.append(item)
-    return out
+    return list(dict.fromkeys(out))
+
+
+def join_list(items: list[str]) -> str:
+    """Items on one line, read back by `split_list` as the same items: «, » between them, «; » before an item
+    that a comma would join to the one before it («Департамент …; департамент строительной политики …»)."""
+    return "".join(item if k == 0 else ("; " if _continues(item, ",") else ", ") + item
+                   for k, item in enumerate(items))
 
 
 def to_texts(series: pd.Series) -> pd.Series:

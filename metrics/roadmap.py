@@ -20,7 +20,7 @@ import pandas as pd
 
 from functools import lru_cache
 
-from loaders.cells import split_list
+from loaders.cells import join_list, split_list
 from metrics.explain import Explanation, Point, render
 from metrics.settings import get
 
@@ -227,9 +227,10 @@ def responsible_parties(value: Any) -> list[str]:
     return list(_parties(str(value)))
 
 
-def responsible_text(value: Any, sep: str = ", ") -> str:
-    """The parties of one cell on one line, as every table shows them: «ИМЦ, МКОУ «Родниковская СОШ»»."""
-    return sep.join(responsible_parties(value))
+def responsible_text(value: Any) -> str:
+    """The parties of one cell on one line, as every table shows them: «ИМЦ, МКОУ «Родниковская СОШ»»
+    (`loaders.cells.join_list`: read back as the same parties)."""
+    return join_list(responsible_parties(value))
 
 
 def split_responsible(progress: pd.DataFrame) -> pd.DataFrame:
