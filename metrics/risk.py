@@ -346,9 +346,9 @@ def _min_fail_summary(prep, year, settings) -> dict:
     share = 100.0 * n_fail / n_schools if n_schools else float("nan")
     limit = float(get(settings, "risk.min_fail.max_school_share", 0.5))
     as_district = bool(n_schools and n_fail / n_schools >= limit)
-    e = Explanation(Point("Выпускники ниже минимального порога по обязательным предметам ГИА есть в {0} из {1}",
-                          (q(n_fail, "schools"), str(n_schools))),
-                    (Point("результатов ниже минимума: {0}", (q(per.sum(), "results"),)),),
+    e = Explanation(Point("Школ, где есть выпускники ниже минимального порога по обязательным предметам ГИА: {0} из {1}",
+                          (str(n_fail), str(n_schools))),
+                    (Point("всего ниже минимума: {0}", (q(per.sum(), "results"),)),),
                     ((Point("Так бывает в большинстве школ района, поэтому это показатель района, а не признак "
                             "отдельной школы"),) if as_district else ()))
     return {"n_schools": n_schools, "n_fail_schools": n_fail, "share": share, "results_below": float(per.sum()),

@@ -75,8 +75,10 @@ def context_plain(flag: str, d: Any) -> Explanation:
         sure = Point("это больше случайных колебаний: даже с учётом погрешности разница не меньше {0}",
                      (q(abs(min(hi, 0.0)), "index"),))
     else:
+        # a size word only for a gap beyond chance: «намного выше» with an interval that holds 0 would overclaim
+        size = size_word(gap) if lo > 0 else "в среднем"
         head = Point("Условия среди самых трудных в районе, а результат {0} выше, чем у школ с похожими условиями: "
-                     "на {1} по сводной шкале", (size_word(gap), q(abs(gap), "index")))
+                     "на {1} по сводной шкале", (size, q(abs(gap), "index")))
         sure = (Point("это больше случайных колебаний: даже с учётом погрешности разница не меньше {0}",
                       (q(max(lo, 0.0), "index"),)) if lo > 0 else
                 Point("с учётом погрешности разница может быть и меньше (от {0} до {1}): пример стоит изучить, "
