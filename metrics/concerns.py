@@ -2,13 +2,15 @@
 
 `school_concerns(flags, objectivity)` merges the at-risk flags (`metrics.risk_flags`) and the
 per-school objectivity summary (`metrics.objectivity_summary`) into one row per school with a
-concern, heaviest first. A concern is a finding of `metrics.weights` heavier than ШНСУ, in the same
-order as the school card reads them (0 = heaviest): persistent ШНОР, repeated signs of inflated ВПР
-marks, ШНОР this year, below expectation, signs of inflated ВПР marks this year only, a graduate
-below the minimum in a compulsory ГИА subject.
+concern, heaviest first. A concern is a finding of `metrics.weights` that compares a school with
+others, in the same order as the school card reads them (0 = heaviest): persistent ШНОР, repeated
+signs of inflated ВПР marks, ШНОР this year, below expectation, signs of inflated ВПР marks this
+year only.
 
-Not concerns: `social` (ШНСУ describes the conditions a school works in, not its work), and the
-good news `resilient` and `exit`. A school flagged `stable_low` is also `low_results`; the two count
+Not concerns: `min_fail_warning` (a graduate below the minimum is a count, not a comparison: in a
+simulated district with no real differences it named up to 42 % of schools, those with the largest
+cohorts; `min_fail_schools` counts them apart), `social` (ШНСУ describes the conditions a school
+works in, not its work), and the good news `resilient` and `exit`. A school flagged `stable_low` is also `low_results`; the two count
 as one concern, read through the `low_results` explanation (it names the years and the numbers;
 the `stable_low` one only says the rule held twice).
 """
@@ -18,8 +20,8 @@ import pandas as pd
 
 from metrics.weights import WEIGHTS, objectivity_flag
 
-# the card's findings heavier than ШНСУ, heaviest first
-CONCERNS = tuple(f for f in sorted(WEIGHTS, key=WEIGHTS.get, reverse=True) if WEIGHTS[f] > WEIGHTS["social"])
+# the card's findings that compare a school with others, heaviest first
+CONCERNS = tuple(f for f in sorted(WEIGHTS, key=WEIGHTS.get, reverse=True) if WEIGHTS[f] > WEIGHTS["min_fail_warning"])
 WEIGHT = {c: i for i, c in enumerate(CONCERNS)}
 OUT_COLUMNS = ["school_id", "concern", "weight", "explanation", "concerns", "n_concerns"]
 
@@ -65,3 +67,10 @@ def school_concerns(flags: pd.DataFrame, objectivity: pd.DataFrame | None = None
     res["n_concerns"] = res["concerns"].map(len)
     res = res.assign(_n=-res["n_concerns"]).sort_values(["weight", "_n", "school_id"], kind="stable")
     return res.drop(columns="_n").reset_index(drop=True)[OUT_COLUMNS]
+
+
+def min_fail_schools(flags: pd.DataFrame) -> int:
+    """How many schools have a graduate below the minimum in a compulsory ГИА subject (`min_fail_warning`)."""
+    if flags is None or not len(flags):
+        return 0
+    return int(flags.loc[flags["flag"] == "min_fail_warning", "school_id"].nunique())

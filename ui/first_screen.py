@@ -25,7 +25,7 @@ from typing import Any
 
 import streamlit as st
 
-from metrics.concerns import school_concerns
+from metrics.concerns import min_fail_schools, school_concerns
 from metrics.plan_fact import off_plan
 from metrics.roadmap import deadline_lines
 from metrics.explain import plural
@@ -149,12 +149,17 @@ def risk_block(year: int, chosen: str | None = None) -> None:
     concerns = school_concerns(flags, data.objectivity_summary(year))
     names = data.school_names()
     social = int(flags.loc[flags["flag"] == "social", "school_id"].nunique()) if len(flags) else 0
+    below_min = min_fail_schools(flags)
     st.metric("Школы с поводом для внимания", fmt.num(len(concerns)),
               help="По весу: сначала ШНОР не первый год, затем повторяющиеся признаки необъективности ВПР, затем "
-                   "ШНОР этого года, результаты ниже ожидаемого, признак необъективности этого года, выпускники ниже "
-                   "минимума. Сложные социальные условия (ШНСУ) — описание условий, а не оценка работы школы.")
-    if social:
-        st.caption(f"Кроме них, ШНСУ (условия, не оценка): {social}")
+                   "ШНОР этого года, результаты ниже ожидаемого, признак необъективности этого года. Выпускники ниже "
+                   "минимума — это счёт, а не сравнение школ, а сложные социальные условия (ШНСУ) — описание "
+                   "условий, а не оценка работы школы: их школы названы отдельно.")
+    apart = [f"ШНСУ (условия, не оценка): {social}"] if social else []
+    if below_min:
+        apart.append(f"есть выпускники ниже минимума ГИА: {below_min}")
+    if apart:
+        st.caption("Кроме них, " + "; ".join(apart))
     if concerns.empty:
         st.caption(f"За {fmt.year_label(year)} ни одна школа не отмечена.")
     for r in concerns.head(MAX_LINES).to_dict("records"):  # one clickable line per school: name, then why

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import metrics
-from metrics.concerns import CONCERNS, school_concerns
+from metrics.concerns import CONCERNS, min_fail_schools, school_concerns
 from metrics.explain import Explanation, Point, headline_text
 
 
@@ -35,12 +35,14 @@ def test_persistent_low_first_then_repeated_objectivity_then_the_rest():
               ("d", "below_expectation"), ("e", "social"), ("f", "resilient"), ("g", "exit"))
     o = objectivity(("h", 4, True), ("i", 2, False), ("j", 0, False))
     out = school_concerns(f, o)
-    assert list(out["school_id"]) == ["c", "h", "b", "d", "i", "a"]
+    assert list(out["school_id"]) == ["c", "h", "b", "d", "i"]
     assert list(out["concern"]) == ["stable_low", "objectivity_persistent", "low_results", "below_expectation",
-                                    "objectivity", "min_fail_warning"]
-    assert list(out["weight"]) == [0, 1, 2, 3, 4, 5]
-    # ШНСУ, resilient and exit are no concern; a school without flagged works neither
-    assert not {"e", "f", "g", "j"} & set(out["school_id"])
+                                    "objectivity"]
+    assert list(out["weight"]) == [0, 1, 2, 3, 4]
+    # a graduate below the minimum (a count, not a comparison), ШНСУ, resilient and exit are no concern;
+    # a school without flagged works neither
+    assert not {"a", "e", "f", "g", "j"} & set(out["school_id"])
+    assert min_fail_schools(f) == 1
 
 
 def test_stable_low_is_read_through_the_low_results_explanation_and_counted_once():
