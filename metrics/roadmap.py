@@ -437,12 +437,29 @@ def _plan_number_key(number: Any) -> tuple:
 
 
 def plan_order(events: pd.DataFrame) -> pd.DataFrame:
-    """The events (any frame with `number`) in plan order (`_plan_number_key`; stable for equal numbers)."""
+    """The events (any frame with `number`) in plan order, by number (`_plan_number_key`; stable for equal
+    numbers). Where the numbering starts again in each section (sorting by number alone would interleave two
+    sections), the events go section by section — sections by their smallest number, then as given — and by
+    number within each."""
     if "number" not in events or len(events) < 2:
         return events
     keys = [_plan_number_key(x) for x in events["number"]]
     order = sorted(range(len(events)), key=keys.__getitem__)
+    if "section" in events:
+        names = [_section_name(x) for x in events["section"]]
+        runs = sum(1 for a, b in zip(order, order[1:]) if names[a] != names[b]) + 1
+        if runs > len(set(names)):  # a section split in two: the numbering restarts per section
+            first: dict[str, tuple] = {}
+            for k in order:
+                first.setdefault(names[k], keys[k])
+            seen = {n: r for r, n in enumerate(dict.fromkeys(names))}
+            rank = {n: r for r, n in enumerate(sorted(first, key=lambda n: (first[n], seen[n])))}
+            order = sorted(range(len(events)), key=lambda k: (rank[names[k]], keys[k]))
     return events.iloc[order]
+
+
+def _section_name(section: Any) -> str:
+    return "" if section is None or (isinstance(section, float) and np.isnan(section)) else str(section)
 
 
 def section_order(sections: Any) -> list:

@@ -6,8 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from metrics.roadmap import (events_due, roadmap_occurrences, roadmap_progress, roadmap_summary, select_events,
-                             split_responsible)
+from metrics.roadmap import (events_due, plan_order, roadmap_occurrences, roadmap_progress, roadmap_summary,
+                             select_events, split_responsible)
 
 ON = "2024-05-15"
 
@@ -312,3 +312,15 @@ def test_roadmap_year_of_a_school():
     ev = YEAR_EVENTS.assign(responsible=["ИМЦ", "МКОУ «Кедровская ООШ»", "ИМЦ", "ИМЦ", "ИМЦ", "ИМЦ"])
     got = roadmap_year(ev, 2024, "2025-05-15", "kedr", ("Кедровская ООШ",))
     assert got["number"].tolist() == ["1.2"]
+
+
+def test_plan_order_never_interleaves_sections_whose_numbering_restarts():
+    """A regional plan (voronezh_strategy_plan.xlsx) numbers «1, 1.1, 2» in its first section and «1.1.1.1, 1.1.1.2»
+    in the next: by number alone «1.1.1.1» would sit between «1.1» and «2». Section by section instead, sections by
+    their smallest number; any input order gives the same result."""
+    ev = pd.DataFrame({"section": ["СЦ0.0 Цель"] * 3 + ["СЦ1.1 Задача"] * 2 + ["СЦ1.2 Задача"] * 2,
+                       "number": ["1", "1.1", "2", "1.1.1.1", "1.1.1.2", "1.2.1.1", "1.2.1.10"]})
+    want = [("СЦ0.0 Цель", "1"), ("СЦ0.0 Цель", "1.1"), ("СЦ0.0 Цель", "2"), ("СЦ1.1 Задача", "1.1.1.1"),
+            ("СЦ1.1 Задача", "1.1.1.2"), ("СЦ1.2 Задача", "1.2.1.1"), ("СЦ1.2 Задача", "1.2.1.10")]
+    for frame in (ev, ev.iloc[::-1], ev.sample(frac=1, random_state=3)):
+        assert list(plan_order(frame)[["section", "number"]].itertuples(index=False, name=None)) == want
