@@ -108,9 +108,10 @@ def _event_figures(events, on_date, settings) -> list[dict[str, Any]]:
 
         now, prev = figures(on), figures(on - pd.DateOffset(years=1))
     return [
-        dict(metric_id="events_overdue", label="Просроченные мероприятия", value=now[0], prev_value=prev[0], unit="шт.",
-             good_direction="lower", participants=np.nan),
-        dict(metric_id="events_done_on_time_share", label="Доля мероприятий, выполненных в срок", value=now[1],
+        # the whole plan as known on on_date (not one school year: that is the events page's view)
+        dict(metric_id="events_overdue", label="Просрочено на сегодня (весь план)", value=now[0], prev_value=prev[0],
+             unit="шт.", good_direction="lower", participants=np.nan),
+        dict(metric_id="events_done_on_time_share", label="Выполнено в срок на сегодня (весь план)", value=now[1],
              prev_value=prev[1], unit="%", good_direction="higher", participants=np.nan),
     ]
 
