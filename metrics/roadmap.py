@@ -509,6 +509,18 @@ def _name_regex(patterns: list[str]) -> re.Pattern | None:
     return re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
 
 
+def plan_names(schools: pd.DataFrame | None, school_id: str, *also: Any) -> tuple[str, ...]:
+    """The ways a plan may write a school: `also` (its display name), then every full and short name the
+    registry gives it in any year; distinct, blanks left out. What `school_events` looks for."""
+    names = [str(x) for x in also if x is not None and not (isinstance(x, float) and np.isnan(x))]
+    if schools is not None and len(schools) and "school_id" in schools:
+        rows = schools[schools["school_id"].astype(str) == str(school_id)]
+        for c in ("name", "short_name"):
+            if c in rows:
+                names += rows[c].dropna().astype(str).tolist()
+    return tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+
 def school_events(progress: pd.DataFrame, school_id: str, names: list[str]) -> pd.DataFrame:
     """Events of the school: its `school_id`, or its name (`name_patterns`) among the responsible parties or in
     the event's title («Внешний аудит объективности ВПР в МБОУ «Сосновская СОШ № 3»»), found as a whole name

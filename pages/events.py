@@ -12,7 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.roadmap import responsible_text, school_year_of, school_year_window, section_order, select_events
+from metrics.roadmap import (plan_names, responsible_text, school_year_of, school_year_window, section_order,
+                             select_events)
 from ui import charts, data, empty, figure_cache, filters
 from ui import format as fmt
 from ui.tables import show_table
@@ -54,22 +55,10 @@ def set_filter(key: str, value) -> None:
 
 
 # --- scope: the school year and the school -------------------------------------------------------------
-def school_names_of(school_id: str) -> tuple[str, ...]:
-    """The ways the plan may write the school: its short name and its registry name(s)."""
-    names = [filters.school_label(school_id)]
-    reg = data.table("schools")
-    if len(reg):
-        rows = reg[reg["school_id"].astype(str) == str(school_id)]
-        for c in ("name", "short_name"):
-            if c in rows:
-                names += rows[c].dropna().astype(str).tolist()
-    return tuple(dict.fromkeys(n for n in names if n and n.strip()))
-
-
 district = data.roadmap_year(year, on_date)
 scope, names = None, ()
 if school is not None:
-    names = school_names_of(school)
+    names = plan_names(data.table("schools"), school, filters.school_label(school))
     mine = data.roadmap_year(year, on_date, school, names)
     label = filters.school_md(school)
     if len(mine):

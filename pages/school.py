@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.profile import registry_row
-from metrics.roadmap import school_events
+from metrics.roadmap import plan_names, school_events
 from ui import data, documents, empty, filters
 from ui import interview_view
 from ui import format as fmt
@@ -243,10 +243,7 @@ with t_events, data.guard("Мероприятия"):
         st.caption("План мероприятий не загружен.")
     else:
         progress = data.roadmap_progress(on_date)
-        own_names = [label]
-        if reg is not None:
-            own_names += [reg.get("name"), reg.get("short_name")]
-        ev = school_events(progress, school, own_names)
+        ev = school_events(progress, school, plan_names(data.table("schools"), school, label))
         if ev is None or ev.empty:
             st.caption("В плане мероприятий нет мероприятий, где школа указана исполнителем.")
         else:

@@ -25,7 +25,7 @@ from metrics.explain import Explanation, Point, Quantity, plain, point_text
 from metrics.lists import LISTS, list_changes
 from metrics.periods import Period
 from metrics.plan_fact import STATUS_TEXT
-from metrics.roadmap import school_events, split_responsible
+from metrics.roadmap import plan_names, school_events, split_responsible
 from ui import format as fmt
 from metrics.objectivity import FLAG_SHORT as OBJECTIVITY_SIGNS
 
@@ -748,5 +748,6 @@ def handout_content(inp: Inputs, school_id: str, year: int) -> HandoutContent:
     return HandoutContent(
         school_id=str(school_id), school=label, full_name=full if full != label else "", year=year,
         on_date=inp.today, flags=risk_lines(inp, year, names, school_id), results=results, gia=gia, other=other,
-        indicators=indicators, events=_school_events(inp, school_id, [label, full], inp.today),
+        indicators=indicators, events=_school_events(inp, school_id, list(plan_names(inp.table("schools"), school_id, label)),
+                              inp.today),
         commitments=commitments, last_interview=last, objectivity=own, vpr_works=vpr)
