@@ -741,6 +741,7 @@ def handout_content(inp: Inputs, school_id: str, year: int) -> HandoutContent:
     if not results and not indicators and not inp.has("events"):
         raise MissingData(f"За {year} год по школе «{label}» нет ни результатов, ни показателей программы.")
     gia, other = key_results(results)
+    written = list(plan_names(inp.table("schools"), school_id, label))
     objectivity, _ = objectivity_lines(inp, year, names)
     own = next((o for o in objectivity if o.school == label), None)
     vpr = sum(1 for r in results if r.exam == "ВПР")
@@ -748,6 +749,5 @@ def handout_content(inp: Inputs, school_id: str, year: int) -> HandoutContent:
     return HandoutContent(
         school_id=str(school_id), school=label, full_name=full if full != label else "", year=year,
         on_date=inp.today, flags=risk_lines(inp, year, names, school_id), results=results, gia=gia, other=other,
-        indicators=indicators, events=_school_events(inp, school_id, list(plan_names(inp.table("schools"), school_id, label)),
-                              inp.today),
+        indicators=indicators, events=_school_events(inp, school_id, written, inp.today),
         commitments=commitments, last_interview=last, objectivity=own, vpr_works=vpr)
