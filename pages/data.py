@@ -31,32 +31,27 @@ st.caption(f"Хранилище «{store_name(store.path)}» · версия д�
 
 # --- what is loaded ------------------------------------------------------------------
 st.subheader("Что загружено")
-t = data.tables()
-loaded = loaded_frame(t)
+summary = data.summary()
+loaded = loaded_frame(summary)
 cols = st.columns(len(loaded))
 for col, r in zip(cols, loaded.to_dict("records")):  # five tables
     with col:
         count_card(r)
 
-res = t["results"]
-if len(res):
-    latest = pd.to_numeric(res["year"], errors="coerce").max()
-    by_exam = (res.assign(year=pd.to_numeric(res["year"], errors="coerce"))
-               .groupby("exam")["year"].max().astype(int).to_dict())
+by_exam = summary.get("results", {}).get("last_year_by_exam", {})
+if by_exam:
     parts = ", ".join(f"{e} — {y}" for e, y in by_exam.items())
-    st.markdown(f"Последние результаты: **{int(latest)} год** ({parts}).")
-vals = t["values"]
-if len(vals):
-    facts = vals[vals["kind"] == "fact"]
-    if len(facts):
-        st.markdown(f"Последние фактические значения показателей: **{int(pd.to_numeric(facts['year'], errors='coerce').max())} год**.")
+    st.markdown(f"Последние результаты: **{max(by_exam.values())} год** ({parts}).")
+last_fact = summary.get("values", {}).get("last_fact_year")
+if last_fact is not None:
+    st.markdown(f"Последние фактические значения показателей: **{int(last_fact)} год**.")
 
 show_table(loaded, {"title": "Таблица", "rows_text": st.column_config.TextColumn("Строк", alignment="right"),
                     "schools_text": st.column_config.TextColumn("Школ", alignment="right"),
                     "first_year": "С года", "last_year": "По год", "what": "Что загружено", "detail": "Что это"},
            what=("загруженные_таблицы",), key="data_tables")
 
-if not any(len(t[name]) for name in TABLES):
+if not loaded["rows"].any():
     empty.empty_hint(list(TABLES), "хранилище пустое", key="data_empty")
 
 # --- sources -------------------------------------------------------------------------------

@@ -112,6 +112,11 @@ class Store(interviews.InterviewRecords):
         with self._session() as con:
             return facets.counts(con)
 
+    def summary(self) -> dict[str, dict[str, Any]]:
+        """Rows, schools and years per table, for the «Данные» page (store/facets.py), without reading a table."""
+        with self._session() as con:
+            return facets.summary(con)
+
     def facets(self) -> dict[str, Any]:
         """What the filters offer, from small DISTINCT queries (store/facets.py)."""
         with self._session() as con:

@@ -1,15 +1,16 @@
 """What does the store hold, in a few small queries (no table is read into memory)?
 
-The sidebar's year, school and procedure lists and a page's "is anything loaded"
-check need only distinct values and row counts; reading every result row for
-them took seconds at region scale. Each function takes an open connection.
+The sidebar's year, school and procedure lists, a page's "is anything loaded"
+check and the «Данные» page's counts need only distinct values and row counts;
+reading every result row for them took seconds at region scale. Each function
+takes an open connection.
 """
 from __future__ import annotations
 
 import sqlite3
 from typing import Any
 
-from loaders.model import TABLES
+from loaders.model import TABLES, columns
 from store.tables import data_table
 
 
@@ -36,3 +37,34 @@ def facets(con: sqlite3.Connection) -> dict[str, Any]:
         "result_schools": {str(r[0]) for r in con.execute(f"SELECT DISTINCT school_id FROM {res}") if r[0] is not None},
         "value_schools": value_schools - {""},
     }
+
+
+def _one(con: sqlite3.Connection, sql: str) -> Any:
+    return con.execute(sql).fetchone()[0]
+
+
+def summary(con: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """Per model table: rows; schools (distinct non-blank school codes) and first_year / last_year where the
+    table has them. Also values: indicators (distinct), district (any value without a school), last_fact_year;
+    results: last_year_by_exam ({exam: year})."""
+    out: dict[str, dict[str, Any]] = {}
+    for t in TABLES:
+        tbl, cols = data_table(t), set(columns(t))
+        info: dict[str, Any] = {"rows": int(_one(con, f"SELECT count(*) FROM {tbl}"))}
+        if "school_id" in cols:
+            info["schools"] = int(_one(con, f"SELECT count(DISTINCT trim(school_id)) FROM {tbl} "
+                                            "WHERE school_id IS NOT NULL AND trim(school_id) != ''"))
+        if "year" in cols:
+            lo, hi = con.execute(f"SELECT min(CAST(year AS INTEGER)), max(CAST(year AS INTEGER)) FROM {tbl} "
+                                 "WHERE year IS NOT NULL").fetchone()
+            info["first_year"], info["last_year"] = lo, hi
+        out[t] = info
+    vals, res = data_table("values"), data_table("results")
+    out["values"]["indicators"] = int(_one(con, f"SELECT count(DISTINCT indicator_id) FROM {vals}"))
+    out["values"]["district"] = bool(_one(con, f"SELECT EXISTS (SELECT 1 FROM {vals} "
+                                               "WHERE school_id IS NULL OR trim(school_id) = '')"))
+    out["values"]["last_fact_year"] = _one(con, f"SELECT max(CAST(year AS INTEGER)) FROM {vals} WHERE kind = 'fact'")
+    out["results"]["last_year_by_exam"] = {str(e): int(y) for e, y in con.execute(
+        f"SELECT exam, max(CAST(year AS INTEGER)) FROM {res} WHERE year IS NOT NULL GROUP BY exam ORDER BY exam")
+        if e is not None and y is not None}
+    return out

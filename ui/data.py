@@ -384,6 +384,17 @@ def _facets(path: str | None, ver: int) -> dict[str, Any]:
     return s.facets() if s is not None else dict(_NO_FACETS)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _summary(path: str | None, ver: int) -> dict[str, dict[str, Any]]:
+    s = _open(path) if ver >= 0 else None
+    return s.summary() if s is not None else {}
+
+
+def summary() -> dict[str, dict[str, Any]]:
+    """Rows, schools and years per table (`Store.summary()`), once per data version; shared — do not modify."""
+    return _summary(store_path(), version())
+
+
 def facets() -> dict[str, Any]:
     """What the filters offer, computed once per data version: result_years, value_years,
     fact_years, exams, result_schools, value_schools (sets; shared — do not modify)."""

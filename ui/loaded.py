@@ -1,6 +1,6 @@
 """What is loaded, counted the way a methodologist counts it? (the «Данные» page)
 
-`loaded_frame(tables)` gives one line per tidy table: what it holds in words people count in — schools in the
+`loaded_frame(summary)` gives, from `Store.summary()` (small queries, no table read), one line per tidy table: what it holds in words people count in — schools in the
 registry (distinct schools, not its rows, which are one per school and year), indicators, indicator values
 (and for how many indicators and schools), events, result rows and how many schools they cover — plus the
 number of rows, the years, and `rows_text` etc. written the Russian way (1 234). `store_name(path)` is the
@@ -23,61 +23,46 @@ def _n(n: int, one: str, few: str, many: str) -> str:
     return f"{fmt.num(int(n))} {fmt.plural(n, one, few, many)}"
 
 
-def _w(n: int, one: str, few: str, many: str) -> str:
-    return fmt.plural(n, one, few, many)
+def _year(y: Any) -> str:
+    return "—" if y is None else str(int(y))
 
 
-def _schools(df: pd.DataFrame) -> int:
-    if "school_id" not in df or df.empty:
-        return 0
-    s = df["school_id"].dropna().astype(str).str.strip()
-    return int(s[s != ""].nunique())
-
-
-def _years(df: pd.DataFrame) -> tuple[str, str]:
-    if "year" not in df or df.empty:
-        return "—", "—"
-    y = pd.to_numeric(df["year"], errors="coerce").dropna()
-    return (str(int(y.min())), str(int(y.max()))) if len(y) else ("—", "—")
-
-
-def describe(table: str, df: pd.DataFrame) -> tuple[int, str, str]:
-    """(the count a person counts the table in; its noun; what one row is / what it covers)."""
-    rows, schools = len(df), _schools(df)
+def describe(table: str, info: dict[str, Any]) -> tuple[int, str, str]:
+    """(the count a person counts the table in; its noun; what one row is / what it covers), from the table's
+    `Store.summary()` entry."""
+    rows, schools = int(info.get("rows", 0)), int(info.get("schools", 0))
     if table == "schools":
-        return schools, _w(schools, "школа", "школы", "школ"), f"{_n(rows, 'строка', 'строки', 'строк')}: школа × учебный год"
+        return schools, fmt.plural(schools, "школа", "школы", "школ"), \
+            f"{_n(rows, 'строка', 'строки', 'строк')}: школа × учебный год"
     if table == "indicators":
-        return rows, _w(rows, "показатель", "показателя", "показателей"), "по строке на показатель"
+        return rows, fmt.plural(rows, "показатель", "показателя", "показателей"), "по строке на показатель"
     if table == "values":
-        inds = int(df["indicator_id"].nunique()) if rows else 0
-        blank = df["school_id"].isna() | (df["school_id"].astype(str).str.strip() == "") if rows else pd.Series([])
-        where = " и району" if bool(blank.any()) else ""
-        return (rows, _w(rows, "значение", "значения", "значений"),
+        inds = int(info.get("indicators", 0))
+        where = " и району" if info.get("district") else ""
+        return (rows, fmt.plural(rows, "значение", "значения", "значений"),
                 f"по {_n(inds, 'показателю', 'показателям', 'показателям')}: "
                 f"{_n(schools, 'школе', 'школам', 'школам')}{where}")
     if table == "events":
-        return rows, _w(rows, "мероприятие", "мероприятия", "мероприятий"), "по строке на пункт плана"
+        return rows, fmt.plural(rows, "мероприятие", "мероприятия", "мероприятий"), "по строке на пункт плана"
     if table == "results":
-        return (rows, _w(rows, "строка", "строки", "строк"),
+        return (rows, fmt.plural(rows, "строка", "строки", "строк"),
                 f"по {_n(schools, 'школе', 'школам', 'школам')}: школа × процедура × предмет × год")
-    return rows, _w(rows, "строка", "строки", "строк"), ""
+    return rows, fmt.plural(rows, "строка", "строки", "строк"), ""
 
 
-def loaded_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One line per tidy table: table, title, count, noun, what («18 школ»), detail, rows, rows_text, schools,
-    schools_text, first_year, last_year."""
+def loaded_frame(summary: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """One line per tidy table from `Store.summary()`: table, title, count, noun, what («18 школ»), detail, rows,
+    rows_text, schools, schools_text, first_year, last_year."""
     lines = []
     for name in TABLES:
-        df = tables.get(name)
-        df = pd.DataFrame() if df is None else df
-        count, noun, detail = describe(name, df)
-        first, last = _years(df)
-        schools = _schools(df) if "school_id" in df else 0
+        info = summary.get(name, {})
+        count, noun, detail = describe(name, info)
+        rows, schools = int(info.get("rows", 0)), int(info.get("schools", 0))
         lines.append({"table": name, "title": TABLE_TITLES[name], "count": count, "noun": noun,
                       "what": f"{fmt.num(count)} {noun}", "detail": detail,
-                      "rows": len(df), "rows_text": fmt.num(len(df)),
+                      "rows": rows, "rows_text": fmt.num(rows),
                       "schools": schools, "schools_text": fmt.num(schools) if schools else "—",
-                      "first_year": first, "last_year": last})
+                      "first_year": _year(info.get("first_year")), "last_year": _year(info.get("last_year"))})
     return pd.DataFrame(lines)
 
 
