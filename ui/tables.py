@@ -159,8 +159,8 @@ def fit(view: pd.DataFrame, config: dict[str, Any], budget: int = FULL) -> tuple
     Each column asks for its widest text (header or the first rows; a set width counts as the most it needs).
     When the table is too wide, long-text columns (names, titles, reasons: longer than LONG_TEXT characters)
     give way first, down to MIN_TEXT px (their texts then wrap or end in «…»); if that is not enough every
-    column gives way in proportion down to its header's width, and only then down to MIN_COL px (less only when
-    even that does not fit). Room left over goes to long texts that a set width would cut. Returns (config with a width for every column, the
+    column gives way in proportion, down to MIN_COL px (less only when even that does not fit). Room left over
+    goes to long texts that a set width would cut. Returns (config with a width for every column, the
     columns whose texts no longer fit on one line)."""
     need, floor, natural, long_cols = {}, {}, {}, set()
     lengths = _text_lengths(view)
@@ -181,13 +181,12 @@ def fit(view: pd.DataFrame, config: dict[str, Any], budget: int = FULL) -> tuple
             floor[c] = min(want, max(head, MIN_COL))
         need[c] = want
     width = dict(need)
-    least = min(MIN_COL, budget / max(len(view.columns), 1))  # never wider than the page, whatever it takes
-    # first the long texts give way, then every column down to its header, and only then below it
-    for group, low in ((long_cols, floor), (set(view.columns), floor), (set(view.columns), None)):
+    for group in (long_cols, set(view.columns)):  # first the long texts give way, then every column
         excess = sum(width.values()) - budget
         if excess <= 0:
             break
-        room = {c: width[c] - (low[c] if low is not None else least) for c in group}
+        least = min(MIN_COL, budget / max(len(view.columns), 1))  # never wider than the page, whatever it takes
+        room = {c: width[c] - (floor[c] if group is long_cols else least) for c in group}
         total = sum(max(r, 0) for r in room.values())
         if total <= 0:
             continue
