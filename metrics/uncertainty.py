@@ -46,8 +46,11 @@ def scale_of(district_mean) -> tuple[np.ndarray, np.ndarray]:
     return np.where(marks, MARK_SCALE[0], SCORE_SCALE[0]), np.where(marks, MARK_SCALE[1], SCORE_SCALE[1])
 
 
-def intervals(results: pd.DataFrame, year: int | None = None, settings: dict | None = None) -> pd.DataFrame:
-    """Return one row per school × exam × subject × grade × year (only `year` when given) with 95 % intervals.
+def intervals(results: pd.DataFrame, year: int | None = None, settings: dict | None = None,
+              school_id: str | None = None) -> pd.DataFrame:
+    """Return one row per school × exam × subject × grade × year (only `year` when given, only school `school_id`
+    when given: the same rows as the whole district's, since the district values and each school's family of
+    tests do not depend on which rows are returned) with 95 % intervals.
 
     Columns: school_id, year, exam, subject, grade, participants, mean, sd, sd_source ("marks"|"district"),
     district_sd_source ("marks"|"tails"|"settings"), mean_low, mean_high (95 %, clipped to the scale),
@@ -60,12 +63,16 @@ def intervals(results: pd.DataFrame, year: int | None = None, settings: dict | N
     District values exclude results with signs of inflated ВПР marks (`metrics.measures.prepare`).
     """
     prep = prepare(results, settings)
-    return intervals_from_prep(prep, year, settings)
+    return intervals_from_prep(prep, year, settings, school_id)
 
 
-def intervals_from_prep(prep: pd.DataFrame, year: int | None = None, settings: dict | None = None) -> pd.DataFrame:
+def intervals_from_prep(prep: pd.DataFrame, year: int | None = None, settings: dict | None = None,
+                        school_id: str | None = None) -> pd.DataFrame:
     """`intervals()` on the output of `metrics.measures.prepare()` (saves re-preparing)."""
-    rows = np.arange(len(prep)) if year is None else np.flatnonzero(prep["year"].to_numpy() == int(year))
+    keep = np.ones(len(prep), dtype=bool) if year is None else prep["year"].to_numpy() == int(year)
+    if school_id is not None:
+        keep &= prep["school_id"].astype(str).to_numpy() == str(school_id)
+    rows = np.flatnonzero(keep)
     grade = prep["grade"].to_numpy()[rows]
     order = np.lexsort((code_rank(prep["_sid"].to_numpy()[rows], prep["school_id"].to_numpy()[rows]),
                         np.where(np.isnan(grade), np.inf, grade),

@@ -92,8 +92,7 @@ if printing:  # the print view is the handout: the same two pages as its PDF
         documents.print_handout(school, year)
     st.stop()
 
-iv_all = data.intervals(None) if data.has("results") else pd.DataFrame()
-iv_school = iv_all[iv_all["school_id"].astype(str) == school] if len(iv_all) else iv_all
+iv_school = data.intervals(None, school_id=school) if data.has("results") else pd.DataFrame()
 iv_year = iv_school[pd.to_numeric(iv_school["year"], errors="coerce") == year] if len(iv_school) else iv_school
 if iv_year.empty and data.has("results"):
     empty.no_school_data(label, year, "результатов оценочных процедур")

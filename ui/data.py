@@ -341,8 +341,10 @@ def risk_summary(year: int) -> pd.DataFrame:
     return metric("risk_summary", year=year)
 
 
-def intervals(year: int | None = None) -> pd.DataFrame:
-    return metric("intervals", year=year)
+def intervals(year: int | None = None, school_id: str | None = None) -> pd.DataFrame:
+    """`metrics.intervals` of one year (None: every year), of one school when school_id is given (the card: a
+    few hundred rows, not the region's 420,000)."""
+    return metric("intervals", year=year, school_id=school_id)
 
 
 def objectivity_flags(year: int) -> pd.DataFrame:

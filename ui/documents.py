@@ -48,17 +48,41 @@ def download(label: str, make: Callable[[], bytes], name: str, mime: str, key: s
                        on_click="ignore")
 
 
-def brief_buttons(year: int) -> None:
-    """The meeting brief as PDF and Word, one click each."""
+def _brief(year: int, fmt: str) -> bytes:
     from reports import brief
     from reports.content import brief_content
 
+    content = brief_content(inputs(), year)
+    return brief.pdf_bytes(content) if fmt == "pdf" else brief.docx_bytes(content)
+
+
+def _programme(period: Period, fmt: str) -> bytes:
+    from reports import programme
+    from reports.content import programme_content
+
+    content = programme_content(inputs(), period)
+    return programme.pdf_bytes(content)[0] if fmt == "pdf" else programme.docx_bytes(content)
+
+
+def _handout(school_id: str, year: int, fmt: str) -> bytes:
+    from reports import handout
+    from reports.content import handout_content
+
+    content = handout_content(inputs(), school_id, year)
+    return handout.pdf_bytes(content) if fmt == "pdf" else handout.docx_bytes(content)
+
+
+# The document modules (reportlab, python-docx, matplotlib: 0.7 s of imports) are imported when a button is
+# pressed, not when a page with the buttons is first drawn.
+
+def brief_buttons(year: int) -> None:
+    """The meeting brief as PDF and Word, one click each."""
     c1, c2 = st.columns(2)
     with c1:
-        download("Справка к совещанию · PDF", lambda: brief.pdf_bytes(brief_content(inputs(), year)),
+        download("Справка к совещанию · PDF", lambda: _brief(year, "pdf"),
                  file_name("справка_к_совещанию", year, ext="pdf"), PDF, "doc_brief_pdf", ":material/picture_as_pdf:")
     with c2:
-        download("Справка · Word", lambda: brief.docx_bytes(brief_content(inputs(), year)),
+        download("Справка · Word", lambda: _brief(year, "docx"),
                  file_name("справка_к_совещанию", year, ext="docx"), DOCX, "doc_brief_docx", ":material/description:")
 
 
@@ -75,9 +99,6 @@ def period_options(today: date, years: list[int]) -> tuple[list[Period], int]:
 
 def programme_buttons() -> None:
     """The programme progress report for a chosen period, as Word (to edit) and PDF."""
-    from reports import programme
-    from reports.content import programme_content
-
     years = sorted(data.facets()["value_years"] | data.facets()["result_years"])
     options, default = period_options(filters.today(), years)
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
@@ -86,29 +107,26 @@ def programme_buttons() -> None:
     if period is None:
         return
     with c2:
-        download("Отчёт · Word", lambda: programme.docx_bytes(programme_content(inputs(), period)),
+        download("Отчёт · Word", lambda: _programme(period, "docx"),
                  file_name("отчёт_о_ходе_программы", period.code, ext="docx"), DOCX, "doc_prog_docx",
                  ":material/description:")
     with c3:
-        download("Отчёт · PDF", lambda: programme.pdf_bytes(programme_content(inputs(), period))[0],
+        download("Отчёт · PDF", lambda: _programme(period, "pdf"),
                  file_name("отчёт_о_ходе_программы", period.code, ext="pdf"), PDF, "doc_prog_pdf",
                  ":material/picture_as_pdf:")
 
 
 def handout_buttons(school_id: str, year: int) -> None:
     """The interview handout of one school (two pages) as PDF and Word."""
-    from reports import handout
-    from reports.content import handout_content
-
     c1, c2 = st.columns(2)
     with c1:
         download("Материалы к собеседованию (PDF, 2 стр.)",
-                 lambda: handout.pdf_bytes(handout_content(inputs(), school_id, year)),
+                 lambda: _handout(school_id, year, "pdf"),
                  file_name("собеседование", school_id, year, ext="pdf"), PDF, "doc_handout_pdf",
                  ":material/picture_as_pdf:")
     with c2:
         download("Материалы к собеседованию (Word)",
-                 lambda: handout.docx_bytes(handout_content(inputs(), school_id, year)),
+                 lambda: _handout(school_id, year, "docx"),
                  file_name("собеседование", school_id, year, ext="docx"), DOCX, "doc_handout_docx",
                  ":material/description:")
 

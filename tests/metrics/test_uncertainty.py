@@ -138,3 +138,20 @@ def test_funnel_share_limits_are_clipped_and_refuses_unknown_measures():
         funnel(df, "ЕГЭ", "Математика (профильная)", 2024, measure="median")
     pts, lims = funnel(df, "ОГЭ", "Математика", 2024)
     assert pts.empty and lims.empty
+
+
+def test_one_school_gets_exactly_its_rows_of_the_whole_district():
+    # the card asks for one school: the district means and the school's own family of tests are those of the
+    # whole district's call, so a's rows (s1 significantly below, p as in the test above) are the same
+    means = {"s1": (50.0, 70.0), "s2": (62.0, 68.0), "s3": (61.9, 70.0), "s4": (66.0, 66.0)}
+    df = pd.DataFrame([_row(s, n, m, subj, year=y) for y in (2023, 2024) for subj, (ma, mb) in means.items()
+                       for s, n, m in (("a", 25, ma), ("b", 100, mb))])
+    whole = intervals(df, settings=NO_TAILS)
+    one = intervals(df, settings=NO_TAILS, school_id="a")
+    assert len(one) == 8 and set(one["school_id"]) == {"a"} and set(one["year"]) == {2023, 2024}
+    expected = whole[whole["school_id"] == "a"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one.drop(columns="explanation").reset_index(drop=True),
+                                  expected.drop(columns="explanation"))
+    assert one["significantly_below"].tolist() == [True, False, False, False] * 2
+    assert [e is not None for e in one["explanation"]] == [True, False, False, False] * 2
+    assert len(intervals(df, 2024, settings=NO_TAILS, school_id="nobody")) == 0
