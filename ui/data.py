@@ -18,6 +18,7 @@ Public: `get_store()`, `store_error()`, `version()`, `tables()`, `table(name)`,
 from __future__ import annotations
 
 import contextlib
+import gc
 import inspect
 import logging
 import os
@@ -235,6 +236,17 @@ def _shield(obj: Any) -> Any:
 # (store, version, metric, arguments), handed out through `_shield`.
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _metric(path: str | None, ver: int, name: str, items: tuple[tuple[str, Any], ...]) -> Any:
+    out = _metric_value(path, ver, name, items)
+    # A cached result lives until a new data version: hide its objects (at region scale millions) from the cyclic
+    # garbage collector, whose every full pass would otherwise walk them all (1.2 s). The garbage of the
+    # computation is collected first (a pass over what was made since the last freeze only), so that no cycle is
+    # kept for good; `_forget_old` gives the collector the old results back when a new version replaces them.
+    gc.collect()
+    gc.freeze()
+    return out
+
+
+def _metric_value(path: str | None, ver: int, name: str, items: tuple[tuple[str, Any], ...]) -> Any:
     kwargs = dict(items)
     if name in _CHAINS:
         # the source metric goes through this cache too (risk_flags is shared by the list and its summary)
@@ -257,6 +269,7 @@ def _forget_old(path: str | None, ver: int) -> None:
     last = _SEEN.get(path)
     if last is not None and ver > last:
         _metric.clear()
+        gc.unfreeze()
     if last is None or ver > last:
         _SEEN[path] = ver
 

@@ -105,3 +105,21 @@ def test_page_links_keep_the_filters(shared_store, run_page):
     at = run_page("overview", year=2025)
     links = [p for p in page_links(at) if p.page.endswith("indicators")]
     assert links and "year=2025" in links[0].query_string
+
+
+def test_cached_results_are_out_of_the_garbage_collectors_sight(shared_store, run_page):
+    """Streamlit's full collection after every run walked every cached object (1.2 s per click at region scale):
+    it is off, and a computed result's objects sit in the frozen generation that collections skip."""
+    import gc
+    import tomllib
+    from pathlib import Path
+
+    from ui import data
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    no_exception(run_page("overview"))
+    pvf = data.plan_vs_fact(2026)
+    explanation = next(e for e in pvf["explanation"] if e is not None)
+    assert gc.get_freeze_count() > 0
+    assert not any(o is explanation for o in gc.get_objects())  # tracked objects of generations 0–2 only
