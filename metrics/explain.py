@@ -34,6 +34,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Union
 
+import numpy as np
+
 from metrics.format import NBSP, num
 
 MINUS = "\u2212"
@@ -112,6 +114,59 @@ class Explanation:
     caveats: tuple[Point, ...] = ()
     details: Any = None           # optional pandas DataFrame with every number
     extra: dict = field(default_factory=dict)   # structured facts a renderer may use (years, procedures…)
+
+
+class Deferred(Explanation):
+    """An explanation made when it is first read, by `make(at)`.
+
+    A metric with one explanation per row (90,000 plan-against-fact rows, 38,000 ВПР works at region scale) hands
+    these out: a page reads a few of them, while making them all took a large share of the metric's time and about
+    ten Python objects per row, which every garbage collection walked. To a reader it is the explanation it stands
+    for: its fields, `isinstance(e, Explanation)`, equality, `render`; a copy or a pickle is the plain
+    `Explanation`. Made at most once (two threads that read it at the same moment may both make it: the same value).
+    """
+
+    __slots__ = ("_make", "_at", "_made")
+
+    def __init__(self, make: Any, at: Any):  # noqa: D107 - no dataclass __init__: the fields are read from `made()`
+        object.__setattr__(self, "_make", make)
+        object.__setattr__(self, "_at", at)
+        object.__setattr__(self, "_made", None)
+
+    def made(self) -> Explanation:
+        e = self._made
+        if e is None:
+            e = self._make(self._at)
+            object.__setattr__(self, "_made", e)
+        return e
+
+    headline = property(lambda self: self.made().headline)
+    points = property(lambda self: self.made().points)
+    caveats = property(lambda self: self.made().caveats)
+    details = property(lambda self: self.made().details)
+    extra = property(lambda self: self.made().extra)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Explanation):
+            return self.made() == (other.made() if isinstance(other, Deferred) else other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment] - like Explanation (its `extra` is a dict)
+
+    def __repr__(self) -> str:
+        return repr(self.made())
+
+    def __reduce__(self) -> tuple:
+        e = self.made()
+        return Explanation, (e.headline, e.points, e.caveats, e.details, e.extra)
+
+
+def deferred(make: Any, rows: Any) -> Any:
+    """An object array with `Deferred(make, i)` for each i in `rows` (each made when first read)."""
+    out = np.empty(len(rows), dtype=object)
+    for k, i in enumerate(rows):
+        out[k] = Deferred(make, i)
+    return out
 
 
 def _digits_suffix(unit: str) -> tuple[int, str]:

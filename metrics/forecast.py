@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.explain import Explanation, Point, many, q
+from metrics.explain import Explanation, Point, deferred, many, q
 from metrics.vector import group_ids, sort_rank
 from metrics.settings import get
 
@@ -285,8 +285,12 @@ def forecast_to_target(indicators: pd.DataFrame, values: pd.DataFrame, settings:
     out["final_year"] = out["final_year"].astype("Int64")
     out["last_fact_year"] = out["last_fact_year"].astype("Int64")
     out["target_source"] = out["target_source"].where(out["target_source"].notna(), None)
+    rows = out.reset_index(drop=True)
+
+    def make(i: int) -> Explanation:  # the row as to_dict("records") gives it (Python numbers, None / NA)
+        return _forecast_explanation(rows.iloc[[i]].to_dict("records")[0], points, min_points, level)
     with many():
-        out["explanation"] = [_forecast_explanation(r, points, min_points, level) for r in out.to_dict("records")]
+        out["explanation"] = deferred(make, range(len(out)))
     cols = ["indicator_id", "school_id", "final_year", "target", "target_source", "last_fact_year", "last_fact",
             "n_points", "slope", "forecast", "forecast_low", "forecast_high", "will_reach", "verdict", "gap", "gap_unit",
             "direction", "unit", "explanation"]

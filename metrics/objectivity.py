@@ -43,7 +43,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from metrics.explain import Explanation, Point, Quantity, many, q, render
+from metrics.explain import Explanation, Point, Quantity, deferred, many, q, render
 from metrics.memo import remember
 from metrics.settings import get
 from metrics.stats import bh_significant, one_sided_p, share_test_p, wilson
@@ -296,11 +296,13 @@ def objectivity_flags(results: pd.DataFrame, year: int, settings: dict | None = 
     cols["participants"] = at("participants").astype("int64")
     expl = np.full(len(keep), None, dtype=object)
     said = np.flatnonzero(cols["status"] != "")  # the works with something to say (a few per cent)
-    fields = {f: np.asarray(c[f])[keep[said]].tolist() for f in ROW_FIELDS}
+    fields = {f: np.asarray(c[f])[keep[said]] for f in ROW_FIELDS}
     consts = _constants(c["settings"])
+
+    def make(j: int) -> Explanation:
+        return work_explanation({f: v.item(j) for f, v in fields.items()}, c["settings"], consts)
     with many():
-        for j, i in enumerate(said):
-            expl[i] = work_explanation({f: v[j] for f, v in fields.items()}, c["settings"], consts)
+        expl[said] = deferred(make, range(len(said)))
     cols["explanation"] = expl
     return pd.DataFrame({k: cols[k] for k in OUT_COLUMNS}, copy=False)
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.explain import Explanation, Point, Quantity, many, quantity_text
+from metrics.explain import Explanation, Point, Quantity, deferred, many, quantity_text
 from metrics.forecast import baselines, glide_from_tidy, indicator_meta, school_id_out, targets, tidy_values
 from metrics.settings import get
 from metrics.units import explain_unit, gap_unit, unit_kind
@@ -181,28 +181,29 @@ STATUS_HEAD = {"achieved": "Достигнут", "near": "Близко к пла
 
 
 def _explanations(out: pd.DataFrame, is_range: np.ndarray) -> np.ndarray:
-    """The explanation of every row: status, fact against plan, deviation in the indicator's own units (п. п. for
-    a percentage), the tolerance in those units, the glide plan and the direction as caveats."""
+    """The explanation of every row (made when first read, `metrics.explain.Deferred`): status, fact against plan,
+    deviation in the indicator's own units (п. п. for a percentage), the tolerance in those units, the glide plan
+    and the direction as caveats."""
     n = len(out)
-    res = np.empty(n, dtype=object)
     if n == 0:
-        return res
+        return np.empty(0, dtype=object)
     glide_note = Point("План года не задан — взят на прямой от базового значения к целевому")
     lower_note = Point("Меньше — лучше")
     notes = {(False, False): (), (True, False): (glide_note,), (False, True): (lower_note,),
              (True, True): (glide_note, lower_note)}
     heads = {s: STATUS_HEAD[s] + ": факт {0} при плане {1}" for s in STATUS_HEAD}
     extras = {s: {"status": s} for s in (*STATUS_HEAD, "no data")}  # shared: read-only
-    cols = [out[c].tolist() for c in ("_kind", "unit", "year", "fact", "plan", "plan_low", "plan_high",
-                                      "deviation", "status", "tolerance", "plan_source", "direction")]
+    cols = [out[c].to_numpy() for c in ("_kind", "unit", "year", "fact", "plan", "plan_low", "plan_high",
+                                        "deviation", "status", "tolerance", "plan_source", "direction")]
     units: dict = {}
-    for i, (kind, unit, year, fact, plan, lo, hi, dev, status, tol, src, direction, rng) in enumerate(
-            zip(*cols, is_range.tolist())):
+
+    def make(i: int) -> Explanation:
+        kind, unit, year, fact, plan, lo, hi, dev, status, tol, src, direction = (c.item(i) for c in cols)
         uu = units.get((kind, unit))
         if uu is None:
             uu = units[(kind, unit)] = (explain_unit(unit, kind), gap_unit(unit, kind))
         u, gu = uu
-        if rng:
+        if is_range[i]:
             plan_arg = f"{quantity_text(Quantity(lo, u))}–{quantity_text(Quantity(hi, u))}"
         else:
             plan_arg = Quantity(None if plan != plan else plan, u)
@@ -210,20 +211,18 @@ def _explanations(out: pd.DataFrame, is_range: np.ndarray) -> np.ndarray:
         if fact != fact:
             head = Point("Нет факта за {0} год; план {1}", (str(year), plan_arg)) if src is not None else \
                 Point("Нет ни плана, ни факта за {0} год", (str(year),))
-            res[i] = Explanation(head, (), caveats, extra=extras[status])
-        elif status == "no data":
-            res[i] = Explanation(Point("План на {0} год не задан; факт {1}", (str(year), Quantity(fact, u))), (),
-                                 caveats, extra=extras[status])
-        elif status == "achieved":
-            res[i] = Explanation(Point(heads[status], (Quantity(fact, u), plan_arg)), (), caveats,
-                                 extra=extras[status])
-        else:
-            pts = (Point("отклонение {0}", (Quantity(dev, gu, signed=True),)),)
-            if status == "near":
-                caveats = (Point("Отклонение в пределах допуска {0}", (Quantity(tol, gu),)), *caveats)
-            res[i] = Explanation(Point(heads[status], (Quantity(fact, u), plan_arg)), pts, caveats,
-                                 extra=extras[status])
-    return res
+            return Explanation(head, (), caveats, extra=extras[status])
+        if status == "no data":
+            return Explanation(Point("План на {0} год не задан; факт {1}", (str(year), Quantity(fact, u))), (),
+                               caveats, extra=extras[status])
+        if status == "achieved":
+            return Explanation(Point(heads[status], (Quantity(fact, u), plan_arg)), (), caveats, extra=extras[status])
+        pts = (Point("отклонение {0}", (Quantity(dev, gu, signed=True),)),)
+        if status == "near":
+            caveats = (Point("Отклонение в пределах допуска {0}", (Quantity(tol, gu),)), *caveats)
+        return Explanation(Point(heads[status], (Quantity(fact, u), plan_arg)), pts, caveats, extra=extras[status])
+
+    return deferred(make, range(n))
 
 
 def off_plan(pvf: pd.DataFrame) -> pd.DataFrame:

@@ -40,3 +40,48 @@ def test_counts_agree_with_their_noun_and_zero_has_no_sign():
         == f"±0,0{NB}п.{NB}п."
     assert quantity_text(Quantity(0.0, "pp", signed=True)) == f"±0,0{NB}п.{NB}п."
     assert quantity_text(Quantity(3.0, "руб.")) == f"3,0{NB}руб."
+
+
+def test_a_deferred_explanation_is_made_once_when_first_read_and_is_the_explanation_to_every_reader():
+    import copy
+    import pickle
+
+    from metrics.explain import Deferred, deferred
+
+    made = []
+    e = Explanation(Point("Ниже района: {0}", (Quantity(3.2, "mark"),)), (Point("мало работ"),), extra={"k": 1})
+
+    def make(i):
+        made.append(i)
+        return e
+    rows = deferred(make, [7, 9])
+    assert made == []  # nothing made until read
+    d = rows[1]
+    assert isinstance(d, Explanation) and isinstance(d, Deferred)
+    assert render(d) == "Ниже района: 3,20. мало работ." and d.extra == {"k": 1} and d.details is None
+    assert d == e and e == d and not (d != e)
+    assert made == [9]  # the row asked for, once, though read many times
+    assert rows[0] == rows[1] and made == [9, 7]
+    for twin in (pickle.loads(pickle.dumps(d)), copy.copy(d), copy.deepcopy(d)):
+        assert type(twin) is Explanation and twin == e  # a copy or a pickle (st.cache_data) is the plain explanation
+    assert d != Explanation(Point("Другое"))
+
+
+def test_plan_against_fact_makes_an_explanation_only_for_the_row_that_is_read(monkeypatch):
+    import pandas as pd
+
+    from metrics import plan_fact
+
+    calls = []
+    real = plan_fact.Explanation
+    monkeypatch.setattr(plan_fact, "Explanation", lambda *a, **k: calls.append(a) or real(*a, **k))
+    ind = pd.DataFrame([("q", "Доля выпускников", "%", "higher", None, None)],
+                       columns=["indicator_id", "name", "unit", "direction", "group", "tolerance"])
+    vals = pd.DataFrame([("q", None, y, k, v, None, None) for y in range(2020, 2026) for k, v in (("plan", 45),
+                                                                                                   ("fact", 42))],
+                        columns=["indicator_id", "school_id", "year", "kind", "value", "low", "high"])
+    out = plan_fact.plan_vs_fact(ind, vals)
+    assert len(out) == 6 and calls == []
+    last = out.loc[out["year"] == 2025, "explanation"].iloc[0]
+    assert render(last) == "Не достигнут: факт 42,0\u00a0% при плане 45,0\u00a0%. отклонение \u22123,0\u00a0п.\u00a0п."
+    assert len(calls) == 1
