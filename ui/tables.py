@@ -25,11 +25,14 @@ from typing import Any, Mapping
 import pandas as pd
 import streamlit as st
 
+from metrics.explain import plural
 from reports.excel import excel_bytes as _excel_bytes
 from reports.excel import neutralise  # noqa: F401 - the formula-injection rule, re-exported for pages
+from ui import format as fmt
 from ui.filters import today
 
 STYLE_MAX_ROWS = 300
+ALL_COLUMNS_MAX_ROWS = 1000  # a longer table's «Все столбцы» copy is left to the Excel file (sent even when folded)
 LONG_TEXT = 38        # a text column whose longest value (first rows) is longer than this is "long"
 WRAP_MAX_ROWS = 30    # tables up to this many rows wrap long texts instead of cutting them
 WRAP_ROW_HEIGHT = 68  # px; Streamlit wraps cell text only when the row height is above 4rem (64 px)
@@ -57,7 +60,6 @@ def excel_bytes(df: pd.DataFrame, sheet: str = "Данные", title: str = "",
 def describe(what: tuple[Any, ...] | list[Any], on: datetime | None = None) -> str:
     """The file's first line: «Показатели программы · 2025/26 учебный год · весь район · выгружено 22.11.2026 15:27»."""
     from ui import data, filters
-    from ui import format as fmt
 
     parts = [p for p in what if p is not None and str(p) != ""]
     if not parts:
@@ -295,7 +297,13 @@ def show_table(
     st.dataframe(shown, hide_index=True, column_config=config, column_order=cols, height=height,
                  row_height=row_height, placeholder="—", key=f"{key}_df")
     extra = {c: v for c, v in (more or {}).items() if c in df.columns and c not in cols}
-    if extra:
+    if extra and len(df) > ALL_COLUMNS_MAX_ROWS:
+        # a folded expander's table is still sent and drawn: at region scale the ВПР works (40,000 rows) were
+        # 4 MB twice over. The Excel file below has every column.
+        st.caption(f"Ещё {len(extra)} {plural(len(extra), 'столбец', 'столбца', 'столбцов')} — в файле Excel: "
+                   f"в таблице больше {fmt.num(ALL_COLUMNS_MAX_ROWS, 0)} строк.")
+        columns = {**columns, **extra}
+    elif extra:
         every = {**columns, **extra}
         with st.expander(f"Все столбцы ({len([c for c in every if c in df.columns])})", icon=":material/view_column:"):
             all_cols = [c for c in every if c in df.columns]

@@ -122,3 +122,31 @@ def test_ege_scores_have_one_decimal_marks_two():
     assert fmt.value(3.876, "балл") == "3,88"   # a mark 2–5 called «балл» in a heading
     assert fmt.digits_for("балл", 70.64) == 1
     assert fmt.change(-0.65, "балл", fmt.digits_for("балл", 70.64)) == "−0,7"
+
+
+def test_a_long_table_leaves_its_other_columns_to_the_excel_file(tmp_path):
+    """«Все столбцы» is an expander whose table is sent and drawn even folded: over ALL_COLUMNS_MAX_ROWS rows the
+    table shows its own columns and says the rest are in the Excel file, which has them all."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.tables import ALL_COLUMNS_MAX_ROWS
+
+    assert ALL_COLUMNS_MAX_ROWS == 1000
+
+    def script(rows: int) -> None:
+        import pandas as pd
+
+        from ui.tables import show_table
+
+        df = pd.DataFrame({"school": [f"Школа {i}" for i in range(rows)], "mean": [3.5] * rows,
+                           "sd": [0.8] * rows, "n": [25] * rows})
+        show_table(df, {"school": "Школа", "mean": "Средняя"}, more={"sd": "СКО", "n": "Участников"},
+                   what=("проба",), key="t")
+
+    long = AppTest.from_function(script, args=(1001,)).run()
+    assert len(long.dataframe) == 1 and not long.expander
+    assert long.dataframe[0].value.shape == (1001, 2)
+    assert [c.value for c in long.caption] == ["Ещё 2 столбца — в файле Excel: в таблице больше 1\u00a0000 строк."]
+    short = AppTest.from_function(script, args=(1000,)).run()
+    assert len(short.dataframe) == 2 and short.expander[0].label == "Все столбцы (4)"
+    assert short.dataframe[1].value.shape == (1000, 4) and not short.caption
