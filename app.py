@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import auth, data, filters
+from ui import auth, data, filters, warm
 from ui import format as fmt
 from ui.upload import result_banner, sidebar_upload
 
@@ -130,4 +130,7 @@ else:
     filters.sync_from_url()
 filters.show_notices()  # a link that named a year, school or procedure not loaded: said above the page
 
-page.run()
+try:
+    page.run()
+finally:  # also after st.stop(): what this run asked for, computed ahead for the neighbouring years (ui/warm.py)
+    warm.follow()

@@ -51,7 +51,7 @@ def ensure_chromium() -> None:
 
 def run() -> None:
     py = install("requirements.txt")
-    os.execv(str(py), [str(py), "-m", "streamlit", "run", str(ROOT / "app.py")])
+    os.execv(str(py), [str(py), str(ROOT / "serve.py")])  # `streamlit run app.py`, warmed up (serve.py)
 
 
 def test() -> None:

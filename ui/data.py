@@ -13,7 +13,7 @@ Public: `get_store()`, `store_error()`, `version()`, `tables()`, `table(name)`,
 `has(*names)`, `metric(name, **kwargs)`, the named wrappers (`plan_vs_fact`,
 `forecast_to_target`, `glide_path`, `roadmap_progress`, `roadmap_summary`,
 `events_due`, `key_figures`, `risk_flags`, `risk_summary`, ...), `guard(title)`,
-`school_names()`.
+`school_names()`; for the warm-up (`ui/warm.py`): `precompute(name, kwargs)` and `asked()`.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ import gc
 import inspect
 import logging
 import os
+import threading
 from datetime import date
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -284,9 +285,45 @@ def metric(name: str, **kwargs: Any) -> Any:
     `metric("events_due", on_date=d, days=30)`, `metric("risk_summary", year=y)`,
     `metric("objectivity_summary", year=y)`.
     """
+    items = tuple(sorted(kwargs.items()))
+    _note(name, items)
+    return _shield(_get(name, items))
+
+
+def _get(name: str, items: tuple[tuple[str, Any], ...]) -> Any:
     path, ver = store_path(), version()
     _forget_old(path, ver)
-    return _shield(_metric(path, ver, name, tuple(sorted(kwargs.items()))))
+    return _metric(path, ver, name, items)
+
+
+def precompute(name: str, kwargs: Mapping[str, Any]) -> None:
+    """Compute `metric(name, **kwargs)` into the cache without handing it out or noting it (`ui.warm`)."""
+    _get(name, tuple(sorted(kwargs.items())))
+
+
+_ASKED: dict[tuple[str, tuple[tuple[str, Any], ...]], None] = {}  # insertion-ordered: the latest asked last
+_ASKED_MAX = 64
+_ASKED_LOCK = threading.Lock()  # sessions run in threads of their own
+
+
+def _note(name: str, items: tuple[tuple[str, Any], ...]) -> None:
+    key = (name, items)
+    try:
+        hash(key)
+    except TypeError:  # a frame passed as an argument (level_change_grid): not one to compute ahead
+        return
+    with _ASKED_LOCK:
+        _ASKED.pop(key, None)
+        _ASKED[key] = None
+        while len(_ASKED) > _ASKED_MAX:
+            _ASKED.pop(next(iter(_ASKED)), None)
+
+
+def asked() -> list[tuple[str, tuple[tuple[str, Any], ...]]]:
+    """The metric calls pages made in this process (the latest 64, oldest first): `ui.warm` computes them for the
+    neighbouring years."""
+    with _ASKED_LOCK:
+        return list(_ASKED)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -1,6 +1,6 @@
 """How do the browser tests start the dashboard?
 
-`streamlit_server(store, tmp)` runs `streamlit run app.py` on a free port
+`streamlit_server(store, tmp)` runs the dashboard as `dev.py run` does (`serve.py`) on a free port
 against the given store file (never seeding from elsewhere), waits for
 `/_stcore/health`, yields the base URL and stops the server afterwards.
 The module-scoped fixtures `server` (a dashboard on a freshly seeded sample
@@ -61,7 +61,7 @@ def streamlit_server(store: Path, tmp: Path, *extra: str) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     with open(tmp / "streamlit.log", "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+            [sys.executable, str(ROOT / "serve.py"), "--server.port", str(port),
              "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
              *extra],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,161 @@
+"""Which results does the server compute before anyone asks for them?
+
+At region scale three waits made pages slow: Python importing what the pages draw with (pandas' Styler alone pulls
+in matplotlib: 0.3–0.6 s on a first page), the metrics of the default view (seconds at 1,500 schools), and the same
+metrics again for the year a person switches to. So, when the server is started by `serve.py` (`dev.py run`):
+
+- `preload()` imports what every page uses, before the server answers;
+- `start()` starts one background thread and hands it the default view's results (`DEFAULT_VIEW`: the latest year,
+  the whole district; the first page's own first);
+- `follow()`, called by `app.py` after every page run, hands the thread the results that run asked for
+  (`ui.data.asked`), for the year before and the year after: a year switch then finds them ready.
+
+Every result goes through `ui.data`'s caches, one per store version: a page that asks while the thread is computing
+waits for that one result instead of computing it twice, and a job of a version that is no longer current is
+dropped. A job that fails is logged and forgotten: the page that asks computes it again and shows the error its
+own way. Without `start()` (AppTest, `streamlit run app.py`) nothing runs in the background.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from ui import data, filters
+
+log = logging.getLogger(__name__)
+
+# what the pages draw with; imported before the server answers (pandas' Styler imports matplotlib)
+PRELOAD = ("pandas.io.formats.style", "plotly.graph_objects", "plotly.express", "metrics", "store",
+           "metrics.objectivity", "metrics.ranking", "metrics.risk", "metrics.social", "metrics.uncertainty",
+           "metrics.level_change", "metrics.concerns", "metrics.weights", "metrics.key_figures",
+           "ui.first_screen", "ui.charts", "ui.cards", "ui.tables", "ui.reasons", "ui.indicator_view",
+           "ui.ranking_view", "ui.risk_view", "ui.objectivity_view", "ui.school_view", "ui.school_charts",
+           "ui.interview_view", "ui.upload", "ui.loaded", "ui.documents")
+
+Job = tuple[str, tuple[tuple[str, Any], ...]]  # metric name, its keyword arguments (sorted items)
+
+
+def _items(**kwargs: Any) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(kwargs.items()))
+
+
+def default_view(year: int, today: date) -> list[Job]:
+    """The results the pages ask for on their default view (whole district, `year`), the first page's first:
+    Обзор, then the shared lists of the school pages, then the programme pages."""
+    return [
+        ("key_figures", _items(year=year, on_date=today)),
+        ("plan_vs_fact", _items(year=year)),
+        ("risk_flags", _items(year=year)),
+        ("objectivity_summary", _items(year=year)),
+        ("roadmap_progress", _items(on_date=today)),
+        ("events_due", _items(on_date=today, days=30)),
+        ("risk_summary", _items(year=year)),
+        ("rank_schools", _items(year=year, by="composite")),
+        ("rank_schools", _items(year=year - 1, by="composite")),
+        ("plan_vs_fact", _items(year=None)),
+        ("forecast_to_target", ()),
+        ("glide_path", ()),
+        ("roadmap_year", _items(year=year, on_date=today, school_id=None, school_names=())),
+    ]
+
+
+def preload(modules: Iterable[str] = PRELOAD) -> None:
+    """Import the modules the pages use (a module that fails to import is left to the page that needs it)."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            log.warning("preload: %s failed to import", name, exc_info=True)
+
+
+class Warmer:
+    """One background thread computing queued results through `ui.data`, one at a time, each once per version."""
+
+    def __init__(self, compute: Callable[[str, dict[str, Any]], Any] = data.precompute):
+        self._compute = compute
+        self._jobs: queue.Queue[tuple[int, Job]] = queue.Queue()
+        self._seen: set[tuple[int, Job]] = set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.done = 0
+
+    def put(self, jobs: Iterable[Job], ver: int) -> int:
+        """Queue the jobs not queued before for data version `ver`; returns how many were new."""
+        new = 0
+        with self._lock:
+            for job in jobs:
+                if (ver, job) not in self._seen:
+                    self._seen.add((ver, job))
+                    self._jobs.put((ver, job))
+                    new += 1
+            if new and (self._thread is None or not self._thread.is_alive()):
+                self._thread = threading.Thread(target=self._work, name="dashboard-warm", daemon=True)
+                self._thread.start()
+        return new
+
+    def _work(self) -> None:
+        while True:
+            try:
+                ver, (name, items) = self._jobs.get(timeout=60)
+            except queue.Empty:
+                return  # idle: the next put() starts a new thread
+            try:
+                if ver == data.version():  # a job of an older version would compute what nobody reads
+                    self._compute(name, dict(items))
+                    self.done += 1
+            except Exception:
+                log.warning("warm-up of %s %s failed", name, items, exc_info=True)
+            finally:
+                self._jobs.task_done()
+
+    def wait(self) -> None:
+        """Block until every queued job is done (tests)."""
+        self._jobs.join()
+
+
+_WARMER: Warmer | None = None
+
+
+def start() -> Warmer:
+    """Start warming (once per process): the default view of the latest year."""
+    global _WARMER
+    if _WARMER is None:
+        _WARMER = Warmer()
+    ver = data.version()
+    if ver >= 0:
+        _WARMER.put(default_view(filters.default_year(), filters.today()), ver)
+    return _WARMER
+
+
+def neighbours(asked: Iterable[Job], year: int, years: Iterable[int]) -> list[Job]:
+    """The jobs of `asked` that named `year`, for the year before and the year after (those in `years`)."""
+    have = set(years)
+    out = []
+    for other in (year - 1, year + 1):
+        if other not in have:
+            continue
+        for name, items in asked:
+            kw = dict(items)
+            if kw.get("year") == year:
+                out.append((name, _items(**{**kw, "year": other})))
+    return out
+
+
+def follow() -> None:
+    """After a page run: queue what it asked for, for the years next to the one shown (only once `start()` has
+    run; never raises: it runs after every page, also after one that failed)."""
+    if _WARMER is None:
+        return
+    try:
+        ver = data.version()
+        if ver < 0:
+            return
+        _WARMER.put(default_view(filters.default_year(), filters.today()), ver)  # after an upload: the new version's
+        _WARMER.put(neighbours(data.asked(), filters.current_year(), filters.year_options()), ver)
+    except Exception:
+        log.warning("warm-up could not follow the page", exc_info=True)
