@@ -8,7 +8,8 @@ first start.
 
     store = open_store()
     store.version()                      # cache key: changes on every accepted write or undo
-    store.read("results")                # model columns and dtypes, as the loaders give them
+    store.read("results")                # model columns and dtypes, as the loaders give them (a long table from
+                                         # its Arrow snapshot beside the file when it is current: store/snapshots.py)
     store.counts(); store.facets()       # rows per table; distinct years, exams, schools (small queries)
     d = store.diff(load_result)          # preview: added / changed (old → new) / replaced per table
     uid = store.accept(load_result, "ege_2026.xlsx", data, user="аноним")
@@ -37,10 +38,10 @@ from typing import Any
 
 import pandas as pd
 
-from loaders.model import TABLES
+from loaders.model import TABLES, columns
 from loaders.report import LoadResult, Problem
 from metrics.settings import ROOT, get
-from store import audit, facets, interviews, users, writes
+from store import audit, facets, interviews, snapshots, users, writes
 from store.db import StoreError, session, write
 from store.migrations import migrate
 from store.tables import col_list, data_table, order_by, to_frame
@@ -50,6 +51,7 @@ __all__ = ["Store", "StoreError", "Diff", "TableDiff", "open_store"]
 
 PATH_ENV = "DASHBOARD_STORE"
 READ_CHUNK = 50_000  # rows converted at a time by `Store.read`
+SNAPSHOT_MIN_ROWS = 10_000  # a table this long is kept as an Arrow snapshot too (store/snapshots.py)
 SEED_ENV = "DASHBOARD_SEED_FOLDER"
 
 
@@ -98,14 +100,23 @@ class Store(interviews.InterviewRecords):
         if table not in TABLES:
             raise StoreError(f"Неизвестная таблица «{table}».")
         with self._session() as con:
-            cur = con.execute(f"SELECT {col_list(table)} FROM {data_table(table)} ORDER BY {order_by(table)}")
-            # in chunks: Python row tuples of a whole region (420,000 × 16 values) would take ~300 MiB at once
-            parts = []
-            while rows := cur.fetchmany(READ_CHUNK):
-                parts.append(to_frame(table, rows))
-        if not parts:
-            return to_frame(table, [])
-        return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+            con.execute("BEGIN")  # the snapshot key and the rows from one consistent view
+            try:
+                k = snapshots.key(con)
+                kept = snapshots.load(self.path, table, k, columns(table))
+                if kept is not None:
+                    return kept
+                cur = con.execute(f"SELECT {col_list(table)} FROM {data_table(table)} ORDER BY {order_by(table)}")
+                # in chunks: Python row tuples of a whole region (420,000 × 16 values) would take ~300 MiB at once
+                parts = []
+                while rows := cur.fetchmany(READ_CHUNK):
+                    parts.append(to_frame(table, rows))
+            finally:
+                con.execute("ROLLBACK")
+        df = to_frame(table, []) if not parts else parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        if len(df) >= SNAPSHOT_MIN_ROWS:
+            snapshots.save(self.path, table, k, df)
+        return df
 
     def counts(self) -> dict[str, int]:
         """Rows per model table (a page's "is anything loaded" check, without reading a table)."""
