@@ -131,6 +131,7 @@ else:
 filters.show_notices()  # a link that named a year, school or procedure not loaded: said above the page
 
 try:
-    page.run()
-finally:  # also after st.stop(): what this run asked for, computed ahead for the neighbouring years (ui/warm.py)
+    with warm.PAGES.running():  # the warm-up waits while a page runs (ui/warm.py)
+        page.run()
+finally:  # also after st.stop(): what this run asked for, computed ahead for the neighbouring years
     warm.follow()

@@ -1,8 +1,9 @@
 """How is the dashboard's server started so that its pages are ready when asked?
 
 `python serve.py [streamlit options]` is `streamlit run app.py [options]` (what `python3 dev.py run` starts), after
-importing what the pages draw with (`ui.warm.preload`: about a second a first page no longer waits for) and with
-the background warm-up of the default view's results (`ui.warm.start`; see `ui/warm.py`). `streamlit run app.py`
+importing what the pages draw with and computing what the first page (Обзор) shows (`ui.warm.preload`,
+`ui.warm.first_page`: the server answers when that page is ready), and with the background warm-up of the rest of
+the default view (`ui.warm.start`; see `ui/warm.py`). `streamlit run app.py`
 still works: the pages are the same, only nothing is computed ahead.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ def main(argv: list[str]) -> int:
 
     navigation_mode()  # `ui` is imported here, outside any session: see ui/deep_links.py
     warm.preload()
+    warm.first_page()
     warm.start()
     from streamlit.web import cli
 

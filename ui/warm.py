@@ -4,24 +4,28 @@ At region scale three waits made pages slow: Python importing what the pages dra
 in matplotlib: 0.3–0.6 s on a first page), the metrics of the default view (seconds at 1,500 schools), and the same
 metrics again for the year a person switches to. So, when the server is started by `serve.py` (`dev.py run`):
 
-- `preload()` imports what every page uses, before the server answers;
-- `start()` starts one background thread and hands it the default view's results (`DEFAULT_VIEW`: the latest year,
-  the whole district; the first page's own first);
+- `preload()` imports what every page uses, and `first_page()` computes what Обзор (the page a link to the server
+  opens) asks for, both before the server answers;
+- `start()` starts one background thread and hands it the rest of the default view's results (`default_view`: the
+  latest year, the whole district);
 - `follow()`, called by `app.py` after every page run, hands the thread the results that run asked for
   (`ui.data.asked`), for the year before and the year after: a year switch then finds them ready.
 
-Every result goes through `ui.data`'s caches, one per store version: a page that asks while the thread is computing
-waits for that one result instead of computing it twice, and a job of a version that is no longer current is
-dropped. A job that fails is logged and forgotten: the page that asks computes it again and shows the error its
+The thread starts a job only when no page has run for a second (`Pages`, `app.py` marks every run): it used to
+compete with the first page for the interpreter and slowed even the serving of the app's own scripts. Every result
+goes through `ui.data`'s caches, one per store version: a page that asks while the thread is computing waits for
+that one result instead of computing it twice, and a job of a version that is no longer current is dropped. A job that fails is logged and forgotten: the page that asks computes it again and shows the error its
 own way. Without `start()` (AppTest, `streamlit run app.py`) nothing runs in the background.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -44,9 +48,12 @@ def _items(**kwargs: Any) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted(kwargs.items()))
 
 
+FIRST_PAGE = 6  # the first jobs of `default_view`: what Обзор (the page a link to the server opens) asks for
+
+
 def default_view(year: int, today: date) -> list[Job]:
-    """The results the pages ask for on their default view (whole district, `year`), the first page's first:
-    Обзор, then the shared lists of the school pages, then the programme pages."""
+    """The results the pages ask for on their default view (whole district, `year`), the first page's first
+    (`FIRST_PAGE` jobs: Обзор), then the shared lists of the school pages, then the programme pages."""
     return [
         ("key_figures", _items(year=year, on_date=today)),
         ("plan_vs_fact", _items(year=year)),
@@ -73,11 +80,46 @@ def preload(modules: Iterable[str] = PRELOAD) -> None:
             log.warning("preload: %s failed to import", name, exc_info=True)
 
 
-class Warmer:
-    """One background thread computing queued results through `ui.data`, one at a time, each once per version."""
+QUIET_S = 1.0  # the thread starts a job only when no page has run for this long
 
-    def __init__(self, compute: Callable[[str, dict[str, Any]], Any] = data.precompute):
+
+class Pages:
+    """Whether a page is running now, and when the last one ended (`app.py` wraps every page run in `running()`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.active = 0
+        self.last_end = 0.0
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        with self._lock:
+            self.active += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.active -= 1
+                self.last_end = time.monotonic()
+
+    def quiet_for(self) -> float:
+        """Seconds since the last page run ended (0 while one runs)."""
+        with self._lock:
+            return 0.0 if self.active else time.monotonic() - self.last_end
+
+
+PAGES = Pages()
+
+
+class Warmer:
+    """One background thread computing queued results through `ui.data`, one at a time, each once per version, and
+    only while no page is running or has just run: a page (and the browser fetching the app's scripts, which the
+    same process serves) never waits for the warm-up."""
+
+    def __init__(self, compute: Callable[[str, dict[str, Any]], Any] = data.precompute, pages: Pages = PAGES,
+                 quiet_s: float = QUIET_S):
         self._compute = compute
+        self._pages, self._quiet_s = pages, quiet_s
         self._jobs: queue.Queue[tuple[int, Job]] = queue.Queue()
         self._seen: set[tuple[int, Job]] = set()
         self._lock = threading.Lock()
@@ -104,6 +146,8 @@ class Warmer:
                 ver, (name, items) = self._jobs.get(timeout=60)
             except queue.Empty:
                 return  # idle: the next put() starts a new thread
+            while (quiet := self._pages.quiet_for()) < self._quiet_s:
+                time.sleep(self._quiet_s - quiet if quiet else 0.1)
             try:
                 if ver == data.version():  # a job of an older version would compute what nobody reads
                     self._compute(name, dict(items))
@@ -121,8 +165,21 @@ class Warmer:
 _WARMER: Warmer | None = None
 
 
+def first_page() -> None:
+    """Compute what the first page asks for, now (`serve.py`, before the server answers: a page opened as soon as
+    the server answers finds it ready, and the warm-up thread never competes with it)."""
+    ver = data.version()
+    if ver < 0:
+        return
+    for name, items in default_view(filters.default_year(), filters.today())[:FIRST_PAGE]:
+        try:
+            data.precompute(name, dict(items))
+        except Exception:
+            log.warning("warm-up of %s %s failed", name, items, exc_info=True)
+
+
 def start() -> Warmer:
-    """Start warming (once per process): the default view of the latest year."""
+    """Start warming (once per process): the default view of the latest year, in the background."""
     global _WARMER
     if _WARMER is None:
         _WARMER = Warmer()

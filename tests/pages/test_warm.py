@@ -23,21 +23,39 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict]]:
     return out
 
 
-def test_the_default_view_is_ready_before_the_first_page(sample_store, run_page, computed):
+def test_the_first_page_is_ready_before_the_server_answers(sample_store, run_page, computed):
     # a fresh copy of the store: nothing of it is cached yet
-    w = warm.Warmer()
     year = filters.default_year()
     assert year == 2026
-    assert w.put(warm.default_view(year, filters.today()), data.version()) == 13
-    assert w.put(warm.default_view(year, filters.today()), data.version()) == 0  # each job once per version
-    w.wait()
-    assert w.done == 13
+    warm.first_page()  # serve.py, before the server answers
+    assert {n for n, _ in computed} == {"key_figures", "plan_vs_fact", "risk_flags", "objectivity_flags",
+                                       "objectivity_summary", "roadmap_progress", "events_due"}
     ahead = len(computed)
-    assert {n for n, _ in computed} >= {"key_figures", "plan_vs_fact", "risk_flags", "objectivity_flags",
-                                       "objectivity_summary", "roadmap_progress", "events_due", "rank_schools"}
     at = run_page("overview")
     no_exception(at)
     assert computed[ahead:] == []  # Обзор found every result it asks for ready
+    w = warm.Warmer(quiet_s=0)
+    assert w.put(warm.default_view(year, filters.today()), data.version()) == 13
+    assert w.put(warm.default_view(year, filters.today()), data.version()) == 0  # each job once per version
+    w.wait()
+    assert w.done == 13 and len(computed) > ahead  # the rest of the default view: the ranking, the programme
+    assert ("rank_schools", {"by": "composite", "year": 2026}) in computed[ahead:]
+
+
+def test_the_warm_up_waits_while_a_page_runs_and_just_after(sample_store):
+    pages = warm.Pages()
+    done = []
+    w = warm.Warmer(lambda name, kw: done.append(name), pages=pages, quiet_s=0.3)
+    with pages.running():
+        w.put([("risk_flags", (("year", 2026),))], data.version())
+        import time
+
+        time.sleep(0.5)
+        assert done == [] and pages.quiet_for() == 0.0  # a page is running: nothing computed
+    time.sleep(0.1)
+    assert done == []  # the page ended 0,1 s ago: still waiting
+    w.wait()
+    assert done == ["risk_flags"] and pages.quiet_for() >= 0.3
 
 
 def test_after_a_page_the_neighbouring_year_is_ready(sample_store, run_page, computed):
@@ -48,7 +66,7 @@ def test_after_a_page_the_neighbouring_year_is_ready(sample_store, run_page, com
     jobs = warm.neighbours(data.asked(), 2026, filters.year_options())
     assert ("risk_flags", (("year", 2025),)) in jobs and ("risk_flags", (("year", 2027),)) in jobs
     assert {dict(i).get("year") for _, i in jobs} == {2025, 2027}
-    w = warm.Warmer()
+    w = warm.Warmer(quiet_s=0)
     w.put(jobs, data.version())
     w.wait()
     before = len(computed)
@@ -74,7 +92,7 @@ def test_a_job_of_an_older_data_version_is_dropped_and_a_failing_one_is_only_log
         if name == "broken":
             raise ValueError("сломано")
         done.append(name)
-    w = warm.Warmer(compute)
+    w = warm.Warmer(compute, quiet_s=0)
     ver = data.version()
     w.put([("old", ())], ver - 1)
     w.put([("broken", ()), ("risk_flags", (("year", 2026),))], ver)
