@@ -39,7 +39,7 @@ PRELOAD = ("pandas.io.formats.style", "plotly.graph_objects", "plotly.express", 
            "metrics.level_change", "metrics.concerns", "metrics.weights", "metrics.key_figures",
            "ui.first_screen", "ui.charts", "ui.cards", "ui.tables", "ui.reasons", "ui.indicator_view",
            "ui.ranking_view", "ui.risk_view", "ui.objectivity_view", "ui.school_view", "ui.school_charts",
-           "ui.interview_view", "ui.upload", "ui.loaded", "ui.documents")
+           "ui.interview_view", "ui.upload", "ui.loaded", "ui.documents", "loaders.layouts", "loaders.proposals")
 
 Job = tuple[str, tuple[tuple[str, Any], ...]]  # metric name, its keyword arguments (sorted items)
 
@@ -72,12 +72,19 @@ def default_view(year: int, today: date) -> list[Job]:
 
 
 def preload(modules: Iterable[str] = PRELOAD) -> None:
-    """Import the modules the pages use (a module that fails to import is left to the page that needs it)."""
+    """Import the modules the pages use (a module that fails to import is left to the page that needs it), and
+    build one chart: Plotly imports its layout classes on first use."""
     for name in modules:
         try:
             importlib.import_module(name)
         except Exception:
             log.warning("preload: %s failed to import", name, exc_info=True)
+    try:
+        from ui import charts
+
+        charts.status_bar({"achieved": 1, "missed": 1}, title="–").to_plotly_json()
+    except Exception:
+        log.warning("preload: a chart could not be built", exc_info=True)
 
 
 QUIET_S = 1.0  # the thread starts a job only when no page has run for this long
