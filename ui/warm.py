@@ -6,10 +6,9 @@ metrics again for the year a person switches to. So, when the server is started 
 
 - `preload()` imports what every page uses, and `first_page()` computes what Обзор (the page a link to the server
   opens) asks for, both before the server answers;
-- `start()` starts one background thread and hands it the rest of the default view's results (`default_view`: the
-  latest year, the whole district);
-- `follow()`, called by `app.py` after every page run, hands the thread the results that run asked for
-  (`ui.data.asked`), for the year before and the year after: a year switch then finds them ready.
+- `start()` turns on one background thread; `follow()`, called by `app.py` after every page run, hands it the rest
+  of the default view's results (`default_view`: the latest year, the whole district) and the results that run
+  asked for (`ui.data.asked`) for the year before and the year after: a year switch then finds them ready.
 
 The thread starts a job only when no page has run for a second (`Pages`, `app.py` marks every run): it used to
 compete with the first page for the interpreter and slowed even the serving of the app's own scripts. Every result
@@ -186,13 +185,12 @@ def first_page() -> None:
 
 
 def start() -> Warmer:
-    """Start warming (once per process): the default view of the latest year, in the background."""
+    """Turn the background warm-up on (once per process). It is handed its first jobs by `follow()` after the first
+    page: until then the browser is still fetching the app's scripts from this process, and a thread computing
+    the ranking beside it made that first page a second slower at region scale."""
     global _WARMER
     if _WARMER is None:
         _WARMER = Warmer()
-    ver = data.version()
-    if ver >= 0:
-        _WARMER.put(default_view(filters.default_year(), filters.today()), ver)
     return _WARMER
 
 

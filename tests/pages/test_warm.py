@@ -110,3 +110,18 @@ def test_follow_does_nothing_until_the_server_started_the_warm_up(sample_store, 
 @pytest.mark.parametrize("module", warm.PRELOAD)
 def test_every_preloaded_module_imports(module):
     importlib.import_module(module)
+
+
+def test_the_thread_gets_its_first_jobs_after_the_first_page(sample_store, monkeypatch):
+    """At start the browser is still fetching the app's scripts from this process: nothing is computed beside it
+    until a page has run; then the default view and what the page asked for, for the neighbouring years."""
+    monkeypatch.setattr(warm, "_WARMER", None)
+    w = warm.start()
+    assert w._jobs.qsize() == 0 and w._thread is None
+    monkeypatch.setattr(data, "_ASKED", {("risk_flags", (("year", 2026),)): None})
+    warm.follow()  # after a page of 2026 (the default year outside a run)
+    w.wait()
+    assert w.done == 13 + 2  # the default view, and risk_flags of 2025 and 2027
+    warm.follow()
+    w.wait()
+    assert w.done == 15  # nothing twice
