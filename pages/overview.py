@@ -86,7 +86,7 @@ with data.guard("Показатели программы"):
                     "name": st.column_config.TextColumn("Показатель", width=560),
                     "fact_text": "Факт", "plan_text": "План"}
             show_table(view, cols, what=("показатели_программы", year), key="overview_pvf",
-                       styler=status_styler(view["status"]), wrap=False, height=table_height(len(view)))
+                       styler=status_styler(view["status"]), wrap=False, height=table_height(len(view)), static=True)
         filters.page_link_with_filters("pages/indicators.py", "Все показатели: отклонения, графики, прогноз",
                                        icon=":material/monitoring:")
 

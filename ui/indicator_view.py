@@ -53,12 +53,13 @@ def plan_fact_display(pvf: pd.DataFrame, school_names: dict[str, str] | None = N
 
 
 def status_styler(status: pd.Series | list[Any]) -> Any:
-    """A function view -> Styler colouring the «Статус» column (`status_label`) by the raw
-    statuses `status`, aligned by position with the rows of the view."""
+    """A function view -> Styler colouring the «Статус» column (`status_label`, or «Статус» in a table whose
+    columns carry their Russian labels: `show_table(static=True)`) by the raw statuses `status`, aligned by
+    position with the rows of the view."""
     colours = [fmt.STATUS_BG.get(str(s), "#eeeeee") for s in list(status)]
 
     def _col(col: pd.Series) -> list[str]:
-        if col.name != "status_label":
+        if col.name not in ("status_label", PLAN_FACT_COLUMNS["status_label"]):
             return [""] * len(col)
         return [f"background-color: {c}; color: #212121" for c in colours[: len(col)]]
 

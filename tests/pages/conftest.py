@@ -234,8 +234,8 @@ def metric_deltas(at: AppTest) -> dict[str, str]:
 
 
 def table_with(at: AppTest, *columns: str) -> Any:
-    """The first st.dataframe whose data has all these (raw) columns."""
-    for df in at.dataframe:
+    """The first st.dataframe (or st.table) whose data has all these (raw) columns."""
+    for df in [*at.dataframe, *at.table]:
         value = df.value
         if all(c in value.columns for c in columns):
             return value

@@ -150,3 +150,30 @@ def test_a_long_table_leaves_its_other_columns_to_the_excel_file(tmp_path):
     short = AppTest.from_function(script, args=(1000,)).run()
     assert len(short.dataframe) == 2 and short.expander[0].label == "Все столбцы (4)"
     assert short.dataframe[1].value.shape == (1000, 4) and not short.caption
+
+
+def test_a_short_static_table_is_a_plain_table_with_russian_headers_and_its_colours(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from ui.tables import STATIC_MAX_ROWS
+
+    def script(rows: int) -> None:
+        import pandas as pd
+
+        from ui.indicator_view import status_styler
+        from ui.tables import show_table
+
+        status = (["missed", "achieved"] * rows)[:rows]
+        df = pd.DataFrame({"status_label": ["не достигнут" if s == "missed" else "достигнут" for s in status],
+                           "name": [f"Показатель {i}" for i in range(rows)], "status": status})
+        show_table(df, {"status_label": "Статус", "name": "Показатель"}, what=("проба",), key="t",
+                   styler=status_styler(df["status"]), static=True)
+
+    short = AppTest.from_function(script, args=(STATIC_MAX_ROWS,)).run()
+    assert not short.dataframe and len(short.table) == 1
+    assert list(short.table[0].value.columns) == ["Статус", "Показатель"]
+    styles = short.table[0].proto.arrow_data.styler.styles
+    assert "_col0 { background-color: #" in styles and "_col1 {" not in styles  # «Статус» coloured, by its label
+    assert len(short.get("download_button")) == 1  # the Excel file stays
+    long = AppTest.from_function(script, args=(STATIC_MAX_ROWS + 1,)).run()
+    assert not long.table and len(long.dataframe) == 1  # longer: the grid, which scrolls and sorts
