@@ -195,17 +195,19 @@ def start() -> Warmer:
 
 
 def neighbours(asked: Iterable[Job], year: int, years: Iterable[int]) -> list[Job]:
-    """The jobs of `asked` that named `year`, for the year before and the year after (those in `years`)."""
+    """What a page showing `year` asked for, as it will ask when the year before or after (those in `years`) is
+    chosen: the jobs of `asked` that named `year` or the year before it (a page compares with last year: the ranking
+    asks for `year − 1` too), each moved by the same step."""
     have = set(years)
     out = []
-    for other in (year - 1, year + 1):
-        if other not in have:
+    for step in (-1, +1):
+        if year + step not in have:
             continue
         for name, items in asked:
             kw = dict(items)
-            if kw.get("year") == year:
-                out.append((name, _items(**{**kw, "year": other})))
-    return out
+            if kw.get("year") in (year, year - 1):
+                out.append((name, _items(**{**kw, "year": kw["year"] + step})))
+    return list(dict.fromkeys(out))
 
 
 def follow() -> None:
