@@ -28,12 +28,12 @@ def objectivity_display(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFra
     """Display columns for objectivity_flags rows: school, grade, percentages, means, flag names."""
     d = rows.copy()
     d["school"] = d["school_id"].astype(str).map(lambda s: names.get(s, s))
-    d["grade_text"] = d["grade"].map(lambda g: "—" if fmt.is_missing(g) else str(int(g)))
-    d["n_text"] = d["participants"].map(lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—")
+    d["grade_text"] = fmt.per_value(d["grade"], lambda g: "—" if fmt.is_missing(g) else str(int(g)))
+    d["n_text"] = fmt.per_value(d["participants"], lambda n: fmt.num(int(n)) if not fmt.is_missing(n) else "—")
     for c in ("lowered_pct", "confirmed_pct", "raised_pct"):
-        d[c.replace("_pct", "_text")] = d[c].map(lambda v: fmt.value(v, "%", 1))
-    d["mean_text"] = d["mean"].map(lambda v: fmt.value(v, None, 2))
-    d["district_text"] = d["district_mean"].map(lambda v: fmt.value(v, None, 2))
+        d[c.replace("_pct", "_text")] = fmt.per_value(d[c], lambda v: fmt.value(v, "%", 1))
+    d["mean_text"] = fmt.per_value(d["mean"], lambda v: fmt.value(v, None, 2))
+    d["district_text"] = fmt.per_value(d["district_mean"], lambda v: fmt.value(v, None, 2))
     d["flags_text"] = d["flags"].map(lambda fl: ", ".join(FLAG_SHORT.get(f, f) for f in fl)
                                      if isinstance(fl, (list, tuple, np.ndarray)) else "")
     d["years_text"] = d["years_flagged"].map(lambda v: "—" if fmt.is_missing(v) else f"{int(v)} из 3")

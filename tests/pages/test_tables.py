@@ -177,3 +177,18 @@ def test_a_short_static_table_is_a_plain_table_with_russian_headers_and_its_colo
     assert len(short.get("download_button")) == 1  # the Excel file stays
     long = AppTest.from_function(script, args=(STATIC_MAX_ROWS + 1,)).run()
     assert not long.table and len(long.dataframe) == 1  # longer: the grid, which scrolls and sorts
+
+
+def test_per_value_writes_each_distinct_value_once_and_gives_what_map_gives():
+    import numpy as np
+
+    calls = []
+
+    def write(v):
+        calls.append(v)
+        return fmt.value(v, "%", 1)
+    s = pd.Series([45.0, np.nan, 45.0, 3.14159, None, 1234.5] * 1000, index=range(10, 6010), dtype=object)
+    out = fmt.per_value(s, write)
+    assert out.equals(s.map(lambda v: fmt.value(v, "%", 1)))  # the same texts, the same index
+    assert out.iloc[:6].tolist() == ["45,0\u00a0%", "—", "45,0\u00a0%", "3,1\u00a0%", "—", "1\u00a0234,5\u00a0%"]
+    assert len(calls) == 4  # 45, 3.14159, 1234.5 and once for the missing ones, not 6,000 times
