@@ -29,6 +29,7 @@ from metrics.explain import plural
 from reports.excel import excel_bytes as _excel_bytes
 from reports.excel import neutralise  # noqa: F401 - the formula-injection rule, re-exported for pages
 from ui import format as fmt
+from ui import safe
 from ui.filters import today
 
 STYLE_MAX_ROWS = 300
@@ -294,9 +295,10 @@ def show_table(
     """
     cols = [c for c in columns if c in df.columns]
     if static and len(df) <= STATIC_MAX_ROWS and not more:
-        # the headers a reader sees are the data's own column names: the labels (a styler must know them)
+        # the headers a reader sees are the data's own column names: the labels (a styler must know them);
+        # st.table renders its cells as markdown, so every text from a file is escaped (ui.safe)
         labels = {c: v if isinstance(v, str) else (v.get("label") or c) for c, v in columns.items() if c in cols}
-        view = df[cols].rename(columns=labels).reset_index(drop=True)
+        view = safe.frame(df[cols].rename(columns=labels).reset_index(drop=True))
         shown = styler(view) if styler is not None else view.style
         st.table(shown.hide(axis="index"))
         if download:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import format as fmt
+from ui import safe
 from ui.tables import (CELL_PAD, CHARS_PER_LINE, FULL, HEAD_PAD, MIN_TEXT, WIDE, WRAP_ROW_HEIGHT, download_frame,
                        excel_bytes, fit, layout, text_px)
 
@@ -165,13 +166,16 @@ def test_a_short_static_table_is_a_plain_table_with_russian_headers_and_its_colo
 
         status = (["missed", "achieved"] * rows)[:rows]
         df = pd.DataFrame({"status_label": ["не достигнут" if s == "missed" else "достигнут" for s in status],
-                           "name": [f"Показатель {i}" for i in range(rows)], "status": status})
+                           "name": [f"Показатель {i} [ссылка](http://x.example)" for i in range(rows)],
+                           "status": status})
         show_table(df, {"status_label": "Статус", "name": "Показатель"}, what=("проба",), key="t",
                    styler=status_styler(df["status"]), static=True)
 
     short = AppTest.from_function(script, args=(STATIC_MAX_ROWS,)).run()
     assert not short.dataframe and len(short.table) == 1
     assert list(short.table[0].value.columns) == ["Статус", "Показатель"]
+    # st.table reads its cells as markdown: a file's text is escaped, never a link
+    assert short.table[0].value["Показатель"].iloc[0] == safe.md("Показатель 0 [ссылка](http://x.example)")
     styles = short.table[0].proto.arrow_data.styler.styles
     assert "_col0 { background-color: #" in styles and "_col1 {" not in styles  # «Статус» coloured, by its label
     assert len(short.get("download_button")) == 1  # the Excel file stays
