@@ -24,8 +24,9 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+
+from store.tables import shared_objects
 
 log = logging.getLogger(__name__)
 
@@ -51,22 +52,10 @@ def _path(store_path: Path, table: str, k: str) -> Path:
 
 
 def _shared_strings(df: pd.DataFrame) -> pd.DataFrame:
-    """Equal strings of an object column as one Python object (a region's text columns hold few distinct values)."""
+    """Equal strings of every object column as one Python object, as `store.tables.to_frame` gives them."""
     for c in df.columns:
-        s = df[c]
-        if s.dtype != object or not len(s):
-            continue
-        try:
-            codes, uniques = pd.factorize(s.to_numpy(), use_na_sentinel=True)
-        except TypeError:  # unhashable values: left as they are
-            continue
-        values = s.to_numpy()
-        shared = np.empty(len(uniques) + 1, dtype=object)
-        shared[:-1] = uniques
-        out = shared[codes]
-        missing = codes == -1
-        out[missing] = values[missing]  # None stays None, NaN stays NaN
-        df[c] = out
+        if df[c].dtype == object:
+            df[c] = shared_objects(df[c].to_numpy())
     return df
 
 

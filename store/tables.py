@@ -250,15 +250,26 @@ def _column(col: Column | None, name: str, values: Sequence[Any]) -> pd.Series:
         return pd.Series([None if v is None else json.loads(v) for v in values], dtype=object, name=name)
     objs = np.empty(len(values), dtype=object)
     objs[:] = values
-    if kind in ("str", "enum", "date") and len(objs):
-        try:
-            codes, uniques = pd.factorize(objs, use_na_sentinel=True)
-        except TypeError:  # unhashable values: keep them as they are
-            return pd.Series(objs, dtype=object, name=name)
-        shared = np.empty(len(uniques) + 1, dtype=object)  # last slot: missing (code -1)
-        shared[:-1] = uniques
-        objs = shared[codes]
+    if kind in ("str", "enum", "date"):
+        objs = shared_objects(objs)
     return pd.Series(objs, dtype=object, name=name)
+
+
+def shared_objects(objs: np.ndarray) -> np.ndarray:
+    """An object array whose equal values are one Python object (a region's text column holds a few hundred
+    distinct values among 420,000 cells); missing values (None, NaN) stay as they are, unhashable ones too."""
+    if not len(objs):
+        return objs
+    try:
+        codes, uniques = pd.factorize(objs, use_na_sentinel=True)
+    except TypeError:  # unhashable values: keep them as they are
+        return objs
+    shared = np.empty(len(uniques) + 1, dtype=object)
+    shared[:-1] = uniques
+    out = shared[codes]
+    missing = codes == -1
+    out[missing] = objs[missing]
+    return out
 
 
 def convert_column(col: Column, raw: pd.Series) -> pd.Series:

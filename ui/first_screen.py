@@ -105,6 +105,13 @@ def _more_link(page: str, rest: int, everything: str, icon: str, **overrides: An
     filters.page_link_with_filters(page, label, icon=icon, **overrides)
 
 
+def _not_loaded(metric: str, missing: str) -> None:
+    """A block whose data is not loaded: its figure as «—», what is missing, and where to load it."""
+    st.metric(metric, "—")
+    st.caption(missing)
+    filters.page_link_with_filters("pages/data.py", "Загрузить на странице «Данные»", icon=":material/upload:")
+
+
 def _lines(items: list[str]) -> None:
     if items:
         st.markdown("\n".join(f"- {t}" for t in items))
@@ -114,9 +121,7 @@ def programme_block(year: int) -> None:
     """How many programme indicators are off plan this year, and which."""
     st.markdown("**:material/monitoring: Программа**")
     if not data.has("indicators", "values"):
-        st.metric("Показатели вне плана", "—")
-        st.caption("Показатели программы не загружены.")
-        filters.page_link_with_filters("pages/data.py", "Загрузить на странице «Данные»", icon=":material/upload:")
+        _not_loaded("Показатели вне плана", "Показатели программы не загружены.")
         return
     pvf = data.plan_vs_fact(year)
     district = pvf[pvf["school_id"].isna()] if len(pvf) else pvf
@@ -141,9 +146,8 @@ def risk_block(year: int, chosen: str | None = None) -> None:
     """Which schools give cause for concern, heaviest first, each with its one-line reason and a link to its card."""
     st.markdown("**:material/warning: Школы в зоне риска**")
     if not data.has("results"):
-        st.metric("Школы с поводом для внимания", "—")
-        st.caption("Результаты оценочных процедур не загружены — отметить школы не по чему.")
-        filters.page_link_with_filters("pages/data.py", "Загрузить на странице «Данные»", icon=":material/upload:")
+        _not_loaded("Школы с поводом для внимания",
+                    "Результаты оценочных процедур не загружены — отметить школы не по чему.")
         return
     flags = data.risk_flags(year)
     concerns = school_concerns(flags, data.objectivity_summary(year))
@@ -175,9 +179,7 @@ def deadlines_block(on_date: date) -> None:
     """What is overdue, and what is due within 30 days."""
     st.markdown("**:material/event_note: Мероприятия**")
     if not data.has("events"):
-        st.metric("Просрочено", "—")
-        st.caption("План мероприятий не загружен.")
-        filters.page_link_with_filters("pages/data.py", "Загрузить на странице «Данные»", icon=":material/upload:")
+        _not_loaded("Просрочено", "План мероприятий не загружен.")
         return
     progress = data.roadmap_progress(on_date)
     due = data.events_due(on_date, 30)

@@ -295,16 +295,27 @@ def show_table(
     """
     cols = [c for c in columns if c in df.columns]
     if static and len(df) <= STATIC_MAX_ROWS and not more:
-        # the headers a reader sees are the data's own column names: the labels (a styler must know them);
-        # st.table renders its cells as markdown, so every text from a file is escaped (ui.safe)
-        labels = {c: v if isinstance(v, str) else (v.get("label") or c) for c, v in columns.items() if c in cols}
-        view = safe.frame(df[cols].rename(columns=labels).reset_index(drop=True))
-        shown = styler(view) if styler is not None else view.style
-        st.table(shown.hide(axis="index"))
-        if download:
-            download_button(download_frame(df, columns, download_only), file_name(*what), key=f"{key}_xlsx",
-                            title=describe(what), raw=raw_numbers(df, columns, download_only))
-        return
+        _plain_table(df, cols, columns, styler)
+    else:
+        columns = _grid_table(df, cols, columns, styler=styler, height=height, wrap=wrap, more=more, budget=budget,
+                              key=key)
+    if download:
+        download_button(download_frame(df, columns, download_only), file_name(*what), key=f"{key}_xlsx",
+                        title=describe(what), raw=raw_numbers(df, columns, download_only))
+
+
+def _plain_table(df: pd.DataFrame, cols: list[str], columns: Mapping[str, Any], styler: Any) -> None:
+    """`show_table(static=True)`: an HTML table whose headers are the labels (a styler must know them); st.table
+    renders its cells as markdown, so every text from a file is escaped (ui.safe)."""
+    labels = {c: v if isinstance(v, str) else (v.get("label") or c) for c, v in columns.items() if c in cols}
+    view = safe.frame(df[cols].rename(columns=labels).reset_index(drop=True))
+    shown = styler(view) if styler is not None else view.style
+    st.table(shown.hide(axis="index"))
+
+
+def _grid_table(df: pd.DataFrame, cols: list[str], columns: Mapping[str, Any], *, styler: Any, height: int | str,
+                wrap: bool | None, more: Mapping[str, Any] | None, budget: int, key: str) -> Mapping[str, Any]:
+    """`show_table`'s data grid (and its «Все столбцы»); returns the columns the Excel file writes."""
     view = df[cols].reset_index(drop=True)
     config = {c: (st.column_config.Column(v) if isinstance(v, str) else v) for c, v in columns.items() if c in cols}
     # pandas Styler costs ~0.1 s per 500 rows on every rerun: colour only tables a person reads row by row
@@ -335,6 +346,4 @@ def show_table(
                          hide_index=True, column_config=cfg, column_order=all_cols, height=hh, row_height=rh,
                          placeholder="—", key=f"{key}_all_df")
         columns = every
-    if download:
-        download_button(download_frame(df, columns, download_only), file_name(*what), key=f"{key}_xlsx",
-                        title=describe(what), raw=raw_numbers(df, columns, download_only))
+    return columns
